@@ -1,0 +1,25 @@
+"""The whole validation pipeline in one call: load, model, rules, severity policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from generator.checks import run_checks
+from generator.handbook import Handbook, load_handbook
+from generator.problems import Problem, promote_warnings
+
+
+def check_handbook(
+    root: Path, *, today: dt.date | None = None, strict: bool = False
+) -> tuple[Handbook, list[Problem]]:
+    """Load ``root`` and run every rule; problems come back sorted.
+
+    Rules run on whatever validated, even when some files failed: one broken file should
+    not hide the problems of the others.
+    """
+    handbook, problems = load_handbook(root)
+    problems += run_checks(handbook, today or dt.date.today())
+    if strict:
+        problems = promote_warnings(problems)
+    return handbook, sorted(problems)

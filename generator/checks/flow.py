@@ -1,0 +1,76 @@
+"""The step graph: every path goes to a real step, every step is reachable, every path ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.checks.registry import Context, Finding, rule
+from generator.graph import edges, reachable, reaching_end
+from generator.handbook import Entry
+from generator.model import Process, Sop, Step
+from generator.problems import Severity
+from generator.validate import did_you_mean
+
+
+def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]]:
+    for entry in context.handbook.documents:
+        if isinstance(entry.item, Sop | Process):
+            yield entry, entry.item.steps  # type: ignore[misc]
+
+
+@rule("FLOW001", Severity.ERROR, "a next step or decision branch that leads to no step")
+def unknown_targets(context: Context) -> Iterator[Finding]:
+    """`next` and every branch's `next` must name a step of the same document.
+
+    Passes: `next: approve` with a step `approve`. Fails: `next: aprove`.
+    """
+    for entry, steps in _flows(context):
+        ids = [step.id for step in steps]
+        index = {step.id: i for i, step in enumerate(steps)}
+        for edge in edges(steps):
+            if edge.target in index:
+                continue
+            i = index[edge.source]
+            loc = (("steps", i, "next") if edge.branch is None
+                   else ("steps", i, "decision", "branches", edge.branch, "next"))
+            what = "next step" if edge.branch is None else f"branch {edge.label!r}"
+            yield Finding(entry.source, loc, f"{what} of step {edge.source!r} leads to unknown "
+                          f"step {edge.target!r}; {did_you_mean(edge.target, ids, 'steps')}")
+
+
+@rule("FLOW002", Severity.ERROR, "a step that no path from the first step reaches")
+def unreachable_steps(context: Context) -> Iterator[Finding]:
+    """Every step must be reachable from the first step, or nobody will ever do it.
+
+    Passes: a, b (a flows to b). Fails: a (`end: true`), b.
+    """
+    for entry, steps in _flows(context):
+        seen = reachable(steps)
+        for i, step in enumerate(steps):
+            if step.id not in seen:
+                yield Finding(entry.source, ("steps", i, "id"), f"step {step.id!r} is not "
+                              f"reachable from the first step {steps[0].id!r}; point a 'next' "
+                              "or a decision branch at it, or remove it")
+
+
+@rule("FLOW003", Severity.ERROR, "a path that never reaches an end step")
+def endless_paths(context: Context) -> Iterator[Finding]:
+    """From every reachable step some path must reach an end: a loop needs a way out.
+
+    Passes: a decision whose 'no' branch loops back and whose 'yes' branch ends.
+    Fails: a -> b -> a with no decision.
+    """
+    for entry, steps in _flows(context):
+        known = {step.id for step in steps}
+        if any(edge.target not in known for edge in edges(steps)):
+            continue  # FLOW001 explains the broken graph; a second error would mislead
+        trapped = reachable(steps) - reaching_end(steps)
+        entered = {edge.target for edge in edges(steps)
+                   if edge.source not in trapped and edge.target in trapped}
+        if steps[0].id in trapped:
+            entered.add(steps[0].id)
+        for i, step in enumerate(steps):
+            if step.id in entered:
+                yield Finding(entry.source, ("steps", i, "id"), f"no path from step "
+                              f"{step.id!r} reaches an end; give the loop a way out with a "
+                              "decision, or mark a step 'end: true'")

@@ -1,0 +1,86 @@
+"""The rule registry: codes, severities, one-line purposes and the check functions.
+
+A rule sees the whole validated handbook and yields :class:`Finding` objects; the registry
+stamps them with the rule's code and severity. Rules never raise and never stop each other:
+an author sees every problem in one run. `sopsite rules` lists them from this registry,
+together with the codes the loader and the model report, so the list cannot go stale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from generator.handbook import Handbook
+from generator.load import Loc, SourceMap
+from generator.problems import Severity
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may look at: the handbook, and the day the check runs."""
+
+    handbook: Handbook
+    today: dt.date
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A rule's report, before the registry gives it a code and a severity."""
+
+    source: SourceMap
+    loc: Loc
+    message: str
+    key: bool = False
+
+
+Check = Callable[[Context], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule; ``check`` is None for codes the loader or the model report."""
+
+    code: str
+    severity: Severity
+    summary: str
+    check: Check | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
+    """Register a check function under a stable code."""
+
+    def register(check: Check) -> Check:
+        if code in RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        RULES[code] = Rule(code, severity, summary, check)
+        return check
+
+    return register
+
+
+def _builtin(code: str, severity: Severity, summary: str) -> None:
+    RULES[code] = Rule(code, severity, summary)
+
+
+_builtin("FILE001", Severity.ERROR, "file larger than the size limit (1 MiB)")
+_builtin("FILE002", Severity.ERROR, "binary file (contains a NUL byte)")
+_builtin("FILE003", Severity.ERROR, "file is not valid UTF-8")
+_builtin("FILE004", Severity.ERROR, "file is empty")
+_builtin("FILE005", Severity.ERROR, "file cannot be read")
+_builtin("YAML001", Severity.ERROR, "invalid YAML syntax or an unsupported tag")
+_builtin("YAML002", Severity.ERROR, "duplicate key in a mapping")
+_builtin("YAML003", Severity.ERROR, "top level (or a list item) is not a mapping")
+_builtin("YAML004", Severity.ERROR, "merge key ('<<') used")
+_builtin("YAML005", Severity.ERROR, "aliases expand beyond the bound (billion laughs)")
+_builtin("YAML006", Severity.ERROR, "a date that does not exist")
+_builtin("MODEL001", Severity.ERROR, "missing or unknown 'kind'")
+_builtin("MODEL002", Severity.ERROR, "unknown key (with the closest valid key)")
+_builtin("MODEL003", Severity.ERROR, "missing required key")
+_builtin("MODEL004", Severity.ERROR, "value of the wrong type or out of range")
+_builtin("MODEL005", Severity.ERROR, "an SOP, process or retro in a list with other items")
+

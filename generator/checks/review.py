@@ -1,0 +1,59 @@
+"""Document control: reviews on time, approvals present, high risks owned and mitigated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from generator.checks.registry import Context, Finding, rule
+from generator.model import Process
+from generator.problems import Severity
+
+HIGH_RISK = 15
+"""Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
+
+
+@rule("REVIEW001", Severity.WARNING, "an effective document past its review date")
+def review_overdue(context: Context) -> Iterator[Finding]:
+    """An effective document must be reviewed every `review_every` months after `effective`.
+
+    Passes: effective 2026-01-10, review_every 12, checked in 2026. Fails: checked in 2027-02.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        if doc.status == "effective" and doc.next_review < context.today:
+            yield Finding(entry.source, ("review_every",), f"review was due on "
+                          f"{doc.next_review.isoformat()} ({doc.review_every} months after "
+                          f"{doc.effective.isoformat()}); review it and bump the version or the "
+                          "effective date")
+
+
+@rule("APPROVAL001", Severity.WARNING, "an effective document without an approval")
+def unapproved(context: Context) -> Iterator[Finding]:
+    """Auditors expect every effective revision to carry an `approval` signature.
+
+    Passes: `approvals: [{meaning: approval, ...}]`. Fails: only `meaning: review` entries.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        if doc.status == "effective" and not any(a.meaning == "approval" for a in doc.approvals):
+            yield Finding(entry.source, ("status",), f"{doc.id} is effective but has no "
+                          "approval; add an entry with 'meaning: approval' under 'approvals'")
+
+
+@rule("RISK001", Severity.ERROR, "a high risk without a mitigation or an owner")
+def unowned_high_risks(context: Context) -> Iterator[Finding]:
+    """A risk with likelihood x impact of 15 or more needs both a mitigation and an owner.
+
+    Passes: likelihood 4, impact 4, mitigation and owner given. Fails: the same without owner.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        if not isinstance(doc, Process):
+            continue
+        for i, risk in enumerate(doc.premortem):
+            score = risk.likelihood * risk.impact
+            missing = [name for name in ("mitigation", "owner") if not getattr(risk, name)]
+            if score >= HIGH_RISK and missing:
+                yield Finding(entry.source, ("premortem", i, "id"), f"risk {risk.id!r} scores "
+                              f"{score} (likelihood {risk.likelihood} x impact {risk.impact}, "
+                              f"high from {HIGH_RISK}) but has no {' and no '.join(missing)}")

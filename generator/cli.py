@@ -1,0 +1,84 @@
+"""The `sopsite` command: a thin adapter that parses options and prints what the core returns.
+
+Exit codes: 0 clean, 1 problems found, 2 usage error (click's own convention), 3 an internal
+error (a bug in sopsite, reported without a traceback unless SOPSITE_DEBUG is set).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from generator.check import check_handbook
+from generator.checks import RULES
+from generator.problems import has_errors, render, summary
+from generator.schema import schemas
+
+DEFAULT_ROOT = "sops"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="sopsite")
+def cli() -> None:
+    """Standard operating procedures as code: check the YAML in sops/ and build the site."""
+
+
+@cli.command()
+@click.argument("path", default=DEFAULT_ROOT,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
+              show_default=True, help="text for people, github for workflow annotations, json "
+              "for tools.")
+@click.option("--strict", is_flag=True, help="Treat warnings (such as an overdue review) as "
+              "errors.")
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Check as of this day (YYYY-MM-DD) instead of the real date, for "
+              "reproducible audits.")
+def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None:
+    """Validate every YAML file under PATH (default: sops) and print all problems.
+
+    Each problem reads `path:line:col: severity [CODE] message`. Exits 1 when an error is
+    found, 0 otherwise; warnings alone do not fail the run unless --strict is given.
+    """
+    _, problems = check_handbook(path, today=today.date() if today else None, strict=strict)
+    output = render(problems, fmt)
+    if output:
+        click.echo(output)
+    if fmt == "text":
+        click.echo(summary(problems), err=True)
+    sys.exit(1 if has_errors(problems) else 0)
+
+
+@cli.command()
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the <kind>.schema.json files to.")
+def schema(out: Path) -> None:
+    """Write the JSON Schema of each kind, generated from the content model."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in schemas().items():
+        (out / name).write_text(text, encoding="utf-8")
+        click.echo(out / name)
+
+
+@cli.command()
+def rules() -> None:
+    """List every check with its code, severity and purpose."""
+    for registered in RULES.values():
+        click.echo(f"{registered.code:<12} {registered.severity.value:<8} {registered.summary}")
+
+
+def main() -> None:
+    """Console entry point; keeps tracebacks away from authors."""
+    try:
+        cli.main(standalone_mode=True)
+    except Exception as error:  # noqa: BLE001 - the last line of defence, see module doc
+        if os.environ.get("SOPSITE_DEBUG"):
+            raise
+        click.echo(f"sopsite: internal error: {type(error).__name__}: {error}\n"
+                   "This is a bug in sopsite; run again with SOPSITE_DEBUG=1 for details.",
+                   err=True)
+        sys.exit(3)

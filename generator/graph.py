@@ -1,0 +1,77 @@
+"""The step graph of an SOP or process: who follows whom, and which steps end the flow.
+
+Shared by the flow rules and the flowchart renderer so that the diagram always draws the
+graph the checks approved. A step with no `next`, `decision` or `end` flows to the step
+after it in the list, and the last such step ends the flow: authors write the common,
+linear case without any wiring.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from generator.model import Step
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A way from one step to another; ``label`` is the decision branch, if any."""
+
+    source: str
+    target: str
+    label: str | None = None
+    branch: int | None = None
+
+
+def edges(steps: list[Step]) -> list[Edge]:
+    """Every edge of the graph in document order, including ones to unknown steps."""
+    result: list[Edge] = []
+    for index, step in enumerate(steps):
+        if step.decision is not None:
+            result.extend(
+                Edge(step.id, branch.next, branch.label, i)
+                for i, branch in enumerate(step.decision.branches)
+            )
+        elif step.next is not None:
+            result.append(Edge(step.id, step.next))
+        elif not step.end and index + 1 < len(steps):
+            result.append(Edge(step.id, steps[index + 1].id))
+    return result
+
+
+def is_end(steps: list[Step], index: int) -> bool:
+    """Whether the flow may stop after ``steps[index]``."""
+    step = steps[index]
+    if step.end:
+        return True
+    return step.decision is None and step.next is None and index == len(steps) - 1
+
+
+def _walk(start: Iterable[str], adjacency: dict[str, list[str]]) -> set[str]:
+    seen = set(start)
+    queue = deque(seen)
+    while queue:
+        for target in adjacency.get(queue.popleft(), []):
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
+def reachable(steps: list[Step]) -> set[str]:
+    """Step ids reachable from the first step."""
+    forward: dict[str, list[str]] = {}
+    for edge in edges(steps):
+        forward.setdefault(edge.source, []).append(edge.target)
+    return _walk([steps[0].id], forward) if steps else set()
+
+
+def reaching_end(steps: list[Step]) -> set[str]:
+    """Step ids from which some path reaches an end step."""
+    backward: dict[str, list[str]] = {}
+    for edge in edges(steps):
+        backward.setdefault(edge.target, []).append(edge.source)
+    ends = [step.id for i, step in enumerate(steps) if is_end(steps, i)]
+    return _walk(ends, backward)

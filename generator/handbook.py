@@ -1,0 +1,122 @@
+"""Load a whole handbook folder: every YAML file, validated into models, with its origin.
+
+This is the first half of the pipeline and has no opinion about output: the CLI, the MkDocs
+plugin and the tests all start here, and all get the same problems.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from generator.load import SourceMap, load_file
+from generator.model import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
+from generator.problems import Problem
+from generator.validate import validate_item
+
+T = TypeVar("T", bound=AnyItem)
+
+SUFFIXES = (".yml", ".yaml")
+
+
+@dataclass(frozen=True)
+class Entry(Generic[T]):
+    """A validated item and the file positions of its values."""
+
+    item: T
+    source: SourceMap
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything under `sops/` that validated, in file order."""
+
+    root: Path
+    entries: tuple[Entry[AnyItem], ...] = ()
+    files: tuple[str, ...] = field(default=())
+
+    @property
+    def documents(self) -> Iterator[Entry[AnyDocument]]:
+        """SOPs, processes and retrospectives."""
+        for entry in self.entries:
+            if isinstance(entry.item, Sop | Process | Retro):
+                yield entry  # type: ignore[misc]
+
+    @property
+    def roles(self) -> Iterator[Entry[Role]]:
+        """Role definitions."""
+        for entry in self.entries:
+            if isinstance(entry.item, Role):
+                yield entry  # type: ignore[misc]
+
+    @property
+    def terms(self) -> Iterator[Entry[Term]]:
+        """Glossary terms."""
+        for entry in self.entries:
+            if isinstance(entry.item, Term):
+                yield entry  # type: ignore[misc]
+
+    @cached_property
+    def document_index(self) -> dict[str, AnyDocument]:
+        """Documents by id; with duplicates, the first one wins (the rule reports the rest)."""
+        index: dict[str, AnyDocument] = {}
+        for entry in self.documents:
+            index.setdefault(entry.item.id, entry.item)
+        return index
+
+    @cached_property
+    def role_index(self) -> dict[str, Role]:
+        """Roles by id."""
+        index: dict[str, Role] = {}
+        for entry in self.roles:
+            index.setdefault(entry.item.id, entry.item)
+        return index
+
+    @cached_property
+    def term_index(self) -> dict[str, Term]:
+        """Terms by id."""
+        index: dict[str, Term] = {}
+        for entry in self.terms:
+            index.setdefault(entry.item.id, entry.item)
+        return index
+
+
+def display_path(path: Path) -> str:
+    """The path as an author's editor wants it: relative to where they ran the command."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def discover(root: Path) -> list[Path]:
+    """The YAML files of a handbook, in a stable order; hidden files and folders are skipped."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(
+            Path(dirpath) / name
+            for name in sorted(filenames)
+            if name.endswith(SUFFIXES) and not name.startswith(".")
+        )
+    return found
+
+
+def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
+    """Load and validate every file under ``root``; what fails is reported, not raised."""
+    entries: list[Entry[AnyItem]] = []
+    problems: list[Problem] = []
+    files = discover(root)
+    for file in files:
+        loaded = load_file(file, display_path(file))
+        problems.extend(loaded.problems)
+        for raw in loaded.items:
+            item, item_problems = validate_item(raw, in_list=raw.source.in_list)
+            problems.extend(item_problems)
+            if item is not None:
+                entries.append(Entry(item, raw.source))
+    handbook = Handbook(root, tuple(entries), tuple(display_path(f) for f in files))
+    return handbook, problems
+

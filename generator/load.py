@@ -1,0 +1,326 @@
+"""Read YAML files into plain Python data while keeping where every value came from.
+
+PyYAML's constructors forget positions, accept duplicate keys and expand aliases without
+limit. So we only let PyYAML (its C parser where available) *compose* the node graph,
+then build the data ourselves: each mapping key and value records its 1-based line and
+column under its location path, which is exactly the ``loc`` pydantic reports. That is
+what lets a model error point at the offending value rather than at the file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem, Severity
+
+try:  # the C parser is several times faster on large handbooks
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 1024 * 1024
+"""Larger files are refused: no procedure needs a megabyte, and a cap bounds the work."""
+
+MAX_NODES = 100_000
+"""Bound on values built from one file, counting every alias expansion ("billion laughs")."""
+
+Loc = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SourceMap:
+    """Where each value and each key of one YAML item sits in its file."""
+
+    path: str
+    values: dict[Loc, Position] = field(default_factory=dict)
+    keys: dict[Loc, Position] = field(default_factory=dict)
+    in_list: bool = False
+    """The item is one of a top-level list (only roles and terms may be)."""
+
+    def position(self, loc: Loc, *, key: bool = False) -> Position:
+        """The position of ``loc``, or of its nearest recorded ancestor.
+
+        Missing fields and union tags that pydantic adds to a ``loc`` have no node of their
+        own; the closest enclosing value is the most useful place to point at.
+        """
+        table = self.keys if key else self.values
+        if loc in table:
+            return table[loc]
+        probe = tuple(loc)
+        while probe:
+            probe = probe[:-1]
+            if probe in self.values:
+                return self.values[probe]
+        return self.values.get((), (1, 1))
+
+    def problem(
+        self,
+        loc: Loc,
+        code: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        *,
+        key: bool = False,
+    ) -> Problem:
+        """A problem pointing at ``loc`` in this file."""
+        line, column = self.position(loc, key=key)
+        return Problem(self.path, line, column, code, severity, message)
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One top-level mapping of a file (a file may hold a list of them)."""
+
+    data: Any
+    source: SourceMap
+
+
+@dataclass
+class LoadResult:
+    """What a file gave: its items, or the reasons it gave none."""
+
+    items: list[RawItem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class _TooLarge(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _Builder:
+    """Turn a composed node graph into data, recording positions and refusing duplicates."""
+
+    def __init__(self, loader: Any, path: str) -> None:
+        self.loader = loader
+        self.path = path
+        self.count = 0
+        self.problems: list[Problem] = []
+        self.values: dict[Loc, Position] = {}
+        self.keys: dict[Loc, Position] = {}
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise _TooLarge(node.start_mark)
+        self.values[loc] = _pos(node.start_mark)
+        if id(node) in self.active:
+            # A recursive alias would never end; treat it like any other runaway expansion.
+            raise _TooLarge(node.start_mark)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
+            assert isinstance(node, yaml.MappingNode)
+            return self._mapping(node, loc)
+        finally:
+            self.active.discard(id(node))
+
+    def _scalar(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.loader.construct_object(node)
+        except (ValueError, OverflowError) as error:
+            # PyYAML resolves `2024-13-45` as a timestamp, then fails to build it.
+            self.problems.append(
+                self._at(node, "YAML006", f"expected a valid date as YYYY-MM-DD, found "
+                         f"{node.value!r} ({error})")
+            )
+            return node.value
+
+    def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        seen: dict[Any, Position] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self.problems.append(
+                    self._at(key_node, "YAML004", "merge keys ('<<') are not supported; "
+                             "write the keys out so reviewers see them in the diff")
+                )
+                continue
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problems.append(
+                    self._at(key_node, "YAML001", "expected a plain text key, found a "
+                             f"{'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}")
+                )
+                continue
+            key = self.loader.construct_object(key_node)
+            if not isinstance(key, str):
+                key = str(key_node.value)
+            here = _pos(key_node.start_mark)
+            if key in seen:
+                line, column = seen[key]
+                self.problems.append(
+                    self._at(key_node, "YAML002", f"duplicate key {key!r}: first defined at "
+                             f"line {line}, column {column}; YAML keeps only the last one")
+                )
+                continue
+            seen[key] = here
+            self.keys[(*loc, key)] = here
+            result[key] = self.build(value_node, (*loc, key))
+        return result
+
+    def _at(self, node: yaml.Node, code: str, message: str) -> Problem:
+        line, column = _pos(node.start_mark)
+        return Problem(self.path, line, column, code, Severity.ERROR, message)
+
+
+def _pos(mark: yaml.Mark) -> Position:
+    return mark.line + 1, mark.column + 1
+
+
+def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """UTF-8 text, or the problem that says why the bytes are not a YAML source."""
+
+    def fail(line: int, column: int, code: str, message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(path, line, column, code, Severity.ERROR, message)]
+
+    if len(raw) > MAX_FILE_BYTES:
+        return fail(1, 1, "FILE001", f"file is {len(raw):,} bytes, more than the limit of "
+                    f"{MAX_FILE_BYTES:,}; split the procedure into smaller documents")
+    if b"\x00" in raw:
+        offset = raw.index(b"\x00")
+        line, column = _line_col(raw, offset)
+        return fail(line, column, "FILE002", "expected a UTF-8 text file, found a binary "
+                    "file (NUL byte)")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _line_col(raw, error.start)
+        return fail(line, column, "FILE003", f"expected UTF-8 text, found byte "
+                    f"0x{raw[error.start]:02x} that is not valid UTF-8; save the file as UTF-8")
+    return text, []
+
+
+def _line_col(raw: bytes, offset: int) -> Position:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    start = before.rfind(b"\n") + 1
+    column = len(before[start:].decode("utf-8", errors="replace")) + 1
+    return line, column
+
+
+def load_text(text: str, path: str) -> LoadResult:
+    """Parse one YAML source into items with positions, or problems."""
+    result = LoadResult()
+    loader = _Loader(text)
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, column = _pos(mark) if mark else (1, 1)
+            reason = error.problem or "invalid YAML"
+            if error.context:
+                reason = f"{error.context}: {reason}"
+            result.problems.append(
+                Problem(path, line, column, "YAML001", Severity.ERROR, f"invalid YAML: {reason}")
+            )
+            return result
+        except yaml.YAMLError as error:
+            result.problems.append(
+                Problem(path, 1, 1, "YAML001", Severity.ERROR, f"invalid YAML: {error}")
+            )
+            return result
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""
+                            and root.tag == "tag:yaml.org,2002:null"):
+            result.problems.append(
+                Problem(path, 1, 1, "FILE004", Severity.ERROR,
+                        "file is empty; expected a mapping with 'kind' (or a list of them)")
+            )
+            return result
+        if not isinstance(root, yaml.MappingNode | yaml.SequenceNode):
+            line, column = _pos(root.start_mark)
+            result.problems.append(
+                Problem(path, line, column, "YAML003", Severity.ERROR,
+                        f"expected a mapping with 'kind' (or a list of them) at the top level, "
+                        f"found a scalar {root.value!r}")
+            )
+            return result
+        builder = _Builder(loader, path)
+        try:
+            data = builder.build(root, ())
+        except _TooLarge as error:
+            line, column = _pos(error.mark)
+            result.problems.append(
+                Problem(path, line, column, "YAML005", Severity.ERROR,
+                        f"aliases expand to more than {MAX_NODES:,} values (or refer to "
+                        "themselves); write the content out instead")
+            )
+            return result
+        except yaml.YAMLError as error:  # a scalar with a tag SafeLoader refuses
+            mark = getattr(error, "problem_mark", None)
+            line, column = _pos(mark) if mark else (1, 1)
+            problem = getattr(error, "problem", None) or str(error)
+            result.problems.append(
+                Problem(path, line, column, "YAML001", Severity.ERROR, f"invalid YAML: {problem}")
+            )
+            return result
+        result.problems.extend(builder.problems)
+        _split(data, builder, path, result)
+        return result
+    finally:
+        loader.dispose()
+
+
+def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
+    """One item per top-level mapping, each with positions relative to itself."""
+    if isinstance(data, dict):
+        result.items.append(RawItem(data, SourceMap(path, builder.values, builder.keys)))
+        return
+    for index, item in enumerate(data):
+        prefix: Loc = (index,)
+        values = {loc[1:]: pos for loc, pos in builder.values.items() if loc[:1] == prefix}
+        keys = {loc[1:]: pos for loc, pos in builder.keys.items() if loc[:1] == prefix}
+        source = SourceMap(path, values, keys, in_list=True)
+        if not isinstance(item, dict):
+            result.problems.append(
+                source.problem((), "YAML003", f"expected each list item to be a mapping "
+                               f"with 'kind', found {describe(item)}")
+            )
+            continue
+        result.items.append(RawItem(item, source))
+
+
+def load_file(file: Path, display: str) -> LoadResult:
+    """Read and parse one file; ``display`` is the path shown in problems."""
+    try:
+        size = file.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return LoadResult(problems=[Problem(
+                display, 1, 1, "FILE001", Severity.ERROR,
+                f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}; "
+                "split the procedure into smaller documents")])
+        raw = file.read_bytes()
+    except OSError as error:
+        return LoadResult(problems=[Problem(display, 1, 1, "FILE005", Severity.ERROR,
+                                            f"cannot read file: {error.strerror}")])
+    text, problems = _decode(raw, display)
+    if text is None:
+        return LoadResult(problems=problems)
+    return load_text(text, display)
+
+
+def describe(value: Any) -> str:
+    """A short, typed rendering of a YAML value for messages: ``number 1.0``, ``text 'x'``."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"number {value!r}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"text {shown!r}"
+    if isinstance(value, list):
+        return f"a list of {len(value)} item(s)"
+    if isinstance(value, dict):
+        return "a mapping"
+    return f"{type(value).__name__} {value!s}"

@@ -1,0 +1,396 @@
+"""The content model: what authors may write in `sops/`, and what each field means.
+
+The models are frozen (a loaded handbook is a value, safe to share between the CLI, the
+plugin and the renderer) and forbid unknown keys (a typo must not silently drop a step's
+warning). Every field has a description: the same models give the JSON Schema editors use
+and, later, the field reference in the docs. Cross-document rules (references, step graph,
+ids) live in :mod:`generator.checks`, where they can point at the exact offending value.
+"""
+
+from __future__ import annotations
+
+import re
+import calendar
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
+
+
+def _version(value: str) -> str:
+    if not VERSION_PATTERN.match(value):
+        raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {value!r}')
+    return value
+
+
+def _duration(value: str) -> str:
+    if not DURATION_PATTERN.match(value):
+        raise ValueError(
+            f"expected a number and a unit (m, h, d or w) such as '15m' or '2h', found {value!r}"
+        )
+    return value
+
+
+Text = Annotated[str, Field(min_length=1)]
+Version = Annotated[str, AfterValidator(_version), Field(examples=["1.0", "2.3"])]
+Duration = Annotated[str, AfterValidator(_duration), Field(examples=["15m", "2h", "1d"])]
+RoleRef = Annotated[str, Field(description="A role id defined by a `kind: role` item.",
+                               examples=["it-director"])]
+TermRef = Annotated[str, Field(description="A term id defined by a `kind: term` item.",
+                               examples=["continuous-improvement"])]
+DocRef = Annotated[str, Field(description="The id of an SOP, process or retrospective.",
+                              examples=["SOP-IT-004"])]
+StepRef = Annotated[str, Field(description="The id of a step in the same document.",
+                               examples=["collect-feedback"])]
+
+Status = Literal["draft", "in-review", "effective", "superseded", "retired"]
+Language = Literal["en", "fi"]
+
+
+class Model(BaseModel):
+    """Shared configuration: immutable, and no key the model does not know."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+
+# --- shared parts -------------------------------------------------------------------
+
+
+class Approval(Model):
+    """A signature on a revision: who reviewed or approved it, and when."""
+
+    name: Text = Field(description="The person's full name.")
+    role: RoleRef = Field(description="The role they signed in.")
+    date: dt.date = Field(description="The day they signed (YYYY-MM-DD).")
+    meaning: Literal["review", "approval"] = Field(
+        description="What the signature means: `review` (checked) or `approval` (authorised)."
+    )
+
+
+class Change(Model):
+    """One entry of the change history, written by the author of the revision."""
+
+    version: Version = Field(description="The version this entry introduced.")
+    date: dt.date = Field(description="When the revision was made (YYYY-MM-DD).")
+    summary: Text = Field(description="What changed and why, in a sentence or two.")
+    author: Text = Field(description="Who made the change.")
+    retrain: list[RoleRef] = Field(
+        default_factory=list,
+        description="Roles that must retrain because of this change (expected on a major bump).",
+    )
+
+
+class Metric(Model):
+    """A measure that tells whether the procedure works."""
+
+    name: Text = Field(description="What is measured.")
+    target: float = Field(description="The value to reach.", examples=[95, 2.5])
+    unit: Text = Field(description="Unit of the target, e.g. `%`, `hours`, `tickets`.")
+    better: Literal["higher", "lower"] = Field(
+        "higher", description="Whether a higher or a lower value is better."
+    )
+    frequency: Literal["per-run", "daily", "weekly", "monthly", "quarterly", "yearly"] = Field(
+        description="How often it is measured."
+    )
+    owner: RoleRef = Field(description="The role that measures and reports it.")
+
+
+class Controls(Model):
+    """How the organisation keeps the procedure honest after rollout."""
+
+    audits: list[Text] = Field(default_factory=list, description="Scheduled checks of compliance.")
+    monitoring: list[Text] = Field(
+        default_factory=list, description="What is watched continuously, and by what means."
+    )
+    adaptation: list[Text] = Field(
+        default_factory=list, description="When and how the procedure is changed in response."
+    )
+
+
+class Branch(Model):
+    """One outcome of a decision."""
+
+    label: Text = Field(description="The answer that leads here, e.g. `yes` or `over budget`.")
+    next: StepRef = Field(description="The step taken for this answer.")
+
+
+class Decision(Model):
+    """A question whose answer chooses the next step."""
+
+    question: Text = Field(description="The question, phrased so each branch label answers it.")
+    branches: list[Branch] = Field(min_length=2, description="At least two outcomes.")
+
+
+class Step(Model):
+    """One step of the flow. Without `next`, `decision` or `end` it flows to the following step."""
+
+    id: Text = Field(description="Stable step id (lower-case, digits, hyphens); the anchor "
+                     "`#step-<id>` derives from it.", examples=["collect-feedback"])
+    title: Text = Field(description="A short imperative title.")
+    actor: RoleRef = Field(description="The role that performs the step.")
+    instructions: str = Field("", description="What to do, in Markdown.")
+    substeps: list[Text] = Field(default_factory=list, description="Ordered sub-steps.")
+    checks: list[Text] = Field(
+        default_factory=list, description="What to verify before moving on."
+    )
+    warnings: list[Text] = Field(default_factory=list, description="What can go wrong here.")
+    duration: Duration | None = Field(None, description="Expected duration, e.g. `15m`, `2h`.")
+    sop: DocRef | None = Field(None, description="An SOP that details how this step is done.")
+    next: StepRef | None = Field(None, description="The step that follows, when not the next one "
+                                 "in the list.")
+    decision: Decision | None = Field(None, description="A question that chooses the next step.")
+    end: bool = Field(False, description="The flow ends after this step.")
+
+    @model_validator(mode="after")
+    def _one_way_out(self) -> Step:
+        ways = [name for name in ("next", "decision") if getattr(self, name) is not None]
+        if self.end:
+            ways.append("end")
+        if len(ways) > 1:
+            raise ValueError(
+                f"a step leaves in one way: give only one of next, decision or end, found "
+                f"{' and '.join(ways)}"
+            )
+        return self
+
+
+class Document(Model):
+    """Fields shared by every controlled document (SOP, process, retrospective)."""
+
+    id: Text = Field(description="Stable document id: upper-case letters, digits, hyphens. "
+                     "The page address derives from it and never changes.",
+                     examples=["SOP-IT-004"])
+    title: Text = Field(description="The document title.")
+    version: Version = Field(description='"MAJOR.MINOR" in quotes. A major bump means people '
+                             "must retrain; a minor one is editorial.")
+    status: Status = Field(description="Where the document is in its life cycle.")
+    owner: RoleRef = Field(description="The role accountable for keeping it right.")
+    effective: dt.date = Field(description="The day this version takes effect (YYYY-MM-DD).")
+    review_every: int = Field(ge=1, le=60, description="Review cycle in months (1-60).")
+    language: Language = Field("en", description="Language of the text and of the page labels.")
+    tags: list[Text] = Field(default_factory=list, description="Free tags for the tag index.")
+    terms: list[TermRef] = Field(default_factory=list, description="Glossary terms it uses.")
+    related: list[DocRef] = Field(default_factory=list, description="Related documents.")
+    supersedes: list[DocRef] = Field(
+        default_factory=list, description="Documents this one replaces."
+    )
+    approvals: list[Approval] = Field(
+        default_factory=list, description="Reviews and approvals of this version."
+    )
+    changes: list[Change] = Field(default_factory=list, description="Change history, newest "
+                                  "first or last.")
+
+    @property
+    def next_review(self) -> dt.date:
+        """The day the document is due for review: `effective` plus `review_every` months."""
+        months = self.effective.month - 1 + self.review_every
+        year, month = self.effective.year + months // 12, months % 12 + 1
+        day = min(self.effective.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day)
+
+
+class RoleInvolvement(Model):
+    """A role's part in an SOP, for its RACI table."""
+
+    role: RoleRef = Field(description="The role.")
+    raci: Literal["responsible", "accountable", "consulted", "informed"] = Field(
+        description="Responsible, accountable, consulted or informed."
+    )
+    duties: str = Field("", description="What the role does in this procedure.")
+
+
+class Sop(Document):
+    """A standard operating procedure: how one task is done, step by step."""
+
+    kind: Literal["sop"] = Field(description="Always `sop`.")
+    purpose: Text = Field(description="Why the procedure exists (Markdown).")
+    scope: Text = Field(description="Where it applies and where it does not (Markdown).")
+    roles: list[RoleInvolvement] = Field(min_length=1, description="Roles involved.")
+    prerequisites: list[Text] = Field(default_factory=list, description="What must be true "
+                                      "before starting.")
+    permissions: list[Text] = Field(default_factory=list, description="Access rights needed.")
+    inputs: list[Text] = Field(default_factory=list, description="What the procedure consumes.")
+    outputs: list[Text] = Field(default_factory=list, description="What it produces.")
+    steps: list[Step] = Field(min_length=1, description="The steps and their paths.")
+    controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
+                               "adaptation.")
+    metrics: list[Metric] = Field(default_factory=list, description="How success is measured.")
+
+
+class Stakeholder(Model):
+    """Someone with a stake in a process, and what they care about."""
+
+    role: RoleRef = Field(description="The role.")
+    interest: Text = Field(description="What they need from the process.")
+
+
+class Risk(Model):
+    """A pre-mortem entry: imagine the rollout failed, and say why."""
+
+    id: Text = Field(description="Stable risk id (lower-case, digits, hyphens).")
+    description: Text = Field(description="What could go wrong.")
+    likelihood: int = Field(ge=1, le=5, description="1 (rare) to 5 (almost certain).")
+    impact: int = Field(ge=1, le=5, description="1 (minor) to 5 (severe).")
+    mitigation: str | None = Field(None, description="What is done to prevent or soften it.")
+    owner: RoleRef | None = Field(None, description="The role that watches this risk.")
+
+
+PhaseName = Literal[
+    "align-stakeholders",
+    "instructions-and-permissions",
+    "run",
+    "track-and-control",
+    "post-mortem",
+    "iterate",
+]
+
+
+class Phase(Model):
+    """One phase of a rollout plan."""
+
+    phase: PhaseName = Field(description="Which rollout phase this is.")
+    activities: list[Text] = Field(min_length=1, description="What happens in the phase.")
+    owner: RoleRef = Field(description="The role leading the phase.")
+    start: dt.date | None = Field(None, description="Planned start (YYYY-MM-DD).")
+    end: dt.date | None = Field(None, description="Planned end (YYYY-MM-DD).")
+    exit_criteria: list[Text] = Field(
+        default_factory=list, description="What must be true to leave the phase."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Phase:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(
+                f"expected the end ({self.end}) on or after the start ({self.start})"
+            )
+        return self
+
+
+class Process(Document):
+    """A process: how a goal is reached, from objective to operations, and how it rolls out."""
+
+    kind: Literal["process"] = Field(description="Always `process`.")
+    type: Literal["linear", "repetitive", "adaptive"] = Field(
+        description="Linear (fixed order), repetitive (runs in cycles) or adaptive (changes "
+        "with circumstances)."
+    )
+    level: Literal["strategic", "tactical", "operational"] = Field(
+        description="Strategic (direction), tactical (plans) or operational (daily work)."
+    )
+    objective: Text = Field(description="The measurable result the process exists for.")
+    strategy: Text = Field(description="The overall approach to reach the objective.")
+    tactics: list[Text] = Field(default_factory=list, description="Concrete plans that carry "
+                                "out the strategy.")
+    operations: list[Text] = Field(default_factory=list, description="Day-to-day activities.")
+    inputs: list[Text] = Field(default_factory=list, description="What the process consumes.")
+    outputs: list[Text] = Field(default_factory=list, description="What it produces.")
+    stakeholders: list[Stakeholder] = Field(default_factory=list, description="Who has a stake.")
+    steps: list[Step] = Field(min_length=1, description="The steps and paths; a step may link "
+                              "an SOP.")
+    premortem: list[Risk] = Field(default_factory=list, description="Risks found by imagining "
+                                  "failure in advance.")
+    rollout: list[Phase] = Field(default_factory=list, description="The rollout plan.")
+    controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
+                               "adaptation.")
+    metrics: list[Metric] = Field(default_factory=list, description="Vital metrics.")
+    sops: list[DocRef] = Field(default_factory=list, description="SOPs that carry out the "
+                               "process.")
+
+
+class Subject(Model):
+    """The document revision a retrospective looked back on."""
+
+    document: DocRef = Field(description="The process or SOP reviewed.")
+    version: Version = Field(description="The version that was in force.")
+
+
+class Observation(Model):
+    """A metric as it was observed, against its target."""
+
+    name: Text = Field(description="The metric's name.")
+    target: float = Field(description="What was aimed for.")
+    observed: float = Field(description="What was measured.")
+    unit: Text = Field(description="The unit of both figures.")
+    better: Literal["higher", "lower"] = Field("higher", description="Which direction is good.")
+
+
+class ActionItem(Model):
+    """Something a retrospective decided to do."""
+
+    id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
+    description: Text = Field(description="What is to be done.")
+    owner: RoleRef = Field(description="The role that does it.")
+    due: dt.date = Field(description="When it is due (YYYY-MM-DD).")
+    status: Literal["open", "in-progress", "done", "dropped"] = Field(
+        description="Where it stands."
+    )
+    changes: DocRef | None = Field(None, description="The document this action will change.")
+
+
+class Retro(Document):
+    """A retrospective or post-mortem of a process or SOP revision."""
+
+    kind: Literal["retro"] = Field(description="Always `retro`.")
+    date: dt.date = Field(description="When the retrospective was held (YYYY-MM-DD).")
+    subject: Subject = Field(description="What was reviewed.")
+    facilitator: Text = Field(description="Who ran the session.")
+    participants: list[Text] = Field(default_factory=list, description="Who took part.")
+    summary: Text = Field(description="The outcome in a few sentences (Markdown).")
+    went_well: list[Text] = Field(default_factory=list, description="What went well.")
+    to_improve: list[Text] = Field(default_factory=list, description="What to improve.")
+    unexpected: list[Text] = Field(default_factory=list, description="What nobody expected.")
+    metrics: list[Observation] = Field(default_factory=list, description="Metrics observed.")
+    actions: list[ActionItem] = Field(default_factory=list, description="Action items.")
+    decisions: list[Text] = Field(default_factory=list, description="Decisions taken.")
+
+
+class Role(Model):
+    """A role people act in; steps, approvals and ownership refer to it by id."""
+
+    kind: Literal["role"] = Field(description="Always `role`.")
+    id: Text = Field(description="Stable role id (lower-case, digits, hyphens).",
+                     examples=["level-1-technician"])
+    name: Text = Field(description="The role's name as people say it.")
+    description: str = Field("", description="What the role is, in a sentence (Markdown).")
+    responsibilities: list[Text] = Field(default_factory=list, description="What it answers for.")
+    permissions: list[Text] = Field(default_factory=list, description="Access rights it holds.")
+
+
+class Term(Model):
+    """A glossary entry."""
+
+    kind: Literal["term"] = Field(description="Always `term`.")
+    id: Text = Field(description="Stable term id (lower-case, digits, hyphens).",
+                     examples=["pre-mortem"])
+    term: Text = Field(description="The term as written in text.")
+    definition: Text = Field(description="What it means here (Markdown).")
+    see_also: list[TermRef] = Field(default_factory=list, description="Related terms.")
+
+
+AnyDocument = Sop | Process | Retro
+AnyItem = Sop | Process | Retro | Role | Term
+
+KINDS: dict[str, type[Sop] | type[Process] | type[Retro] | type[Role] | type[Term]] = {
+    "sop": Sop,
+    "process": Process,
+    "retro": Retro,
+    "role": Role,
+    "term": Term,
+}
+"""Every `kind` an item may have, and its model."""
+
+LISTABLE_KINDS = frozenset({"role", "term"})
+"""Kinds that may share a file; documents stand alone because a file's history is theirs."""
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    """The keys an author may write for ``model``."""
+    return list(model.model_fields)
+
+
+def dump(item: BaseModel) -> dict[str, Any]:
+    """The YAML-ready data of an item, without defaults, so round trips stay short."""
+    return item.model_dump(mode="python", exclude_defaults=True)

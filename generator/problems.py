@@ -1,0 +1,88 @@
+"""One finding type for every stage, and the ways to print a list of them.
+
+Every stage (loading, modelling, cross-document rules) reports through :class:`Problem`
+so the CLI, the MkDocs plugin and CI annotations all show the same text. Problems are
+collected and sorted, never raised one at a time: an author fixing a handbook wants to
+see everything that is wrong in one run.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How much a finding matters; `--strict` turns warnings into errors."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """A finding at a 1-based line and column of a file.
+
+    Field order is the sort order: by file, then position, then code.
+    """
+
+    path: str
+    line: int
+    column: int
+    code: str
+    severity: Severity
+    message: str
+
+    def format(self) -> str:
+        """The `path:line:col: severity [CODE] message` line that editors can jump to."""
+        return (
+            f"{self.path}:{self.line}:{self.column}: "
+            f"{self.severity.value} [{self.code}] {self.message}"
+        )
+
+    def format_github(self) -> str:
+        """A GitHub Actions workflow command, shown as an annotation on the pull request."""
+        message = (
+            self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        )
+        return (
+            f"::{self.severity.value} file={self.path},line={self.line},"
+            f"col={self.column},title={self.code}::{message}"
+        )
+
+
+def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:
+    """Treat every warning as an error, for `--strict` runs in CI."""
+    return [
+        Problem(p.path, p.line, p.column, p.code, Severity.ERROR, p.message)
+        if p.severity is Severity.WARNING
+        else p
+        for p in problems
+    ]
+
+
+def has_errors(problems: Iterable[Problem]) -> bool:
+    """Whether a run must fail."""
+    return any(p.severity is Severity.ERROR for p in problems)
+
+
+def render(problems: Iterable[Problem], fmt: str) -> str:
+    """All problems, sorted, in one of the output formats of `sopsite check`."""
+    ordered = sorted(problems)
+    if fmt == "json":
+        return json.dumps([asdict(p) for p in ordered], indent=2, ensure_ascii=False)
+    if fmt == "github":
+        return "\n".join(p.format_github() for p in ordered)
+    return "\n".join(p.format() for p in ordered)
+
+
+def summary(problems: Iterable[Problem]) -> str:
+    """One closing line, so a clean run still says something."""
+    items = list(problems)
+    errors = sum(p.severity is Severity.ERROR for p in items)
+    warnings = len(items) - errors
+    if not items:
+        return "no problems found"
+    return f"{errors} error(s), {warnings} warning(s)"

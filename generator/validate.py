@@ -1,0 +1,224 @@
+"""Turn raw YAML items into models, and pydantic's errors into problems authors can act on.
+
+Pydantic reports *what* failed in its own words; authors need the key, the line, what was
+expected, what they wrote and what to write instead. This module knows the model well
+enough to say that: the valid keys of the mapping at any location, the choices of a
+literal, the example of a field.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
+
+from generator.load import Loc, RawItem, describe
+from generator.model import KINDS, LISTABLE_KINDS, AnyItem
+from generator.problems import Problem
+
+
+def closest(word: str, choices: typing.Iterable[str]) -> str | None:
+    """The valid choice an author most likely meant, if any is close enough."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def did_you_mean(word: str, choices: typing.Iterable[str], noun: str = "") -> str:
+    """A "did you mean" hint, or the list of valid choices when nothing is close."""
+    options = sorted(choices)
+    guess = closest(word, options)
+    if guess:
+        return f"did you mean {guess!r}?"
+    if not options:
+        return f"no {noun or 'choices'} are defined"
+    shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+    return f"valid {noun or 'choices'}: {shown}"
+
+
+def validate_item(raw: RawItem, *, in_list: bool) -> tuple[AnyItem | None, list[Problem]]:
+    """The model of one YAML item, or the problems that stop it from being one."""
+    data, source = raw.data, raw.source
+    kind = data.get("kind")
+    if kind is None:
+        return None, [source.problem((), "MODEL001", "missing required key 'kind'; expected "
+                                     f"one of: {', '.join(KINDS)}")]
+    if not isinstance(kind, str) or kind not in KINDS:
+        shown = kind if isinstance(kind, str) else describe(kind)
+        hint = did_you_mean(shown, KINDS, "kinds") if isinstance(kind, str) else (
+            f"valid kinds: {', '.join(sorted(KINDS))}")
+        return None, [source.problem(("kind",), "MODEL001",
+                                     f"unknown kind {shown!r}; {hint}")]
+    if in_list and kind not in LISTABLE_KINDS:
+        return None, [source.problem(("kind",), "MODEL005",
+                                     f"a {kind} must be the only item in its file (its file's "
+                                     "history is its revision history); only roles and terms "
+                                     "may share a file")]
+    model = KINDS[kind]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        problems = [_problem(model, detail, raw) for detail in error.errors()]
+        return None, problems
+
+
+def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Problem:
+    loc: Loc = tuple(detail["loc"])
+    kind = detail["type"]
+    value = detail.get("input")
+    source = raw.source
+    if kind == "extra_forbidden":
+        parent, _ = _resolve(model, loc[:-1])
+        key = str(loc[-1])
+        valid = list(parent.model_fields) if parent else []
+        hint = did_you_mean(key, valid, "keys")
+        return source.problem(loc, "MODEL002", f"unknown key {key!r} in {_where(loc[:-1], model)}"
+                              f"; {hint}", key=True)
+    _, info = _resolve(model, loc)
+    field = str(loc[-1]) if loc and isinstance(loc[-1], str) else None
+    if kind == "missing":
+        about = f" ({_lower_first(info.description)})" if info and info.description else ""
+        return source.problem(loc[:-1], "MODEL003", f"missing required key {field!r} in "
+                              f"{_where(loc[:-1], model)}{about}")
+    return source.problem(loc, "MODEL004", _invalid(detail, value, field, info))
+
+
+def _invalid(detail: ErrorDetails, value: Any, field: str | None, info: FieldInfo | None) -> str:
+    kind = detail["type"]
+    ctx = detail.get("ctx", {})
+    found = describe(value)
+    name = f"{field!r}: " if field else ""
+    if kind == "literal_error":
+        choices = _literal_choices(info)
+        hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""
+        listed = ", ".join(choices)
+        return f"{name}expected one of {listed}; found {found}" + (
+            f"; {hint}" if hint.startswith("did") else "")
+    if kind == "value_error":
+        return name + str(ctx.get("error", detail["msg"]))
+    if kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        return (f"{name}expected text, found {found}; put it in quotes, e.g. "
+                f'{field or "value"}: "{_example(info, value)}"')
+    if kind == "string_type" and isinstance(value, bool):
+        return (f"{name}expected text, found {found} (YAML reads yes, no, on and off as "
+                f'booleans); put it in quotes, e.g. {field or "value"}: "yes"')
+    if kind == "string_too_short":
+        return f"{name}expected non-empty text, found an empty string"
+    if kind in ("too_short", "too_long"):
+        bound = ctx.get("min_length" if kind == "too_short" else "max_length")
+        word = "at least" if kind == "too_short" else "at most"
+        return f"{name}expected {word} {bound} item(s), found {ctx.get('actual_length')}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        low = info and _bound(info, "ge")
+        high = info and _bound(info, "le")
+        if low is not None and high is not None:
+            return f"{name}expected a whole number from {low} to {high}, found {found}"
+        return f"{name}{detail['msg'].lower()}, found {found}"
+    expected = _EXPECTED.get(kind)
+    if expected:
+        example = _example(info, None)
+        tail = f", e.g. {field or 'value'}: {example}" if example else ""
+        return f"{name}expected {expected}, found {found}{tail}"
+    return f"{name}{detail['msg']}; found {found}"
+
+
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date as YYYY-MM-DD",
+    "date_parsing": "a date as YYYY-MM-DD",
+    "date_from_datetime_parsing": "a date as YYYY-MM-DD",
+    "date_from_datetime_inexact": "a date as YYYY-MM-DD without a time",
+    "list_type": "a list (lines starting with '- ')",
+    "model_type": "a mapping of keys and values",
+    "model_attributes_type": "a mapping of keys and values",
+    "dict_type": "a mapping of keys and values",
+}
+
+
+def _bound(info: FieldInfo, name: str) -> Any:
+    for item in info.metadata:
+        if hasattr(item, name):
+            return getattr(item, name)
+    return None
+
+
+def _example(info: FieldInfo | None, value: Any) -> str:
+    if info and info.examples:
+        example = info.examples[0]
+        return f'"{example}"' if value is None and isinstance(example, str) else str(example)
+    if info and _unwrap(info.annotation) is not None:
+        return ""
+    return "" if value is None else str(value)
+
+
+def _literal_choices(info: FieldInfo | None) -> list[str]:
+    if info is None:
+        return []
+    for arg in _flatten(info.annotation):
+        if typing.get_origin(arg) is typing.Literal:
+            return [str(choice) for choice in typing.get_args(arg)]
+    return []
+
+
+def _flatten(annotation: Any) -> Iterator[Any]:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from _flatten(typing.get_args(annotation)[0])
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _flatten(arg)
+    else:
+        yield annotation
+
+
+def _unwrap(annotation: Any) -> type[BaseModel] | None:
+    """The model class inside ``X | None``, ``list[X]`` or ``Annotated[X, ...]``, if any."""
+    for arg in _flatten(annotation):
+        if typing.get_origin(arg) is list:
+            inner = _unwrap(typing.get_args(arg)[0])
+            if inner:
+                return inner
+        elif isinstance(arg, type) and issubclass(arg, BaseModel):
+            return arg
+    return None
+
+
+def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, FieldInfo | None]:
+    """The model of the mapping at ``loc``, and the field of its last key."""
+    current: type[BaseModel] | None = model
+    info: FieldInfo | None = None
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if current is None:
+            return None, None
+        info = current.model_fields.get(part)
+        if info is None:
+            return None, None
+        current = _unwrap(info.annotation)
+    return current, info
+
+
+def _where(loc: Loc, model: type[BaseModel]) -> str:
+    kind = model.model_fields["kind"].annotation
+    name = typing.get_args(kind)[0] if typing.get_origin(kind) is typing.Literal else "item"
+    if not loc:
+        return f"the {name}"
+    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    return path
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:].rstrip(".")
