@@ -1,0 +1,75 @@
+# Two commands for a fresh machine: `make site` and `make test` (see README.md).
+# Every install step lives here, in pyproject.toml and in package.json.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export NO_MKDOCS_2_WARNING := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: site serve test lint bench lock chromium clean
+
+## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
+site: $(VENV)/.installed node_modules/.installed
+	$(BIN)/sopsite check --strict sops
+	$(BIN)/mkdocs build --strict
+
+## serve: live preview on http://127.0.0.1:8000 (reloads when sops/ or docs/ change)
+serve: $(VENV)/.installed node_modules/.installed
+	$(BIN)/mkdocs serve
+
+## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
+test: $(VENV)/.test-installed node_modules/.installed chromium
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check generator tests
+	$(BIN)/mypy
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "sopsite needs Python 3.11 or newer; set PYTHON=python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.test-installed: requirements-test.lock $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+## chromium: the browser tests drive Debian's Chromium (no browser downloads here)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else \
+	    echo "The browser tests need Chromium: install it (Debian: apt-get install chromium)"; \
+	    echo "or set SOPSITE_CHROMIUM to a Chromium binary, then run make test again."; \
+	    exit 1; \
+	  fi; }
+
+## lock: re-resolve the exact versions from the ranges in pyproject.toml
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet .
+	{ echo "# Exact versions for 'make site' (regenerate with 'make lock'); ranges live in pyproject.toml."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^sopsite'; } > requirements.lock
+	.lock-venv/bin/python -m pip install --quiet '.[test]'
+	{ echo "# Exact versions for 'make test' (regenerate with 'make lock')."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^sopsite'; } > requirements-test.lock
+	rm -rf .lock-venv build
+
+clean:
+	rm -rf $(VENV) node_modules site .sopsite-cache

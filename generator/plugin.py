@@ -1,0 +1,157 @@
+"""The `sopsite` MkDocs plugin: a thin adapter that runs the core during build and serve.
+
+on_config checks the handbook (errors abort with the same `file:line:col` lines as `sopsite
+check`), generates the pages and registers handbook data with mkdocs-macros; on_files writes
+the pages to a cache folder outside `docs/` (only files whose bytes changed, so `serve
+--dirty` rebuilds only those) and registers them; on_serve watches `sops/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import posixpath
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.check import check_handbook
+from generator.handbook import Handbook
+from generator.problems import Severity
+from generator.render import generate, site
+from generator.render.text import plain
+from generator.write import write_pages
+
+log = logging.getLogger("mkdocs.plugins.sopsite")
+
+MERMAID_URI = "assets/javascripts/mermaid.min.js"
+
+
+class SopsiteConfig(base.Config):
+    """Options under `plugins: - sopsite:` in mkdocs.yml; paths are relative to mkdocs.yml."""
+
+    sops = c.Type(str, default="sops")
+    """The handbook folder with the YAML sources."""
+    cache_dir = c.Type(str, default=".sopsite-cache")
+    """Where generated Markdown is written; outside docs/ so it never mixes with hand-written
+    pages."""
+    templates = c.Optional(c.Type(str))
+    """A folder of Jinja templates that override the packaged ones by name."""
+    mermaid_js = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")
+    """The local Mermaid build shipped with the site, so diagrams render offline."""
+    strict = c.Type(bool, default=False)
+    """Fail the build on content warnings too (overdue reviews, missing approvals)."""
+
+
+def today() -> dt.date:
+    """The day pages are generated for; SOPSITE_TODAY pins it for reproducible builds."""
+    pinned = os.environ.get("SOPSITE_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+class SopsitePlugin(BasePlugin[SopsiteConfig]):
+    """Generate the handbook's pages inside an MkDocs build."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, str] = {}
+        self.handbook: Handbook | None = None
+        self.base = Path()
+
+    def _path(self, value: str) -> Path:
+        path = Path(value)
+        return path if path.is_absolute() else self.base / path
+
+    def on_config(self, config: Any) -> Any:
+        self.base = Path(config.config_file_path or ".").resolve().parent
+        root = self._path(self.config.sops)
+        if not root.is_dir():
+            raise PluginError(f"sopsite: handbook folder {root} does not exist; set "
+                              "'sops:' under the sopsite plugin in mkdocs.yml")
+        handbook, problems = check_handbook(root, today=today(), strict=self.config.strict)
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        for problem in problems:
+            if problem.severity is Severity.WARNING:
+                log.warning(problem.format())
+        if errors:
+            raise PluginError("sopsite: the handbook has errors:\n"
+                              + "\n".join(p.format() for p in errors))
+        self.handbook = handbook
+        templates = self._path(self.config.templates) if self.config.templates else None
+        self.pages = generate(handbook, today=today(), template_dir=templates)
+        self._register_macros(config)
+        mermaid = self._path(self.config.mermaid_js)
+        if mermaid.is_file():
+            if MERMAID_URI not in [str(js) for js in config.extra_javascript]:
+                config.extra_javascript.append(MERMAID_URI)
+        else:
+            log.warning(f"sopsite: no local Mermaid at {mermaid} (run 'npm ci'); diagrams "
+                        "will load Mermaid from a CDN and need a network")
+        return config
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        cache = self._path(self.config.cache_dir)
+        write_pages(self.pages, cache)
+        for uri in self.pages:
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                raise PluginError(f"sopsite: docs/{uri} would be replaced by a generated page; "
+                                  "rename or remove the hand-written file")
+            files.append(File.generated(config, uri, abs_src_path=str(cache / uri),
+                                        inclusion=InclusionLevel.INCLUDED))
+        mermaid = self._path(self.config.mermaid_js)
+        if mermaid.is_file() and files.get_file_from_path(MERMAID_URI) is None:
+            files.append(File.generated(config, MERMAID_URI, abs_src_path=str(mermaid)))
+        config.nav = self._nav(files, config.nav)
+        return files
+
+    def _nav(self, files: Files, nav: list[Any] | None) -> list[Any]:
+        assert self.handbook is not None
+        role_names = {e.item.id: e.item.name for e in self.handbook.roles}
+        generated = site.navigation((e.item for e in self.handbook.documents), role_names)
+        if nav is None:
+            written = sorted(
+                (f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages),
+                key=lambda uri: (uri != "index.md", uri),
+            )
+            return [*written, *generated]
+        return [*nav, *generated]
+
+    def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
+        server.watch(str(self._path(self.config.sops)))
+        if self.config.templates:
+            server.watch(str(self._path(self.config.templates)))
+        return server
+
+    def _register_macros(self, config: Any) -> None:
+        """Give hand-written pages the handbook's data through mkdocs-macros, if it is on."""
+        macros = config.plugins.get("macros")
+        if macros is None or self.handbook is None:
+            return
+        handbook = self.handbook
+        documents = {
+            doc.id: {"id": doc.id, "title": doc.title, "version": doc.version,
+                     "status": doc.status, "kind": doc.kind, "owner": doc.owner,
+                     "effective": doc.effective.isoformat(), "path": site.doc_path(doc)}
+            for doc in (e.item for e in handbook.documents)
+        }
+
+        def doc_link(doc_id: str) -> str:
+            """`[ID: Title (vX.Y)](link)` from the calling page; an unknown id is an error."""
+            doc = documents.get(doc_id)
+            if doc is None:
+                raise PluginError(f"sopsite: doc_link({doc_id!r}): no such document")
+            page = getattr(macros, "page", None)
+            here = posixpath.dirname(page.file.src_uri) if page is not None else ""
+            target = posixpath.relpath(doc["path"], here or ".")
+            text = plain(f"{doc['id']}: {doc['title']} (v{doc['version']})")
+            return str(Markup(f"[{text}]({target})"))
+
+        macros.register_variables({"handbook": documents})
+        macros.register_macros({"doc_link": doc_link})

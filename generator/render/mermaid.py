@@ -1,0 +1,76 @@
+"""Mermaid flowcharts from the step graph, safe for any text an author writes.
+
+Node and lane ids are generated (`s1`, `lane1`), never taken from YAML, so keywords such as
+`end` cannot break the syntax. Every label is quoted and every character outside letters,
+digits and a few harmless marks becomes a Mermaid entity (`#35;`), so quotes, brackets,
+`-->`, `%%`, backticks and HTML stay text: they can neither end the label nor become markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from urllib.parse import quote
+
+from generator.graph import edges, is_end
+from generator.model import Step
+
+_SAFE_MARKS = frozenset(" .,:-_()?!'/+")
+MAX_LABEL = 60
+"""Longer labels are cut: a diagram is an overview, the step text has the details."""
+
+
+def label(text: str) -> str:
+    """A quoted Mermaid label in which nothing is syntax."""
+    text = " ".join(text.split())
+    if len(text) > MAX_LABEL:
+        text = text[: MAX_LABEL - 1].rstrip() + "\u2026"
+    encoded = "".join(
+        ch if (ch.isalnum() and ch.isprintable()) or ch in _SAFE_MARKS else f"#{ord(ch)};"
+        for ch in text
+    )
+    return f'"{encoded}"'
+
+
+def flowchart(
+    steps: list[Step],
+    role_name: Callable[[str], str],
+    words: dict[str, str],
+) -> str:
+    """A top-down flowchart with one swimlane per actor role; nodes link to `#step-<id>`."""
+    node = {step.id: f"s{i + 1}" for i, step in enumerate(steps)}
+    lines = ["flowchart TD"]
+    lines.append(f"  start([{label(words['start'])}])")
+    lanes: dict[str, list[int]] = {}
+    for i, step in enumerate(steps):
+        lanes.setdefault(step.actor, []).append(i)
+    for lane_index, (actor, members) in enumerate(lanes.items(), start=1):
+        lines.append(f"  subgraph lane{lane_index}[{label(role_name(actor))}]")
+        for i in members:
+            lines.append(f"    {_shape(steps[i], node[steps[i].id])}")
+        lines.append("  end")
+    if any(is_end(steps, i) for i in range(len(steps))):
+        lines.append(f"  stop([{label(words['end'])}])")
+    lines.append(f"  start --> {node[steps[0].id]}")
+    for edge in edges(steps):
+        if edge.target not in node:
+            continue
+        arrow = f" -->|{label(edge.label)}| " if edge.label is not None else " --> "
+        lines.append(f"  {node[edge.source]}{arrow}{node[edge.target]}")
+    for i, step in enumerate(steps):
+        if is_end(steps, i):
+            lines.append(f"  {node[step.id]} --> stop")
+    for step in steps:
+        lines.append(f'  click {node[step.id]} href "#step-{quote(step.id, safe="-_")}"')
+    lines.append("  classDef linked stroke-dasharray: 4 2")
+    linked = [node[step.id] for step in steps if step.sop]
+    if linked:
+        lines.append(f"  class {','.join(linked)} linked")
+    return "\n".join(lines)
+
+
+def _shape(step: Step, node_id: str) -> str:
+    if step.decision is not None:
+        return f"{node_id}{{{label(step.decision.question)}}}"
+    if step.sop is not None:
+        return f"{node_id}[[{label(step.title)}]]"
+    return f"{node_id}[{label(step.title)}]"

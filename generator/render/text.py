@@ -1,0 +1,68 @@
+"""Make author text safe to place in generated Markdown.
+
+Templates escape every value by default (see :mod:`generator.render.renderer`): a title is
+literal text, never markup. Long fields opt in to Markdown through :func:`markdown`, which
+still refuses raw HTML, attribute lists, macro syntax and script URLs, because YAML from a
+pull request must never become code in a reader's browser.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+_PLAIN_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    **{c: "\\" + c for c in "\\`*_{}[]|#!"},
+}
+_PLAIN = re.compile("|".join(re.escape(c) for c in _PLAIN_ESCAPES))
+_LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
+# Fenced blocks and inline code spans keep their text as written: Markdown shows it literally.
+_CODE = re.compile(r"(^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\2[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
+_UNSAFE_URL = re.compile(
+    r"(\]\(\s*<?|^\s*\[[^\]\n]+\]:\s*<?)\s*(javascript|vbscript|data)\s*:", re.I | re.M
+)
+
+
+def plain(value: object) -> Markup:
+    """One line of literal text: no markup, no Markdown syntax, no line breaks."""
+    text = " ".join(str(value).split())
+    text = _PLAIN.sub(lambda m: _PLAIN_ESCAPES[m.group(0)], text)
+    text = _LIST_START.sub(lambda m: m.group(1) + m.group(2).replace(".", "\\.")
+                           .replace(")", "\\)").replace("-", "\\-").replace("+", "\\+")
+                           + m.group(3), text)
+    return Markup(text)
+
+
+def markdown(value: object) -> Markup:
+    """Author Markdown with raw HTML, attribute lists, macros and script URLs neutralised."""
+    text = str(value).strip()
+    parts = _CODE.split(text)
+    out: list[str] = []
+    # re.split with two groups yields: text, code, fence-marker, text, code, fence-marker...
+    for index, part in enumerate(parts):
+        if part is None:
+            continue
+        kind = index % 3
+        if kind == 0:
+            out.append(_neutralise(part))
+        elif kind == 1:
+            out.append(part)
+    return Markup(_UNSAFE_URL.sub(lambda m: m.group(1) + "unsafe-", "".join(out)))
+
+
+def _neutralise(text: str) -> str:
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace("{", "\\{")
+        .replace("}", "\\}")
+    )
+
+
+def raw(value: str) -> Markup:
+    """Text the generator itself built (diagram source, URLs); already safe by construction."""
+    return Markup(value)
