@@ -11,12 +11,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 ## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
 site: $(VENV)/.installed node_modules/.installed
-	$(BIN)/sopsite check --strict sops
-	$(BIN)/mkdocs build --strict
+	$(BIN)/sopsite build
 
 ## serve: live preview on http://127.0.0.1:8000 (reloads when sops/ or docs/ change)
 serve: $(VENV)/.installed node_modules/.installed
-	$(BIN)/mkdocs serve
+	$(BIN)/sopsite serve
 
 ## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
 test: $(VENV)/.test-installed node_modules/.installed chromium

@@ -71,6 +71,68 @@ def rules() -> None:
         click.echo(f"{registered.code:<12} {registered.severity.value:<8} {registered.summary}")
 
 
+@cli.command()
+@click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The MkDocs configuration.")
+@click.option("-d", "--site-dir", "site_dir", default=None,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Where the site goes (default: site_dir of the configuration).")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
+    """Check the handbook, then build the site strictly; replace SITE_DIR only on success.
+
+    A failed build leaves the previous site exactly as it was.
+    """
+    from generator.build import BuildFailed, build_site
+
+    try:
+        built = build_site(config_file, site_dir, verbose=verbose)
+    except BuildFailed as error:
+        click.echo(f"sopsite: build failed: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"site built in {built}")
+
+
+@cli.command()
+@click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The MkDocs configuration.")
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
+              help="Address to serve on.")
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Live preview: rebuilds and reloads the browser when sops/ or docs/ change."""
+    from generator.build import serve_site
+
+    serve_site(config_file, dev_addr)
+
+
+@cli.command()
+@click.argument("path", default=DEFAULT_ROOT,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the Markdown files.")
+@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of templates that override the packaged ones.")
+def export(path: Path, out: Path, templates: Path | None) -> None:
+    """Write the generated Markdown as plain files, for MkDocs-free engines.
+
+    Only files sopsite generated earlier are ever replaced or removed in OUT.
+    """
+    from generator.render import generate
+    from generator.write import write_pages
+
+    handbook, problems = check_handbook(path)
+    if has_errors(problems):
+        click.echo(render(problems, "text"))
+        click.echo(summary(problems), err=True)
+        sys.exit(1)
+    pages = generate(handbook, today=dt.date.today(), template_dir=templates)
+    report = write_pages(pages, out)
+    click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
+               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+
+
 def main() -> None:
     """Console entry point; keeps tracebacks away from authors."""
     try:

@@ -38,6 +38,9 @@ class Handbook:
     root: Path
     entries: tuple[Entry[AnyItem], ...] = ()
     files: tuple[str, ...] = field(default=())
+    invalid_ids: frozenset[str] = frozenset()
+    """Ids of items that exist but failed validation: references to them are not reported
+    again as unknown, since the item's own error already explains the problem."""
 
     @property
     def documents(self) -> Iterator[Entry[AnyDocument]]:
@@ -108,6 +111,7 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
     """Load and validate every file under ``root``; what fails is reported, not raised."""
     entries: list[Entry[AnyItem]] = []
     problems: list[Problem] = []
+    invalid: set[str] = set()
     files = discover(root)
     for file in files:
         loaded = load_file(file, display_path(file))
@@ -117,6 +121,9 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
             problems.extend(item_problems)
             if item is not None:
                 entries.append(Entry(item, raw.source))
-    handbook = Handbook(root, tuple(entries), tuple(display_path(f) for f in files))
+            elif isinstance(raw.data.get("id"), str):
+                invalid.add(raw.data["id"])
+    handbook = Handbook(root, tuple(entries), tuple(display_path(f) for f in files),
+                        frozenset(invalid))
     return handbook, problems
 

@@ -10,6 +10,7 @@ ids) live in :mod:`generator.checks`, where they can point at the exact offendin
 from __future__ import annotations
 
 import re
+import typing
 import calendar
 import datetime as dt
 from typing import Annotated, Any, Literal
@@ -246,6 +247,10 @@ PhaseName = Literal[
     "post-mortem",
     "iterate",
 ]
+
+
+PHASE_ORDER: tuple[str, ...] = typing.get_args(PhaseName)
+"""The rollout phases in the order they happen."""
 
 
 class Phase(Model):

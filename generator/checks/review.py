@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.checks.registry import Context, Finding, rule
-from generator.model import Process
+from generator.model import PHASE_ORDER, Process
 from generator.problems import Severity
 
 HIGH_RISK = 15
@@ -14,13 +14,16 @@ HIGH_RISK = 15
 
 @rule("REVIEW001", Severity.WARNING, "an effective document past its review date")
 def review_overdue(context: Context) -> Iterator[Finding]:
-    """An effective document must be reviewed every `review_every` months after `effective`.
+    """An effective SOP or process is reviewed every `review_every` months after `effective`.
+
+    Retrospectives are records of a meeting, not procedures, so they are never due.
 
     Passes: effective 2026-01-10, review_every 12, checked in 2026. Fails: checked in 2027-02.
     """
     for entry in context.handbook.documents:
         doc = entry.item
-        if doc.status == "effective" and doc.next_review < context.today:
+        if (doc.kind != "retro" and doc.status == "effective"
+                and doc.next_review < context.today):
             yield Finding(entry.source, ("review_every",), f"review was due on "
                           f"{doc.next_review.isoformat()} ({doc.review_every} months after "
                           f"{doc.effective.isoformat()}); review it and bump the version or the "
@@ -57,3 +60,23 @@ def unowned_high_risks(context: Context) -> Iterator[Finding]:
                 yield Finding(entry.source, ("premortem", i, "id"), f"risk {risk.id!r} scores "
                               f"{score} (likelihood {risk.likelihood} x impact {risk.impact}, "
                               f"high from {HIGH_RISK}) but has no {' and no '.join(missing)}")
+
+
+@rule("PLAN001", Severity.WARNING, "rollout phases repeated or out of order")
+def rollout_order(context: Context) -> Iterator[Finding]:
+    """Phases follow align, instruct, run, track, post-mortem, iterate, each at most once.
+
+    Passes: align-stakeholders, run, post-mortem. Fails: run, align-stakeholders.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        if not isinstance(doc, Process):
+            continue
+        seen = -1
+        for i, phase in enumerate(doc.rollout):
+            rank = PHASE_ORDER.index(phase.phase)
+            if rank <= seen:
+                yield Finding(entry.source, ("rollout", i, "phase"), f"phase {phase.phase!r} "
+                              f"comes after {PHASE_ORDER[seen]!r}; expected the order "
+                              f"{', '.join(PHASE_ORDER)}, each phase once")
+            seen = max(seen, rank)

@@ -175,6 +175,8 @@ def generate(
     for kind in site.FOLDERS:
         path = site.index_path(kind)
         members = [d for d in documents if d.kind == kind]
+        if not members:
+            continue
         pages[path] = renderer.render("section.md.j2", **common(path), kind=kind,
                                       title=site.SECTION_TITLES[kind], documents=members)
 

@@ -22,9 +22,10 @@ _PLAIN = re.compile("|".join(re.escape(c) for c in _PLAIN_ESCAPES))
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
 # Fenced blocks and inline code spans keep their text as written: Markdown shows it literally.
 _CODE = re.compile(r"(^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\2[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
-_UNSAFE_URL = re.compile(
-    r"(\]\(\s*<?|^\s*\[[^\]\n]+\]:\s*<?)\s*(javascript|vbscript|data)\s*:", re.I | re.M
-)
+_SCRIPT_SCHEME = r"\s*<?\s*(?:javascript|vbscript|data)\s*:"
+# A link to a script URL is shown as the literal text the author wrote, not as a link.
+_UNSAFE_INLINE = re.compile(r"\]\((?=" + _SCRIPT_SCHEME + ")", re.I)
+_UNSAFE_REFERENCE = re.compile(r"^(\s*)\[(?=[^\]\n]+\]:" + _SCRIPT_SCHEME + ")", re.I | re.M)
 
 
 def plain(value: object) -> Markup:
@@ -51,7 +52,8 @@ def markdown(value: object) -> Markup:
             out.append(_neutralise(part))
         elif kind == 1:
             out.append(part)
-    return Markup(_UNSAFE_URL.sub(lambda m: m.group(1) + "unsafe-", "".join(out)))
+    text = _UNSAFE_INLINE.sub(r"]\\(", "".join(out))
+    return Markup(_UNSAFE_REFERENCE.sub(r"\1\\[", text))
 
 
 def _neutralise(text: str) -> str:

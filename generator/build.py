@@ -1,0 +1,62 @@
+"""Build and serve through MkDocs' own API; the site folder is replaced only on success."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.commands.serve import serve as mkdocs_serve
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+
+class BuildFailed(Exception):
+    """The build did not complete; the previous site is untouched."""
+
+
+def _log_to_stderr(verbose: bool) -> None:
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_sopsite", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._sopsite = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = False) -> Path:
+    """Build into a sibling temporary folder, then swap it into place."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _log_to_stderr(verbose)
+    try:
+        config = load_config(str(config_file), strict=True)
+    except MkDocsException as error:
+        raise BuildFailed(str(error)) from error
+    target = Path(site_dir) if site_dir else Path(config.site_dir)
+    target = target.resolve()
+    staging = target.with_name(f".{target.name}.building")
+    retired = target.with_name(f".{target.name}.previous")
+    for leftover in (staging, retired):
+        shutil.rmtree(leftover, ignore_errors=True)
+    config.site_dir = str(staging)
+    try:
+        mkdocs_build(config)
+    except (MkDocsException, OSError) as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(str(error) or type(error).__name__) from error
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+    return target
+
+
+def serve_site(config_file: Path, dev_addr: str) -> None:
+    """MkDocs' live-reloading server; the sopsite plugin adds sops/ to its watch list."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _log_to_stderr(verbose=True)
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

@@ -1,0 +1,501 @@
+"""The loader: what it refuses, exactly where, and the positions it records for the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from generator.load import MAX_FILE_BYTES, MAX_NODES, LoadResult, load_file, load_text
+
+
+def lines(result: LoadResult) -> list[str]:
+    return [problem.format() for problem in result.problems]
+
+
+def load_bytes(tmp_path: Path, raw: bytes, name: str = "f.yml") -> LoadResult:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    return load_file(path, name)
+
+
+# --- duplicate keys ----------------------------------------------------------------
+
+
+def test_duplicate_key_names_the_first_place() -> None:
+    result = load_text("kind: role\nid: a\nname: A\nid: b\n", "f.yml")
+    assert lines(result) == [
+        "f.yml:4:1: error [YAML002] duplicate key 'id': first defined at line 2, column 1; "
+        "YAML keeps only the last one"
+    ]
+    # The first value is kept, so later stages see what the author wrote first.
+    assert result.items[0].data == {"kind": "role", "id": "a", "name": "A"}
+
+
+def test_duplicate_key_in_a_nested_mapping() -> None:
+    text = "kind: sop\nsteps:\n  - id: a\n    title: T\n    title: U\n"
+    assert lines(load_text(text, "f.yml")) == [
+        "f.yml:5:5: error [YAML002] duplicate key 'title': first defined at line 4, column 5; "
+        "YAML keeps only the last one"
+    ]
+
+
+def test_duplicate_key_written_quoted_and_plain() -> None:
+    result = load_text('kind: role\n"id": a\nid: b\n', "f.yml")
+    assert lines(result) == [
+        "f.yml:3:1: error [YAML002] duplicate key 'id': first defined at line 2, column 1; "
+        "YAML keeps only the last one"
+    ]
+
+
+def test_distinct_keys_are_not_duplicates() -> None:
+    assert load_text("kind: role\nid: a\nname: A\n", "f.yml").problems == []
+
+
+# --- encodings and bytes -------------------------------------------------------------
+
+
+def test_non_utf8_byte_is_located(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"kind: role\nid: latin\nname: Jos\xe9\n")
+    assert lines(result) == [
+        "f.yml:3:10: error [FILE003] expected UTF-8 text, found byte 0xe9 that is not valid "
+        "UTF-8; save the file as UTF-8"
+    ]
+    assert result.items == []
+
+
+def test_non_utf8_column_counts_characters_not_bytes(tmp_path: Path) -> None:
+    # "name: éé " is 9 characters but 11 bytes; the bad byte is the 10th character.
+    result = load_bytes(tmp_path, "name: éé ".encode() + b"\xff\n")
+    assert lines(result) == [
+        "f.yml:1:10: error [FILE003] expected UTF-8 text, found byte 0xff that is not valid "
+        "UTF-8; save the file as UTF-8"
+    ]
+
+
+def test_non_utf8_after_crlf_lines(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"kind: role\r\nid: x\r\nname: \x93x\x94\r\n")
+    assert lines(result) == [
+        "f.yml:3:7: error [FILE003] expected UTF-8 text, found byte 0x93 that is not valid "
+        "UTF-8; save the file as UTF-8"
+    ]
+
+
+def test_non_utf8_after_lone_cr_lines(tmp_path: Path) -> None:
+    # YAML (and the loader's own positions) treat a lone CR as a line break; so must FILE003.
+    result = load_bytes(tmp_path, b"kind: role\rid: x\rname: \xe9\r")
+    assert lines(result) == [
+        "f.yml:3:7: error [FILE003] expected UTF-8 text, found byte 0xe9 that is not valid "
+        "UTF-8; save the file as UTF-8"
+    ]
+
+
+def test_non_utf8_after_a_bom_names_the_bad_byte(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"\xef\xbb\xbfkind: role\nid: bom\nname: Jos\xe9\n")
+    assert lines(result) == [
+        "f.yml:3:10: error [FILE003] expected UTF-8 text, found byte 0xe9 that is not valid "
+        "UTF-8; save the file as UTF-8"
+    ]
+
+
+def test_encoded_surrogate_is_not_utf8(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"kind: role\nid: \xed\xa0\x80\n")
+    assert lines(result) == [
+        "f.yml:2:5: error [FILE003] expected UTF-8 text, found byte 0xed that is not valid "
+        "UTF-8; save the file as UTF-8"
+    ]
+
+
+def test_binary_file_is_refused_at_the_nul_byte(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"kind: role\nid: a\x00b\n")
+    assert lines(result) == [
+        "f.yml:2:6: error [FILE002] expected a UTF-8 text file, found a binary file (NUL byte)"
+    ]
+
+
+def test_nul_byte_wins_over_bad_utf8(tmp_path: Path) -> None:
+    assert [p.code for p in load_bytes(tmp_path, b"\xff\x00").problems] == ["FILE002"]
+
+
+def test_utf8_bom_is_accepted_and_does_not_shift_columns(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"\xef\xbb\xbfkind: role\nid: bom\nname: Bom\n")
+    assert result.problems == []
+    [item] = result.items
+    assert item.data == {"kind": "role", "id": "bom", "name": "Bom"}
+    assert item.source.keys[("kind",)] == (1, 1)
+    assert item.source.values[("kind",)] == (1, 7)
+
+
+def test_oversize_file_is_refused_before_reading(tmp_path: Path) -> None:
+    result = load_bytes(tmp_path, b"#" * (MAX_FILE_BYTES + 1))
+    assert lines(result) == [
+        "f.yml:1:1: error [FILE001] file is 1,048,577 bytes, more than the limit of 1,048,576; "
+        "split the procedure into smaller documents"
+    ]
+
+
+def test_file_at_the_size_limit_is_read(tmp_path: Path) -> None:
+    raw = b"#" * (MAX_FILE_BYTES - 1) + b"\n"
+    assert len(raw) == MAX_FILE_BYTES
+    # Read and parsed: it is only comments, so it is empty rather than too large.
+    assert [p.code for p in load_bytes(tmp_path, raw).problems] == ["FILE004"]
+
+
+def test_unreadable_file(tmp_path: Path) -> None:
+    link = tmp_path / "dangling.yml"
+    link.symlink_to(tmp_path / "missing.yml")
+    assert lines(load_file(link, "dangling.yml")) == [
+        "dangling.yml:1:1: error [FILE005] cannot read file: No such file or directory"
+    ]
+
+
+# --- empty and wrongly shaped files ------------------------------------------------------
+
+EMPTY = "f.yml:1:1: error [FILE004] file is empty; expected a mapping with 'kind' (or a list of them)"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\n\n", "   \n", "# only a comment\n# and another\n", "---\n", "--- # nothing\n...\n"],
+    ids=["empty", "newlines", "spaces", "comments", "document-start", "explicit-end"],
+)
+def test_empty_file(text: str) -> None:
+    result = load_text(text, "f.yml")
+    assert lines(result) == [EMPTY]
+    assert result.items == []
+
+
+def test_empty_list_is_an_empty_file() -> None:
+    # An empty list holds no item at all: like an empty file, it must not pass silently.
+    result = load_text("[]\n", "f.yml")
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(1, 1, "FILE004")]
+
+
+def test_top_level_scalar() -> None:
+    assert lines(load_text("\n\n  hello\n", "f.yml")) == [
+        "f.yml:3:3: error [YAML003] expected a mapping with 'kind' (or a list of them) at the "
+        "top level, found a scalar 'hello'"
+    ]
+
+
+def test_list_items_that_are_not_mappings() -> None:
+    result = load_text("- kind: role\n  id: a\n  name: A\n- just text\n- [1, 2]\n-\n", "f.yml")
+    assert lines(result) == [
+        "f.yml:4:3: error [YAML003] expected each list item to be a mapping with 'kind', "
+        "found text 'just text'",
+        "f.yml:5:3: error [YAML003] expected each list item to be a mapping with 'kind', "
+        "found a list of 2 item(s)",
+        "f.yml:6:2: error [YAML003] expected each list item to be a mapping with 'kind', "
+        "found nothing (null)",
+    ]
+    # The good item still loads, so its own problems are reported in the same run.
+    assert [item.data["id"] for item in result.items] == ["a"]
+
+
+# --- aliases, merges, tags -----------------------------------------------------------------
+
+BOMB = (
+    "kind: role\n"
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    + "".join(
+        f"{name}: &{name} [{','.join([f'*{prev}'] * 9)}]\n"
+        for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+    )
+)
+
+
+def test_billion_laughs_is_bounded() -> None:
+    result = load_text(BOMB, "f.yml")
+    # The bound trips while expanding `f`, inside a copy of the list anchored on line 2.
+    assert lines(result) == [
+        "f.yml:2:8: error [YAML005] aliases expand to more than 100,000 values (or refer to "
+        "themselves); write the content out instead"
+    ]
+    assert result.items == []
+
+
+def test_aliases_within_the_bound_are_expanded() -> None:
+    result = load_text("kind: role\nid: &x shared\nname: *x\n", "f.yml")
+    assert result.problems == []
+    assert result.items[0].data == {"kind": "role", "id": "shared", "name": "shared"}
+
+
+def test_self_referencing_sequence() -> None:
+    assert lines(load_text("&a [*a]\n", "f.yml")) == [
+        "f.yml:1:1: error [YAML005] aliases expand to more than 100,000 values (or refer to "
+        "themselves); write the content out instead"
+    ]
+
+
+def test_self_referencing_mapping() -> None:
+    result = load_text("kind: role\nid: loop\nname: &me\n  again: *me\n", "f.yml")
+    assert lines(result) == [
+        "f.yml:3:7: error [YAML005] aliases expand to more than 100,000 values (or refer to "
+        "themselves); write the content out instead"
+    ]
+
+
+def test_many_values_without_aliases_are_not_blamed_on_aliases() -> None:
+    text = "kind: role\npermissions: [" + "x, " * (MAX_NODES + 10) + "]\n"
+    [problem] = load_text(text, "f.yml").problems
+    assert (problem.line, problem.code) == (2, "YAML005")
+    # The file has no alias at all: a message about aliases sends the author looking for one.
+    assert "alias" not in problem.message
+    assert "100,000" in problem.message
+
+
+def test_merge_key_is_refused_and_not_applied() -> None:
+    result = load_text("kind: role\nid: m\nname: M\n<<: {description: hidden}\n", "f.yml")
+    assert lines(result) == [
+        "f.yml:4:1: error [YAML004] merge keys ('<<') are not supported; write the keys out so "
+        "reviewers see them in the diff"
+    ]
+    assert result.items[0].data == {"kind": "role", "id": "m", "name": "M"}
+
+
+def test_merge_key_with_alias_is_refused() -> None:
+    text = "defaults: &d {name: D}\nkind: role\nid: m\n<<: *d\n"
+    assert [(p.line, p.column, p.code) for p in load_text(text, "f.yml").problems] == [
+        (4, 1, "YAML004")
+    ]
+
+
+def test_python_tag_on_a_scalar_is_refused() -> None:
+    result = load_text("kind: role\nid: !!python/object/apply:os.system 'echo pwned'\n", "f.yml")
+    assert lines(result) == [
+        "f.yml:2:5: error [YAML001] invalid YAML: could not determine a constructor for the tag "
+        "'tag:yaml.org,2002:python/object/apply:os.system'"
+    ]
+    assert result.items == []
+
+
+@pytest.mark.parametrize(
+    ("value", "tag"),
+    [
+        ("!!python/object/apply:os.system ['echo pwned']",
+         "tag:yaml.org,2002:python/object/apply:os.system"),
+        ("!!python/object:os.system {cmd: x}", "tag:yaml.org,2002:python/object:os.system"),
+        ("!include {file: other.yml}", "!include"),
+    ],
+    ids=["apply-on-list", "object-on-mapping", "custom-on-mapping"],
+)
+def test_tag_on_a_collection_is_refused(value: str, tag: str) -> None:
+    # A tag SafeLoader cannot construct must be refused wherever it sits, not silently dropped.
+    result = load_text(f"kind: role\nid: t\nname: T\npermissions: {value}\n", "f.yml")
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(4, 14, "YAML001")]
+    assert tag in result.problems[0].message
+
+
+def test_custom_tag_on_a_scalar_is_refused() -> None:
+    assert lines(load_text("kind: role\nname: !include names.yml\n", "f.yml")) == [
+        "f.yml:2:7: error [YAML001] invalid YAML: could not determine a constructor for the tag "
+        "'!include'"
+    ]
+
+
+def test_undefined_alias() -> None:
+    assert lines(load_text("kind: role\nname: *nowhere\n", "f.yml")) == [
+        "f.yml:2:7: error [YAML001] invalid YAML: found undefined alias"
+    ]
+
+
+def test_collection_as_a_key() -> None:
+    result = load_text("kind: role\n? [a, b]\n: c\n", "f.yml")
+    assert lines(result) == ["f.yml:2:3: error [YAML001] expected a plain text key, found a list"]
+    assert result.items[0].data == {"kind": "role"}
+
+
+# --- syntax ----------------------------------------------------------------------------
+
+
+def test_unclosed_flow_sequence() -> None:
+    assert lines(load_text("kind: sop\nid: [a, b\ntitle: x\n", "f.yml")) == [
+        "f.yml:3:6: error [YAML001] invalid YAML: while parsing a flow sequence: did not find "
+        "expected ',' or ']'"
+    ]
+
+
+def test_tab_indentation() -> None:
+    assert lines(load_text("kind: role\nid: a\n\tname: b\n", "f.yml")) == [
+        "f.yml:3:1: error [YAML001] invalid YAML: while scanning a plain scalar: found a tab "
+        "character that violates indentation"
+    ]
+
+
+def test_two_documents_in_one_file() -> None:
+    assert lines(load_text("kind: role\n---\nkind: term\n", "f.yml")) == [
+        "f.yml:2:1: error [YAML001] invalid YAML: expected a single document in the stream: "
+        "but found another document"
+    ]
+
+
+def test_mapping_value_in_the_wrong_place() -> None:
+    assert lines(load_text("kind: role\nid: a\n  name: b\n", "f.yml")) == [
+        "f.yml:3:7: error [YAML001] invalid YAML: mapping values are not allowed in this context"
+    ]
+
+
+def test_syntax_error_column_counts_characters() -> None:
+    assert [(p.line, p.column) for p in load_text('id: "😀" x\n', "f.yml").problems] == [(1, 9)]
+
+
+@pytest.mark.parametrize(
+    ("char", "column"),
+    [("\x07", 11), ("\x1b", 11), ("\x7f", 11), ("\ufffe", 11)],
+    ids=["bell", "escape", "delete", "non-character"],
+)
+def test_control_character_is_located_on_one_line(char: str, column: int) -> None:
+    result = load_text(f"kind: role\nid: ctrl\nname: ring{char}ring\n", "f.yml")
+    [problem] = result.problems
+    assert (problem.line, problem.column, problem.code) == (3, column, "YAML001")
+    # One problem, one line: the format `path:line:col: ...` must not be split.
+    assert "\n" not in problem.message
+    assert "control characters are not allowed" in problem.message
+
+
+def test_deep_nesting_is_a_problem_not_a_crash() -> None:
+    depth = 1_000
+    text = "kind: role\nid: " + "[" * depth + "]" * depth + "\n"
+    result = load_text(text, "f.yml")
+    assert [(p.line, p.code) for p in result.problems] == [(2, "YAML005")]
+    assert result.items == []
+
+
+def test_moderate_nesting_loads() -> None:
+    depth = 100
+    result = load_text("kind: role\nid: " + "[" * depth + "]" * depth + "\n", "f.yml")
+    assert result.problems == []
+
+
+# --- dates ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("2026-02-30", "day is out of range for month"),
+        ("2026-13-01", "month must be in 1..12"),
+        ("2025-02-29", "day is out of range for month"),
+    ],
+)
+def test_impossible_date(value: str, reason: str) -> None:
+    result = load_text(f"kind: sop\neffective: {value}\n", "f.yml")
+    assert lines(result) == [
+        f"f.yml:2:12: error [YAML006] expected a valid date as YYYY-MM-DD, found '{value}' "
+        f"({reason})"
+    ]
+
+
+def test_leap_day_is_a_date() -> None:
+    result = load_text("kind: sop\neffective: 2028-02-29\n", "f.yml")
+    assert result.problems == []
+    assert result.items[0].data["effective"] == dt.date(2028, 2, 29)
+
+
+def test_quoted_impossible_date_is_text_for_the_loader() -> None:
+    result = load_text('kind: sop\neffective: "2026-02-30"\n', "f.yml")
+    assert result.problems == []
+    assert result.items[0].data["effective"] == "2026-02-30"
+
+
+# --- the source map -------------------------------------------------------------------------
+
+NESTED = """\
+kind: sop
+id: SOP-X
+steps:
+  - id: first
+    decision:
+      question: Go?
+      branches:
+        - label: "yes"
+          next: second
+        - {label: "no", next: first}
+  - id: second
+    title: >-
+      Folded
+      title
+"""
+
+
+def test_positions_of_nested_values() -> None:
+    [item] = load_text(NESTED, "f.yml").items
+    values = item.source.values
+    assert values[()] == (1, 1)
+    assert values[("id",)] == (2, 5)
+    assert values[("steps",)] == (4, 3)
+    assert values[("steps", 0)] == (4, 5)
+    assert values[("steps", 0, "id")] == (4, 9)
+    assert values[("steps", 0, "decision")] == (6, 7)
+    assert values[("steps", 0, "decision", "branches")] == (8, 9)
+    assert values[("steps", 0, "decision", "branches", 0, "label")] == (8, 18)
+    assert values[("steps", 0, "decision", "branches", 0, "next")] == (9, 17)
+    assert values[("steps", 0, "decision", "branches", 1)] == (10, 11)
+    assert values[("steps", 0, "decision", "branches", 1, "label")] == (10, 19)
+    assert values[("steps", 0, "decision", "branches", 1, "next")] == (10, 31)
+    assert values[("steps", 1, "title")] == (12, 12)
+    assert item.data["steps"][1]["title"] == "Folded title"
+
+
+def test_positions_of_nested_keys() -> None:
+    [item] = load_text(NESTED, "f.yml").items
+    keys = item.source.keys
+    assert keys[("kind",)] == (1, 1)
+    assert keys[("steps",)] == (3, 1)
+    assert keys[("steps", 0, "id")] == (4, 5)
+    assert keys[("steps", 0, "decision")] == (5, 5)
+    assert keys[("steps", 0, "decision", "branches")] == (7, 7)
+    assert keys[("steps", 0, "decision", "branches", 0, "next")] == (9, 11)
+    assert keys[("steps", 0, "decision", "branches", 1, "next")] == (10, 25)
+    assert keys[("steps", 1, "title")] == (12, 5)
+    # Only mapping keys are recorded as keys; list indices are not keys.
+    assert ("steps", 0) not in keys
+
+
+def test_position_falls_back_to_the_nearest_ancestor() -> None:
+    [item] = load_text(NESTED, "f.yml").items
+    source = item.source
+    assert source.position(("steps", 1, "actor")) == (11, 5)
+    assert source.position(("steps", 0, "decision", "branches", 5, "label")) == (8, 9)
+    assert source.position(("nowhere", "at", "all")) == (1, 1)
+    assert source.position(("steps", 0, "id"), key=True) == (4, 5)
+    # A key that is not recorded falls back to the nearest enclosing *value*.
+    assert source.position(("steps", 0, "title"), key=True) == (4, 5)
+
+
+def test_positions_of_list_items_are_per_item() -> None:
+    text = "- kind: role\n  id: a\n  name: A\n- kind: term\n  id: b\n  term: B\n"
+    first, second = load_text(text, "f.yml").items
+    assert first.source.in_list
+    assert second.source.in_list
+    assert first.source.values[()] == (1, 3)
+    assert second.source.values[()] == (4, 3)
+    assert second.source.values[("id",)] == (5, 7)
+    assert second.source.keys[("term",)] == (6, 3)
+    assert ("id",) in first.source.values
+    assert first.source.values[("id",)] == (2, 7)
+
+
+def test_single_mapping_is_not_in_a_list() -> None:
+    [item] = load_text("kind: role\nid: a\n", "f.yml").items
+    assert not item.source.in_list
+
+
+def test_positions_with_crlf_and_lone_cr() -> None:
+    for text in ("kind: role\r\nid: a\r\nname: A\r\n", "kind: role\rid: a\rname: A\r"):
+        [item] = load_text(text, "f.yml").items
+        assert item.source.values[("name",)] == (3, 7)
+        assert item.data == {"kind": "role", "id": "a", "name": "A"}
+
+
+def test_positions_after_wide_characters() -> None:
+    [item] = load_text("name: 😀😀\nid: x\nterm: é\n", "f.yml").items
+    assert item.source.values[("id",)] == (2, 5)
+    assert item.source.keys[("term",)] == (3, 1)
+
+
+def test_problem_path_is_the_display_path(tmp_path: Path) -> None:
+    (tmp_path / "real.yml").write_text("kind: role\nid: a\nid: b\n", encoding="utf-8")
+    [problem] = load_file(tmp_path / "real.yml", "shown/as.yml").problems
+    assert problem.path == "shown/as.yml"
