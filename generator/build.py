@@ -48,6 +48,9 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     except (MkDocsException, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildFailed(str(error) or type(error).__name__) from error
+    except SystemExit as error:  # some plugins (mkdocs-macros) exit instead of raising
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildFailed(f"a plugin stopped the build (exit code {error.code})") from error
     if target.exists():
         target.rename(retired)
     staging.rename(target)

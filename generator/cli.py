@@ -127,7 +127,7 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         click.echo(render(problems, "text"))
         click.echo(summary(problems), err=True)
         sys.exit(1)
-    pages = generate(handbook, today=dt.date.today(), template_dir=templates)
+    pages = generate(handbook, today=dt.date.today(), template_dir=templates).pages
     report = write_pages(pages, out)
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")

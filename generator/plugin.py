@@ -25,8 +25,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.check import check_handbook
 from generator.handbook import Handbook
 from generator.problems import Severity
-from generator.render import generate, site
+from generator.render import Site, generate, site
 from generator.render.text import plain
+from generator.validate import did_you_mean
 from generator.write import write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
@@ -60,7 +61,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
     """Generate the handbook's pages inside an MkDocs build."""
 
     def __init__(self) -> None:
-        self.pages: dict[str, str] = {}
+        self.site: Site | None = None
         self.handbook: Handbook | None = None
         self.base = Path()
 
@@ -84,7 +85,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in errors))
         self.handbook = handbook
         templates = self._path(self.config.templates) if self.config.templates else None
-        self.pages = generate(handbook, today=today(), template_dir=templates)
+        self.site = generate(handbook, today=today(), template_dir=templates)
         self._register_macros(config)
         mermaid = self._path(self.config.mermaid_js)
         if mermaid.is_file():
@@ -96,15 +97,18 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         return config
 
     def on_files(self, files: Files, *, config: Any) -> Files:
+        assert self.site is not None
         cache = self._path(self.config.cache_dir)
-        write_pages(self.pages, cache)
-        for uri in self.pages:
+        write_pages(self.site.pages, cache)
+        for uri in self.site.pages:
             existing = files.get_file_from_path(uri)
             if existing is not None:
                 raise PluginError(f"sopsite: docs/{uri} would be replaced by a generated page; "
                                   "rename or remove the hand-written file")
+            inclusion = (InclusionLevel.NOT_IN_NAV if uri in self.site.unlisted
+                         else InclusionLevel.INCLUDED)
             files.append(File.generated(config, uri, abs_src_path=str(cache / uri),
-                                        inclusion=InclusionLevel.INCLUDED))
+                                        inclusion=inclusion))
         mermaid = self._path(self.config.mermaid_js)
         if mermaid.is_file() and files.get_file_from_path(MERMAID_URI) is None:
             files.append(File.generated(config, MERMAID_URI, abs_src_path=str(mermaid)))
@@ -112,16 +116,16 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         return files
 
     def _nav(self, files: Files, nav: list[Any] | None) -> list[Any]:
-        assert self.handbook is not None
-        role_names = {e.item.id: e.item.name for e in self.handbook.roles}
-        generated = site.navigation((e.item for e in self.handbook.documents), role_names)
+        """Hand-written pages first (or the configured nav), then the generated sections."""
+        assert self.site is not None
         if nav is None:
             written = sorted(
-                (f.src_uri for f in files.documentation_pages() if f.src_uri not in self.pages),
+                (f.src_uri for f in files.documentation_pages()
+                 if f.src_uri not in self.site.pages),
                 key=lambda uri: (uri != "index.md", uri),
             )
-            return [*written, *generated]
-        return [*nav, *generated]
+            return [*written, *self.site.nav]
+        return [*nav, *self.site.nav]
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(self.config.sops)))
@@ -146,7 +150,13 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             """`[ID: Title (vX.Y)](link)` from the calling page; an unknown id is an error."""
             doc = documents.get(doc_id)
             if doc is None:
-                raise PluginError(f"sopsite: doc_link({doc_id!r}): no such document")
+                # A warning, not an exception: macros would print a traceback and exit, while
+                # a warning fails a strict build with this one clear line.
+                page = getattr(macros, "page", None)
+                where = f"docs/{page.file.src_uri}: " if page is not None else ""
+                log.warning(f"{where}doc_link({doc_id!r}): no such document; "
+                            f"{did_you_mean(doc_id, documents, 'documents')}")
+                return str(plain(doc_id))
             page = getattr(macros, "page", None)
             here = posixpath.dirname(page.file.src_uri) if page is not None else ""
             target = posixpath.relpath(doc["path"], here or ".")

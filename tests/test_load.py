@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.load import MAX_FILE_BYTES, MAX_NODES, LoadResult, load_file, load_text
 
@@ -152,7 +155,8 @@ def test_unreadable_file(tmp_path: Path) -> None:
 
 # --- empty and wrongly shaped files ------------------------------------------------------
 
-EMPTY = "f.yml:1:1: error [FILE004] file is empty; expected a mapping with 'kind' (or a list of them)"
+EMPTY = ("f.yml:1:1: error [FILE004] file is empty; expected a mapping with 'kind' (or a list "
+         "of them)")
 
 
 @pytest.mark.parametrize(
@@ -399,6 +403,30 @@ def test_quoted_impossible_date_is_text_for_the_loader() -> None:
     assert result.items[0].data["effective"] == "2026-02-30"
 
 
+def test_impossible_date_as_a_key_is_a_problem_not_a_crash() -> None:
+    result = load_text("kind: role\nid: k\n2026-02-30: x\n", "f.yml")
+    assert [(p.line, p.column, p.code) for p in result.problems] == [(3, 1, "YAML006")]
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("kind: role\nid: !!timestamp not-a-time\n", (2, 5)),
+        ("kind: role\nid: !!bool maybe\n", (2, 5)),
+        ("kind: role\nid: !!int abc\n", (2, 5)),
+        ("kind: role\nid: !!float abc\n", (2, 5)),
+        ("kind: role\n!!float id: x\n", (2, 1)),
+        ("kind: role\n!!int id: x\n", (2, 1)),
+    ],
+    ids=["timestamp", "bool", "int", "float", "float-key", "int-key"],
+)
+def test_tagged_scalar_that_cannot_be_built(text: str, position: tuple[int, int]) -> None:
+    # An explicit tag whose value does not fit is invalid YAML at the tag, not a bad date.
+    [problem] = load_text(text, "f.yml").problems
+    assert (problem.line, problem.column, problem.code) == (*position, "YAML001")
+    assert "date" not in problem.message
+
+
 # --- the source map -------------------------------------------------------------------------
 
 NESTED = """\
@@ -499,3 +527,27 @@ def test_problem_path_is_the_display_path(tmp_path: Path) -> None:
     (tmp_path / "real.yml").write_text("kind: role\nid: a\nid: b\n", encoding="utf-8")
     [problem] = load_file(tmp_path / "real.yml", "shown/as.yml").problems
     assert problem.path == "shown/as.yml"
+
+
+# --- any bytes at all ------------------------------------------------------------------------
+
+YAMLISH = st.lists(
+    st.sampled_from(["kind: role\n", "id: x\n", "- ", "  ", "[", "]", "{", "}", ": ", ", ",
+                     "&a ", "*a ", "!!str ", "<<: ", "? ", "'", '"', "#", "\t", "\r", "\n",
+                     "é", "\x07", "2026-02-30", "yes", "---\n"]),
+    max_size=40,
+).map(lambda parts: "".join(parts).encode())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(st.one_of(st.binary(max_size=200), YAMLISH))
+def test_any_bytes_give_items_or_located_one_line_problems(raw: bytes) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "f.yml"
+        path.write_bytes(raw)
+        result = load_file(path, "f.yml")
+    assert result.items or result.problems
+    for problem in result.problems:
+        assert problem.line >= 1
+        assert problem.column >= 1
+        assert "\n" not in problem.message

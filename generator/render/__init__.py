@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from generator.graph import is_end
 from generator.handbook import Handbook
@@ -56,6 +57,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(md=markdown, plain=plain, raw=raw, number=_number)
+        self.env.globals.update(front_matter=front_matter)
 
     def render(self, template: str, **context: Any) -> str:
         """One page's Markdown; blank-line runs are collapsed so output is tidy and stable."""
@@ -111,15 +113,20 @@ class Links:
         return plain(step_id)
 
 
-def _front_matter(title: str, tags: list[str] | None = None) -> Markup:
-    """Page meta as JSON (valid YAML): macros never render generated pages."""
-    import json
+def front_matter(title: str | None = None, tags: list[str] | None = None) -> Markup:
+    """Page meta; macros never render generated pages, so YAML text stays text.
 
-    lines = ["---", f"title: {json.dumps(title, ensure_ascii=False)}", "render_macros: false"]
+    Dumped with PyYAML, which is also what MkDocs parses it with: any title survives.
+    """
+    meta: dict[str, Any] = {}
+    if title is not None:
+        # MkDocs and Material put page titles into the navigation as HTML, unescaped.
+        meta["title"] = str(escape(title))
+    meta["render_macros"] = False
     if tags:
-        lines.append(f"tags: {json.dumps(sorted(set(tags)), ensure_ascii=False)}")
-    lines.append("---")
-    return Markup("\n".join(lines))
+        meta["tags"] = sorted({str(escape(tag)) for tag in tags})
+    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    return Markup(f"---\n{dumped}---")
 
 
 def _flow(doc: Sop | Process, handbook: Handbook, words: dict[str, str]) -> Markup:
@@ -139,11 +146,22 @@ def _step_views(steps: list[Step]) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass(frozen=True)
+class Site:
+    """The generated pages (source path -> Markdown) and where they go in the navigation."""
+
+    pages: dict[str, str]
+    nav: list[site.NavItem]
+    unlisted: frozenset[str]
+
+
 def generate(
     handbook: Handbook, *, today: dt.date, template_dir: Path | None = None
-) -> dict[str, str]:
-    """Every page of the site, keyed by source path; the same input gives the same bytes."""
+) -> Site:
+    """Every page of the site; the same input gives the same bytes."""
     renderer = Renderer(template_dir)
+    role_names = {e.item.id: e.item.name for e in handbook.roles}
+    plan = site.plan((e.item for e in handbook.documents), role_names)
     pages: dict[str, str] = {}
     documents = sorted((e.item for e in handbook.documents), key=lambda d: d.id)
     roles = sorted((e.item for e in handbook.roles), key=lambda r: r.id)
@@ -161,7 +179,7 @@ def generate(
     for doc in documents:
         path = site.doc_path(doc)
         context = common(path, doc)
-        context.update(doc=doc, front=_front_matter(f"{doc.id}: {doc.title}", doc.tags))
+        context.update(doc=doc)
         if isinstance(doc, Sop | Process):
             context.update(diagram=_flow(doc, handbook, context["words"]),
                            steps=_step_views(doc.steps))
@@ -172,13 +190,16 @@ def generate(
                            gantt=_gantt(doc, context["words"]))
         pages[path] = renderer.render(f"{doc.kind}.md.j2", **context)
 
-    for kind in site.FOLDERS:
+    for kind, title in site.SECTION_TITLES.items():
         path = site.index_path(kind)
-        members = [d for d in documents if d.kind == kind]
-        if not members:
-            continue
-        pages[path] = renderer.render("section.md.j2", **common(path), kind=kind,
-                                      title=site.SECTION_TITLES[kind], documents=members)
+        groups = [g for g in plan.groups if g.kind == kind]
+        if groups:
+            pages[path] = renderer.render("section.md.j2", **common(path), title=title,
+                                          groups=groups)
+    for group in plan.groups:
+        pages[group.path] = renderer.render("group.md.j2", **common(group.path),
+                                            title=f"{site.SECTION_TITLES[group.kind]}: "
+                                            f"{group.title}", documents=group.documents)
 
     for role in roles:
         path = site.role_path(role.id)
@@ -214,7 +235,7 @@ def generate(
     pages[site.ACTIONS] = renderer.render("actions.md.j2", **common(site.ACTIONS),
                                           actions=open_actions)
     pages[site.TAGS] = renderer.render("tags.md.j2", **common(site.TAGS))
-    return dict(sorted(pages.items()))
+    return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted)
 
 
 def _gantt(doc: Process, words: dict[str, str]) -> Markup | None:

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from dataclasses import dataclass
+
+from markupsafe import escape
 from typing import Any
 
 from generator.model import AnyDocument, Process, Retro, Sop
 
-SECTION_LIMIT = 40
-"""Most pages in one navigation section; bigger groups are split by id range."""
+SECTION_LIMIT = 30
+"""Most pages one navigation level lists; beyond it, the level's index page lists them."""
 
 FOLDERS = {"sop": "procedures", "process": "processes", "retro": "retrospectives"}
 SECTION_TITLES = {"sop": "Procedures", "process": "Processes", "retro": "Retrospectives"}
@@ -50,46 +53,76 @@ def relative(from_page: str, to_page: str, anchor: str = "") -> str:
     return target + (f"#{anchor}" if anchor else "")
 
 
-def _chunks(items: list[tuple[str, str]], title: str) -> list[NavItem]:
-    """``items`` (id, path) as one section, or split into id ranges of SECTION_LIMIT."""
-    if len(items) <= SECTION_LIMIT:
-        return [{title: [path for _, path in items]}]
-    result: list[NavItem] = []
-    for start in range(0, len(items), SECTION_LIMIT):
-        part = items[start : start + SECTION_LIMIT]
-        result.append({f"{title} ({part[0][0]} \u2013 {part[-1][0]})": [p for _, p in part]})
-    return result
+@dataclass(frozen=True)
+class Group:
+    """Documents of one kind that share an owner role, a process level or a year."""
+
+    kind: str
+    key: str
+    title: str
+    path: str
+    documents: tuple[AnyDocument, ...]
 
 
-def navigation(
-    documents: Iterable[AnyDocument], role_names: dict[str, str]
-) -> list[NavItem]:
-    """Generated sections: procedures by owner role, processes by level, retros by year."""
-    groups: dict[str, dict[str, list[tuple[str, str]]]] = {k: {} for k in FOLDERS}
+@dataclass(frozen=True)
+class Plan:
+    """The generated part of the navigation, the group pages, and pages left out of the nav.
+
+    A level of the navigation lists its pages only while it has at most SECTION_LIMIT of
+    them; past that, its index page lists them instead and they stay out of the sidebar.
+    With `navigation.prune` a page carries only its own branch, so its size stays bounded
+    however large the handbook grows (see FINDINGS.md: a flat section costs O(N^2)).
+    """
+
+    nav: list[NavItem]
+    groups: list[Group]
+    unlisted: frozenset[str]
+
+
+def _group_of(doc: AnyDocument, role_names: dict[str, str]) -> tuple[str, str, str]:
+    """(key, title, path) of the group a document is listed under."""
+    if isinstance(doc, Sop):
+        return doc.owner, role_names.get(doc.owner, doc.owner), f"procedures/owner/{doc.owner}.md"
+    if isinstance(doc, Process):
+        return doc.level, doc.level.capitalize(), f"processes/level/{doc.level}.md"
+    assert isinstance(doc, Retro)
+    year = str(doc.date.year)
+    return year, year, f"retrospectives/year/{year}.md"
+
+
+def plan(documents: Iterable[AnyDocument], role_names: dict[str, str]) -> Plan:
+    """Procedures by owner role, processes by level, retrospectives by year; then roles."""
+    found: dict[tuple[str, str], tuple[str, str, list[AnyDocument]]] = {}
     for doc in sorted(documents, key=lambda d: d.id):
-        if isinstance(doc, Sop):
-            group = role_names.get(doc.owner, doc.owner)
-        elif isinstance(doc, Process):
-            group = doc.level.capitalize()
-        else:
-            assert isinstance(doc, Retro)
-            group = str(doc.date.year)
-        groups[doc.kind].setdefault(group, []).append((doc.id, doc_path(doc)))
+        key, title, path = _group_of(doc, role_names)
+        found.setdefault((doc.kind, key), (title, path, []))[2].append(doc)
+    groups = [Group(kind, key, title, path, tuple(docs))
+              for (kind, key), (title, path, docs) in found.items()]
+    groups.sort(key=lambda g: (list(FOLDERS).index(g.kind), g.title.lower(), g.key))
     nav: list[NavItem] = []
-    for kind, by_group in groups.items():
-        if not by_group:
+    unlisted: set[str] = set()
+    for kind, section_title in SECTION_TITLES.items():
+        members = [g for g in groups if g.kind == kind]
+        if not members:
             continue
-        section: list[NavItem] = [index_path(kind)]
-        for group in sorted(by_group):
-            section.extend(_chunks(by_group[group], group))
-        nav.append({SECTION_TITLES[kind]: section})
-    roles = sorted(role_names.items(), key=lambda item: item[1].lower())
-    role_items = [(name, role_path(role_id)) for role_id, name in roles]
-    role_section: list[NavItem] = [ROLES_INDEX]
-    if len(role_items) <= SECTION_LIMIT:
-        role_section.extend(path for _, path in role_items)
-    else:
-        role_section.extend(_chunks(role_items, "Roles"))
-    nav.append({"Roles": role_section})
+        entries: list[NavItem] = [index_path(kind)]
+        for group in members:
+            pages = [doc_path(d) for d in group.documents]
+            if len(pages) > SECTION_LIMIT:
+                unlisted.update(pages)
+                pages = []
+            # Material renders section titles from the nav as HTML: escape the author's text.
+            entries.append({str(escape(group.title)): [group.path, *pages]})
+        if len(members) > SECTION_LIMIT:
+            unlisted.update(p for e in entries[1:] if isinstance(e, dict)
+                            for ps in e.values() for p in ps)
+            entries = entries[:1]
+        nav.append({section_title: entries})
+    role_pages = [role_path(role_id) for role_id, _ in
+                  sorted(role_names.items(), key=lambda item: item[1].lower())]
+    if len(role_pages) > SECTION_LIMIT:
+        unlisted.update(role_pages)
+        role_pages = []
+    nav.append({"Roles": [ROLES_INDEX, *role_pages]})
     nav.append({"Reference": [CATALOGUE, REVIEWS, ACTIONS, GLOSSARY, TAGS]})
-    return nav
+    return Plan(nav, groups, frozenset(unlisted))

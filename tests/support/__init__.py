@@ -1,0 +1,1 @@
+"""Helpers shared by the tests that build, serve and browse a real site."""

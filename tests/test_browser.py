@@ -1,0 +1,361 @@
+"""The built example handbook in a real headless Chromium, with no network beyond 127.0.0.1.
+
+The handbook (mkdocs.yml, sops/, docs/) is copied to a temporary folder and built once per
+module with `sopsite build`, with `mermaid_js` pointing to the repository's npm Mermaid and
+`site_url` set to the static test server's own address (Material's instant navigation only
+intercepts clicks on that origin). The mermaid2 alternative (mkdocs.mermaid2.yml) is built the
+same way on a second server.
+
+Material renders each diagram into a *closed* shadow root, so the tests check the rendered
+box of each diagram, and reach the flowchart's nodes through the DevTools protocol
+(`DOM.getDocument` with `pierce`), which sees closed shadow roots, then click them with the
+real mouse.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from tests.support.browser import (
+    Session,
+    StaticServer,
+    build,
+    chromium,
+    copy_handbook,
+    pages_with_diagrams,
+    session,
+)
+
+pytestmark = pytest.mark.browser
+
+SOP_PAGE = "procedures/sop-it-ci/"
+FINNISH_PAGE = "procedures/sop-cs-users/"
+NO_DIAGRAM_PAGE = "catalogue/"
+EXPECTED_DIAGRAM_PAGES = {SOP_PAGE, FINNISH_PAGE}
+"""Pages that must have a flowchart; the walk of site/ may find more (processes)."""
+
+SOP_STEPS = [
+    "gather-deployment-data", "document-configuration-and-issues", "prepare-feedback",
+    "analyse-trends", "hold-review-meeting", "decide-on-improvement", "plan-change",
+    "update-documentation", "deliver-training", "close-cycle",
+]
+"""The step ids of sops/sops/SOP-IT-CI.yml, in order."""
+
+
+@dataclass(frozen=True)
+class Site:
+    """A built site and the address it is served from."""
+
+    root: Path
+    url: str
+    diagram_pages: list[str]
+
+    def page(self, path: str) -> str:
+        return urljoin(self.url, path)
+
+    def diagrams_in(self, path: str) -> int:
+        html = (self.root / path / "index.html").read_text(encoding="utf-8")
+        return html.count('class="mermaid"')
+
+
+def _built_site(tmp: Path, config: str) -> Iterator[Site]:
+    configs = ("mkdocs.yml",) if config == "mkdocs.yml" else ("mkdocs.yml", config)
+    site_dir = tmp / "site"
+    # Bind the server first: the site is built for the address it is served from.
+    with StaticServer(site_dir) as server:
+        copy_handbook(tmp, site_url=server.url, configs=configs)
+        build(tmp / config, site_dir)
+        yield Site(site_dir, server.url, pages_with_diagrams(site_dir))
+
+
+@pytest.fixture(scope="module")
+def native_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The handbook built with Material's native Mermaid (mkdocs.yml)."""
+    yield from _built_site(tmp_path_factory.mktemp("native"), "mkdocs.yml")
+
+
+@pytest.fixture(scope="module")
+def mermaid2_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The handbook built with mkdocs-mermaid2-plugin (mkdocs.mermaid2.yml)."""
+    yield from _built_site(tmp_path_factory.mktemp("mermaid2"), "mkdocs.mermaid2.yml")
+
+
+@pytest.fixture(params=["native", "mermaid2"])
+def any_site(request: pytest.FixtureRequest) -> Site:
+    """Each way of drawing diagrams in turn."""
+    site: Site = request.getfixturevalue(f"{request.param}_site")
+    return site
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def web(browser: Any) -> Iterator[Session]:
+    """A fresh browser context that can reach 127.0.0.1 only."""
+    with session(browser) as state:
+        yield state
+
+
+def assert_clean(web: Session) -> None:
+    """No request left the machine and no page logged an error."""
+    assert web.blocked == [], f"requests to other hosts were attempted: {web.blocked}"
+    assert web.console_errors == [], f"console errors: {web.console_errors}"
+
+
+# --- helpers in the page ---------------------------------------------------------------------
+
+
+def wait_for_diagrams(page: Any, expected: int) -> list[float]:
+    """Wait until Material has drawn ``expected`` diagrams; return their heights.
+
+    Material swaps each ``<pre class="mermaid">`` for a ``<div class="mermaid">`` holding the
+    SVG in a closed shadow root, only when Mermaid rendered it; a failed diagram stays raw.
+    """
+    try:
+        page.wait_for_function(
+            """n => document.querySelectorAll('div.mermaid').length === n
+                   && document.querySelectorAll('pre.mermaid, pre > code.mermaid').length === 0
+                   && [...document.querySelectorAll('div.mermaid')]
+                        .every(e => e.getBoundingClientRect().height > 0)""",
+            arg=expected,
+        )
+    except Exception as error:
+        state = page.evaluate(
+            """() => [...document.querySelectorAll('.mermaid')].map(
+                   e => `${e.tagName} ${e.getBoundingClientRect().height}`)""")
+        pytest.fail(f"{page.url}: {expected} diagram(s) expected to render; found {state} "
+                    f"({type(error).__name__})")
+    heights: list[float] = page.evaluate(
+        "[...document.querySelectorAll('.mermaid')].map(e => e.getBoundingClientRect().height)")
+    text = page.inner_text("body")
+    assert "Syntax error" not in text, f"{page.url}: Mermaid reported a syntax error"
+    return heights
+
+
+def shadow_links(page: Any) -> dict[str, int]:
+    """``href -> DevTools node id`` of every link inside a (closed) shadow root of ``page``."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+    finally:
+        cdp.detach()
+    found: dict[str, int] = {}
+
+    def walk(node: dict[str, Any], in_shadow: bool) -> None:
+        if in_shadow and node.get("localName") == "a":
+            attributes = node.get("attributes", [])
+            pairs = dict(zip(attributes[::2], attributes[1::2], strict=True))
+            href = pairs.get("xlink:href") or pairs.get("href")
+            if href:
+                found[href] = node["nodeId"]
+        for child in node.get("children", []):
+            walk(child, in_shadow)
+        for shadow in node.get("shadowRoots", []):
+            walk(shadow, True)
+
+    walk(root, False)
+    return found
+
+
+def click_shadow_link(page: Any, href: str) -> None:
+    """Click, with the mouse, the link ``href`` drawn inside a closed shadow root."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+        node_id = _find_link(root, href)
+        assert node_id is not None, f"{page.url}: no diagram node links to {href}"
+        cdp.send("DOM.scrollIntoViewIfNeeded", {"nodeId": node_id})
+        quads = cdp.send("DOM.getContentQuads", {"nodeId": node_id})["quads"]
+    finally:
+        cdp.detach()
+    assert quads, f"{page.url}: the diagram node for {href} has no box"
+    quad = quads[0]
+    x = sum(quad[0::2]) / 4
+    y = sum(quad[1::2]) / 4
+    page.mouse.click(x, y)
+
+
+def _find_link(node: dict[str, Any], href: str, in_shadow: bool = False) -> int | None:
+    if in_shadow and node.get("localName") == "a":
+        attributes = node.get("attributes", [])
+        pairs = dict(zip(attributes[::2], attributes[1::2], strict=True))
+        if href in (pairs.get("xlink:href"), pairs.get("href")):
+            return int(node["nodeId"])
+    for child in node.get("children", []):
+        found = _find_link(child, href, in_shadow)
+        if found is not None:
+            return found
+    for shadow in node.get("shadowRoots", []):
+        found = _find_link(shadow, href, True)
+        if found is not None:
+            return found
+    return None
+
+
+HEADING_VISIBLE = """id => {
+    const heading = document.getElementById(id);
+    const r = heading.getBoundingClientRect();
+    if (r.height <= 0 || r.top < 0 || r.bottom > innerHeight) return false;
+    // Not hidden under Material's sticky header: the heading itself is what is drawn there.
+    const hit = document.elementFromPoint(r.left + 4, r.top + r.height / 2);
+    return hit !== null && heading.contains(hit);
+}"""
+"""True when the element ``id`` is inside the viewport and not covered by anything."""
+
+
+def path_of(url: str, site: Site) -> str:
+    """The site-relative path of ``url`` (``procedures/sop-it-ci/``), without the fragment."""
+    path = urlsplit(url).path
+    base = urlsplit(site.url).path
+    assert path.startswith(base), url
+    return path[len(base):]
+
+
+def search(page: Any, query: str) -> list[str]:
+    """Type ``query`` into Material's search box; return the result pages' paths in order."""
+    box = page.locator("input.md-search__input")
+    box.click()
+    box.fill("")
+    box.press_sequentially(query, delay=20)
+    meta = page.locator(".md-search-result__meta")
+    # The worker answers after the index is loaded; the meta line then counts the matches.
+    page.wait_for_function(
+        """() => { const m = document.querySelector('.md-search-result__meta');
+                   return m && /matching document/.test(m.textContent); }""")
+    text = meta.inner_text()
+    links = page.eval_on_selector_all(
+        ".md-search-result__list > li.md-search-result__item > a.md-search-result__link",
+        "els => els.map(a => a.href)")
+    assert links, f"search for {query!r} found nothing ({text!r})"
+    return list(dict.fromkeys(urlsplit(link).path for link in links))
+
+
+# --- the tests -------------------------------------------------------------------------------
+
+
+def test_the_site_has_pages_with_and_without_diagrams(native_site: Site) -> None:
+    assert set(native_site.diagram_pages) >= EXPECTED_DIAGRAM_PAGES
+    assert NO_DIAGRAM_PAGE not in native_site.diagram_pages
+    assert native_site.diagrams_in(NO_DIAGRAM_PAGE) == 0
+
+
+def test_every_diagram_renders(any_site: Site, web: Session) -> None:
+    assert set(any_site.diagram_pages) >= EXPECTED_DIAGRAM_PAGES
+    page = web.new_page()
+    for path in any_site.diagram_pages:
+        page.goto(any_site.page(path), wait_until="load")
+        heights = wait_for_diagrams(page, any_site.diagrams_in(path))
+        assert heights, path
+        assert all(h > 50 for h in heights), f"{path}: a diagram is suspiciously small: {heights}"
+    assert_clean(web)
+
+
+def test_diagram_nodes_link_to_existing_steps(native_site: Site, web: Session) -> None:
+    """Every node's link in every diagram points to a heading on the same page."""
+    page = web.new_page()
+    for path in native_site.diagram_pages:
+        page.goto(native_site.page(path), wait_until="load")
+        wait_for_diagrams(page, native_site.diagrams_in(path))
+        links = shadow_links(page)
+        assert links, f"{path}: the diagram has no clickable nodes"
+        targets = [href for href in links if href.startswith("#step-")]
+        assert targets == list(links), f"{path}: node links that are not steps: {links}"
+        missing = [href for href in targets
+                   if not page.evaluate("id => !!document.getElementById(id)", href[1:])]
+        assert missing == [], f"{path}: diagram links to missing headings: {missing}"
+    assert_clean(web)
+
+
+def test_instant_navigation_to_a_page_with_a_diagram(any_site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(any_site.page(NO_DIAGRAM_PAGE), wait_until="load")
+    assert page.locator(".mermaid").count() == 0
+    page.evaluate("window.__marker = 1")
+    # A link in the sidebar; should the navigation not list the page here (pruned), the
+    # catalogue's own link to it is the same kind of same-origin link for Material.
+    link = page.locator(f"nav.md-nav a.md-nav__link[href$='{SOP_PAGE}']").filter(visible=True)
+    if link.count() == 0:
+        link = page.locator(f"article a[href$='{SOP_PAGE}']").filter(visible=True)
+    assert link.count() > 0, f"{NO_DIAGRAM_PAGE} has no visible link to {SOP_PAGE}"
+    link.first.click()
+    page.wait_for_url(any_site.page(SOP_PAGE))
+    wait_for_diagrams(page, any_site.diagrams_in(SOP_PAGE))
+    assert page.evaluate("window.__marker") == 1, (
+        "the click was a full page load, not Material's instant navigation")
+    assert_clean(web)
+
+
+def test_clicking_a_flowchart_node_scrolls_to_its_step(native_site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(native_site.page(SOP_PAGE), wait_until="load")
+    wait_for_diagrams(page, native_site.diagrams_in(SOP_PAGE))
+    assert set(shadow_links(page)) == {f"#step-{step}" for step in SOP_STEPS}
+    page.evaluate("window.__marker = 1")
+    for step in reversed(SOP_STEPS):
+        target = f"step-{step}"
+        click_shadow_link(page, f"#{target}")
+        page.wait_for_function("h => location.hash === h", arg=f"#{target}")
+        try:
+            page.wait_for_function(HEADING_VISIBLE, arg=target, timeout=10_000)
+        except Exception:
+            box = page.evaluate("id => document.getElementById(id).getBoundingClientRect().top",
+                                target)
+            pytest.fail(f"clicking the node of {step} did not bring its heading into view "
+                        f"(heading top at {box}px)")
+        assert path_of(page.url, native_site) == SOP_PAGE
+    assert page.evaluate("window.__marker") == 1
+    assert_clean(web)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("Analyse trends and draft proposals", [SOP_PAGE]),
+        ("SOP-IT-CI", [SOP_PAGE]),
+        ("Level 1 Technician", ["roles/level-1-technician/", SOP_PAGE]),
+    ],
+    ids=["step-title", "document-id", "role-name"],
+)
+def test_search_finds_the_sop(native_site: Site, web: Session, query: str,
+                              expected: list[str]) -> None:
+    page = web.new_page()
+    page.goto(native_site.page(""), wait_until="load")
+    found = [path_of(link, native_site) for link in search(page, query)]
+    for path in expected:
+        assert path in found, f"search for {query!r} lists {found}, not {path}"
+    assert_clean(web)
+
+
+@pytest.mark.parametrize(
+    ("path", "shown", "absent"),
+    [
+        (FINNISH_PAGE, ["Vaiheet", "Asiakirjan hallinta", "Vuokaavio"],
+         ["Steps", "Document control", "Flowchart"]),
+        (SOP_PAGE, ["Steps", "Document control", "Flowchart"],
+         ["Vaiheet", "Asiakirjan hallinta", "Vuokaavio"]),
+    ],
+    ids=["finnish", "english"],
+)
+def test_page_labels_follow_the_document_language(native_site: Site, web: Session, path: str,
+                                                  shown: list[str], absent: list[str]) -> None:
+    page = web.new_page()
+    page.goto(native_site.page(path), wait_until="load")
+    headings = [re.sub(r"\s*¶$", "", h).strip()
+                for h in page.locator("article h2").all_inner_texts()]
+    for label in shown:
+        assert label in headings, f"{path}: no heading {label!r} in {headings}"
+    for label in absent:
+        assert label not in headings, f"{path}: heading {label!r} in the wrong language"
+    wait_for_diagrams(page, native_site.diagrams_in(path))
+    assert_clean(web)

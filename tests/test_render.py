@@ -1,0 +1,213 @@
+"""Generated Markdown: golden files per page kind, determinism, and text safety."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator.check import check_handbook
+from generator.handbook import Handbook
+from generator.render import generate
+from generator.render.i18n import EN, FI
+from generator.render.mermaid import label
+from generator.render.text import markdown, plain
+from tests.support.mermaid import diagrams, parse_errors
+
+HERE = Path(__file__).parent
+TODAY = dt.date(2026, 11, 21)
+GOLDEN = HERE / "golden"
+UPDATE = os.environ.get("SOPSITE_UPDATE_GOLDEN") == "1"
+
+
+def _handbook(name: str) -> Handbook:
+    handbook, problems = check_handbook(HERE / "fixtures" / name / "sops", today=TODAY,
+                                        strict=True)
+    assert problems == []
+    return handbook
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, str]:
+    return generate(_handbook("site"), today=TODAY).pages
+
+
+def test_every_page_matches_its_golden_file(pages: dict[str, str]) -> None:
+    """Set SOPSITE_UPDATE_GOLDEN=1 to rewrite the golden files after a deliberate change."""
+    if UPDATE:
+        for path, text in pages.items():
+            target = GOLDEN / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+    expected = {p.relative_to(GOLDEN).as_posix(): p.read_text(encoding="utf-8")
+                for p in sorted(GOLDEN.rglob("*.md"))}
+    assert sorted(pages) == sorted(expected)
+    for path, text in pages.items():
+        assert text == expected[path], f"{path} differs from tests/golden/{path}"
+
+
+def test_page_set_covers_every_kind(pages: dict[str, str]) -> None:
+    assert sorted(pages) == [
+        "actions.md", "catalogue.md", "glossary.md", "procedures/index.md",
+        "procedures/owner/lead.md", "procedures/sop-t-1.md", "procedures/sop-t-2.md",
+        "processes/index.md", "processes/level/operational.md", "processes/proc-t-1.md",
+        "retrospectives/index.md", "retrospectives/retro-t-1.md", "retrospectives/year/2026.md",
+        "reviews.md", "roles/index.md", "roles/lead.md", "roles/tech.md", "tags.md",
+    ]
+
+
+def test_generation_is_deterministic() -> None:
+    first = generate(_handbook("site"), today=TODAY)
+    second = generate(_handbook("site"), today=TODAY)
+    assert first.pages == second.pages
+    assert first.nav == second.nav
+    assert first == second
+
+
+def test_sop_page_has_anchors_links_and_document_control(pages: dict[str, str]) -> None:
+    page = pages["procedures/sop-t-1.md"]
+    assert "### 1. Verify the caller {#step-verify}" in page
+    assert "- *yes* → [3. Reset and hand over](#step-reset)" in page
+    assert "**Next:** [1. Verify the caller](#step-verify)" in page
+    assert "| Next review | 2026-12-01 |" in page
+    assert "| [Technician](../roles/tech.md) | Responsible | Does the reset. |" in page
+    assert "- [SOP](../glossary.md#term-sop)" in page
+    assert 'click s1 href "#step-verify"' in page
+    assert "render_macros: false" in page
+
+
+def test_finnish_document_gets_finnish_labels(pages: dict[str, str]) -> None:
+    page = pages["procedures/sop-t-2.md"]
+    assert "## Asiakirjan hallinta" in page
+    assert "## Vaiheet" in page
+    assert "start([\"Alku\"])" in page
+    assert "## Steps" not in page
+
+
+def test_label_tables_have_the_same_keys() -> None:
+    assert sorted(EN) == sorted(FI)
+
+
+def test_retro_flags_overdue_open_actions_only(pages: dict[str, str]) -> None:
+    page = pages["retrospectives/retro-t-1.md"]
+    assert "| 2026-08-01 **overdue** | open |" in page
+    assert "| 2027-01-15 | in progress |" in page
+    assert "| 2026-07-10 | done |" in page
+    assert "| Escalations | 2 | 5 | per week | Missed |" in page
+    assert "| Resets within 15 minutes | 95 | 97 | % | Met |" in page
+
+
+def test_review_dashboard_and_actions(pages: dict[str, str]) -> None:
+    reviews = pages["reviews.md"]
+    assert re.search(r"## Due within 30 days\n\n\| Document .*\n.*\n\| \[SOP-T-1: Reset a "
+                     r"password\]\(procedures/sop-t-1.md\) .* \| 2026-12-01 \|", reviews)
+    actions = pages["actions.md"]
+    assert actions.index("**weekend-rota**") < actions.index("**script**")
+    assert "**old**" not in actions
+
+
+def test_risk_matrix_places_each_risk(pages: dict[str, str]) -> None:
+    page = pages["processes/proc-t-1.md"]
+    assert "| Likelihood ↓ / Impact → | 1 | 2 | 3 | 4 | 5 |" in page
+    assert "| **4** |  |  |  | phishing |  |" in page
+    assert "| **2** |  |  | backlog |  |  |" in page
+    assert "  Align stakeholders :p1, 2026-05-01, 2026-05-10" in page
+    assert "  Run :p2, 2026-06-01, 1d" in page
+
+
+def test_every_generated_diagram_parses_with_mermaid(pages: dict[str, str]) -> None:
+    sources = [d for text in pages.values() for d in diagrams(text)]
+    assert len(sources) == 4  # three flowcharts and one gantt
+    assert parse_errors(sources) == [None] * len(sources)
+
+
+def test_mermaid_parser_does_reject_broken_diagrams() -> None:
+    """The parser check above can fail: a raw `end` node id is a syntax error."""
+    verdicts = parse_errors(["flowchart TD\n  end --> a", "flowchart TD\n  a --> b"])
+    assert verdicts[0] is not None
+    assert "Parse error" in verdicts[0]
+    assert verdicts[1] is None
+
+
+HOSTILE_TEXT = [
+    'quote " and \' apostrophe', "[brackets] (parens) {braces}", "end", "a --> b",
+    "%% comment", "#35; hash", "semi; colon:", "`back` ticks", "<b>html</b> &amp;",
+    "emoji 🚀 and 日本語 and עברית", "click x call alert(1)", "|pipe|", "\\ backslash",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_labels_keep_hostile_text_inert(text: str) -> None:
+    encoded = label(text)
+    inner = re.sub(r"#\d+;", "", encoded[1:-1])
+    assert encoded.startswith('"') and encoded.endswith('"')
+    assert not set(inner) & set('"<>`[]{}|;%\\')
+    source = f"flowchart TD\n  a[{encoded}] -->|{encoded}| b{{{encoded}}}"
+    assert parse_errors([source]) == [None]
+
+
+def test_hostile_handbook_diagrams_parse_and_pages_stay_inert() -> None:
+    pages = generate(_handbook("hostile"), today=TODAY).pages
+    for path, page in pages.items():
+        meta = yaml.safe_load(page.split("---\n")[1])
+        assert meta["render_macros"] is False, path
+    assert yaml.safe_load(pages["roles/reviewer.md"].split("---\n")[1])["title"] == (
+        "Ωμέγα 審査員 🧪 `tick` [link](x)")
+    assert yaml.safe_load(pages["roles/attacker.md"].split("---\n")[1])["title"] == (
+        "Mallory &lt;script&gt;alert(&#34;role&#34;)&lt;/script&gt; end --&gt; %% ; #")
+    sources = [d for text in pages.values() for d in diagrams(text)]
+    assert len(sources) == 3
+    assert parse_errors(sources) == [None] * len(sources)
+    text = re.sub(r"^```\n.*?^```$", "", "\n".join(pages.values()), flags=re.M | re.S)
+    body = re.sub(r"^---\n.*?^---$", "", text, flags=re.M | re.S)  # front matter is data
+    for literal in ("<script", "<img", "<svg", "<iframe", "<b>", "<marquee", "](javascript:"):
+        assert literal not in body, literal
+    for pattern in (r"(?<!\\)\{\{", r"(?<!\\)\{%", r"(?<!\\)\{: onclick"):
+        assert not re.search(pattern, body), pattern
+    assert "\\{\\{ 7\\*7 \\}\\}" not in body  # * is fine inside: Markdown shows it
+    assert "\\{\\{ 7*7 \\}\\}" in body
+
+
+def test_plain_escapes_markup_and_markdown() -> None:
+    assert plain("<b>x</b> *y* [z](u) | {a} #1") == (
+        "&lt;b&gt;x&lt;/b&gt; \\*y\\* \\[z\\](u) \\| \\{a\\} \\#1"
+    )
+    assert plain("1. not a list") == "1\\. not a list"
+    assert plain("line\nbreak") == "line break"
+
+
+def test_markdown_keeps_formatting_and_code_but_not_html() -> None:
+    assert markdown("**bold** <i>x</i> `<i>code</i>`") == (
+        "**bold** &lt;i>x&lt;/i> `<i>code</i>`"
+    )
+    assert markdown("[a](javascript:alert(1)) [b](https://example.org)") == (
+        "[a]\\(javascript:alert(1)) [b](https://example.org)"
+    )
+    assert markdown("{{ config }} {: onclick=x }") == "\\{\\{ config \\}\\} \\{: onclick=x \\}"
+    assert markdown("```\n<b>{{x}}</b>\n```") == "```\n<b>{{x}}</b>\n```"
+
+
+def test_navigation_lists_at_most_the_limit_per_level() -> None:
+    from generator.model import Sop
+    from generator.render import site
+
+    docs = [Sop.model_construct(id=f"SOP-{i:05}", kind="sop", owner=f"r{i % 3}")
+            for i in range(5000)]
+    docs += [Sop.model_construct(id="SOP-SMALL", kind="sop", owner="small")]
+    names = {"r0": "Role 0", "r1": "Role 1", "r2": "Role 2", "small": "Small"}
+    plan = site.plan(docs, names)
+    procedures = plan.nav[0]["Procedures"]
+    assert procedures == [
+        "procedures/index.md",
+        {"Role 0": ["procedures/owner/r0.md"]},
+        {"Role 1": ["procedures/owner/r1.md"]},
+        {"Role 2": ["procedures/owner/r2.md"]},
+        {"Small": ["procedures/owner/small.md", "procedures/sop-small.md"]},
+    ]
+    assert len(plan.unlisted) == 5000
+    assert "procedures/sop-small.md" not in plan.unlisted
+    assert [len(g.documents) for g in plan.groups] == [1667, 1667, 1666, 1]

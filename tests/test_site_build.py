@@ -1,0 +1,191 @@
+"""Real `sopsite build` runs (MkDocs, Material, macros, the plugin) in temporary folders."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.write import write_pages
+from tests.support.build import REPO, make_project, sopsite
+
+pytestmark = pytest.mark.slow
+HOSTILE = REPO / "tests" / "fixtures" / "hostile" / "sops"
+SMALL = REPO / "tests" / "fixtures" / "site" / "sops"
+
+
+def _tree(site: Path) -> dict[str, str]:
+    return {
+        p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(site.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own handbook, built once."""
+    tmp = tmp_path_factory.mktemp("example")
+    make_project(tmp, REPO / "sops", docs=REPO / "docs")
+    result = sopsite("build", cwd=tmp)
+    assert result.returncode == 0, result.stderr
+    return tmp
+
+
+def test_example_handbook_builds_strictly(example: Path) -> None:
+    site = example / "site"
+    for page in ("procedures/sop-it-ci", "procedures/sop-cs-users", "processes/proc-sw-rollout",
+                 "processes/proc-home-borscht", "retrospectives/retro-sw-rollout-2026-09",
+                 "roles/level-1-technician", "glossary", "catalogue", "reviews", "actions",
+                 "tags"):
+        assert (site / page / "index.html").is_file(), page
+    assert (site / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
+
+
+def test_hand_written_pages_use_handbook_data_through_macros(example: Path) -> None:
+    html = (example / "site" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<a href="processes/proc-sw-rollout/">PROC-SW-ROLLOUT: Software rollout '
+                     r"\(v\d+\.\d+\)</a>", html)
+    assert "The handbook currently holds 5 controlled documents." in html
+
+
+def test_local_mermaid_is_loaded_and_no_cdn_is_referenced(example: Path) -> None:
+    html = (example / "site" / "processes" / "proc-sw-rollout" / "index.html").read_text("utf-8")
+    assert '<script src="../../assets/javascripts/mermaid.min.js"></script>' in html
+    assert 'class="mermaid"' in html
+    assert "unpkg.com" not in html
+    assert "fonts.googleapis.com" not in html
+
+
+def test_two_builds_are_byte_identical(example: Path, tmp_path: Path) -> None:
+    make_project(tmp_path, REPO / "sops", docs=REPO / "docs")
+    assert sopsite("build", cwd=tmp_path).returncode == 0
+    first, second = _tree(example / "site"), _tree(tmp_path / "site")
+    for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
+        first.pop(sitemap)
+        second.pop(sitemap)
+    assert first == second
+
+
+def test_failed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
+    make_project(tmp_path, SMALL)
+    assert sopsite("build", cwd=tmp_path).returncode == 0
+    before = _tree(tmp_path / "site")
+    sop = tmp_path / "sops" / "sop-en.yml"
+    sop.write_text(sop.read_text("utf-8").replace("    actor: lead\n", "    actor: boss\n"),
+                   encoding="utf-8")
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ("sops/sop-en.yml:42:12: error [REF001] unknown role 'boss'; valid roles: lead, "
+            "tech") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert _tree(tmp_path / "site") == before
+    assert not list(tmp_path.glob(".site.*"))
+
+
+def test_hostile_handbook_builds_without_injected_markup(tmp_path: Path) -> None:
+    make_project(tmp_path, HOSTILE)
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    pages = sorted((tmp_path / "site").rglob("*.html"))
+    assert len(pages) > 8
+    forbidden = re.compile(
+        r"<(?:img|iframe|marquee)\b|<svg[/ ]onload|<(?:b|i)>(?:tag|hover|mitigate|metric)"
+        r"|<script>(?:alert|x<|a<|risk|sign)"
+        r"|<[a-zA-Z][^<>]*\son[a-z]+\s*=|<a\b[^<>]*href=\"\s*javascript:", re.I)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert not forbidden.search(html), (page, forbidden.search(html))
+    glossary = (tmp_path / "site" / "glossary" / "index.html").read_text("utf-8")
+    assert "{{ 7*7 }}" in glossary  # shown as text, never evaluated by macros
+    assert "49" not in glossary.split('id="term-xss"')[1][:400]
+
+
+def test_mermaid2_alternative_builds_the_example(tmp_path: Path) -> None:
+    make_project(tmp_path, REPO / "sops", docs=REPO / "docs", config="mkdocs.mermaid2.yml")
+    result = sopsite("build", "-f", "mkdocs.mermaid2.yml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "procedures" / "sop-it-ci" / "index.html").read_text("utf-8")
+    assert 'class="mermaid"' in html
+    assert "assets/javascripts/mermaid.min.js" in html
+
+
+def test_unknown_document_in_a_macro_fails_the_build(tmp_path: Path) -> None:
+    make_project(tmp_path, SMALL)
+    (tmp_path / "docs" / "index.md").write_text('{{ doc_link("SOP-NOPE") }}\n', "utf-8")
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ("WARNING -  docs/index.md: doc_link('SOP-NOPE'): no such document; valid "
+            "documents: PROC-T-1, RETRO-T-1, SOP-T-1, SOP-T-2") in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_hand_written_page_may_not_shadow_a_generated_one(tmp_path: Path) -> None:
+    make_project(tmp_path, SMALL)
+    (tmp_path / "docs" / "glossary.md").write_text("# Mine\n", "utf-8")
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ("sopsite: docs/glossary.md would be replaced by a generated page; rename or remove "
+            "the hand-written file") in result.stderr
+
+
+def test_handbook_templates_override_packaged_ones(tmp_path: Path) -> None:
+    make_project(tmp_path, SMALL)
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "retro.md.j2").write_text(
+        "---\nrender_macros: false\n---\n\n# Custom {{ doc.title }}\n", "utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "      sops: sops\n", "      sops: sops\n      templates: overrides\n"), "utf-8")
+    assert sopsite("build", cwd=tmp_path).returncode == 0
+    html = (tmp_path / "site/retrospectives/retro-t-1/index.html").read_text("utf-8")
+    assert ">Custom First month of resets<" in html
+
+
+def _synthetic(folder: Path, count: int) -> None:
+    shutil.copy(SMALL / "people.yml", folder / "people.yml")
+    template = (SMALL / "sop-fi.yml").read_text("utf-8").replace("language: fi\n", "")
+    for i in range(count):
+        (folder / f"sop-{i:04}.yml").write_text(
+            template.replace("SOP-T-2", f"SOP-S-{i:04}"), "utf-8")
+
+
+def test_page_size_does_not_grow_with_the_handbook(tmp_path: Path) -> None:
+    sizes = {}
+    for count in (30, 300):
+        project = tmp_path / str(count)
+        (project / "sops").mkdir(parents=True)
+        _synthetic(project / "sops", count)
+        make_project(project / "p", project / "sops")
+        result = sopsite("build", cwd=project / "p")
+        assert result.returncode == 0, result.stderr
+        sizes[count] = (project / "p/site/procedures/sop-s-0003/index.html").stat().st_size
+    # 30 pages fill one nav level; with 300 its index page lists them instead.
+    assert sizes[300] <= sizes[30], sizes
+
+
+def test_cache_rewrites_only_changed_pages(tmp_path: Path) -> None:
+    first = write_pages({"a.md": "A\n", "b/c.md": "C\n"}, tmp_path)
+    assert first.written == ["a.md", "b/c.md"]
+    stamp = (tmp_path / "a.md").stat().st_mtime_ns
+    (tmp_path / "mine.md").write_text("not generated\n", "utf-8")
+    second = write_pages({"a.md": "A\n", "d.md": "D\n"}, tmp_path)
+    assert second.unchanged == ["a.md"]
+    assert second.written == ["d.md"]
+    assert second.removed == ["b/c.md"]
+    assert (tmp_path / "a.md").stat().st_mtime_ns == stamp
+    assert (tmp_path / "mine.md").read_text("utf-8") == "not generated\n"
+
+
+def test_export_writes_plain_markdown_and_refuses_bad_input(tmp_path: Path) -> None:
+    shutil.copytree(SMALL, tmp_path / "sops")
+    result = sopsite("export", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("18 pages in out: 18 written, 0 unchanged, 0 removed")
+    assert (tmp_path / "out" / "procedures" / "sop-t-1.md").read_text("utf-8").startswith("---")
+    (tmp_path / "sops" / "broken.yml").write_text("kind: sop\nid: [\n", "utf-8")
+    result = sopsite("export", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "sops/broken.yml:3:1: error [YAML001]" in result.stdout
