@@ -14,7 +14,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 
-class BuildFailed(Exception):
+class SiteBuildError(Exception):
     """The build did not complete; the previous site is untouched."""
 
 
@@ -35,7 +35,7 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     try:
         config = load_config(str(config_file), strict=True)
     except MkDocsException as error:
-        raise BuildFailed(str(error)) from error
+        raise SiteBuildError(str(error)) from error
     target = Path(site_dir) if site_dir else Path(config.site_dir)
     target = target.resolve()
     staging = target.with_name(f".{target.name}.building")
@@ -47,10 +47,10 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         mkdocs_build(config)
     except (MkDocsException, OSError) as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(str(error) or type(error).__name__) from error
+        raise SiteBuildError(str(error) or type(error).__name__) from error
     except SystemExit as error:  # some plugins (mkdocs-macros) exit instead of raising
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildFailed(f"a plugin stopped the build (exit code {error.code})") from error
+        raise SiteBuildError(f"a plugin stopped the build (exit code {error.code})") from error
     if target.exists():
         target.rename(retired)
     staging.rename(target)

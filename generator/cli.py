@@ -84,11 +84,11 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
 
     A failed build leaves the previous site exactly as it was.
     """
-    from generator.build import BuildFailed, build_site
+    from generator.build import SiteBuildError, build_site
 
     try:
         built = build_site(config_file, site_dir, verbose=verbose)
-    except BuildFailed as error:
+    except SiteBuildError as error:
         click.echo(f"sopsite: build failed: {error}", err=True)
         sys.exit(1)
     click.echo(f"site built in {built}")
@@ -137,7 +137,7 @@ def main() -> None:
     """Console entry point; keeps tracebacks away from authors."""
     try:
         cli.main(standalone_mode=True)
-    except Exception as error:  # noqa: BLE001 - the last line of defence, see module doc
+    except Exception as error:
         if os.environ.get("SOPSITE_DEBUG"):
             raise
         click.echo(f"sopsite: internal error: {type(error).__name__}: {error}\n"

@@ -23,6 +23,8 @@ class Edge:
     target: str
     label: str | None = None
     branch: int | None = None
+    position: int = 0
+    """Index of the source step in the list (ids may repeat until ID001 is fixed)."""
 
 
 def edges(steps: list[Step]) -> list[Edge]:
@@ -31,13 +33,13 @@ def edges(steps: list[Step]) -> list[Edge]:
     for index, step in enumerate(steps):
         if step.decision is not None:
             result.extend(
-                Edge(step.id, branch.next, branch.label, i)
+                Edge(step.id, branch.next, branch.label, i, index)
                 for i, branch in enumerate(step.decision.branches)
             )
         elif step.next is not None:
-            result.append(Edge(step.id, step.next))
+            result.append(Edge(step.id, step.next, position=index))
         elif not step.end and index + 1 < len(steps):
-            result.append(Edge(step.id, steps[index + 1].id))
+            result.append(Edge(step.id, steps[index + 1].id, position=index))
     return result
 
 

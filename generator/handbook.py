@@ -38,7 +38,7 @@ class Handbook:
     root: Path
     entries: tuple[Entry[AnyItem], ...] = ()
     files: tuple[str, ...] = field(default=())
-    invalid_ids: frozenset[str] = frozenset()
+    invalid_ids: frozenset[tuple[str, str]] = frozenset()
     """Ids of items that exist but failed validation: references to them are not reported
     again as unknown, since the item's own error already explains the problem."""
 
@@ -96,7 +96,7 @@ def display_path(path: Path) -> str:
 
 def discover(root: Path) -> list[Path]:
     """The YAML files of a handbook, in a stable order; hidden files and folders are skipped."""
-    found = []
+    found: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         found.extend(
@@ -111,7 +111,7 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
     """Load and validate every file under ``root``; what fails is reported, not raised."""
     entries: list[Entry[AnyItem]] = []
     problems: list[Problem] = []
-    invalid: set[str] = set()
+    invalid: set[tuple[str, str]] = set()
     files = discover(root)
     for file in files:
         loaded = load_file(file, display_path(file))
@@ -119,11 +119,16 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
         for raw in loaded.items:
             item, item_problems = validate_item(raw, in_list=raw.source.in_list)
             problems.extend(item_problems)
-            if item is not None:
+            if item is not None and not raw.source.reported:
                 entries.append(Entry(item, raw.source))
             elif isinstance(raw.data.get("id"), str):
-                invalid.add(raw.data["id"])
+                invalid.add((_namespace(raw.data.get("kind")), raw.data["id"]))
     handbook = Handbook(root, tuple(entries), tuple(display_path(f) for f in files),
                         frozenset(invalid))
     return handbook, problems
 
+
+
+def _namespace(kind: object) -> str:
+    """Which ids an item's id competes with: roles, terms, or documents."""
+    return kind if kind in ("role", "term") else "document"

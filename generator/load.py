@@ -9,18 +9,31 @@ what lets a model error point at the offending value rather than at the file.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.reader
+from yaml.composer import Composer
+from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
 from generator.problems import Problem, Severity
 
-try:  # the C parser is several times faster on large handbooks
-    from yaml import CSafeLoader as _Loader
+try:  # libyaml's parser is several times faster on large handbooks
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            _PyParser.__init__(self)
 
 MAX_FILE_BYTES = 1024 * 1024
 """Larger files are refused: no procedure needs a megabyte, and a cap bounds the work."""
@@ -28,8 +41,55 @@ MAX_FILE_BYTES = 1024 * 1024
 MAX_NODES = 100_000
 """Bound on values built from one file, counting every alias expansion ("billion laughs")."""
 
+MAX_DEPTH = 128
+"""Bound on nesting; deeper input is hostile (libyaml's own composer would crash on it)."""
+
+PLAIN_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
+COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
+
 Loc = tuple[str | int, ...]
 Position = tuple[int, int]
+
+
+class _TooDeepError(Exception):
+    def __init__(self, mark: yaml.Mark) -> None:
+        self.mark = mark
+
+
+class _Composer(Composer):
+    """PyYAML's composer on libyaml's events: bounded depth, and explicit tags remembered.
+
+    libyaml's C composer recurses without a limit (a few thousand `[` crash the process),
+    so nodes are composed in Python, where depth is counted and refused with a position.
+    """
+
+    depth = 0
+    peek_event: Any  # provided by the parser the loader mixes in
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeepError(self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+    def compose_scalar_node(self, anchor: Any) -> Any:
+        explicit = self.peek_event().tag not in (None, "!")
+        node = super().compose_scalar_node(anchor)
+        node.explicit = explicit  # type: ignore[attr-defined]
+        return node
+
+
+class _Loader(_Composer, _Parser, SafeConstructor, Resolver):
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        Composer.__init__(self)
+        SafeConstructor.__init__(self)
+        Resolver.__init__(self)
 
 
 @dataclass(frozen=True)
@@ -41,6 +101,8 @@ class SourceMap:
     keys: dict[Loc, Position] = field(default_factory=dict)
     in_list: bool = False
     """The item is one of a top-level list (only roles and terms may be)."""
+    reported: frozenset[Loc] = frozenset()
+    """Values the loader already reported (an impossible date): the model stays quiet there."""
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """The position of ``loc``, or of its nearest recorded ancestor.
@@ -88,7 +150,7 @@ class LoadResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-class _TooLarge(Exception):
+class _TooLargeError(Exception):
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
 
@@ -103,18 +165,30 @@ class _Builder:
         self.problems: list[Problem] = []
         self.values: dict[Loc, Position] = {}
         self.keys: dict[Loc, Position] = {}
+        self.reported: set[Loc] = set()
         self.active: set[int] = set()
+        self.built: set[int] = set()
+        self.aliased = False
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.count += 1
+        if id(node) in self.built:
+            self.aliased = True
+        self.built.add(id(node))
         if self.count > MAX_NODES:
-            raise _TooLarge(node.start_mark)
+            raise _TooLargeError(node.start_mark)
         self.values[loc] = _pos(node.start_mark)
         if id(node) in self.active:
             # A recursive alias would never end; treat it like any other runaway expansion.
-            raise _TooLarge(node.start_mark)
+            self.aliased = True
+            raise _TooLargeError(node.start_mark)
         if isinstance(node, yaml.ScalarNode):
-            return self._scalar(node)
+            return self._scalar(node, loc)
+        if node.tag not in COLLECTION_TAGS:
+            self.problems.append(self._at(node, "YAML001", f"the tag {node.tag!r} is not "
+                                          "supported; remove it"))
+            self.reported.add(loc)
+            return None
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
@@ -124,16 +198,29 @@ class _Builder:
         finally:
             self.active.discard(id(node))
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc | None) -> Any:
+        if node.tag not in PLAIN_TAGS:
+            self._refuse(node, loc, "YAML001", f"the tag {node.tag!r} is not supported; "
+                         "remove it")
+            return node.value
         try:
             return self.loader.construct_object(node)
-        except (ValueError, OverflowError) as error:
-            # PyYAML resolves `2024-13-45` as a timestamp, then fails to build it.
-            self.problems.append(
-                self._at(node, "YAML006", f"expected a valid date as YYYY-MM-DD, found "
-                         f"{node.value!r} ({error})")
-            )
+        except (ValueError, OverflowError, TypeError, KeyError, AttributeError,
+                yaml.YAMLError) as error:
+            if node.tag.endswith(":timestamp") and not getattr(node, "explicit", False):
+                # PyYAML resolves `2024-13-45` as a date, then fails to build it.
+                self._refuse(node, loc, "YAML006", f"expected a valid date as YYYY-MM-DD, "
+                             f"found {node.value!r} ({error})")
+            else:
+                short = node.tag.rsplit(":", 1)[-1]
+                self._refuse(node, loc, "YAML001", f"{node.value!r} cannot be read as the "
+                             f"explicit type !!{short}; remove the tag or fix the value")
             return node.value
+
+    def _refuse(self, node: yaml.Node, loc: Loc | None, code: str, message: str) -> None:
+        self.problems.append(self._at(node, code, message))
+        if loc is not None:
+            self.reported.add(loc)
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -151,7 +238,10 @@ class _Builder:
                              f"{'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}")
                 )
                 continue
-            key = self.loader.construct_object(key_node)
+            before = len(self.problems)
+            key = self._scalar(key_node, None)
+            if len(self.problems) > before:
+                continue  # a key that cannot be read is reported, not kept
             if not isinstance(key, str):
                 key = str(key_node.value)
             here = _pos(key_node.start_mark)
@@ -190,8 +280,10 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
         line, column = _line_col(raw, offset)
         return fail(line, column, "FILE002", "expected a UTF-8 text file, found a binary "
                     "file (NUL byte)")
+    if raw.startswith(BOM):
+        raw = raw[len(BOM):]
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line, column = _line_col(raw, error.start)
         return fail(line, column, "FILE003", f"expected UTF-8 text, found byte "
@@ -199,12 +291,20 @@ def _decode(raw: bytes, path: str) -> tuple[str | None, list[Problem]]:
     return text, []
 
 
+BOM = b"\xef\xbb\xbf"
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 def _line_col(raw: bytes, offset: int) -> Position:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    start = before.rfind(b"\n") + 1
-    column = len(before[start:].decode("utf-8", errors="replace")) + 1
-    return line, column
+    """1-based position of a byte offset; CR, LF and CRLF all end a line, as in YAML."""
+    return _text_line_col(raw[:offset].decode("utf-8", errors="replace"), None)
+
+
+def _text_line_col(text: str, offset: int | None) -> Position:
+    before = text if offset is None else text[:offset]
+    breaks = list(_BREAK.finditer(before))
+    start = breaks[-1].end() if breaks else 0
+    return len(breaks) + 1, len(before) - start + 1
 
 
 def load_text(text: str, path: str) -> LoadResult:
@@ -214,6 +314,22 @@ def load_text(text: str, path: str) -> LoadResult:
     try:
         try:
             root = loader.get_single_node()
+        except _TooDeepError as error:
+            line, column = _pos(error.mark)
+            result.problems.append(
+                Problem(path, line, column, "YAML005", Severity.ERROR,
+                        f"values nest more than {MAX_DEPTH} levels deep; flatten the structure")
+            )
+            return result
+        except yaml.reader.ReaderError as error:
+            line, column = _text_line_col(text, error.position)
+            char = error.character if isinstance(error.character, str) else chr(error.character)
+            result.problems.append(
+                Problem(path, line, column, "YAML001", Severity.ERROR,
+                        f"invalid character U+{ord(char):04X}: control characters are not "
+                        "allowed in YAML; delete it")
+            )
+            return result
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             line, column = _pos(mark) if mark else (1, 1)
@@ -225,8 +341,9 @@ def load_text(text: str, path: str) -> LoadResult:
             )
             return result
         except yaml.YAMLError as error:
+            reason = " ".join(str(error).split())
             result.problems.append(
-                Problem(path, 1, 1, "YAML001", Severity.ERROR, f"invalid YAML: {error}")
+                Problem(path, 1, 1, "YAML001", Severity.ERROR, f"invalid YAML: {reason}")
             )
             return result
         if root is None or (isinstance(root, yaml.ScalarNode) and root.value == ""
@@ -247,20 +364,20 @@ def load_text(text: str, path: str) -> LoadResult:
         builder = _Builder(loader, path)
         try:
             data = builder.build(root, ())
-        except _TooLarge as error:
+        except _TooLargeError as error:
             line, column = _pos(error.mark)
-            result.problems.append(
-                Problem(path, line, column, "YAML005", Severity.ERROR,
-                        f"aliases expand to more than {MAX_NODES:,} values (or refer to "
-                        "themselves); write the content out instead")
-            )
+            message = (f"aliases expand to more than {MAX_NODES:,} values (or refer to "
+                       "themselves); write the content out instead" if builder.aliased else
+                       f"file holds more than {MAX_NODES:,} values; split it into smaller "
+                       "documents")
+            result.problems.append(Problem(path, line, column, "YAML005", Severity.ERROR,
+                                           message))
             return result
-        except yaml.YAMLError as error:  # a scalar with a tag SafeLoader refuses
-            mark = getattr(error, "problem_mark", None)
-            line, column = _pos(mark) if mark else (1, 1)
-            problem = getattr(error, "problem", None) or str(error)
+        if data == []:
             result.problems.append(
-                Problem(path, line, column, "YAML001", Severity.ERROR, f"invalid YAML: {problem}")
+                Problem(path, 1, 1, "FILE004", Severity.ERROR,
+                        "file holds an empty list; expected a mapping with 'kind' (or a list "
+                        "of them)")
             )
             return result
         result.problems.extend(builder.problems)
@@ -273,13 +390,15 @@ def load_text(text: str, path: str) -> LoadResult:
 def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
     """One item per top-level mapping, each with positions relative to itself."""
     if isinstance(data, dict):
-        result.items.append(RawItem(data, SourceMap(path, builder.values, builder.keys)))
+        result.items.append(RawItem(data, SourceMap(path, builder.values, builder.keys,
+                                                     reported=frozenset(builder.reported))))
         return
     for index, item in enumerate(data):
         prefix: Loc = (index,)
         values = {loc[1:]: pos for loc, pos in builder.values.items() if loc[:1] == prefix}
         keys = {loc[1:]: pos for loc, pos in builder.keys.items() if loc[:1] == prefix}
-        source = SourceMap(path, values, keys, in_list=True)
+        reported = frozenset(loc[1:] for loc in builder.reported if loc[:1] == prefix)
+        source = SourceMap(path, values, keys, in_list=True, reported=reported)
         if not isinstance(item, dict):
             result.problems.append(
                 source.problem((), "YAML003", f"expected each list item to be a mapping "

@@ -9,13 +9,13 @@ ids) live in :mod:`generator.checks`, where they can point at the exact offendin
 
 from __future__ import annotations
 
-import re
-import typing
 import calendar
 import datetime as dt
+import re
+import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
@@ -35,7 +35,18 @@ def _duration(value: str) -> str:
     return value
 
 
+def _iso_date(value: object) -> object:
+    # YAML gives dates as date objects; a quoted "2026-05-01" is fine too, a number is not.
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date as YYYY-MM-DD, found text {value!r}") from None
+    return value
+
+
 Text = Annotated[str, Field(min_length=1)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date), Field(examples=["2026-05-01"])]
 Version = Annotated[str, AfterValidator(_version), Field(examples=["1.0", "2.3"])]
 Duration = Annotated[str, AfterValidator(_duration), Field(examples=["15m", "2h", "1d"])]
 RoleRef = Annotated[str, Field(description="A role id defined by a `kind: role` item.",
@@ -54,7 +65,8 @@ Language = Literal["en", "fi"]
 class Model(BaseModel):
     """Shared configuration: immutable, and no key the model does not know."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+    # Strict: `review_every: yes` must not become 1, nor `effective: 0` the 1st of January 1970.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 # --- shared parts -------------------------------------------------------------------
@@ -65,7 +77,7 @@ class Approval(Model):
 
     name: Text = Field(description="The person's full name.")
     role: RoleRef = Field(description="The role they signed in.")
-    date: dt.date = Field(description="The day they signed (YYYY-MM-DD).")
+    date: Date = Field(description="The day they signed (YYYY-MM-DD).")
     meaning: Literal["review", "approval"] = Field(
         description="What the signature means: `review` (checked) or `approval` (authorised)."
     )
@@ -75,7 +87,7 @@ class Change(Model):
     """One entry of the change history, written by the author of the revision."""
 
     version: Version = Field(description="The version this entry introduced.")
-    date: dt.date = Field(description="When the revision was made (YYYY-MM-DD).")
+    date: Date = Field(description="When the revision was made (YYYY-MM-DD).")
     summary: Text = Field(description="What changed and why, in a sentence or two.")
     author: Text = Field(description="Who made the change.")
     retrain: list[RoleRef] = Field(
@@ -169,7 +181,7 @@ class Document(Model):
                              "must retrain; a minor one is editorial.")
     status: Status = Field(description="Where the document is in its life cycle.")
     owner: RoleRef = Field(description="The role accountable for keeping it right.")
-    effective: dt.date = Field(description="The day this version takes effect (YYYY-MM-DD).")
+    effective: Date = Field(description="The day this version takes effect (YYYY-MM-DD).")
     review_every: int = Field(ge=1, le=60, description="Review cycle in months (1-60).")
     language: Language = Field("en", description="Language of the text and of the page labels.")
     tags: list[Text] = Field(default_factory=list, description="Free tags for the tag index.")
@@ -259,8 +271,8 @@ class Phase(Model):
     phase: PhaseName = Field(description="Which rollout phase this is.")
     activities: list[Text] = Field(min_length=1, description="What happens in the phase.")
     owner: RoleRef = Field(description="The role leading the phase.")
-    start: dt.date | None = Field(None, description="Planned start (YYYY-MM-DD).")
-    end: dt.date | None = Field(None, description="Planned end (YYYY-MM-DD).")
+    start: Date | None = Field(None, description="Planned start (YYYY-MM-DD).")
+    end: Date | None = Field(None, description="Planned end (YYYY-MM-DD).")
     exit_criteria: list[Text] = Field(
         default_factory=list, description="What must be true to leave the phase."
     )
@@ -328,7 +340,7 @@ class ActionItem(Model):
     id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
     description: Text = Field(description="What is to be done.")
     owner: RoleRef = Field(description="The role that does it.")
-    due: dt.date = Field(description="When it is due (YYYY-MM-DD).")
+    due: Date = Field(description="When it is due (YYYY-MM-DD).")
     status: Literal["open", "in-progress", "done", "dropped"] = Field(
         description="Where it stands."
     )
@@ -339,7 +351,7 @@ class Retro(Document):
     """A retrospective or post-mortem of a process or SOP revision."""
 
     kind: Literal["retro"] = Field(description="Always `retro`.")
-    date: dt.date = Field(description="When the retrospective was held (YYYY-MM-DD).")
+    date: Date = Field(description="When the retrospective was held (YYYY-MM-DD).")
     subject: Subject = Field(description="What was reviewed.")
     facilitator: Text = Field(description="Who ran the session.")
     participants: list[Text] = Field(default_factory=list, description="Who took part.")

@@ -47,8 +47,12 @@ class Problem:
         message = (
             self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
         )
+        path = (
+            self.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace(":", "%3A").replace(",", "%2C")
+        )
         return (
-            f"::{self.severity.value} file={self.path},line={self.line},"
+            f"::{self.severity.value} file={path},line={self.line},"
             f"col={self.column},title={self.code}::{message}"
         )
 

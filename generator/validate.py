@@ -8,7 +8,9 @@ literal, the example of a field.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterator
@@ -31,7 +33,7 @@ def closest(word: str, choices: typing.Iterable[str]) -> str | None:
 
 def did_you_mean(word: str, choices: typing.Iterable[str], noun: str = "") -> str:
     """A "did you mean" hint, or the list of valid choices when nothing is close."""
-    options = sorted(choices)
+    options = sorted(set(choices))
     guess = closest(word, options)
     if guess:
         return f"did you mean {guess!r}?"
@@ -48,12 +50,13 @@ def validate_item(raw: RawItem, *, in_list: bool) -> tuple[AnyItem | None, list[
     if kind is None:
         return None, [source.problem((), "MODEL001", "missing required key 'kind'; expected "
                                      f"one of: {', '.join(KINDS)}")]
-    if not isinstance(kind, str) or kind not in KINDS:
-        shown = kind if isinstance(kind, str) else describe(kind)
-        hint = did_you_mean(shown, KINDS, "kinds") if isinstance(kind, str) else (
-            f"valid kinds: {', '.join(sorted(KINDS))}")
-        return None, [source.problem(("kind",), "MODEL001",
-                                     f"unknown kind {shown!r}; {hint}")]
+    if not isinstance(kind, str):
+        return None, [source.problem(("kind",), "MODEL001", f"expected a kind as text, found "
+                                     f"{describe(kind)}; valid kinds: "
+                                     f"{', '.join(sorted(KINDS))}")]
+    if kind not in KINDS:
+        return None, [source.problem(("kind",), "MODEL001", f"unknown kind {kind!r}; "
+                                     f"{did_you_mean(kind, KINDS, 'kinds')}")]
     if in_list and kind not in LISTABLE_KINDS:
         return None, [source.problem(("kind",), "MODEL005",
                                      f"a {kind} must be the only item in its file (its file's "
@@ -63,7 +66,8 @@ def validate_item(raw: RawItem, *, in_list: bool) -> tuple[AnyItem | None, list[
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        problems = [_problem(model, detail, raw) for detail in error.errors()]
+        problems = [_problem(model, detail, raw) for detail in error.errors()
+                    if tuple(detail["loc"]) not in source.reported]
         return None, problems
 
 
@@ -121,7 +125,11 @@ def _invalid(detail: ErrorDetails, value: Any, field: str | None, info: FieldInf
         return f"{name}{detail['msg'].lower()}, found {found}"
     expected = _EXPECTED.get(kind)
     if expected:
+        if isinstance(value, dt.datetime) and kind == "date_type":
+            expected = "a date as YYYY-MM-DD without a time"
         example = _example(info, None)
+        if VERSION_LIKE.match(example):
+            example = f'"{example}"'  # unquoted, YAML would read a number
         tail = f", e.g. {field or 'value'}: {example}" if example else ""
         return f"{name}expected {expected}, found {found}{tail}"
     return f"{name}{detail['msg']}; found {found}"
@@ -155,12 +163,30 @@ def _bound(info: FieldInfo, name: str) -> Any:
 
 
 def _example(info: FieldInfo | None, value: Any) -> str:
-    if info and info.examples:
-        example = info.examples[0]
-        return f'"{example}"' if value is None and isinstance(example, str) else str(example)
+    """The field's first example as text, or the value itself when there is none."""
+    examples = list(info.examples or []) if info else []
+    if info and not examples:
+        for arg in _flatten_with_metadata(info.annotation):
+            examples.extend(getattr(arg, "examples", None) or [])
+    if examples:
+        return str(examples[0])
     if info and _unwrap(info.annotation) is not None:
         return ""
     return "" if value is None else str(value)
+
+
+VERSION_LIKE = re.compile(r"^\d+\.\d+$")
+
+
+def _flatten_with_metadata(annotation: Any) -> Iterator[Any]:
+    """Every FieldInfo hidden in ``Annotated[...]`` members of ``annotation``."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        yield from typing.get_args(annotation)[1:]
+        yield from _flatten_with_metadata(typing.get_args(annotation)[0])
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            yield from _flatten_with_metadata(arg)
 
 
 def _literal_choices(info: FieldInfo | None) -> list[str]:
@@ -216,8 +242,7 @@ def _where(loc: Loc, model: type[BaseModel]) -> str:
     name = typing.get_args(kind)[0] if typing.get_origin(kind) is typing.Literal else "item"
     if not loc:
         return f"the {name}"
-    path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    return path
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
 
 
 def _lower_first(text: str) -> str:

@@ -143,75 +143,78 @@ def wait_for_diagrams(page: Any, expected: int) -> list[float]:
     return heights
 
 
-def shadow_links(page: Any) -> dict[str, int]:
-    """``href -> DevTools node id`` of every link inside a (closed) shadow root of ``page``."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
-    finally:
-        cdp.detach()
-    found: dict[str, int] = {}
-
-    def walk(node: dict[str, Any], in_shadow: bool) -> None:
-        if in_shadow and node.get("localName") == "a":
-            attributes = node.get("attributes", [])
-            pairs = dict(zip(attributes[::2], attributes[1::2], strict=True))
-            href = pairs.get("xlink:href") or pairs.get("href")
-            if href:
-                found[href] = node["nodeId"]
-        for child in node.get("children", []):
-            walk(child, in_shadow)
-        for shadow in node.get("shadowRoots", []):
-            walk(shadow, True)
-
-    walk(root, False)
-    return found
-
-
-def click_shadow_link(page: Any, href: str) -> None:
-    """Click, with the mouse, the link ``href`` drawn inside a closed shadow root."""
-    cdp = page.context.new_cdp_session(page)
-    try:
-        root = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
-        node_id = _find_link(root, href)
-        assert node_id is not None, f"{page.url}: no diagram node links to {href}"
-        cdp.send("DOM.scrollIntoViewIfNeeded", {"nodeId": node_id})
-        quads = cdp.send("DOM.getContentQuads", {"nodeId": node_id})["quads"]
-    finally:
-        cdp.detach()
-    assert quads, f"{page.url}: the diagram node for {href} has no box"
-    quad = quads[0]
-    x = sum(quad[0::2]) / 4
-    y = sum(quad[1::2]) / 4
-    page.mouse.click(x, y)
-
-
-def _find_link(node: dict[str, Any], href: str, in_shadow: bool = False) -> int | None:
+def _links_in_shadow_roots(node: dict[str, Any], found: dict[str, int],
+                           in_shadow: bool = False) -> dict[str, int]:
+    """``href -> node id`` of the links in shadow roots under a pierced DevTools DOM node."""
     if in_shadow and node.get("localName") == "a":
         attributes = node.get("attributes", [])
         pairs = dict(zip(attributes[::2], attributes[1::2], strict=True))
-        if href in (pairs.get("xlink:href"), pairs.get("href")):
-            return int(node["nodeId"])
+        href = pairs.get("xlink:href") or pairs.get("href")
+        if href:
+            found[href] = int(node["nodeId"])
     for child in node.get("children", []):
-        found = _find_link(child, href, in_shadow)
-        if found is not None:
-            return found
+        _links_in_shadow_roots(child, found, in_shadow)
     for shadow in node.get("shadowRoots", []):
-        found = _find_link(shadow, href, True)
-        if found is not None:
-            return found
-    return None
+        _links_in_shadow_roots(shadow, found, True)
+    return found
+
+
+def _pierced_document(cdp: Any) -> dict[str, Any]:
+    """The whole DOM, closed shadow roots included (the DevTools protocol sees them)."""
+    root: dict[str, Any] = cdp.send("DOM.getDocument", {"depth": -1, "pierce": True})["root"]
+    return root
+
+
+def shadow_links(page: Any) -> list[str]:
+    """The ``href`` of every link inside a (closed) shadow root of ``page``, e.g. a diagram's."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        return list(_links_in_shadow_roots(_pierced_document(cdp), {}))
+    finally:
+        cdp.detach()
+
+
+def click_shadow_link(page: Any, href: str) -> None:
+    """Click, with the real mouse, the link ``href`` drawn inside a closed shadow root.
+
+    Playwright's locators stop at closed shadow roots; the DevTools protocol does not. The
+    node is scrolled to the middle of the viewport, the point is checked to hit the diagram
+    (nothing such as the back-to-top button covers it), then the mouse clicks there.
+    """
+    cdp = page.context.new_cdp_session(page)
+    try:
+        links = _links_in_shadow_roots(_pierced_document(cdp), {})
+        assert href in links, f"{page.url}: no diagram node links to {href}; links: {links}"
+        node = cdp.send("DOM.resolveNode", {"nodeId": links[href]})["object"]
+        cdp.send("Runtime.callFunctionOn", {
+            "objectId": node["objectId"],
+            "functionDeclaration": "function () { this.scrollIntoView({block: 'center'}); }",
+        })
+        quads = cdp.send("DOM.getContentQuads", {"nodeId": links[href]})["quads"]
+    finally:
+        cdp.detach()
+    assert quads, f"{page.url}: the diagram node for {href} has no box"
+    x = sum(quads[0][0::2]) / 4
+    y = sum(quads[0][1::2]) / 4
+    hit = page.evaluate(
+        """([x, y]) => { const e = document.elementFromPoint(x, y);
+                         return e === null ? null : e.closest('.mermaid') ? 'diagram'
+                                : e.outerHTML.slice(0, 120); }""", [x, y])
+    assert hit == "diagram", f"{page.url}: the node for {href} is covered by {hit}"
+    page.mouse.click(x, y)
 
 
 HEADING_VISIBLE = """id => {
     const heading = document.getElementById(id);
     const r = heading.getBoundingClientRect();
     if (r.height <= 0 || r.top < 0 || r.bottom > innerHeight) return false;
+    // Scrolled to, not merely somewhere on screen: the heading sits at the top.
+    if (r.top > innerHeight / 3) return false;
     // Not hidden under Material's sticky header: the heading itself is what is drawn there.
     const hit = document.elementFromPoint(r.left + 4, r.top + r.height / 2);
     return hit !== null && heading.contains(hit);
 }"""
-"""True when the element ``id`` is inside the viewport and not covered by anything."""
+"""True when the element ``id`` is at the top of the viewport and not covered by anything."""
 
 
 def path_of(url: str, site: Site) -> str:
@@ -270,7 +273,7 @@ def test_diagram_nodes_link_to_existing_steps(native_site: Site, web: Session) -
         links = shadow_links(page)
         assert links, f"{path}: the diagram has no clickable nodes"
         targets = [href for href in links if href.startswith("#step-")]
-        assert targets == list(links), f"{path}: node links that are not steps: {links}"
+        assert targets == links, f"{path}: node links that are not steps: {links}"
         missing = [href for href in targets
                    if not page.evaluate("id => !!document.getElementById(id)", href[1:])]
         assert missing == [], f"{path}: diagram links to missing headings: {missing}"

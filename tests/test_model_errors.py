@@ -411,7 +411,7 @@ def test_sop_without_roles() -> None:
          "'March 2026'"),
         ("effective: 2026-03-01", "effective: 2026-03-01 10:00:00",
          "f.yml:7:12: error [MODEL004] 'effective': expected a date as YYYY-MM-DD without a "
-         "time, found datetime 2026-03-01 10:00:00"),
+         "time, found datetime 2026-03-01 10:00:00, e.g. effective: 2026-05-01"),
     ],
     ids=["list-for-text", "mapping-for-text", "empty-text", "null-text", "text-for-list",
          "mapping-for-list", "text-for-mapping", "text-for-bool", "text-for-date",
@@ -424,7 +424,8 @@ def test_wrong_type(old: str, new: str, expected: str) -> None:
 def test_date_written_as_a_number_is_not_a_timestamp() -> None:
     # `0` is not a date; it must not become 1970-01-01 by way of a Unix timestamp.
     assert model_lines(changed(SOP, "effective: 2026-03-01", "effective: 0")) == [
-        "f.yml:7:12: error [MODEL004] 'effective': expected a date as YYYY-MM-DD, found number 0"
+        "f.yml:7:12: error [MODEL004] 'effective': expected a date as YYYY-MM-DD, found number 0, "
+        "e.g. effective: 2026-05-01"
     ]
 
 

@@ -144,7 +144,8 @@ HOSTILE_TEXT = [
 def test_labels_keep_hostile_text_inert(text: str) -> None:
     encoded = label(text)
     inner = re.sub(r"#\d+;", "", encoded[1:-1])
-    assert encoded.startswith('"') and encoded.endswith('"')
+    assert encoded.startswith('"')
+    assert encoded.endswith('"')
     assert not set(inner) & set('"<>`[]{}|;%\\')
     source = f"flowchart TD\n  a[{encoded}] -->|{encoded}| b{{{encoded}}}"
     assert parse_errors([source]) == [None]

@@ -30,7 +30,7 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
         for edge in edges(steps):
             if edge.target in index:
                 continue
-            i = index[edge.source]
+            i = edge.position
             loc = (("steps", i, "next") if edge.branch is None
                    else ("steps", i, "decision", "branches", edge.branch, "next"))
             what = "next step" if edge.branch is None else f"branch {edge.label!r}"

@@ -77,7 +77,7 @@ def unknown_roles(context: Context) -> Iterator[Finding]:
     roles = context.handbook.role_index
     for entry in context.handbook.documents:
         for loc, ref in role_refs(entry.item):
-            if ref not in roles and ref not in context.handbook.invalid_ids:
+            if ref not in roles and ("role", ref) not in context.handbook.invalid_ids:
                 yield Finding(entry.source, loc, f"unknown role {ref!r}; "
                               f"{did_you_mean(ref, roles, 'roles')}")
 
@@ -95,7 +95,7 @@ def unknown_terms(context: Context) -> Iterator[Finding]:
     for term in context.handbook.terms:
         sources.extend((term, ref, ("see_also", i)) for i, ref in enumerate(term.item.see_also))
     for entry, ref, loc in sources:
-        if ref not in terms and ref not in context.handbook.invalid_ids:
+        if ref not in terms and ("term", ref) not in context.handbook.invalid_ids:
             yield Finding(entry.source, loc, f"unknown term {ref!r}; "
                           f"{did_you_mean(ref, terms, 'terms')}")
 
@@ -109,7 +109,7 @@ def unknown_documents(context: Context) -> Iterator[Finding]:
     documents = context.handbook.document_index
     for entry in context.handbook.documents:
         for loc, ref, _ in document_refs(entry.item):
-            if ref not in documents and ref not in context.handbook.invalid_ids:
+            if ref not in documents and ("document", ref) not in context.handbook.invalid_ids:
                 yield Finding(entry.source, loc, f"unknown document {ref!r}; "
                               f"{did_you_mean(ref, documents, 'documents')}")
 

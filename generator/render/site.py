@@ -11,9 +11,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import escape
-from typing import Any
 
 from generator.model import AnyDocument, Process, Retro, Sop
 
