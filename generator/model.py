@@ -15,6 +15,7 @@ import re
 import typing
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -411,3 +412,23 @@ def field_names(model: type[BaseModel]) -> list[str]:
 def dump(item: BaseModel) -> dict[str, Any]:
     """The YAML-ready data of an item, without defaults, so round trips stay short."""
     return item.model_dump(mode="python", exclude_defaults=True)
+
+
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML writes NEL, LS and PS raw, and reading them back turns them into line breaks."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(ch in value for ch in _YAML_BREAKS) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def to_yaml(data: Any) -> str:
+    """YAML text that loads back to exactly ``data``, in the key order given."""
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.support.browser import (
     Session,
@@ -181,6 +182,26 @@ def click_shadow_link(page: Any, href: str) -> None:
     node is scrolled to the middle of the viewport, the point is checked to hit the diagram
     (nothing such as the back-to-top button covers it), then the mouse clicks there.
     """
+    for attempt in range(5):
+        try:
+            x, y = _locate_shadow_link(page, href)
+            break
+        except PlaywrightError as error:
+            # The DOM changed between two protocol calls (Material swapped the content):
+            # look again.
+            if "No node with given id" not in str(error) or attempt == 4:
+                raise
+            wait_until_quiet(page)
+    hit = page.evaluate(
+        """([x, y]) => { const e = document.elementFromPoint(x, y);
+                         return e === null ? null : e.closest('.mermaid') ? 'diagram'
+                                : e.outerHTML.slice(0, 120); }""", [x, y])
+    assert hit == "diagram", f"{page.url}: the node for {href} is covered by {hit}"
+    page.mouse.click(x, y)
+
+
+def _locate_shadow_link(page: Any, href: str) -> tuple[float, float]:
+    """Scroll the shadow-root link ``href`` to the middle; return its centre."""
     cdp = page.context.new_cdp_session(page)
     try:
         links = _links_in_shadow_roots(_pierced_document(cdp), {})
@@ -194,14 +215,23 @@ def click_shadow_link(page: Any, href: str) -> None:
     finally:
         cdp.detach()
     assert quads, f"{page.url}: the diagram node for {href} has no box"
-    x = sum(quads[0][0::2]) / 4
-    y = sum(quads[0][1::2]) / 4
-    hit = page.evaluate(
-        """([x, y]) => { const e = document.elementFromPoint(x, y);
-                         return e === null ? null : e.closest('.mermaid') ? 'diagram'
-                                : e.outerHTML.slice(0, 120); }""", [x, y])
-    assert hit == "diagram", f"{page.url}: the node for {href} is covered by {hit}"
-    page.mouse.click(x, y)
+    return sum(quads[0][0::2]) / 4, sum(quads[0][1::2]) / 4
+
+
+def wait_until_quiet(page: Any, quiet_ms: int = 500) -> None:
+    """Wait until the page's DOM has not changed for ``quiet_ms`` (bounded by TIMEOUT_MS)."""
+    page.evaluate(
+        """() => {
+            window.__lastMutation = performance.now();
+            if (window.__quietObserver) return;
+            window.__quietObserver = new MutationObserver(() => {
+                window.__lastMutation = performance.now();
+            });
+            window.__quietObserver.observe(document.documentElement,
+                                           {subtree: true, childList: true});
+        }""")
+    page.wait_for_function("ms => performance.now() - window.__lastMutation > ms",
+                           arg=quiet_ms, polling=100)
 
 
 HEADING_VISIBLE = """id => {
@@ -302,13 +332,18 @@ def test_instant_navigation_to_a_page_with_a_diagram(any_site: Site, web: Sessio
 def test_clicking_a_flowchart_node_scrolls_to_its_step(native_site: Site, web: Session) -> None:
     page = web.new_page()
     page.goto(native_site.page(SOP_PAGE), wait_until="load")
-    wait_for_diagrams(page, native_site.diagrams_in(SOP_PAGE))
+    diagrams = native_site.diagrams_in(SOP_PAGE)
+    wait_for_diagrams(page, diagrams)
     assert set(shadow_links(page)) == {f"#step-{step}" for step in SOP_STEPS}
     page.evaluate("window.__marker = 1")
     for step in reversed(SOP_STEPS):
         target = f"step-{step}"
         click_shadow_link(page, f"#{target}")
         page.wait_for_function("h => location.hash === h", arg=f"#{target}")
+        # Material may answer the hash change by swapping the content in (instant
+        # navigation), which draws the diagram again: let the page settle first.
+        wait_until_quiet(page)
+        wait_for_diagrams(page, diagrams)
         try:
             page.wait_for_function(HEADING_VISIBLE, arg=target, timeout=10_000)
         except Exception:
