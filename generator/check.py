@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from generator.checks import run_checks
 from generator.handbook import Handbook, load_handbook
 from generator.problems import Problem, promote_warnings
+
+
+def current_day() -> dt.date:
+    """The day checks and pages are made for; SOPSITE_TODAY=YYYY-MM-DD pins it (audits, tests)."""
+    pinned = os.environ.get("SOPSITE_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
 def check_handbook(
@@ -19,7 +26,7 @@ def check_handbook(
     not hide the problems of the others.
     """
     handbook, problems = load_handbook(root)
-    problems += run_checks(handbook, today or dt.date.today())
+    problems += run_checks(handbook, today or current_day())
     if strict:
         problems = promote_warnings(problems)
     return handbook, sorted(problems)

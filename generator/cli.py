@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from generator.check import check_handbook
+from generator.check import check_handbook, current_day
 from generator.checks import RULES
 from generator.problems import has_errors, render, summary
 from generator.schema import schemas
@@ -37,7 +37,7 @@ def cli() -> None:
               "errors.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check as of this day (YYYY-MM-DD) instead of the real date, for "
-              "reproducible audits.")
+              "reproducible audits (SOPSITE_TODAY sets it for every command).")
 def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None:
     """Validate every YAML file under PATH (default: sops) and print all problems.
 
@@ -127,7 +127,7 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         click.echo(render(problems, "text"))
         click.echo(summary(problems), err=True)
         sys.exit(1)
-    pages = generate(handbook, today=dt.date.today(), template_dir=templates).pages
+    pages = generate(handbook, today=current_day(), template_dir=templates).pages
     report = write_pages(pages, out)
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")

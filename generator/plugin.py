@@ -8,9 +8,7 @@ the pages to a cache folder outside `docs/` (only files whose bytes changed, so 
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -22,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator.check import check_handbook
+from generator.check import check_handbook, current_day
 from generator.handbook import Handbook
 from generator.problems import Severity
 from generator.render import Site, generate, site
@@ -51,12 +49,6 @@ class SopsiteConfig(base.Config):
     """Fail the build on content warnings too (overdue reviews, missing approvals)."""
 
 
-def today() -> dt.date:
-    """The day pages are generated for; SOPSITE_TODAY pins it for reproducible builds."""
-    pinned = os.environ.get("SOPSITE_TODAY")
-    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
-
-
 class SopsitePlugin(BasePlugin[SopsiteConfig]):
     """Generate the handbook's pages inside an MkDocs build."""
 
@@ -75,7 +67,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if not root.is_dir():
             raise PluginError(f"sopsite: handbook folder {root} does not exist; set "
                               "'sops:' under the sopsite plugin in mkdocs.yml")
-        handbook, problems = check_handbook(root, today=today(), strict=self.config.strict)
+        handbook, problems = check_handbook(root, today=current_day(), strict=self.config.strict)
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for problem in problems:
             if problem.severity is Severity.WARNING:
@@ -85,7 +77,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in errors))
         self.handbook = handbook
         templates = self._path(self.config.templates) if self.config.templates else None
-        self.site = generate(handbook, today=today(), template_dir=templates)
+        self.site = generate(handbook, today=current_day(), template_dir=templates)
         self._register_macros(config)
         mermaid = self._path(self.config.mermaid_js)
         if mermaid.is_file():
