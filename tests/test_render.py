@@ -53,9 +53,10 @@ def test_every_page_matches_its_golden_file(pages: dict[str, str]) -> None:
 def test_page_set_covers_every_kind(pages: dict[str, str]) -> None:
     assert sorted(pages) == [
         "actions.md", "catalogue.md", "glossary.md", "procedures/index.md",
-        "procedures/owner/lead.md", "procedures/sop-t-1.md", "procedures/sop-t-2.md",
-        "processes/index.md", "processes/level/operational.md", "processes/proc-t-1.md",
-        "retrospectives/index.md", "retrospectives/retro-t-1.md", "retrospectives/year/2026.md",
+        "procedures/owner/lead/index.md", "procedures/sop-t-1.md", "procedures/sop-t-2.md",
+        "processes/index.md", "processes/level/operational/index.md", "processes/proc-t-1.md",
+        "retrospectives/index.md", "retrospectives/retro-t-1.md",
+        "retrospectives/year/2026/index.md",
         "reviews.md", "roles/index.md", "roles/lead.md", "roles/tech.md", "tags.md",
     ]
 
@@ -147,8 +148,14 @@ def test_labels_keep_hostile_text_inert(text: str) -> None:
     assert encoded.startswith('"')
     assert encoded.endswith('"')
     assert not set(inner) & set('"<>`[]{}|;%\\')
-    source = f"flowchart TD\n  a[{encoded}] -->|{encoded}| b{{{encoded}}}"
-    assert parse_errors([source]) == [None]
+
+
+def test_hostile_labels_parse_as_nodes_edges_and_lanes() -> None:
+    sources = [
+        f"flowchart TD\n  subgraph l[{label(t)}]\n  a[{label(t)}] -->|{label(t)}| "
+        f"b{{{label(t)}}}\n  end" for t in HOSTILE_TEXT
+    ]
+    assert parse_errors(sources) == [None] * len(sources)
 
 
 def test_hostile_handbook_diagrams_parse_and_pages_stay_inert() -> None:
@@ -204,10 +211,10 @@ def test_navigation_lists_at_most_the_limit_per_level() -> None:
     procedures = plan.nav[0]["Procedures"]
     assert procedures == [
         "procedures/index.md",
-        {"Role 0": ["procedures/owner/r0.md"]},
-        {"Role 1": ["procedures/owner/r1.md"]},
-        {"Role 2": ["procedures/owner/r2.md"]},
-        {"Small": ["procedures/owner/small.md", "procedures/sop-small.md"]},
+        {"Role 0": ["procedures/owner/r0/index.md"]},
+        {"Role 1": ["procedures/owner/r1/index.md"]},
+        {"Role 2": ["procedures/owner/r2/index.md"]},
+        {"Small": ["procedures/owner/small/index.md", "procedures/sop-small.md"]},
     ]
     assert len(plan.unlisted) == 5000
     assert "procedures/sop-small.md" not in plan.unlisted

@@ -82,12 +82,13 @@ class Plan:
 def _group_of(doc: AnyDocument, role_names: dict[str, str]) -> tuple[str, str, str]:
     """(key, title, path) of the group a document is listed under."""
     if isinstance(doc, Sop):
-        return doc.owner, role_names.get(doc.owner, doc.owner), f"procedures/owner/{doc.owner}.md"
+        name = role_names.get(doc.owner, doc.owner)
+        return doc.owner, name, f"procedures/owner/{doc.owner}/index.md"
     if isinstance(doc, Process):
-        return doc.level, doc.level.capitalize(), f"processes/level/{doc.level}.md"
+        return doc.level, doc.level.capitalize(), f"processes/level/{doc.level}/index.md"
     assert isinstance(doc, Retro)
     year = str(doc.date.year)
-    return year, year, f"retrospectives/year/{year}.md"
+    return year, year, f"retrospectives/year/{year}/index.md"
 
 
 def plan(documents: Iterable[AnyDocument], role_names: dict[str, str]) -> Plan:
