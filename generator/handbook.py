@@ -7,6 +7,7 @@ plugin and the tests all start here, and all get the same problems.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -116,6 +117,8 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
     for file in files:
         loaded = load_file(file, display_path(file))
         problems.extend(loaded.problems)
+        if loaded.problems and not loaded.items:
+            invalid.update(_ids_in_unreadable(file))
         for raw in loaded.items:
             item, item_problems = validate_item(raw, in_list=raw.source.in_list)
             problems.extend(item_problems)
@@ -132,3 +135,22 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
 def _namespace(kind: object) -> str:
     """Which ids an item's id competes with: roles, terms, or documents."""
     return kind if kind in ("role", "term") else "document"
+
+
+_TOP_LEVEL = re.compile(r"^(kind|id):[ \t]*['\"]?([A-Za-z0-9._-]+)", re.M)
+
+
+def _ids_in_unreadable(file: Path) -> set[tuple[str, str]]:
+    """Best guess at the id a file that failed to parse defines, by its top-level lines.
+
+    Only used to keep references to it from being reported as unknown: the parse error
+    already says what is wrong, and a wall of follow-on errors would bury it.
+    """
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return set()
+    found = dict(_TOP_LEVEL.findall(text[:20_000]))
+    if "id" not in found:
+        return set()
+    return {(_namespace(found.get("kind")), found["id"])}

@@ -113,7 +113,9 @@ class Links:
         return plain(step_id)
 
 
-def front_matter(title: str | None = None, tags: list[str] | None = None) -> Markup:
+def front_matter(
+    title: str | None = None, tags: list[str] | None = None, boost: float | None = None
+) -> Markup:
     """Page meta; macros never render generated pages, so YAML text stays text.
 
     Dumped with PyYAML, which is also what MkDocs parses it with: any title survives.
@@ -125,6 +127,8 @@ def front_matter(title: str | None = None, tags: list[str] | None = None) -> Mar
     meta["render_macros"] = False
     if tags:
         meta["tags"] = sorted({str(escape(tag)) for tag in tags})
+    if boost:
+        meta["search"] = {"boost": boost}
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---")
 
