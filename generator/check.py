@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from generator.checks import run_checks
+from generator.checks import Settings, run_checks
 from generator.handbook import Handbook, load_handbook
 from generator.problems import Problem, promote_warnings
 
@@ -18,7 +18,8 @@ def current_day() -> dt.date:
 
 
 def check_handbook(
-    root: Path, *, today: dt.date | None = None, strict: bool = False
+    root: Path, *, today: dt.date | None = None, strict: bool = False,
+    settings: Settings | None = None,
 ) -> tuple[Handbook, list[Problem]]:
     """Load ``root`` and run every rule; problems come back sorted.
 
@@ -26,7 +27,7 @@ def check_handbook(
     not hide the problems of the others.
     """
     handbook, problems = load_handbook(root)
-    problems += run_checks(handbook, today or current_day())
+    problems += run_checks(handbook, today or current_day(), settings)
     if strict:
         problems = promote_warnings(problems)
     return handbook, sorted(problems)

@@ -14,7 +14,8 @@ from pathlib import Path
 import click
 
 from generator.check import check_handbook, current_day
-from generator.checks import RULES
+from generator.checks import RULES, Settings
+from generator.config import configured_coverage
 from generator.problems import has_errors, render, summary
 from generator.schema import schemas
 
@@ -38,13 +39,20 @@ def cli() -> None:
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check as of this day (YYYY-MM-DD) instead of the real date, for "
               "reproducible audits (SOPSITE_TODAY sets it for every command).")
-def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None) -> None:
+@click.option("--min-coverage", type=click.FloatRange(0, 1), default=None,
+              help="Share of steps each quiz must cover (default: the sopsite plugin's "
+              "training_coverage in mkdocs.yml, else 0.8).")
+def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
+          min_coverage: float | None) -> None:
     """Validate every YAML file under PATH (default: sops) and print all problems.
 
     Each problem reads `path:line:col: severity [CODE] message`. Exits 1 when an error is
     found, 0 otherwise; warnings alone do not fail the run unless --strict is given.
     """
-    _, problems = check_handbook(path, today=today.date() if today else None, strict=strict)
+    settings = Settings(min_coverage if min_coverage is not None
+                        else configured_coverage(Path("mkdocs.yml")))
+    _, problems = check_handbook(path, today=today.date() if today else None, strict=strict,
+                                 settings=settings)
     output = render(problems, fmt)
     if output:
         click.echo(output)

@@ -64,10 +64,16 @@ def _walk(start: Iterable[str], adjacency: dict[str, list[str]]) -> set[str]:
 
 def reachable(steps: list[Step]) -> set[str]:
     """Step ids reachable from the first step."""
+    return reachable_from(steps, steps[0].id) if steps else set()
+
+
+def reachable_from(steps: list[Step], start: str) -> set[str]:
+    """Step ids reachable from ``start``, ``start`` included."""
     forward: dict[str, list[str]] = {}
     for edge in edges(steps):
         forward.setdefault(edge.source, []).append(edge.target)
-    return _walk([steps[0].id], forward) if steps else set()
+    seen = _walk(forward.get(start, []), forward)
+    return seen | {start}
 
 
 def reaching_end(steps: list[Step]) -> set[str]:

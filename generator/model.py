@@ -16,7 +16,15 @@ import typing
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
@@ -44,6 +52,12 @@ def _iso_date(value: object) -> object:
         except ValueError:
             raise ValueError(f"expected a date as YYYY-MM-DD, found text {value!r}") from None
     return value
+
+
+def minutes(duration: str) -> int:
+    """A `Duration` in minutes, counting a day as 8 working hours and a week as 5 days."""
+    unit = duration[-1]
+    return int(duration[:-1]) * {"m": 1, "h": 60, "d": 480, "w": 2400}[unit]
 
 
 Text = Annotated[str, Field(min_length=1)]
@@ -171,6 +185,65 @@ class Step(Model):
         return self
 
 
+QuestionKind = Literal["single", "multiple", "true-false", "ordering"]
+
+
+class Question(Model):
+    """A self-assessment question; its answer key is checked against the options and steps."""
+
+    id: Text = Field(description="Stable question id (lower-case, digits, hyphens).",
+                     examples=["who-leads-the-review"])
+    kind: QuestionKind = Field(
+        description="`single` (one option), `multiple` (several), `true-false`, or `ordering` "
+        "(put steps in order)."
+    )
+    prompt: Text = Field(description="The question (Markdown).")
+    options: dict[str, Text] = Field(
+        default_factory=dict,
+        description="Option id to option text, for `single` and `multiple` questions.",
+        examples=[{"a": "The IT Director", "b": "A Level 1 Technician"}],
+    )
+    answer: Any = Field(
+        description="The answer key: an option id (`single`), a list of option ids "
+        "(`multiple`), true or false (`true-false`), or step ids in order (`ordering`).",
+        json_schema_extra={"anyOf": [{"type": "string"}, {"type": "boolean"},
+                                     {"type": "array", "items": {"type": "string"}}]},
+    )
+    explanation: Text = Field(description="Shown after answering: why the answer is right.")
+    covers: list[StepRef] = Field(
+        default_factory=list, description="The steps this question tests."
+    )
+
+    @field_validator("answer")
+    @classmethod
+    def _answer_shape(cls, value: Any) -> Any:
+        if isinstance(value, bool | str):
+            return value
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return value
+        raise ValueError(
+            "expected an option id, a list of option ids or steps, or true/false, found "
+            f"{type(value).__name__} {value!r}"
+        )
+
+    def answer_keys(self) -> list[str]:
+        """The answer key as a list of option or step ids; true/false as 'true'/'false'."""
+        if isinstance(self.answer, bool):
+            return [str(self.answer).lower()]
+        if isinstance(self.answer, str):
+            return [self.answer]
+        return list(self.answer)
+
+
+class Training(Model):
+    """How staff learn the procedure; the module page is generated from this and the steps."""
+
+    objectives: list[Text] = Field(min_length=1, description="What a learner can do after.")
+    audience: list[RoleRef] = Field(min_length=1, description="Roles that must complete it.")
+    time: Duration = Field(description="Estimated time to complete the module, e.g. `45m`.")
+    quiz: list[Question] = Field(default_factory=list, description="Self-assessment questions.")
+
+
 class Document(Model):
     """Fields shared by every controlled document (SOP, process, retrospective)."""
 
@@ -232,6 +305,8 @@ class Sop(Document):
     controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
                                "adaptation.")
     metrics: list[Metric] = Field(default_factory=list, description="How success is measured.")
+    training: Training | None = Field(None, description="The training module: objectives, "
+                                      "audience, time and a self-assessment.")
 
 
 class Stakeholder(Model):
@@ -316,6 +391,8 @@ class Process(Document):
     metrics: list[Metric] = Field(default_factory=list, description="Vital metrics.")
     sops: list[DocRef] = Field(default_factory=list, description="SOPs that carry out the "
                                "process.")
+    training: Training | None = Field(None, description="The training module: objectives, "
+                                      "audience, time and a self-assessment.")
 
 
 class Subject(Model):

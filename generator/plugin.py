@@ -21,6 +21,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.check import check_handbook, current_day
+from generator.checks import Settings
 from generator.handbook import Handbook
 from generator.problems import Severity
 from generator.render import Site, generate, site
@@ -47,6 +48,8 @@ class SopsiteConfig(base.Config):
     """The local Mermaid build shipped with the site, so diagrams render offline."""
     strict = c.Type(bool, default=False)
     """Fail the build on content warnings too (overdue reviews, missing approvals)."""
+    training_coverage = c.Type(float, default=Settings().min_coverage)
+    """Share of a document's steps its quiz must cover; below it QUIZ006 warns."""
 
 
 class SopsitePlugin(BasePlugin[SopsiteConfig]):
@@ -67,7 +70,10 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if not root.is_dir():
             raise PluginError(f"sopsite: handbook folder {root} does not exist; set "
                               "'sops:' under the sopsite plugin in mkdocs.yml")
-        handbook, problems = check_handbook(root, today=current_day(), strict=self.config.strict)
+        handbook, problems = check_handbook(
+            root, today=current_day(), strict=self.config.strict,
+            settings=Settings(min_coverage=self.config.training_coverage),
+        )
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for problem in problems:
             if problem.severity is Severity.WARNING:

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from generator.checks import flow, ids, refs, review
-from generator.checks.registry import RULES, Context, Rule
+from generator.checks import flow, ids, quiz, refs, review
+from generator.checks.registry import RULES, Context, Rule, Settings
 from generator.handbook import Handbook
 from generator.problems import Problem
 
-__all__ = ["RULES", "Rule", "run_checks"]
-_RULE_MODULES = (flow, ids, refs, review)
+__all__ = ["RULES", "Rule", "Settings", "run_checks"]
+_RULE_MODULES = (flow, ids, quiz, refs, review)
 
 
-def run_checks(handbook: Handbook, today: dt.date) -> list[Problem]:
+def run_checks(
+    handbook: Handbook, today: dt.date, settings: Settings | None = None
+) -> list[Problem]:
     """Every rule's findings on ``handbook``, as problems."""
-    context = Context(handbook, today)
+    context = Context(handbook, today, settings or Settings())
     problems = []
     for registered in RULES.values():
         if registered.check is None:

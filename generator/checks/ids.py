@@ -28,6 +28,10 @@ def _all_ids(context: Context) -> Iterator[tuple[str, str, SourceMap, Loc, str]]
         if not isinstance(doc, Retro):
             for i, step in enumerate(doc.steps):
                 yield f"step:{doc.id}", "step", source, ("steps", i, "id"), step.id
+            if doc.training is not None:
+                for i, question in enumerate(doc.training.quiz):
+                    yield (f"question:{doc.id}", "question", source,
+                           ("training", "quiz", i, "id"), question.id)
         if isinstance(doc, Process):
             for i, risk in enumerate(doc.premortem):
                 yield f"risk:{doc.id}", "risk", source, ("premortem", i, "id"), risk.id

@@ -32,6 +32,9 @@ def role_refs(doc: AnyDocument) -> Iterator[Ref]:
             yield ("steps", i, "actor"), step.actor
         for i, metric in enumerate(doc.metrics):
             yield ("metrics", i, "owner"), metric.owner
+        if doc.training is not None:
+            for i, role in enumerate(doc.training.audience):
+                yield ("training", "audience", i), role
     if isinstance(doc, Sop):
         for i, involvement in enumerate(doc.roles):
             yield ("roles", i, "role"), involvement.role

@@ -18,11 +18,20 @@ from generator.problems import Severity
 
 
 @dataclass(frozen=True)
+class Settings:
+    """Handbook-wide policy that rules apply (set in mkdocs.yml or on the command line)."""
+
+    min_coverage: float = 0.8
+    """Share of a document's steps its quiz must cover before QUIZ006 stays quiet."""
+
+
+@dataclass(frozen=True)
 class Context:
-    """What a rule may look at: the handbook, and the day the check runs."""
+    """What a rule may look at: the handbook, the day the check runs, and the policy."""
 
     handbook: Handbook
     today: dt.date
+    settings: Settings = Settings()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,47 @@
+"""Read the sopsite plugin's options from mkdocs.yml without running MkDocs.
+
+`sopsite check` must apply the same policy as the build; the build reads it from mkdocs.yml,
+so the check does too rather than keeping a second copy that could drift.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.checks import Settings
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml holds tags such as `!!python/name:`; they are irrelevant here, never run."""
+
+
+def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_TolerantLoader.add_multi_constructor("", _ignore_tag)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def plugin_options(mkdocs_yml: Path) -> dict[str, Any]:
+    """The `sopsite` plugin's options, or {} when there is no such file or plugin."""
+    try:
+        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    except (OSError, yaml.YAMLError):
+        return {}
+    plugins = config.get("plugins", []) if isinstance(config, dict) else []
+    entries = plugins.items() if isinstance(plugins, dict) else (
+        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in plugins)
+    for name, options in entries:
+        if name == "sopsite":
+            return options if isinstance(options, dict) else {}
+    return {}
+
+
+def configured_coverage(mkdocs_yml: Path) -> float:
+    """The training coverage minimum set in mkdocs.yml, or the default."""
+    value = plugin_options(mkdocs_yml).get("training_coverage")
+    return float(value) if isinstance(value, int | float) else Settings().min_coverage
