@@ -241,6 +241,13 @@ class Training(Model):
     objectives: list[Text] = Field(min_length=1, description="What a learner can do after.")
     audience: list[RoleRef] = Field(min_length=1, description="Roles that must complete it.")
     time: Duration = Field(description="Estimated time to complete the module, e.g. `45m`.")
+    terms: list[TermRef] | None = Field(
+        None, description="Terms to know; defaults to the document's `terms`."
+    )
+    tasks: list[Text] = Field(
+        default_factory=list, description="Tasks to do on the job after the module, with no "
+        "answer key (e.g. find out which improvement model your department follows)."
+    )
     quiz: list[Question] = Field(default_factory=list, description="Self-assessment questions.")
 
 

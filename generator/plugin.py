@@ -32,6 +32,9 @@ from generator.write import write_pages
 log = logging.getLogger("mkdocs.plugins.sopsite")
 
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
+ASSETS = Path(__file__).parent / "assets"
+QUIZ_URI = "assets/javascripts/sopsite-quiz.js"
+STYLE_URI = "assets/stylesheets/sopsite.css"
 
 
 class SopsiteConfig(base.Config):
@@ -85,9 +88,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         templates = self._path(self.config.templates) if self.config.templates else None
         self.site = generate(handbook, today=current_day(), template_dir=templates)
         self._register_macros(config)
+        scripts = [str(js) for js in config.extra_javascript]
+        if QUIZ_URI not in scripts:
+            config.extra_javascript.append(QUIZ_URI)
+        if STYLE_URI not in config.extra_css:
+            config.extra_css.append(STYLE_URI)
         mermaid = self._path(self.config.mermaid_js)
         if mermaid.is_file():
-            if MERMAID_URI not in [str(js) for js in config.extra_javascript]:
+            if MERMAID_URI not in scripts:
                 config.extra_javascript.append(MERMAID_URI)
         else:
             log.warning(f"sopsite: no local Mermaid at {mermaid} (run 'npm ci'); diagrams "
@@ -108,8 +116,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             files.append(File.generated(config, uri, abs_src_path=str(cache / uri),
                                         inclusion=inclusion))
         mermaid = self._path(self.config.mermaid_js)
-        if mermaid.is_file() and files.get_file_from_path(MERMAID_URI) is None:
-            files.append(File.generated(config, MERMAID_URI, abs_src_path=str(mermaid)))
+        shipped = {QUIZ_URI: ASSETS / "sopsite-quiz.js", STYLE_URI: ASSETS / "sopsite.css"}
+        if mermaid.is_file():
+            shipped[MERMAID_URI] = mermaid
+        for uri, source in shipped.items():
+            if files.get_file_from_path(uri) is None:
+                files.append(File.generated(config, uri, abs_src_path=str(source)))
         config.nav = self._nav(files, config.nav)
         return files
 

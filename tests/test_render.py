@@ -58,6 +58,9 @@ def test_page_set_covers_every_kind(pages: dict[str, str]) -> None:
         "retrospectives/index.md", "retrospectives/retro-t-1.md",
         "retrospectives/year/2026/index.md",
         "reviews.md", "roles/index.md", "roles/lead.md", "roles/tech.md", "tags.md",
+        "training/checklists/proc-t-1.md", "training/checklists/sop-t-1.md",
+        "training/index.md", "training/proc-t-1.md", "training/roles/lead.md",
+        "training/roles/tech.md", "training/sop-t-1.md",
     ]
 
 
@@ -122,7 +125,7 @@ def test_risk_matrix_places_each_risk(pages: dict[str, str]) -> None:
 
 def test_every_generated_diagram_parses_with_mermaid(pages: dict[str, str]) -> None:
     sources = [d for text in pages.values() for d in diagrams(text)]
-    assert len(sources) == 4  # three flowcharts and one gantt
+    assert len(sources) == 6  # three flowcharts, one gantt, two training flowcharts
     assert parse_errors(sources) == [None] * len(sources)
 
 

@@ -95,6 +95,10 @@ def unknown_terms(context: Context) -> Iterator[Finding]:
     sources: list[tuple[Entry[Any], str, Loc]] = []
     for entry in context.handbook.documents:
         sources.extend((entry, ref, ("terms", i)) for i, ref in enumerate(entry.item.terms))
+        module = getattr(entry.item, "training", None)
+        if module is not None and module.terms:
+            sources.extend((entry, ref, ("training", "terms", i))
+                           for i, ref in enumerate(module.terms))
     for term in context.handbook.terms:
         sources.extend((term, ref, ("see_also", i)) for i, ref in enumerate(term.item.see_also))
     for entry, ref, loc in sources:

@@ -19,8 +19,8 @@ from markupsafe import Markup, escape
 
 from generator.graph import is_end
 from generator.handbook import Handbook
-from generator.model import AnyDocument, Process, Retro, Sop, Step
-from generator.render import site
+from generator.model import AnyDocument, Process, Retro, Sop, Step, minutes
+from generator.render import site, training
 from generator.render.i18n import labels, status_label
 from generator.render.mermaid import flowchart
 from generator.render.text import markdown, plain, raw
@@ -57,7 +57,9 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self.env.filters.update(md=markdown, plain=plain, raw=raw, number=_number)
-        self.env.globals.update(front_matter=front_matter)
+        self.env.filters["attr"] = escape  # HTML attribute values: quotes escaped too
+        self.env.globals.update(front_matter=front_matter, module_path=site.module_path,
+                                curriculum_path=site.curriculum_path)
 
     def render(self, template: str, **context: Any) -> str:
         """One page's Markdown; blank-line runs are collapsed so output is tidy and stable."""
@@ -165,10 +167,13 @@ def generate(
     """Every page of the site; the same input gives the same bytes."""
     renderer = Renderer(template_dir)
     role_names = {e.item.id: e.item.name for e in handbook.roles}
-    plan = site.plan((e.item for e in handbook.documents), role_names)
     pages: dict[str, str] = {}
     documents = sorted((e.item for e in handbook.documents), key=lambda d: d.id)
     roles = sorted((e.item for e in handbook.roles), key=lambda r: r.id)
+    modules = [d for d in documents if isinstance(d, Sop | Process) and d.training]
+    curricula = {role.id: training.curriculum(modules, role.id) for role in roles}
+    curricula = {role_id: mods for role_id, mods in curricula.items() if mods}
+    plan = site.plan(documents, role_names, curricula)
     terms = sorted((e.item for e in handbook.terms), key=lambda t: t.term.lower())
     retros_of: dict[str, list[Retro]] = {}
     for doc in documents:
@@ -186,7 +191,8 @@ def generate(
         context.update(doc=doc)
         if isinstance(doc, Sop | Process):
             context.update(diagram=_flow(doc, handbook, context["words"]),
-                           steps=_step_views(doc.steps))
+                           steps=_step_views(doc.steps),
+                           module=site.module_path(doc) if doc.training else None)
         if isinstance(doc, Process):
             context.update(retros=retros_of.get(doc.id, []),
                            risks=sorted(doc.premortem,
@@ -239,6 +245,28 @@ def generate(
     pages[site.ACTIONS] = renderer.render("actions.md.j2", **common(site.ACTIONS),
                                           actions=open_actions)
     pages[site.TAGS] = renderer.render("tags.md.j2", **common(site.TAGS))
+
+    for doc in modules:
+        path = site.module_path(doc)
+        context = common(path, doc)
+        checklist = site.checklist_path(doc)
+        context.update(doc=doc, diagram=_flow(doc, handbook, context["words"]),
+                       checklist=checklist, **training.module_context(doc, handbook.term_index))
+        pages[path] = renderer.render("module.md.j2", **context)
+        pages[checklist] = renderer.render("checklist.md.j2", **common(checklist, doc), doc=doc)
+    for role_id, mods in curricula.items():
+        path = site.curriculum_path(role_id)
+        pages[path] = renderer.render(
+            "curriculum.md.j2", **common(path), role=handbook.role_index[role_id],
+            modules=mods, retrain={m.id: role_id in training.retrain_roles(m) for m in mods},
+            total=training.human_minutes(sum(minutes(m.training.time) for m in mods
+                                             if m.training)),
+        )
+    if modules:
+        pages[site.TRAINING_INDEX] = renderer.render(
+            "training-index.md.j2", **common(site.TRAINING_INDEX), modules=modules,
+            curricula=[(handbook.role_index[r], mods) for r, mods in curricula.items()],
+        )
     return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted)
 
 

@@ -37,6 +37,32 @@ def doc_path(doc: AnyDocument) -> str:
     return f"{FOLDERS[doc.kind]}/{doc.id.lower()}.md"
 
 
+TRAINING_INDEX = "training/index.md"
+
+
+def module_path(doc: AnyDocument) -> str:
+    """The training module of an SOP or process."""
+    return f"training/{doc.id.lower()}.md"
+
+
+def checklist_path(doc: AnyDocument) -> str:
+    """The printable checklist of an SOP or process (ids hold no '/', so no clash)."""
+    return f"training/checklists/{doc.id.lower()}.md"
+
+
+def curriculum_path(role_id: str) -> str:
+    """A role's curriculum."""
+    return f"training/roles/{role_id}.md"
+
+
+def _listed(pages: list[str], unlisted: set[str]) -> list[str]:
+    """``pages`` while there are few enough for the sidebar; else none, and they are unlisted."""
+    if len(pages) > SECTION_LIMIT:
+        unlisted.update(pages)
+        return []
+    return pages
+
+
 def role_path(role_id: str) -> str:
     """The source path of a role's page."""
     return f"roles/{role_id}.md"
@@ -91,10 +117,17 @@ def _group_of(doc: AnyDocument, role_names: dict[str, str]) -> tuple[str, str, s
     return year, year, f"retrospectives/year/{year}/index.md"
 
 
-def plan(documents: Iterable[AnyDocument], role_names: dict[str, str]) -> Plan:
-    """Procedures by owner role, processes by level, retrospectives by year; then roles."""
+def plan(
+    documents: Iterable[AnyDocument], role_names: dict[str, str],
+    curricula: Iterable[str] = (),
+) -> Plan:
+    """Procedures by owner role, processes by level, retrospectives by year; training; roles.
+
+    ``curricula`` are the role ids that have a training curriculum.
+    """
     found: dict[tuple[str, str], tuple[str, str, list[AnyDocument]]] = {}
-    for doc in sorted(documents, key=lambda d: d.id):
+    documents = sorted(documents, key=lambda d: d.id)
+    for doc in documents:
         key, title, path = _group_of(doc, role_names)
         found.setdefault((doc.kind, key), (title, path, []))[2].append(doc)
     groups = [Group(kind, key, title, path, tuple(docs))
@@ -119,11 +152,21 @@ def plan(documents: Iterable[AnyDocument], role_names: dict[str, str]) -> Plan:
                             for ps in e.values() for p in ps)
             entries = entries[:1]
         nav.append({section_title: entries})
-    role_pages = [role_path(role_id) for role_id, _ in
-                  sorted(role_names.items(), key=lambda item: item[1].lower())]
-    if len(role_pages) > SECTION_LIMIT:
-        unlisted.update(role_pages)
-        role_pages = []
+    by_name = sorted(role_names.items(), key=lambda item: item[1].lower())
+    modules = [d for d in documents if getattr(d, "training", None) is not None]
+    if modules:
+        unlisted.update(checklist_path(d) for d in modules)
+        wanted = set(curricula)
+        training: list[NavItem] = [TRAINING_INDEX]
+        curriculum_pages = _listed(
+            [curriculum_path(r) for r, _ in by_name if r in wanted], unlisted)
+        if curriculum_pages:
+            training.append({"Curricula": curriculum_pages})
+        module_pages = _listed([module_path(d) for d in modules], unlisted)
+        if module_pages:
+            training.append({"Modules": module_pages})
+        nav.append({"Training": training})
+    role_pages = _listed([role_path(role_id) for role_id, _ in by_name], unlisted)
     nav.append({"Roles": [ROLES_INDEX, *role_pages]})
     nav.append({"Reference": [CATALOGUE, REVIEWS, ACTIONS, GLOSSARY, TAGS]})
     return Plan(nav, groups, frozenset(unlisted))
