@@ -397,3 +397,136 @@ def test_page_labels_follow_the_document_language(native_site: Site, web: Sessio
         assert label not in headings, f"{path}: heading {label!r} in the wrong language"
     wait_for_diagrams(page, native_site.diagrams_in(path))
     assert_clean(web)
+
+
+# --- training: the self-assessment and the printable checklist ------------------------------
+
+MODULE_PAGE = "training/sop-it-ci/"
+
+
+def _quiz_of_sop_it_ci() -> list[Any]:
+    """The questions as the YAML defines them: the page must agree with this answer key."""
+    from generator.handbook import load_handbook
+
+    repo = Path(__file__).resolve().parents[1]
+    handbook, _ = load_handbook(repo / "sops")
+    doc = handbook.document_index["SOP-IT-CI"]
+    assert doc.training is not None
+    return list(doc.training.quiz)
+
+
+def answer(page: Any, question: Any, *, right: bool) -> None:
+    """Fill in one question the way a learner would, rightly or wrongly, and press Check."""
+    block = page.locator(f"#q-{question.id}")
+    keys = question.answer_keys()
+    if question.kind == "ordering":
+        shown = block.locator("li[data-option]").evaluate_all(
+            "items => items.map(li => li.dataset.option)")
+        order = keys if right else list(reversed(keys))
+        for li_index, key in enumerate(shown):
+            block.locator("select").nth(li_index).select_option(str(order.index(key) + 1))
+    else:
+        options = block.locator("input.sq-input").evaluate_all(
+            "inputs => inputs.map(i => i.value)")
+        wrong = [o for o in options if o not in keys]
+        picks = keys if right else wrong[:1]
+        for value in options:
+            box = block.locator(f"input.sq-input[value='{value}']")
+            if value in picks:
+                box.check()
+            elif question.kind == "multiple":
+                box.uncheck()
+    block.locator(".sq-check").click()
+
+
+def test_quiz_gives_feedback_explanation_and_a_score_that_adds_up(
+    native_site: Site, web: Session
+) -> None:
+    questions = _quiz_of_sop_it_ci()
+    page = web.new_page()
+    page.goto(native_site.page(MODULE_PAGE), wait_until="load")
+    score = page.locator(".sq-score")
+    assert score.inner_text() == "Answer the questions to see your score."
+    first = questions[0]
+    block = page.locator(f"#q-{first.id}")
+    assert block.locator("details").get_attribute("open") is None
+    block.locator(".sq-check").click()
+    assert block.locator(".sq-feedback").inner_text() == "Choose an answer first."
+    answer(page, first, right=False)
+    assert block.locator(".sq-feedback").inner_text() == "Not quite."
+    assert block.get_attribute("data-result") == "wrong"
+    assert block.locator("details").get_attribute("open") is not None
+    assert block.locator("details").inner_text().count(first.explanation.split("*")[0][:30]) == 1
+    assert score.inner_text() == f"Score: 0 / {len(questions)}"
+    answer(page, first, right=True)
+    assert block.locator(".sq-feedback").inner_text() == "Correct."
+    # Every kind of question, answered right except the last one.
+    kinds = {q.kind for q in questions}
+    assert kinds == {"single", "multiple", "true-false", "ordering"}
+    for question in questions[1:]:
+        answer(page, question, right=question is not questions[-1])
+        links = page.locator(f"#q-{question.id} details[open] a[href*='#step-']")
+        assert links.count() == len(question.covers), question.id  # the steps it refers to
+        expected = "Correct." if question is not questions[-1] else "Not quite."
+        assert page.locator(f"#q-{question.id} .sq-feedback").inner_text() == expected, (
+            question.id)
+    assert score.inner_text() == f"Score: {len(questions) - 1} / {len(questions)}"
+    assert_clean(web)
+
+
+def test_quiz_works_after_instant_navigation(native_site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(native_site.page(NO_DIAGRAM_PAGE), wait_until="load")
+    page.evaluate("window.__marker = 1")
+    page.locator(f"article a[href$='{SOP_PAGE}']").first.click()
+    page.wait_for_url(native_site.page(SOP_PAGE))
+    page.locator(f"article a[href$='{MODULE_PAGE}']").first.click()
+    page.wait_for_url(native_site.page(MODULE_PAGE))
+    assert page.evaluate("window.__marker") == 1, "expected instant navigation, not a reload"
+    questions = _quiz_of_sop_it_ci()
+    page.locator(".sq-check").first.wait_for()
+    assert page.locator(".sq-check").count() == len(questions)
+    answer(page, questions[1], right=True)
+    assert page.locator(f"#q-{questions[1].id} .sq-feedback").inner_text() == "Correct."
+    assert page.locator(".sq-score").inner_text() == f"Score: 1 / {len(questions)}"
+    assert_clean(web)
+
+
+def test_quiz_without_javascript_lists_options_and_folds_the_answers(
+    native_site: Site, browser: Any
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(native_site.page(MODULE_PAGE), wait_until="load")
+        questions = _quiz_of_sop_it_ci()
+        assert page.locator(".sq-check").count() == 0
+        assert page.locator(".sq-question details").count() == len(questions)
+        first = page.locator(f"#q-{questions[0].id}")
+        assert first.locator("li[data-option]").count() == len(questions[0].options)
+        details = first.locator("details")
+        assert details.get_attribute("open") is None
+        assert "Correct answer:" not in details.inner_text()
+        details.locator("summary").click()  # a native details block opens without scripts
+        assert "Correct answer:" in details.inner_text()
+    finally:
+        context.close()
+
+
+def test_checklist_prints_without_navigation_chrome(native_site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(native_site.page("training/checklists/sop-it-ci/"), wait_until="load")
+    chrome = (".md-header", ".md-sidebar--primary", ".md-sidebar--secondary", ".md-footer")
+    for selector in chrome:
+        assert page.locator(selector).first.is_visible(), f"{selector} hidden on screen"
+    page.emulate_media(media="print")
+    for selector in chrome:
+        assert not page.locator(selector).first.is_visible(), f"{selector} printed"
+    items = page.locator("article .task-list-item")
+    assert items.count() >= len(SOP_STEPS)
+    assert items.first.is_visible()
+    assert page.locator("article h1").inner_text().startswith("Checklist: ")
+    pdf = page.pdf()
+    assert pdf.startswith(b"%PDF")
+    assert len(pdf) > 5_000
+    assert_clean(web)
