@@ -465,7 +465,8 @@ def test_quiz_gives_feedback_explanation_and_a_score_that_adds_up(
     assert kinds == {"single", "multiple", "true-false", "ordering"}
     for question in questions[1:]:
         answer(page, question, right=question is not questions[-1])
-        links = page.locator(f"#q-{question.id} details[open] a[href*='#step-']")
+        covers = page.locator(f"#q-{question.id} details[open] p").filter(has_text="Covers:")
+        links = covers.locator("a[href*='#step-']")
         assert links.count() == len(question.covers), question.id  # the steps it refers to
         expected = "Correct." if question is not questions[-1] else "Not quite."
         assert page.locator(f"#q-{question.id} .sq-feedback").inner_text() == expected, (
