@@ -15,6 +15,8 @@ import click
 
 from generator.check import check_handbook, current_day
 from generator.checks import RULES, Settings
+from generator.compare import CompareError, base_problems, report
+from generator.history import read_history
 from generator.config import configured_coverage
 from generator.problems import has_errors, render, summary
 from generator.schema import schemas
@@ -42,8 +44,11 @@ def cli() -> None:
 @click.option("--min-coverage", type=click.FloatRange(0, 1), default=None,
               help="Share of steps each quiz must cover (default: the sopsite plugin's "
               "training_coverage in mkdocs.yml, else 0.8).")
+@click.option("--base", "base", default=None, metavar="REF",
+              help="Also compare with this git revision: content changed without a version "
+              "bump, versions going down and major bumps without retraining are errors.")
 def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
-          min_coverage: float | None) -> None:
+          min_coverage: float | None, base: str | None) -> None:
     """Validate every YAML file under PATH (default: sops) and print all problems.
 
     Each problem reads `path:line:col: severity [CODE] message`. Exits 1 when an error is
@@ -51,8 +56,13 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     """
     settings = Settings(min_coverage if min_coverage is not None
                         else configured_coverage(Path("mkdocs.yml")))
-    _, problems = check_handbook(path, today=today.date() if today else None, strict=strict,
-                                 settings=settings)
+    handbook, problems = check_handbook(path, today=today.date() if today else None,
+                                        strict=strict, settings=settings)
+    if base is not None:
+        try:
+            problems = sorted(problems + base_problems(handbook, path, base))
+        except CompareError as error:
+            raise click.UsageError(str(error)) from error
     output = render(problems, fmt)
     if output:
         click.echo(output)
@@ -135,10 +145,109 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         click.echo(render(problems, "text"))
         click.echo(summary(problems), err=True)
         sys.exit(1)
-    pages = generate(handbook, today=current_day(), template_dir=templates).pages
+    pages = generate(handbook, today=current_day(), template_dir=templates,
+                     history=read_history(path)).pages
     report = write_pages(pages, out)
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+
+
+@cli.command()
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option("--path", "path", default=DEFAULT_ROOT, show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The handbook folder.")
+def diff(base: str, head: str | None, path: Path) -> None:
+    """Print what changed in each document from BASE to HEAD (default: the working tree).
+
+    The output is Markdown, ready to post as a pull-request comment: steps added, removed,
+    reworded or moved, decision paths, roles, risks, metrics and quiz changes in words, with
+    the raw YAML diff folded below.
+    """
+    current = None
+    if head is None:
+        current, problems = check_handbook(path)
+        if has_errors(problems):
+            click.echo(render(problems, "text"), err=True)
+            sys.exit(1)
+    try:
+        click.echo(report(path, base, head, current), nl=False)
+    except CompareError as error:
+        raise click.UsageError(str(error)) from error
+
+
+# --- versions and snapshots (generator/publish.py, generator/bundle.py) ----------------------
+
+
+@cli.command()
+@click.argument("version")
+@click.option("--alias", "aliases", multiple=True, metavar="ALIAS",
+              help="Another name for this version, e.g. latest (repeatable); an alias that "
+              "named another version moves here. Aliases are redirect pages.")
+@click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The MkDocs configuration.")
+@click.option("--branch", default=None,
+              help="The branch to commit to (default: remote_branch of mkdocs.yml, gh-pages).")
+@click.option("--site-url", default=None,
+              help="The address the versions are published under (default: site_url of "
+              "mkdocs.yml); each version lives at <site-url><VERSION>/.")
+@click.option("--push", is_flag=True, help="Push the branch to remote_name (origin) after "
+              "the commit.")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
+def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: str | None,
+            site_url: str | None, push: bool, verbose: bool) -> None:
+    """Build strictly and commit the site as VERSION to the gh-pages branch (mike).
+
+    One commit per publish; a failed build commits nothing. Nothing is pushed unless --push.
+    """
+    from generator.build import SiteBuildError
+    from generator.publish import PublishError
+    from generator.publish import publish as publish_version
+
+    try:
+        done = publish_version(config_file, version, aliases, branch=branch, push=push,
+                               site_url=site_url, verbose=verbose)
+    except SiteBuildError as error:
+        click.echo(f"sopsite: build failed: {error}", err=True)
+        sys.exit(1)
+    except PublishError as error:
+        click.echo(f"sopsite: publish failed: {error}", err=True)
+        sys.exit(1)
+    for warning in done.warnings:
+        click.echo(f"sopsite: warning: {warning}", err=True)
+    names = ", ".join((done.version, *done.aliases))
+    if not done.committed:
+        click.echo(f"{names}: {done.branch} already holds this site; nothing committed")
+    else:
+        click.echo(f"published {names} to {done.branch} ({done.site_url})"
+                   + (", pushed" if done.pushed else "; not pushed (use --push)"))
+
+
+@cli.command()
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The zip file to write (replaced only when the whole bundle succeeded).")
+@click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The MkDocs configuration.")
+@click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
+def bundle(out: Path, config_file: Path, verbose: bool) -> None:
+    """Zip a controlled snapshot of the site that works offline from file://.
+
+    The front page states the commit, the build date (UTC) and the as-of date of the checks.
+    """
+    from generator.build import SiteBuildError
+    from generator.bundle import make_bundle
+
+    try:
+        made = make_bundle(config_file, out, verbose=verbose)
+    except SiteBuildError as error:
+        click.echo(f"sopsite: build failed: {error}", err=True)
+        sys.exit(1)
+    snap = made.snapshot
+    click.echo(f"{made.path}: {made.files} files; commit {snap.commit}, built "
+               f"{snap.built.isoformat()}, as of {snap.as_of.isoformat()}")
 
 
 def main() -> None:

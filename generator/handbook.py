@@ -30,6 +30,8 @@ class Entry(Generic[T]):
 
     item: T
     source: SourceMap
+    text: str = ""
+    """The YAML source of the item's file."""
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
             item, item_problems = validate_item(raw, in_list=raw.source.in_list)
             problems.extend(item_problems)
             if item is not None and not raw.source.reported:
-                entries.append(Entry(item, raw.source))
+                entries.append(Entry(item, raw.source, loaded.text))
             elif isinstance(raw.data.get("id"), str):
                 invalid.add((_namespace(raw.data.get("kind")), raw.data["id"]))
     handbook = Handbook(root, tuple(entries), tuple(display_path(f) for f in files),

@@ -148,6 +148,8 @@ class LoadResult:
 
     items: list[RawItem] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    text: str = ""
+    """The decoded source, kept for diffs against earlier revisions."""
 
 
 class _TooLargeError(Exception):
@@ -309,7 +311,7 @@ def _text_line_col(text: str, offset: int | None) -> Position:
 
 def load_text(text: str, path: str) -> LoadResult:
     """Parse one YAML source into items with positions, or problems."""
-    result = LoadResult()
+    result = LoadResult(text=text)
     loader = _Loader(text)
     try:
         try:

@@ -531,3 +531,16 @@ def test_checklist_prints_without_navigation_chrome(native_site: Site, web: Sess
     assert pdf.startswith(b"%PDF")
     assert len(pdf) > 5_000
     assert_clean(web)
+
+
+def test_printed_procedure_says_it_is_uncontrolled(native_site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(native_site.page(SOP_PAGE), wait_until="load")
+    footer = page.locator(".sopsite-print-footer")
+    assert not footer.is_visible()
+    page.emulate_media(media="print")
+    assert footer.is_visible()
+    text = footer.inner_text()
+    assert text.startswith("Printed copies are uncontrolled · SOP-IT-CI v2.0 · commit ")
+    assert not page.locator(".md-sidebar--primary").is_visible()
+    assert_clean(web)

@@ -92,4 +92,7 @@ _builtin("MODEL002", Severity.ERROR, "unknown key (with the closest valid key)")
 _builtin("MODEL003", Severity.ERROR, "missing required key")
 _builtin("MODEL004", Severity.ERROR, "value of the wrong type or out of range")
 _builtin("MODEL005", Severity.ERROR, "an SOP, process or retro in a list with other items")
+_builtin("VERSION001", Severity.ERROR, "with --base: content changed without a version bump")
+_builtin("VERSION002", Severity.ERROR, "with --base: the version went down")
+_builtin("VERSION003", Severity.ERROR, "with --base: a major bump without roles to retrain")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator.checks.refs import version_key
 from generator.checks.registry import Context, Finding, rule
 from generator.model import PHASE_ORDER, Process
 from generator.problems import Severity
@@ -80,3 +81,19 @@ def rollout_order(context: Context) -> Iterator[Finding]:
                               f"comes after {PHASE_ORDER[seen]!r}; expected the order "
                               f"{', '.join(PHASE_ORDER)}, each phase once")
             seen = max(seen, rank)
+
+
+@rule("CHANGE001", Severity.ERROR, "a change entry for a version the document has not reached")
+def change_ahead(context: Context) -> Iterator[Finding]:
+    """`changes` record versions up to the current one, never beyond it.
+
+    Passes: version "2.0" with changes for 1.0 and 2.0. Fails: version "1.1" with a 2.0 entry.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        current = version_key(doc.version)
+        for i, change in enumerate(doc.changes):
+            if version_key(change.version) > current:
+                yield Finding(entry.source, ("changes", i, "version"), f"changes lists version "
+                              f"{change.version}, but {doc.id} is at version {doc.version}; a "
+                              "change entry cannot be ahead of the document")

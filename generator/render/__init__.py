@@ -9,147 +9,20 @@ its own, which is searched first.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
-from markupsafe import Markup, escape
-
-from generator.graph import is_end
+from generator import semdiff
 from generator.handbook import Handbook
-from generator.model import AnyDocument, Process, Retro, Sop, Step, minutes
-from generator.render import site, training
+from generator.history import History
+from generator.model import AnyDocument, Process, Retro, Sop, minutes
+from generator.render import revisions, site, training
+from generator.render.core import Links, Renderer, flow, gantt, step_views
 from generator.render.i18n import labels, status_label
-from generator.render.mermaid import flowchart
-from generator.render.text import markdown, plain, raw
 
 DUE_SOON_DAYS = 30
-
-
-def _finalize(value: Any) -> Any:
-    """Every `{{ }}` output is literal text unless a filter marked it safe."""
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return ""
-    return plain(value)
-
-
-def _number(value: float) -> str:
-    return f"{value:g}"
-
-
-class Renderer:
-    """One Jinja environment for all pages; user templates shadow the packaged ones."""
-
-    def __init__(self, template_dir: Path | None = None) -> None:
-        loaders: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
-        loaders.append(PackageLoader("generator", "templates"))
-        self.env = Environment(
-            loader=ChoiceLoader(loaders),
-            finalize=_finalize,
-            undefined=StrictUndefined,
-            autoescape=False,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-        )
-        self.env.filters.update(md=markdown, plain=plain, raw=raw, number=_number)
-        self.env.filters["attr"] = escape  # HTML attribute values: quotes escaped too
-        self.env.globals.update(front_matter=front_matter, module_path=site.module_path,
-                                curriculum_path=site.curriculum_path)
-
-    def render(self, template: str, **context: Any) -> str:
-        """One page's Markdown; blank-line runs are collapsed so output is tidy and stable."""
-        text = self.env.get_template(template).render(**context)
-        lines: list[str] = []
-        for line in text.splitlines():
-            line = line.rstrip()
-            if line or (lines and lines[-1]):
-                lines.append(line)
-        return "\n".join(lines).strip() + "\n"
-
-
-@dataclass(frozen=True)
-class Links:
-    """Link helpers for one page: every target is relative to that page's path."""
-
-    page: str
-    handbook: Handbook
-
-    def to(self, path: str, anchor: str = "") -> Markup:
-        """A relative link target."""
-        return Markup(site.relative(self.page, path, anchor))
-
-    def doc(self, doc_id: str, *, with_version: bool = False) -> Markup:
-        """`[Title](link)` for a document id, or the bare id if unknown."""
-        doc = self.handbook.document_index.get(doc_id)
-        if doc is None:
-            return plain(doc_id)
-        text = f"{doc.id}: {doc.title}" + (f" (v{doc.version})" if with_version else "")
-        return Markup(f"[{plain(text)}]({self.to(site.doc_path(doc))})")
-
-    def role(self, role_id: str) -> Markup:
-        """`[Role name](link)` for a role id."""
-        role = self.handbook.role_index.get(role_id)
-        name = role.name if role else role_id
-        return Markup(f"[{plain(name)}]({self.to(site.role_path(role_id))})")
-
-    def term(self, term_id: str) -> Markup:
-        """`[term](glossary#id)` for a term id."""
-        term = self.handbook.term_index.get(term_id)
-        name = term.term if term else term_id
-        return Markup(f"[{plain(name)}]({self.to(site.GLOSSARY, 'term-' + term_id)})")
-
-    def step(self, doc: AnyDocument, step_id: str) -> Markup:
-        """`[n. Title](link#step-id)` for a step of ``doc``."""
-        steps = getattr(doc, "steps", [])
-        for number, step in enumerate(steps, start=1):
-            if step.id == step_id:
-                anchor = f"step-{step_id}"
-                target = (f"#{anchor}" if site.doc_path(doc) == self.page
-                          else self.to(site.doc_path(doc), anchor))
-                return Markup(f"[{number}. {plain(step.title)}]({target})")
-        return plain(step_id)
-
-
-def front_matter(
-    title: str | None = None, tags: list[str] | None = None, boost: float | None = None
-) -> Markup:
-    """Page meta; macros never render generated pages, so YAML text stays text.
-
-    Dumped with PyYAML, which is also what MkDocs parses it with: any title survives.
-    """
-    meta: dict[str, Any] = {}
-    if title is not None:
-        # MkDocs and Material put page titles into the navigation as HTML, unescaped.
-        meta["title"] = str(escape(title))
-    meta["render_macros"] = False
-    if tags:
-        meta["tags"] = sorted({str(escape(tag)) for tag in tags})
-    if boost:
-        meta["search"] = {"boost": boost}
-    dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    return Markup(f"---\n{dumped}---")
-
-
-def _flow(doc: Sop | Process, handbook: Handbook, words: dict[str, str]) -> Markup:
-    def role_name(role_id: str) -> str:
-        role = handbook.role_index.get(role_id)
-        return role.name if role else role_id
-
-    return Markup(flowchart(doc.steps, role_name, words))
-
-
-def _step_views(steps: list[Step]) -> list[dict[str, Any]]:
-    return [
-        {"step": step, "number": i + 1, "ends": is_end(steps, i),
-         "follows": (steps[i + 1].id if step.next is None and step.decision is None
-                     and not step.end and i + 1 < len(steps) else step.next)}
-        for i, step in enumerate(steps)
-    ]
 
 
 @dataclass(frozen=True)
@@ -162,9 +35,14 @@ class Site:
 
 
 def generate(
-    handbook: Handbook, *, today: dt.date, template_dir: Path | None = None
+    handbook: Handbook, *, today: dt.date, template_dir: Path | None = None,
+    history: History | None = None,
 ) -> Site:
-    """Every page of the site; the same input gives the same bytes."""
+    """Every page of the site; the same input gives the same bytes.
+
+    With ``history`` (read from git), documents get revision tables, frozen pages of past
+    versions, diffs between versions and the as-of view; without it, a notice says why not.
+    """
     renderer = Renderer(template_dir)
     role_names = {e.item.id: e.item.name for e in handbook.roles}
     pages: dict[str, str] = {}
@@ -183,22 +61,54 @@ def generate(
     def common(page: str, doc: AnyDocument | None = None) -> dict[str, Any]:
         words = labels(doc.language if doc else "en")
         return {"links": Links(page, handbook), "words": words, "today": today,
-                "status_label": lambda status: status_label(words, status)}
+                "status_label": lambda status: status_label(words, status),
+                "build_commit": history.state.short if history else "unknown"}
 
-    for doc in documents:
-        path = site.doc_path(doc)
+    def document_page(doc: AnyDocument, path: str, **extra: Any) -> str:
         context = common(path, doc)
-        context.update(doc=doc)
+        context.update(doc=doc, frozen=None, revisions=None, module=None,
+                       superseded_by=superseded_by.get(doc.id, []),
+                       history_notice=history.notice if history else None)
         if isinstance(doc, Sop | Process):
-            context.update(diagram=_flow(doc, handbook, context["words"]),
-                           steps=_step_views(doc.steps),
-                           module=site.module_path(doc) if doc.training else None)
+            context.update(diagram=flow(doc, handbook, context["words"]),
+                           steps=step_views(doc.steps))
         if isinstance(doc, Process):
             context.update(retros=retros_of.get(doc.id, []),
                            risks=sorted(doc.premortem,
                                         key=lambda r: (-r.likelihood * r.impact, r.id)),
-                           gantt=_gantt(doc, context["words"]))
-        pages[path] = renderer.render(f"{doc.kind}.md.j2", **context)
+                           gantt=gantt(doc, context["words"]))
+        context.update(extra)
+        return renderer.render(f"{doc.kind}.md.j2", **context)
+
+    superseded_by: dict[str, list[str]] = {}
+    for doc in documents:
+        for ref in doc.supersedes:
+            superseded_by.setdefault(ref, []).append(doc.id)
+    texts = {e.item.id: e.text for e in handbook.documents}
+    timelines = {
+        doc.id: revisions.timeline(doc, texts.get(doc.id),
+                                   history.revisions.get(doc.id, []) if history else [])
+        for doc in documents
+    }
+    unlisted: set[str] = set()
+    for doc in documents:
+        rows = timelines[doc.id]
+        path = site.doc_path(doc)
+        module = site.module_path(doc) if getattr(doc, "training", None) else None
+        pages[path] = document_page(doc, path, module=module,
+                                    revisions=rows if history is not None else None)
+        for row, following in itertools.pairwise(rows):
+            frozen = {"row": row, "until": following.doc.effective}
+            pages[row.page] = document_page(
+                row.doc, row.page, frozen=frozen, current=doc,
+                links=Links(row.page, handbook, steps_here=doc.id))
+            diff = revisions.diff_path(doc, row.version, following.version)
+            pages[diff] = renderer.render(
+                "diff.md.j2", **common(diff, doc), doc=doc, old=row, new=following,
+                sections=semdiff.semantic_diff(row.doc, following.doc),
+                yaml=semdiff.yaml_diff(row.text or "", following.text or "",
+                                       f"v{row.version}", f"v{following.version}"))
+            unlisted.update((row.page, diff))
 
     for kind, title in site.SECTION_TITLES.items():
         path = site.index_path(kind)
@@ -250,7 +160,7 @@ def generate(
         path = site.module_path(doc)
         context = common(path, doc)
         checklist = site.checklist_path(doc)
-        context.update(doc=doc, diagram=_flow(doc, handbook, context["words"]),
+        context.update(doc=doc, diagram=flow(doc, handbook, context["words"]),
                        checklist=checklist, **training.module_context(doc, handbook.term_index))
         pages[path] = renderer.render("module.md.j2", **context)
         pages[checklist] = renderer.render("checklist.md.j2", **common(checklist, doc), doc=doc)
@@ -267,18 +177,22 @@ def generate(
             "training-index.md.j2", **common(site.TRAINING_INDEX), modules=modules,
             curricula=[(handbook.role_index[r], mods) for r, mods in curricula.items()],
         )
-    return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted)
-
-
-def _gantt(doc: Process, words: dict[str, str]) -> Markup | None:
-    """A Mermaid gantt of the dated rollout phases; task names are our own labels."""
-    dated = [phase for phase in doc.rollout if phase.start]
-    if not dated:
-        return None
-    lines = ["gantt", "  dateFormat YYYY-MM-DD", "  axisFormat %Y-%m-%d"]
-    for i, phase in enumerate(dated, start=1):
-        assert phase.start is not None
-        name = words[phase.phase]
-        until = phase.end.isoformat() if phase.end else "1d"
-        lines.append(f"  {name} :p{i}, {phase.start.isoformat()}, {until}")
-    return Markup("\n".join(lines))
+    all_rows = [row for rows in timelines.values() for row in rows]
+    if all_rows:
+        first = min(row.doc.effective for row in all_rows)
+        ends = revisions.month_ends(min(first, today), today)
+        years = sorted({day.year for day in ends})
+        pages[revisions.ASOF_INDEX] = renderer.render(
+            "asof.md.j2", **common(revisions.ASOF_INDEX), timelines=timelines,
+            data=revisions.asof_data(timelines), years=years,
+            notice=history.notice if history else None,
+            year_path=revisions.asof_year_path)
+        for year in years:
+            path = revisions.asof_year_path(year)
+            tables = [(day, [(doc_id, revisions.in_force(rows, day))
+                             for doc_id, rows in sorted(timelines.items())])
+                      for day in ends if day.year == year]
+            pages[path] = renderer.render("asof-year.md.j2", **common(path), year=year,
+                                          tables=list(reversed(tables)))
+            unlisted.add(path)
+    return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted | unlisted)

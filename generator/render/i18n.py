@@ -168,6 +168,16 @@ EN: dict[str, str] = {
     "modules": "Modules",
     "total_time": "Total time",
     "retrain_flag": "retrain",
+    "superseded_by": "Superseded by",
+    "superseded_revision": "Superseded revision",
+    "frozen_intro": "This page is kept for the record. It shows version",
+    "in_force_from": "in force from",
+    "until": "until",
+    "current_is": "The version in force now is",
+    "revision_history": "Revision history",
+    "uncommitted": "not yet committed",
+    "what_changed_link": "what changed",
+    "uncontrolled": "Printed copies are uncontrolled",
 }
 
 FI: dict[str, str] = {
@@ -332,6 +342,16 @@ FI: dict[str, str] = {
     "modules": "Moduulit",
     "total_time": "Kesto yhteensä",
     "retrain_flag": "uudelleenkoulutus",
+    "superseded_by": "Korvattu asiakirjalla",
+    "superseded_revision": "Korvattu versio",
+    "frozen_intro": "Tämä sivu säilytetään arkistoa varten. Se näyttää version",
+    "in_force_from": "voimassa",
+    "until": "\u2013",
+    "current_is": "Nyt voimassa oleva versio on",
+    "revision_history": "Versiohistoria",
+    "uncommitted": "ei vielä versionhallinnassa",
+    "what_changed_link": "mitä muuttui",
+    "uncontrolled": "Tulostetut kopiot eivät ole ohjattuja asiakirjoja",
 }
 
 LABELS: dict[str, dict[str, str]] = {"en": EN, "fi": FI}

@@ -27,6 +27,7 @@ REVIEWS = "reviews.md"
 ACTIONS = "actions.md"
 GLOSSARY = "glossary.md"
 TAGS = "tags.md"
+ASOF = "as-of/index.md"
 ROLES_INDEX = "roles/index.md"
 
 NavItem = str | dict[str, Any]
@@ -168,5 +169,5 @@ def plan(
         nav.append({"Training": training})
     role_pages = _listed([role_path(role_id) for role_id, _ in by_name], unlisted)
     nav.append({"Roles": [ROLES_INDEX, *role_pages]})
-    nav.append({"Reference": [CATALOGUE, REVIEWS, ACTIONS, GLOSSARY, TAGS]})
+    nav.append({"Reference": [CATALOGUE, REVIEWS, ASOF, ACTIONS, GLOSSARY, TAGS]})
     return Plan(nav, groups, frozenset(unlisted))

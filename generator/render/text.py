@@ -68,3 +68,10 @@ def _neutralise(text: str) -> str:
 def raw(value: str) -> Markup:
     """Text the generator itself built (diagram source, URLs); already safe by construction."""
     return Markup(value)
+
+
+def fenced(code: str, language: str = "") -> Markup:
+    """A fenced code block that no backtick run inside ``code`` can close early."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}{language}\n{code.rstrip(chr(10))}\n{fence}")

@@ -1,0 +1,71 @@
+/*
+ * sopsite as-of view: for a picked date, the revision of every document in force that day.
+ *
+ * The data is embedded in the page; links are borrowed from the page's own table of all
+ * revisions (MkDocs resolved them), so this works on a server, under file:// and offline.
+ * A revision is in force from its effective date if its status is effective, superseded or
+ * retired; the latest such wins (a later revision wins a tie), and a retired one means none.
+ */
+(function () {
+  "use strict";
+  var IN_FORCE = { effective: true, superseded: true, retired: true };
+
+  function cell(row, content) {
+    var td = document.createElement("td");
+    if (typeof content === "string") td.textContent = content;
+    else td.appendChild(content);
+    row.appendChild(td);
+  }
+
+  function setup() {
+    var data = document.getElementById("sopsite-asof-data");
+    var input = document.getElementById("sopsite-asof-date");
+    var body = document.querySelector(".sopsite-asof-result tbody");
+    if (!data || !input || !body || input.dataset.ready === "1") return;
+    input.dataset.ready = "1";
+    var documents = JSON.parse(data.textContent);
+
+    function render() {
+      var day = input.value;
+      body.textContent = "";
+      documents.forEach(function (doc) {
+        var best = null;
+        doc.revisions.forEach(function (revision) {
+          if (IN_FORCE[revision.status] && revision.effective <= day &&
+              (best === null || revision.effective >= best.effective)) {
+            best = revision;
+          }
+        });
+        var row = document.createElement("tr");
+        row.dataset.doc = doc.id;
+        cell(row, doc.id + ": " + doc.title);
+        if (best === null || best.status === "retired" || !day) {
+          cell(row, "not in force");
+          cell(row, "–");
+        } else {
+          var source = document.querySelector(
+            'a[data-rev="' + CSS.escape(doc.id + "@" + best.version) + '"]');
+          var link = document.createElement("a");
+          link.textContent = "v" + best.version;
+          if (source) link.setAttribute("href", source.getAttribute("href"));
+          row.dataset.version = best.version;
+          cell(row, link);
+          cell(row, best.effective);
+        }
+        body.appendChild(row);
+      });
+    }
+
+    input.addEventListener("input", render);
+    input.addEventListener("change", render);
+    render();
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(setup);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setup);
+  } else {
+    setup();
+  }
+})();

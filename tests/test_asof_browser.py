@@ -1,0 +1,60 @@
+"""The as-of page in headless Chromium, on a site built from a real git history."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.browser import Session, StaticServer, build, chromium, session
+from tests.support.build import make_project
+from tests.test_history import repo as repo  # noqa: F401  (the git fixture, reused)
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def served(repo: tuple[Path, list[str]], tmp_path: Path) -> Iterator[str]:  # noqa: F811
+    root, _ = repo
+    site_dir = tmp_path / "site"
+    with StaticServer(site_dir) as server:
+        config = make_project(tmp_path / "config", root / "sops", site_url=server.url)
+        shutil.copy(config, root / "mkdocs.yml")
+        shutil.copytree(config.parent / "docs", root / "docs")
+        build(root / "mkdocs.yml", site_dir)
+        yield server.url
+
+
+@pytest.fixture
+def web() -> Iterator[Session]:
+    with chromium() as browser, session(browser) as state:
+        yield state
+
+
+def _in_force(page: Any, day: str) -> tuple[str, str]:
+    page.fill("#sopsite-asof-date", day)
+    row = page.locator(".sopsite-asof-result tr[data-doc='SOP-H-1']")
+    cells = row.locator("td")
+    return cells.nth(1).inner_text(), cells.nth(2).inner_text()
+
+
+def test_as_of_page_answers_for_dates_and_links_the_frozen_page(served: str,
+                                                                web: Session) -> None:
+    page = web.new_page()
+    page.goto(served + "as-of/", wait_until="load")
+    assert _in_force(page, "2025-12-31") == ("not in force", "–")
+    assert _in_force(page, "2026-02-01") == ("v1.0", "2026-01-10")
+    assert _in_force(page, "2026-03-01") == ("v1.1", "2026-03-01")
+    assert _in_force(page, "2026-11-21") == ("v2.0", "2026-06-01")
+    _in_force(page, "2026-04-15")
+    page.locator(".sopsite-asof-result tr[data-doc='SOP-H-1'] a").click()
+    page.wait_for_url(served + "procedures/sop-h-1/v1.1/")
+    banner = page.locator("article .admonition.danger")
+    banner.wait_for()  # instant navigation swaps the content after the URL changes
+    assert banner.inner_text().startswith("Superseded revision")
+    assert "It shows version 1.1" in banner.inner_text()
+    assert web.blocked == []
+    assert web.console_errors == []
