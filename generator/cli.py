@@ -16,8 +16,8 @@ import click
 from generator.check import check_handbook, current_day
 from generator.checks import RULES, Settings
 from generator.compare import CompareError, base_problems, report
-from generator.history import read_history
 from generator.config import configured_coverage
+from generator.history import read_history
 from generator.problems import has_errors, render, summary
 from generator.schema import schemas
 
@@ -150,6 +150,53 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
     report = write_pages(pages, out)
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+
+
+@cli.command(name="new")
+@click.argument("kind", type=click.Choice(["sop", "process", "retro", "role", "term"]))
+@click.argument("item_id", metavar="ID")
+@click.option("--title", required=True, help="The title (or the role's name, the term).")
+@click.option("--owner", default=None, help="Owner role id (default: the first role).")
+@click.option("--author", default="Your Name", show_default=True,
+              help="Who writes the first draft (for the change history).")
+@click.option("--path", "path", default=DEFAULT_ROOT, show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The handbook folder.")
+def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
+        path: Path) -> None:
+    """Write a commented starting file for a new KIND with id ID; never overwrites.
+
+    The file lands in the folder for its kind (sops/sops, sops/processes, sops/retros,
+    sops/roles, sops/glossary), passes `sopsite check`, and names its JSON Schema so
+    editors validate it as you type.
+    """
+    from generator.scaffold import ScaffoldError, new_file
+
+    try:
+        written = new_file(path, kind, item_id, title, owner=owner, author=author,
+                           today=current_day())
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(written)
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new handbook repository in DIRECTORY that builds at once.
+
+    It holds mkdocs.yml, sops/ with the borscht tutorial, roles and a glossary, docs/, the
+    JSON Schemas with editor settings, package.json (Mermaid) and a README for authors.
+    """
+    from generator.scaffold import ScaffoldError
+    from generator.scaffold import init as init_repository
+
+    try:
+        written = init_repository(directory)
+    except ScaffoldError as error:
+        raise click.UsageError(str(error)) from error
+    click.echo(f"{len(written)} files in {directory}; next: cd {directory} && npm install "
+               "&& sopsite serve")
 
 
 @cli.command()

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -23,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
 from generator.handbook import Handbook
+from generator.history import read_history
 from generator.problems import Severity
 from generator.render import Site, generate, site
 from generator.render.text import plain
@@ -34,7 +36,19 @@ log = logging.getLogger("mkdocs.plugins.sopsite")
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
 ASSETS = Path(__file__).parent / "assets"
 QUIZ_URI = "assets/javascripts/sopsite-quiz.js"
+ASOF_URI = "assets/javascripts/sopsite-asof.js"
 STYLE_URI = "assets/stylesheets/sopsite.css"
+
+
+class SnapshotConfig(base.Config):
+    """What a controlled snapshot (`sopsite bundle`) was made from, shown on its front page."""
+
+    commit = c.Optional(c.Type(str))
+    """The abbreviated commit the snapshot was built from."""
+    built = c.Optional(c.Type(str))
+    """The day (UTC) the snapshot was built, YYYY-MM-DD."""
+    as_of = c.Optional(c.Type(str))
+    """The day review deadlines and overdue actions were judged against, YYYY-MM-DD."""
 
 
 class SopsiteConfig(base.Config):
@@ -53,6 +67,9 @@ class SopsiteConfig(base.Config):
     """Fail the build on content warnings too (overdue reviews, missing approvals)."""
     training_coverage = c.Type(float, default=Settings().min_coverage)
     """Share of a document's steps its quiz must cover; below it QUIZ006 warns."""
+    snapshot = c.SubConfig(SnapshotConfig)
+    """Set by `sopsite bundle` (all three keys): the front page then opens with a "Controlled
+    snapshot" note."""
 
 
 class SopsitePlugin(BasePlugin[SopsiteConfig]):
@@ -86,11 +103,13 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in errors))
         self.handbook = handbook
         templates = self._path(self.config.templates) if self.config.templates else None
-        self.site = generate(handbook, today=current_day(), template_dir=templates)
+        self.site = generate(handbook, today=current_day(), template_dir=templates,
+                             history=read_history(root))
         self._register_macros(config)
         scripts = [str(js) for js in config.extra_javascript]
-        if QUIZ_URI not in scripts:
-            config.extra_javascript.append(QUIZ_URI)
+        for uri in (QUIZ_URI, ASOF_URI):
+            if uri not in scripts:
+                config.extra_javascript.append(uri)
         if STYLE_URI not in config.extra_css:
             config.extra_css.append(STYLE_URI)
         mermaid = self._path(self.config.mermaid_js)
@@ -116,7 +135,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             files.append(File.generated(config, uri, abs_src_path=str(cache / uri),
                                         inclusion=inclusion))
         mermaid = self._path(self.config.mermaid_js)
-        shipped = {QUIZ_URI: ASSETS / "sopsite-quiz.js", STYLE_URI: ASSETS / "sopsite.css"}
+        shipped = {QUIZ_URI: ASSETS / "sopsite-quiz.js", ASOF_URI: ASSETS / "sopsite-asof.js",
+                   STYLE_URI: ASSETS / "sopsite.css"}
         if mermaid.is_file():
             shipped[MERMAID_URI] = mermaid
         for uri, source in shipped.items():
@@ -142,6 +162,33 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if self.config.templates:
             server.watch(str(self._path(self.config.templates)))
         return server
+
+    def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
+        """Open the front page with the snapshot note when `snapshot` is set (bundles only).
+
+        Raw HTML with Material's admonition classes, so it needs no Markdown extension. It goes
+        right after a leading `# Title`, which MkDocs reads the page title from only when the
+        heading comes first.
+        """
+        values = {key: self.config.snapshot[key] for key in ("commit", "built", "as_of")}
+        if not any(values.values()) or not page.is_homepage:
+            return markdown
+        missing = [key for key, value in values.items() if not value]
+        if missing:
+            raise PluginError(f"sopsite: snapshot needs commit, built and as_of; missing "
+                              f"{', '.join(missing)}")
+        commit, built, as_of = (escape(value) for value in values.values())
+        note = (
+            '<div class="admonition info sopsite-snapshot">\n'
+            '<p class="admonition-title">Controlled snapshot</p>\n'
+            f"<p>This copy of the handbook was built from commit <code>{commit}</code> on "
+            f"{built} (UTC). Review deadlines and overdue actions are as of {as_of}. Changes "
+            "made after that commit are not in this copy.</p>\n"
+            "</div>\n\n"
+        )
+        heading = re.match(r"\s*#[ \t][^\n]*\n", markdown)
+        split = heading.end() if heading else 0
+        return f"{markdown[:split]}\n{note}{markdown[split:]}"
 
     def _register_macros(self, config: Any) -> None:
         """Give hand-written pages the handbook's data through mkdocs-macros, if it is on."""

@@ -11,13 +11,13 @@ import pytest
 
 from tests.support.browser import Session, StaticServer, build, chromium, session
 from tests.support.build import make_project
-from tests.test_history import repo as repo  # noqa: F401  (the git fixture, reused)
+from tests.test_history import repo as repo
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def served(repo: tuple[Path, list[str]], tmp_path: Path) -> Iterator[str]:  # noqa: F811
+def served(repo: tuple[Path, list[str]], tmp_path: Path) -> Iterator[str]:
     root, _ = repo
     site_dir = tmp_path / "site"
     with StaticServer(site_dir) as server:
@@ -45,7 +45,7 @@ def test_as_of_page_answers_for_dates_and_links_the_frozen_page(served: str,
                                                                 web: Session) -> None:
     page = web.new_page()
     page.goto(served + "as-of/", wait_until="load")
-    assert _in_force(page, "2025-12-31") == ("not in force", "–")
+    assert _in_force(page, "2025-12-31") == ("not in force", "\u2013")
     assert _in_force(page, "2026-02-01") == ("v1.0", "2026-01-10")
     assert _in_force(page, "2026-03-01") == ("v1.1", "2026-03-01")
     assert _in_force(page, "2026-11-21") == ("v2.0", "2026-06-01")

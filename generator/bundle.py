@@ -1,0 +1,224 @@
+"""`sopsite bundle`: a controlled snapshot of the site, zipped, that works from file://.
+
+An auditor unzips it and opens ``index.html`` straight from disk, with no server and no
+network. That needs a differently configured build (FINDINGS.md, "Versions and offline
+bundles"), and nobody should have to keep a second mkdocs.yml in step with the first. So the
+user's own configuration is read with MkDocs' YAML loader (INHERIT and !ENV resolved), a few
+top-level keys are replaced in memory, and the result goes through
+``mkdocs.config.load_config(path, **overrides)``, which validates the replaced keys exactly
+as if they were in the file. Nothing is written next to mkdocs.yml. The overrides:
+
+- ``plugins``: Material's ``offline`` plugin added (it inlines the search index as a script
+  and turns directory URLs off), ``mike`` removed, ``snapshot`` set on the sopsite plugin
+  (the "Controlled snapshot" note on the front page);
+- ``theme``: every ``navigation.instant*`` feature removed (it loads pages with XHR, which
+  file:// refuses) and ``font: false`` (no Google Fonts request);
+- ``extra``: no ``version`` (there is no versions.json next to a zip, so no selector) and
+  ``polyfills`` set to the local ``iframe-worker`` shim from npm, copied into the site: the
+  search runs in a Web Worker, which Chromium refuses to start from file://;
+- ``use_directory_urls: false``: links end in ``.html``, since a folder opened from disk shows
+  a listing instead of its ``index.html``.
+
+Mermaid is already local: the sopsite plugin ships the npm build, and a strict build fails
+when it is missing. The zip is written to a temporary name and renamed only when complete, so
+a failed build never leaves a partial zip (nor touches an older one).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+from mkdocs.utils.yaml import get_yaml_loader, yaml_load
+
+from generator.build import SiteBuildError, _log_to_stderr
+from generator.check import current_day
+from generator.gitrepo import GitError, git, inspect
+
+SHIM = Path("iframe-worker", "shim", "index.js")
+"""The shim inside node_modules (the file unpkg.com serves as ``iframe-worker/shim``)."""
+SHIM_URI = "assets/javascripts/iframe-worker/shim.js"
+"""Where the shim goes in the site; Material's offline plugin adds the unpkg.com copy unless a
+polyfill's address contains ``iframe-worker``."""
+SNAPSHOT_TITLE = "Controlled snapshot"
+DEFAULT_MERMAID = "node_modules/mermaid/dist/mermaid.min.js"
+
+
+# --- the user's configuration, adjusted in memory -------------------------------------------
+
+
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it (INHERIT merged, !ENV and !relative resolved), unvalidated."""
+    loader = get_yaml_loader(config=MkDocsConfig(config_file_path=str(config_file)))
+    try:
+        with config_file.open("rb") as source:
+            return yaml_load(source, loader)
+    except MkDocsException as error:
+        raise SiteBuildError(str(error)) from error
+
+
+def plugin_entries(raw: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The ``plugins`` list as ``(name, options)`` pairs, whichever form mkdocs.yml uses."""
+    plugins = raw.get("plugins", ["search"]) or []
+    items: Iterable[Any] = plugins.items() if isinstance(plugins, dict) else plugins
+    entries: list[tuple[str, dict[str, Any]]] = []
+    for item in items:
+        if isinstance(item, str):
+            entries.append((item, {}))
+        elif isinstance(item, tuple):
+            entries.append((str(item[0]), dict(item[1] or {})))
+        else:
+            (name, options), = item.items()
+            entries.append((str(name), dict(options or {})))
+    return entries
+
+
+def as_plugins(entries: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [{name: options} for name, options in entries]
+
+
+def theme_options(raw: dict[str, Any]) -> dict[str, Any]:
+    theme = raw.get("theme") or {}
+    return {"name": theme} if isinstance(theme, str) else dict(theme)
+
+
+def build_variant(config_file: Path, site_dir: Path, overrides: dict[str, Any], *,
+                  verbose: bool = False) -> MkDocsConfig:
+    """A strict build of ``config_file`` with top-level keys replaced, into ``site_dir``.
+
+    The same semantics as `sopsite build`: content errors and warnings in strict mode raise
+    SiteBuildError with MkDocs' (and the handbook checks') messages.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    _log_to_stderr(verbose)
+    try:
+        config = load_config(str(config_file), strict=True, site_dir=str(site_dir),
+                             **overrides)
+        mkdocs_build(config)
+    except (MkDocsException, OSError) as error:
+        raise SiteBuildError(str(error) or type(error).__name__) from error
+    except SystemExit as error:  # some plugins (mkdocs-macros) exit instead of raising
+        raise SiteBuildError(f"a plugin stopped the build (exit code {error.code})") from error
+    return config
+
+
+def uncommitted(base: Path, paths: Iterable[Path]) -> bool:
+    """Whether git sees changes (untracked files too) under ``paths``; False outside git."""
+    try:
+        status = git(base, "status", "--porcelain", "--", *(str(p) for p in paths))
+    except GitError:
+        return False
+    return bool(status.strip())
+
+
+# --- the bundle -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the front page of a bundle states."""
+
+    commit: str
+    built: dt.date
+    as_of: dt.date
+
+    def options(self) -> dict[str, str]:
+        return {"commit": self.commit, "built": self.built.isoformat(),
+                "as_of": self.as_of.isoformat()}
+
+
+@dataclass(frozen=True)
+class Bundle:
+    path: Path
+    files: int
+    snapshot: Snapshot
+
+
+def find_shim(base: Path, mermaid_js: str) -> Path:
+    """The iframe-worker shim from node_modules next to mkdocs.yml or next to Mermaid's."""
+    mermaid = Path(mermaid_js)
+    mermaid = mermaid if mermaid.is_absolute() else base / mermaid
+    folders = [base / "node_modules", *(p for p in mermaid.parents if p.name == "node_modules")]
+    for folder in folders:
+        if (folder / SHIM).is_file():
+            return folder / SHIM
+    raise SiteBuildError(f"the iframe-worker shim (search from file://) is not in "
+                         f"{' or '.join(str(f) for f in dict.fromkeys(folders))}; run 'npm ci'")
+
+
+def offline_overrides(raw: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:
+    """The replaced top-level keys of a file:// build (see the module docstring)."""
+    entries = [(name, options) for name, options in plugin_entries(raw) if name != "mike"]
+    if not any(name == "sopsite" for name, _ in entries):
+        raise SiteBuildError("the bundle needs the sopsite plugin in mkdocs.yml")
+    entries = [(name, {**options, "snapshot": snapshot.options()} if name == "sopsite"
+                else options) for name, options in entries]
+    if not any(name in ("offline", "material/offline") for name, _ in entries):
+        entries.append(("offline", {}))
+    theme = theme_options(raw)
+    features = [f for f in theme.get("features") or []
+                if not str(f).startswith("navigation.instant")]
+    theme.update(features=features, font=False)
+    extra = {key: value for key, value in (raw.get("extra") or {}).items() if key != "version"}
+    polyfills = [p for p in extra.get("polyfills") or [] if "iframe-worker" not in str(p)]
+    extra["polyfills"] = [*polyfills, SHIM_URI]
+    return {"plugins": as_plugins(entries), "theme": theme, "extra": extra,
+            "use_directory_urls": False}
+
+
+def write_zip(site: Path, out: Path, top: str, when: dt.date) -> int:
+    """Zip ``site`` under the folder ``top``: sorted entries, one timestamp, then rename."""
+    files = sorted((p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file())
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name, path in files:
+                info = zipfile.ZipInfo(f"{top}/{name}", date_time=(*when.timetuple()[:3], 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes())
+        partial.replace(out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return len(files)
+
+
+def make_bundle(config_file: Path, out: Path, *, verbose: bool = False) -> Bundle:
+    """Build the file:// variant of the site and zip it to ``out`` (replaced only on success)."""
+    config_file = config_file.resolve()
+    out = out.resolve()
+    base = config_file.parent
+    raw = read_config(config_file)
+    sopsite_options = dict(plugin_entries(raw)).get("sopsite", {})
+    sources = [config_file, base / str(raw.get("docs_dir", "docs")),
+               base / str(sopsite_options.get("sops", "sops"))]
+    state = inspect(base)
+    commit = state.short
+    if state.head and uncommitted(base, sources):
+        commit += " plus uncommitted changes"
+    snapshot = Snapshot(commit, dt.datetime.now(dt.UTC).date(), current_day())
+    shim = find_shim(base, str(sopsite_options.get("mermaid_js", DEFAULT_MERMAID)))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sopsite-bundle-") as tmp:
+        site = Path(tmp, "site")
+        build_variant(config_file, site, offline_overrides(raw, snapshot), verbose=verbose)
+        front = site / "index.html"
+        if not front.is_file() or SNAPSHOT_TITLE not in front.read_text(encoding="utf-8"):
+            raise SiteBuildError("the site has no front page (docs/index.md) to state the "
+                                 "snapshot's commit and dates on")
+        (site / SHIM_URI).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shim, site / SHIM_URI)
+        count = write_zip(site, out, out.stem, snapshot.built)
+    return Bundle(out, count, snapshot)

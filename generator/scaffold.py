@@ -1,0 +1,135 @@
+"""Starting points for authors: `sopsite new` (one commented file) and `sopsite init` (a repo).
+
+Each new file is rendered from a commented template in `generator/templates/new/` and is
+checked before it is written: a starting point that fails `sopsite check` would teach the
+wrong lesson on day one. Nothing is ever overwritten.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from generator.checks.ids import DOC_ID, SLUG_ID
+from generator.handbook import Handbook, load_handbook
+from generator.load import load_text
+from generator.model import Process, Sop
+from generator.schema import schemas
+from generator.validate import validate_item
+
+FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros", "role": "roles",
+           "term": "glossary"}
+"""Where each kind of new file goes under the handbook folder."""
+
+STARTER = Path(__file__).parent / "starter"
+RENAMED = {"gitignore": ".gitignore", "vscode-settings.json": ".vscode/settings.json"}
+
+
+class ScaffoldError(Exception):
+    """The file or repository cannot be created; the message says why and what to do."""
+
+
+def _environment() -> Environment:
+    env = Environment(loader=PackageLoader("generator", "templates/new"),
+                      undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
+    # JSON strings are valid YAML double-quoted scalars: any title is safe.
+    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    return env
+
+
+def _check_id(kind: str, item_id: str) -> None:
+    if kind in ("role", "term"):
+        if not SLUG_ID.match(item_id):
+            suggestion = re.sub(r"[^a-z0-9]+", "-", item_id.lower()).strip("-")
+            raise ScaffoldError(f"a {kind} id is lower-case letters, digits and hyphens; "
+                                f"found {item_id!r}, e.g. {suggestion!r}")
+    elif not DOC_ID.match(item_id):
+        suggestion = re.sub(r"[^A-Z0-9]+", "-", item_id.upper()).strip("-")
+        raise ScaffoldError(f"a document id is upper-case letters, digits and hyphens; found "
+                            f"{item_id!r}, e.g. {suggestion!r}")
+
+
+def _taken(handbook: Handbook, kind: str, item_id: str) -> bool:
+    if kind == "role":
+        return item_id in handbook.role_index
+    if kind == "term":
+        return item_id in handbook.term_index
+    return item_id in handbook.document_index
+
+
+def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | None = None,
+             author: str = "Your Name", today: dt.date | None = None) -> Path:
+    """Write a new, valid, commented file for ``kind`` under the handbook ``root``."""
+    _check_id(kind, item_id)
+    handbook, _ = load_handbook(root)
+    if _taken(handbook, kind, item_id):
+        raise ScaffoldError(f"{item_id} already exists in {root}; choose another id")
+    target = root / FOLDERS[kind] / f"{item_id}.yml"
+    if target.exists():
+        raise ScaffoldError(f"{target} already exists; sopsite never overwrites a file")
+    day = today or dt.date.today()
+    roles = sorted(handbook.role_index)
+    context: dict[str, object] = {"id": item_id, "title": title, "today": day.isoformat(),
+                                  "author": author}
+    if kind in ("sop", "process", "retro"):
+        if owner is None:
+            if not roles:
+                raise ScaffoldError("the handbook has no roles yet; create one first: "
+                                    'sopsite new role team-lead --title "Team Lead"')
+            owner = roles[0]
+        elif owner not in handbook.role_index:
+            raise ScaffoldError(f"unknown role {owner!r}; roles: {', '.join(roles) or 'none'}")
+        context["owner"] = owner
+    if kind == "retro":
+        subjects = sorted((d for d in handbook.document_index.values()
+                           if isinstance(d, Sop | Process)), key=lambda d: d.id)
+        if not subjects:
+            raise ScaffoldError("a retrospective reviews an SOP or a process; create one first")
+        context.update(subject=subjects[0].id, subject_version=subjects[0].version,
+                       due=(day + dt.timedelta(days=30)).isoformat())
+    schema = (root.resolve().parent / "schemas" / f"{kind}.schema.json")
+    context["schema"] = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
+    text = _environment().get_template(f"{kind}.yml.j2").render(**context)
+    _validate(text, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:
+        handle.write(text)
+    return target
+
+
+def _validate(text: str, target: Path) -> None:
+    """The template's output must load and validate; a failure here is a sopsite bug."""
+    loaded = load_text(text, str(target))
+    problems = list(loaded.problems)
+    for raw in loaded.items:
+        problems += validate_item(raw, in_list=False)[1]
+    if problems or not loaded.items:
+        raise ScaffoldError("internal error: the starting file does not validate: "
+                            + "; ".join(p.format() for p in problems))
+
+
+def init(target: Path) -> list[Path]:
+    """A new handbook repository in ``target`` that builds at once; returns the files written."""
+    if target.exists() and any(target.iterdir()):
+        raise ScaffoldError(f"{target} is not empty; sopsite init only fills a new folder")
+    written = []
+    for source in sorted(STARTER.rglob("*")):
+        if source.is_dir() or "__pycache__" in source.parts:
+            continue
+        relative = source.relative_to(STARTER).as_posix()
+        destination = target / RENAMED.get(relative, relative)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)  # follows links: the files, not the links
+        written.append(destination)
+    for name, text in schemas().items():
+        path = target / "schemas" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
