@@ -66,9 +66,25 @@ def validate_item(raw: RawItem, *, in_list: bool) -> tuple[AnyItem | None, list[
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        problems = [_problem(model, detail, raw) for detail in error.errors()
-                    if tuple(detail["loc"]) not in source.reported]
-        return None, problems
+        details = [d for d in error.errors() if tuple(d["loc"]) not in source.reported]
+        return None, [_problem(model, d, raw) for d in _without_typo_echoes(model, details)]
+
+
+def _without_typo_echoes(model: type[BaseModel], details: list[ErrorDetails]
+                         ) -> list[ErrorDetails]:
+    """Drop "missing 'name'" when the same mapping has the typo 'nmae': one mistake, one line.
+
+    The unknown-key problem already says "did you mean 'name'?", which fixes both.
+    """
+    meant = set()
+    for detail in details:
+        if detail["type"] == "extra_forbidden":
+            loc = tuple(detail["loc"])
+            parent, _ = _resolve(model, loc[:-1])
+            guess = closest(str(loc[-1]), parent.model_fields) if parent else None
+            if guess:
+                meant.add((*loc[:-1], guess))
+    return [d for d in details if not (d["type"] == "missing" and tuple(d["loc"]) in meant)]
 
 
 def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Problem:

@@ -18,7 +18,7 @@ from generator import semdiff
 from generator.handbook import Handbook
 from generator.history import History
 from generator.model import AnyDocument, Process, Retro, Sop, minutes
-from generator.render import revisions, site, training
+from generator.render import reference, revisions, site, training
 from generator.render.core import Links, Renderer, flow, gantt, step_views
 from generator.render.i18n import labels, status_label
 
@@ -177,6 +177,8 @@ def generate(
             "training-index.md.j2", **common(site.TRAINING_INDEX), modules=modules,
             curricula=[(handbook.role_index[r], mods) for r, mods in curricula.items()],
         )
+    pages[reference.FIELDS] = reference.fields_page()
+    pages[reference.RULES_PAGE] = reference.rules_page()
     all_rows = [row for rows in timelines.values() for row in rows]
     if all_rows:
         first = min(row.doc.effective for row in all_rows)

@@ -169,5 +169,6 @@ def plan(
         nav.append({"Training": training})
     role_pages = _listed([role_path(role_id) for role_id, _ in by_name], unlisted)
     nav.append({"Roles": [ROLES_INDEX, *role_pages]})
-    nav.append({"Reference": [CATALOGUE, REVIEWS, ASOF, ACTIONS, GLOSSARY, TAGS]})
+    nav.append({"Reference": [CATALOGUE, REVIEWS, ASOF, ACTIONS, GLOSSARY, TAGS,
+                              "reference/fields.md", "reference/rules.md"]})
     return Plan(nav, groups, frozenset(unlisted))
