@@ -47,6 +47,7 @@ MAX_DEPTH = 128
 PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
 )
+STR_TAG = "tag:yaml.org,2002:str"
 COLLECTION_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 Loc = tuple[str | int, ...]
@@ -90,6 +91,36 @@ class _Loader(_Composer, _Parser, SafeConstructor, Resolver):
         Composer.__init__(self)
         SafeConstructor.__init__(self)
         Resolver.__init__(self)
+
+
+try:  # libyaml's own composer: about ten times faster, but it recurses without a limit
+    from yaml import CSafeLoader as _FastLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    _FastLoader = None  # type: ignore[assignment,misc]
+
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+_IMPLICIT_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound on how deep the values of ``text`` can nest, from a cheap scan.
+
+    Block nesting needs at least one column of indentation (or one `- `) per level, and flow
+    nesting one bracket; a text whose bound is small cannot make libyaml's composer recurse
+    deeply, so it may use it. Others go through the bounded Python composer.
+    """
+    depth = deepest = 0
+    for char in _BRACKETS.sub("", text):
+        depth = depth + 1 if char in "[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    indent = max((len(line) - len(line.lstrip(" -?")) for line in text.splitlines()), default=0)
+    return deepest + indent
+
+
+def _loader(text: str) -> Any:
+    if _FastLoader is not None and _nesting_bound(text) <= MAX_DEPTH:
+        return _FastLoader(text)
+    return _Loader(text)
 
 
 @dataclass(frozen=True)
@@ -201,15 +232,22 @@ class _Builder:
             self.active.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc | None) -> Any:
+        if node.tag == STR_TAG:  # most values: text needs no constructing
+            return node.value
         if node.tag not in PLAIN_TAGS:
             self._refuse(node, loc, "YAML001", f"the tag {node.tag!r} is not supported; "
                          "remove it")
             return node.value
         try:
-            return self.loader.construct_object(node)
+            # construct_scalar-level methods directly: construct_object's bookkeeping (anchors,
+            # recursion guards) is already done by this builder.
+            return self.loader.yaml_constructors[node.tag](self.loader, node)
         except (ValueError, OverflowError, TypeError, KeyError, AttributeError,
                 yaml.YAMLError) as error:
-            if node.tag.endswith(":timestamp") and not getattr(node, "explicit", False):
+            explicit = getattr(node, "explicit", None)
+            if explicit is None:  # libyaml's composer: an implicit date looks like one
+                explicit = not _IMPLICIT_DATE.match(node.value)
+            if node.tag.endswith(":timestamp") and not explicit:
                 # PyYAML resolves `2024-13-45` as a date, then fails to build it.
                 self._refuse(node, loc, "YAML006", f"expected a valid date as YYYY-MM-DD, "
                              f"found {node.value!r} ({error})")
@@ -312,7 +350,7 @@ def _text_line_col(text: str, offset: int | None) -> Position:
 def load_text(text: str, path: str) -> LoadResult:
     """Parse one YAML source into items with positions, or problems."""
     result = LoadResult(text=text)
-    loader = _Loader(text)
+    loader = _loader(text)
     try:
         try:
             root = loader.get_single_node()
@@ -336,6 +374,9 @@ def load_text(text: str, path: str) -> LoadResult:
             mark = error.problem_mark or error.context_mark
             line, column = _pos(mark) if mark else (1, 1)
             reason = error.problem or "invalid YAML"
+            if reason == "found undefined alias" and mark is not None:
+                name = re.match(r"\*([^\s,\[\]{}]+)", text[mark.index:])
+                reason += f" {name.group(1)!r}" if name else ""
             if error.context:
                 reason = f"{error.context}: {reason}"
             result.problems.append(

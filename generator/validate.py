@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import re
 import types
 import typing
@@ -27,7 +28,13 @@ from generator.problems import Problem
 
 def closest(word: str, choices: typing.Iterable[str]) -> str | None:
     """The valid choice an author most likely meant, if any is close enough."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return _closest(word, tuple(choices))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest(word: str, choices: tuple[str, ...]) -> str | None:
+    # Cached: one broken reference is often repeated across many documents.
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
