@@ -224,3 +224,16 @@ def test_navigation_lists_at_most_the_limit_per_level() -> None:
     assert len(plan.unlisted) == 5000
     assert "procedures/sop-small.md" not in plan.unlisted
     assert [len(g.documents) for g in plan.groups] == [1667, 1667, 1666, 1]
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    ("procedures/sop-a.md", "roles/x.md"), ("a.md", "b.md"), ("glossary.md", "x/y/z.md"),
+    ("training/roles/x.md", "training/sop.md"), ("procedures/x/v1.0.md", "procedures/x.md"),
+    ("as-of/index.md", "procedures/x/v1.0.md"), ("x/y/z.md", "x/y/w.md"), ("a/b.md", "a.md"),
+])
+def test_relative_links_match_posixpath(source: str, target: str) -> None:
+    import posixpath
+
+    from generator.render.site import relative
+
+    assert relative(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")

@@ -121,15 +121,17 @@ def generate(
                                             title=f"{site.SECTION_TITLES[group.kind]}: "
                                             f"{group.title}", documents=group.documents)
 
+    performs: dict[str, list[tuple[AnyDocument, Any]]] = {}
+    owns: dict[str, list[AnyDocument]] = {}
+    for doc in documents:
+        owns.setdefault(doc.owner, []).append(doc)
+        for step in getattr(doc, "steps", []):
+            performs.setdefault(step.actor, []).append((doc, step))
     for role in roles:
         path = site.role_path(role.id)
-        performs = [
-            (doc, step) for doc in documents if isinstance(doc, Sop | Process)
-            for step in doc.steps if step.actor == role.id
-        ]
-        owns = [doc for doc in documents if doc.owner == role.id]
         pages[path] = renderer.render("role.md.j2", **common(path), role=role,
-                                      performs=performs, owns=owns)
+                                      performs=performs.get(role.id, []),
+                                      owns=owns.get(role.id, []))
     pages[site.ROLES_INDEX] = renderer.render("roles.md.j2", **common(site.ROLES_INDEX),
                                               roles=roles)
 

@@ -8,7 +8,6 @@ build time and bytes (see FINDINGS.md).
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -75,8 +74,17 @@ def index_path(kind: str) -> str:
 
 
 def relative(from_page: str, to_page: str, anchor: str = "") -> str:
-    """A Markdown link target from one generated page to another; MkDocs checks it."""
-    target = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """A Markdown link target from one generated page to another; MkDocs checks it.
+
+    Pure string work on the docs-relative paths (posixpath.relpath would consult the
+    current directory on every one of the hundreds of thousands of links of a big site).
+    """
+    here = from_page.split("/")[:-1]
+    there = to_page.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    target = "/".join([".."] * (len(here) - common) + there[common:])
     return target + (f"#{anchor}" if anchor else "")
 
 

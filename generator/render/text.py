@@ -28,9 +28,20 @@ _UNSAFE_INLINE = re.compile(r"\]\((?=" + _SCRIPT_SCHEME + ")", re.I)
 _UNSAFE_REFERENCE = re.compile(r"^(\s*)\[(?=[^\]\n]+\]:" + _SCRIPT_SCHEME + ")", re.I | re.M)
 
 
+_PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
+_MARKDOWN_WORK = re.compile(r"[&<{}`]|\]\(|\]:")
+
+
 def plain(value: object) -> Markup:
     """One line of literal text: no markup, no Markdown syntax, no line breaks."""
-    text = " ".join(str(value).split())
+    text = str(value)
+    if not _PLAIN_WORK.search(text.replace(" ", "")):  # the common case: nothing to escape
+        return Markup(text) if "  " not in text and text == text.strip() else _plain(text)
+    return _plain(text)
+
+
+def _plain(text: str) -> Markup:
+    text = " ".join(text.split())
     text = _PLAIN.sub(lambda m: _PLAIN_ESCAPES[m.group(0)], text)
     text = _LIST_START.sub(lambda m: m.group(1) + m.group(2).replace(".", "\\.")
                            .replace(")", "\\)").replace("-", "\\-").replace("+", "\\+")
@@ -41,6 +52,8 @@ def plain(value: object) -> Markup:
 def markdown(value: object) -> Markup:
     """Author Markdown with raw HTML, attribute lists, macros and script URLs neutralised."""
     text = str(value).strip()
+    if not _MARKDOWN_WORK.search(text):  # the common case: nothing to neutralise
+        return Markup(text)
     parts = _CODE.split(text)
     out: list[str] = []
     # re.split with two groups yields: text, code, fence-marker, text, code, fence-marker...
