@@ -58,8 +58,9 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     return target
 
 
-def serve_site(config_file: Path, dev_addr: str) -> None:
+def serve_site(config_file: Path, dev_addr: str, *, dirty: bool = False) -> None:
     """MkDocs' live-reloading server; the sopsite plugin adds sops/ to its watch list."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_to_stderr(verbose=True)
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
+                 build_type="dirty" if dirty else None)

@@ -118,11 +118,18 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
               help="The MkDocs configuration.")
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True,
               help="Address to serve on.")
-def serve(config_file: Path, dev_addr: str) -> None:
-    """Live preview: rebuilds and reloads the browser when sops/ or docs/ change."""
+@click.option("--dirty", is_flag=True,
+              help="Rebuild only the pages whose Markdown changed (fast on big handbooks; "
+              "other pages' navigation may lag until a full rebuild).")
+def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
+    """Live preview: rebuilds and reloads the browser when sops/ or docs/ change.
+
+    Unchanged YAML files are not parsed again, and generated pages whose Markdown did not
+    change keep their timestamps, so with --dirty a save rebuilds only what it affected.
+    """
     from generator.build import serve_site
 
-    serve_site(config_file, dev_addr)
+    serve_site(config_file, dev_addr, dirty=dirty)
 
 
 @cli.command()

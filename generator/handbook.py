@@ -110,6 +110,53 @@ def discover(root: Path) -> list[Path]:
     return found
 
 
+@dataclass(frozen=True)
+class _FileResult:
+    """What one file contributes to a handbook: its entries, problems and invalid ids."""
+
+    entries: tuple[Entry[AnyItem], ...]
+    problems: tuple[Problem, ...]
+    invalid: frozenset[tuple[str, str]]
+
+
+_CACHE: dict[tuple[str, str], tuple[tuple[int, int, int], _FileResult]] = {}
+"""Per process, by (file, displayed path): a file whose size, mtime and inode did not change
+is not parsed again. `sopsite serve` rebuilds in one process, so saving one file re-reads one
+file; one-shot commands start empty and pay nothing for it."""
+
+
+def _load_one(file: Path, display: str) -> _FileResult:
+    loaded = load_file(file, display)
+    entries: list[Entry[AnyItem]] = []
+    problems = list(loaded.problems)
+    invalid: set[tuple[str, str]] = set()
+    if loaded.problems and not loaded.items:
+        invalid.update(_ids_in_unreadable(file))
+    for raw in loaded.items:
+        item, item_problems = validate_item(raw, in_list=raw.source.in_list)
+        problems.extend(item_problems)
+        if item is not None and not raw.source.reported:
+            entries.append(Entry(item, raw.source, loaded.text))
+        elif isinstance(raw.data.get("id"), str):
+            invalid.add((_namespace(raw.data.get("kind")), raw.data["id"]))
+    return _FileResult(tuple(entries), tuple(problems), frozenset(invalid))
+
+
+def _cached(file: Path, display: str) -> _FileResult:
+    try:
+        stat = file.stat()
+    except OSError:
+        return _load_one(file, display)
+    signature = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    key = (str(file.resolve()), display)
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] == signature:
+        return hit[1]
+    result = _load_one(file, display)
+    _CACHE[key] = (signature, result)
+    return result
+
+
 def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
     """Load and validate every file under ``root``; what fails is reported, not raised."""
     entries: list[Entry[AnyItem]] = []
@@ -117,21 +164,13 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
     invalid: set[tuple[str, str]] = set()
     files = discover(root)
     for file in files:
-        loaded = load_file(file, display_path(file))
-        problems.extend(loaded.problems)
-        if loaded.problems and not loaded.items:
-            invalid.update(_ids_in_unreadable(file))
-        for raw in loaded.items:
-            item, item_problems = validate_item(raw, in_list=raw.source.in_list)
-            problems.extend(item_problems)
-            if item is not None and not raw.source.reported:
-                entries.append(Entry(item, raw.source, loaded.text))
-            elif isinstance(raw.data.get("id"), str):
-                invalid.add((_namespace(raw.data.get("kind")), raw.data["id"]))
+        result = _cached(file, display_path(file))
+        entries.extend(result.entries)
+        problems.extend(result.problems)
+        invalid.update(result.invalid)
     handbook = Handbook(root, tuple(entries), tuple(display_path(f) for f in files),
                         frozenset(invalid))
     return handbook, problems
-
 
 
 def _namespace(kind: object) -> str:

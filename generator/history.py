@@ -97,11 +97,24 @@ def _log(top: Path, folder: str) -> list[tuple[str, str, dt.date, list[str]]]:
     return commits
 
 
+_READ: dict[tuple[str, str], History] = {}
+"""Per process, by (folder, HEAD): history only changes with a commit, so `sopsite serve`
+reads it once rather than on every save."""
+
+
 def read_history(root: Path) -> History:
     """The revisions of every document under ``root`` (the handbook folder)."""
     state = inspect(root)
-    if state.notice or state.top is None:
+    if state.notice or state.top is None or state.head is None:
         return History(state)
+    key = (str(root.resolve()), state.head)
+    if key not in _READ:
+        _READ[key] = _read(root, state)
+    return _READ[key]
+
+
+def _read(root: Path, state: RepoState) -> History:
+    assert state.top is not None
     folder = root.resolve().relative_to(state.top.resolve()).as_posix()
     try:
         commits = _log(state.top, folder)
