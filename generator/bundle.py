@@ -154,7 +154,8 @@ def find_shim(base: Path, mermaid_js: str) -> Path:
         if (folder / SHIM).is_file():
             return folder / SHIM
     raise SiteBuildError(f"the iframe-worker shim (search from file://) is not in "
-                         f"{' or '.join(str(f) for f in dict.fromkeys(folders))}; run 'npm ci'")
+                         f"{' or '.join(str(f) for f in dict.fromkeys(folders))}; run "
+                         "'npm ci' (or 'npm install' where there is no package-lock.json)")
 
 
 def offline_overrides(raw: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]:

@@ -43,13 +43,22 @@ def base_documents(root: Path, ref: str) -> dict[str, tuple[AnyDocument, str, st
     return documents_at(state.top, ref, folder)
 
 
+LIFE_CYCLE = frozenset({"approvals", "status", "effective"})
+"""Fields that move a revision through review and approval without changing what it says:
+signing version 1.0 and making it effective needs no version 1.1."""
+
+
+def _content(doc: AnyDocument) -> dict[str, object]:
+    return doc.model_dump(exclude=set(LIFE_CYCLE))
+
+
 def _rule_message(doc: AnyDocument, old: AnyDocument, ref: str) -> tuple[str, str] | None:
     """(code, message) for the version rule ``doc`` breaks against ``old``, if any."""
     new_v, old_v = _version(doc.version), _version(old.version)
     if new_v < old_v:
         return "VERSION002", (f"version {doc.version} is lower than {old.version} at {ref}; "
                               "versions only go up")
-    if new_v == old_v and doc != old:
+    if new_v == old_v and _content(doc) != _content(old):
         return "VERSION001", (
             f"{doc.id} changed since {ref} but its version is still {doc.version}; bump it "
             f"to \"{new_v[0]}.{new_v[1] + 1}\" for an editorial change, or to "

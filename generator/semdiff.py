@@ -176,6 +176,63 @@ def _header(old: AnyDocument, new: AnyDocument) -> Section:
     return section
 
 
+_SPECIFIC = frozenset({"title", "status", "owner", "effective", "review_every", "version",
+                       "changes", "steps", "metrics", "roles", "permissions", "prerequisites",
+                       "premortem", "training", "approvals"})
+"""Fields described by their own section; every other field is covered by `_other`."""
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _describe(label: str, before: Any, after: Any) -> list[str]:
+    if before == after:
+        return []
+    if isinstance(before, list) and isinstance(after, list) and all(
+            isinstance(x, str) for x in [*before, *after]):
+        return _list_change(label, before, after) or [f"{label}: order changed."]
+    if isinstance(before, str) and isinstance(after, str) and max(len(before), len(after)) > 60:
+        return [f"{label} reworded."]
+    if isinstance(before, str | int | float | bool | type(None)) and isinstance(
+            after, str | int | float | bool | type(None)):
+        return [f"{label}: {_q(before)} → {_q(after)}."]
+    return [f"{label} changed."]
+
+
+def _other(old: AnyDocument, new: AnyDocument) -> Section:
+    """Everything else, so that no change ever goes unmentioned."""
+    section = Section("Other content")
+    for name in type(new).model_fields:
+        if name not in _SPECIFIC:
+            section.lines += _describe(_label(name), getattr(old, name, None),
+                                       getattr(new, name, None))
+    return section
+
+
+def _approvals(old: AnyDocument, new: AnyDocument) -> Section:
+    section = Section("Approvals")
+    def key(a: Any) -> str:
+        return f"{a.meaning} by {a.name} ({a.role}) on {a.date}"
+    section.lines += _list_change("Signature", [key(a) for a in old.approvals],
+                                  [key(a) for a in new.approvals])
+    return section
+
+
+def _training(old: Sop | Process, new: Sop | Process) -> Section:
+    section = Section("Training")
+    if (old.training is None) != (new.training is None):
+        section.lines.append("Training module added." if new.training else
+                             "Training module removed.")
+        return section
+    if old.training is None or new.training is None:
+        return section
+    for name in ("objectives", "audience", "time", "tasks", "terms"):
+        section.lines += _describe(_label(name), getattr(old.training, name),
+                                   getattr(new.training, name))
+    return section
+
+
 def semantic_diff(old: AnyDocument, new: AnyDocument) -> list[Section]:
     """The non-empty sections describing how ``new`` differs from ``old``."""
     sections = [_header(old, new)]
@@ -183,12 +240,14 @@ def semantic_diff(old: AnyDocument, new: AnyDocument) -> list[Section]:
         sections += _steps(old.steps, new.steps)
         old_quiz = old.training.quiz if old.training else []
         new_quiz = new.training.quiz if new.training else []
+        sections.append(_training(old, new))
         sections.append(_quiz(old_quiz, new_quiz))
         sections.append(_metrics(old.metrics, new.metrics))
     if isinstance(old, Sop) and isinstance(new, Sop):
         sections.append(_roles(old, new))
     if isinstance(old, Process) and isinstance(new, Process):
         sections.append(_risks(old.premortem, new.premortem))
+    sections += [_approvals(old, new), _other(old, new)]
     return [s for s in sections if s.lines]
 
 

@@ -316,3 +316,28 @@ def test_real_build_publishes_frozen_and_diff_pages(repo: tuple[Path, list[str]]
     assert (site / "diff-v1.1-v2.0" / "index.html").is_file()
     frozen = (site / "v1.0" / "index.html").read_text("utf-8")
     assert "Superseded revision" in frozen
+
+
+def test_signing_and_making_effective_needs_no_new_version(
+    repo: tuple[Path, list[str]]
+) -> None:
+    root, _ = repo
+    _edit(root, "approvals:\n", "approvals:\n  - {name: Cy Check, role: auditor, "
+          "date: 2026-05-30, meaning: review}\n")
+    _edit(root, "effective: 2026-06-01", "effective: 2026-06-02")
+    assert _base_lines(root) == []
+
+
+def test_every_changed_field_is_described() -> None:
+    import yaml
+
+    from generator.model import Sop
+    from generator.semdiff import as_markdown, semantic_diff
+
+    old = Sop.model_validate(yaml.safe_load(SOP_V1))
+    new = old.model_copy(update={"purpose": "Printing works again, and nobody waits.",
+                                 "tags": ["printing"], "related": []})
+    assert as_markdown(semantic_diff(old, new)) == (
+        "### Other content\n\n"
+        "- Tags added: “printing”.\n"
+        "- Purpose: “Printing works again.” → “Printing works again, and nobody waits.”.\n")

@@ -183,7 +183,7 @@ def test_export_writes_plain_markdown_and_refuses_bad_input(tmp_path: Path) -> N
     shutil.copytree(SMALL, tmp_path / "sops")
     result = sopsite("export", "--out", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("27 pages in out: 27 written, 0 unchanged, 0 removed")
+    assert result.stdout.startswith("29 pages in out: 29 written, 0 unchanged, 0 removed")
     assert (tmp_path / "out" / "procedures" / "sop-t-1.md").read_text("utf-8").startswith("---")
     (tmp_path / "sops" / "broken.yml").write_text("kind: sop\nid: [\n", "utf-8")
     result = sopsite("export", "--out", "out", cwd=tmp_path)
