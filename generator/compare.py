@@ -64,7 +64,7 @@ def _rule_message(doc: AnyDocument, old: AnyDocument, ref: str) -> tuple[str, st
             f"to \"{new_v[0]}.{new_v[1] + 1}\" for an editorial change, or to "
             f"\"{new_v[0] + 1}.0\" if people must retrain")
     if new_v[0] > old_v[0]:
-        change = next((c for c in doc.changes if c.version == doc.version), None)
+        change = doc.change_entry
         if change is None or not change.retrain:
             return "VERSION003", (
                 f"major version {doc.version} (was {old.version} at {ref}) needs a `changes` "
@@ -114,7 +114,7 @@ def report(root: Path, base: str, head: str | None, current: Handbook | None) ->
             out += [f"## {doc_id}: {new[0].title} — new, version {new[0].version}", ""]
             continue
         out += [f"## {doc_id}: {new[0].title} — v{old[0].version} → v{new[0].version}", ""]
-        change = next((c for c in new[0].changes if c.version == new[0].version), None)
+        change = new[0].change_entry
         if change and old[0].version != new[0].version:
             retrain = f" Must retrain: {', '.join(change.retrain)}." if change.retrain else ""
             out += [f"> {change.summary} ({change.author}, {change.date}).{retrain}", ""]

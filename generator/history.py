@@ -42,7 +42,7 @@ class Revision:
     @property
     def change(self) -> Change | None:
         """The `changes` entry the author wrote for this version, if any."""
-        return next((c for c in self.doc.changes if c.version == self.version), None)
+        return self.doc.change_entry
 
 
 @dataclass(frozen=True)

@@ -278,6 +278,11 @@ class Document(Model):
                                   "first or last.")
 
     @property
+    def change_entry(self) -> Change | None:
+        """The `changes` entry the author wrote for the current version, if any."""
+        return next((c for c in self.changes if c.version == self.version), None)
+
+    @property
     def next_review(self) -> dt.date:
         """The day the document is due for review: `effective` plus `review_every` months."""
         months = self.effective.month - 1 + self.review_every

@@ -55,8 +55,8 @@ class Row:
 
     @property
     def change(self) -> Change | None:
-        """The author's change entry for this version."""
-        return next((c for c in self.doc.changes if c.version == self.version), None)
+        """The `changes` entry the author wrote for this version, if any."""
+        return self.doc.change_entry
 
 
 def timeline(current: AnyDocument, current_text: str | None,
