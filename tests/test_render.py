@@ -237,3 +237,26 @@ def test_relative_links_match_posixpath(source: str, target: str) -> None:
     from generator.render.site import relative
 
     assert relative(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
+    """Under serve, unchanged documents reuse their pages; the result must not differ."""
+    import shutil
+
+    from generator import render
+
+    shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
+    generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY)
+    sop = tmp_path / "sops" / "sop-en.yml"
+    sop.write_text(sop.read_text("utf-8").replace("title: Print", "title: Print").replace(
+        "    title: Reset and hand over", "    title: Reset, then hand over"), "utf-8")
+    process = tmp_path / "sops" / "process.yml"
+    process.write_text(process.read_text("utf-8").replace(
+        "title: Account lifecycle", "title: Account life cycle"), "utf-8")
+    changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
+    warm = generate(changed, today=TODAY).pages
+    render._DOCUMENT_PAGES.clear()
+    cold = generate(changed, today=TODAY).pages
+    assert warm == cold
+    assert "Reset, then hand over" in warm["procedures/sop-t-1.md"]
+    assert "PROC-T-1: Account life cycle" in warm["procedures/sop-t-1.md"]  # a related link

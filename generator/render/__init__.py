@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,40 @@ from generator.render.core import Links, Renderer, flow, gantt, step_views
 from generator.render.i18n import labels, status_label
 
 DUE_SOON_DAYS = 30
+
+
+_DOCUMENT_PAGES: dict[str, tuple[str, tuple[dict[str, str], set[str]]]] = {}
+"""Per process, by document id: the pages generated from it and the inputs they came from.
+Under `sopsite serve`, saving one file regenerates that document's pages only (the index
+pages that list every document are always regenerated: they are few)."""
+
+
+def _fingerprint(handbook: Handbook, today: dt.date, template_dir: Path | None,
+                 history: History | None) -> str:
+    """What every document page may read besides its own document: other documents' ids,
+    titles and versions, role names, glossary entries, the day, the templates, the commit."""
+    templates = sorted((str(p), p.stat().st_mtime_ns) for p in template_dir.rglob("*")
+                       if p.is_file()) if template_dir else []
+    return json.dumps([
+        today.isoformat(), str(template_dir), templates,
+        [history.state.head, history.notice] if history else None,
+        [(e.item.id, e.item.kind, e.item.title, e.item.version, e.item.status, e.item.owner,
+          bool(getattr(e.item, "training", None))) for e in handbook.documents],
+        [(e.item.id, e.item.name) for e in handbook.roles],
+        [e.item.model_dump(mode="json") for e in handbook.terms],
+    ], sort_keys=True, default=str)
+
+
+def _document_key(doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
+                  superseded_by: list[str]) -> str:
+    """Everything about one document its own pages show."""
+    return json.dumps([
+        doc.model_dump(mode="json"),
+        [(r.version, r.commit, r.author, r.committed, r.current, r.page,
+          None if r.current else r.doc.model_dump(mode="json"), r.text) for r in rows],
+        [(r.id, r.title, r.date, r.subject.version) for r in retros],
+        superseded_by,
+    ], sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)
@@ -90,25 +125,51 @@ def generate(
                                    history.revisions.get(doc.id, []) if history else [])
         for doc in documents
     }
-    unlisted: set[str] = set()
-    for doc in documents:
+    def pages_of(doc: AnyDocument) -> tuple[dict[str, str], set[str]]:
+        """Everything generated from one document: its page, past revisions, diffs, training."""
+        own: dict[str, str] = {}
+        hidden: set[str] = set()
         rows = timelines[doc.id]
         path = site.doc_path(doc)
         module = site.module_path(doc) if getattr(doc, "training", None) else None
-        pages[path] = document_page(doc, path, module=module,
-                                    revisions=rows if history is not None else None)
+        own[path] = document_page(doc, path, module=module,
+                                  revisions=rows if history is not None else None)
         for row, following in itertools.pairwise(rows):
             frozen = {"row": row, "until": following.doc.effective}
-            pages[row.page] = document_page(
+            own[row.page] = document_page(
                 row.doc, row.page, frozen=frozen, current=doc,
                 links=Links(row.page, handbook, steps_here=doc.id))
             diff = revisions.diff_path(doc, row.version, following.version)
-            pages[diff] = renderer.render(
+            own[diff] = renderer.render(
                 "diff.md.j2", **common(diff, doc), doc=doc, old=row, new=following,
                 sections=semdiff.semantic_diff(row.doc, following.doc),
                 yaml=semdiff.yaml_diff(row.text or "", following.text or "",
                                        f"v{row.version}", f"v{following.version}"))
-            unlisted.update((row.page, diff))
+            hidden.update((row.page, diff))
+        if module is not None and isinstance(doc, Sop | Process):
+            context = common(module, doc)
+            checklist = site.checklist_path(doc)
+            context.update(doc=doc, diagram=flow(doc, handbook, context["words"]),
+                           checklist=checklist,
+                           **training.module_context(doc, handbook.term_index))
+            own[module] = renderer.render("module.md.j2", **context)
+            own[checklist] = renderer.render("checklist.md.j2", **common(checklist, doc),
+                                             doc=doc)
+        return own, hidden
+
+    shared = _fingerprint(handbook, today, template_dir, history)
+    unlisted: set[str] = set()
+    fresh: dict[str, tuple[str, tuple[dict[str, str], set[str]]]] = {}
+    for doc in documents:
+        key = shared + _document_key(doc, timelines[doc.id], retros_of.get(doc.id, []),
+                                     superseded_by.get(doc.id, []))
+        hit = _DOCUMENT_PAGES.get(doc.id)
+        result = hit[1] if hit is not None and hit[0] == key else pages_of(doc)
+        fresh[doc.id] = (key, result)
+        pages.update(result[0])
+        unlisted.update(result[1])
+    _DOCUMENT_PAGES.clear()
+    _DOCUMENT_PAGES.update(fresh)
 
     for kind, title in site.SECTION_TITLES.items():
         path = site.index_path(kind)
@@ -158,14 +219,6 @@ def generate(
                                           actions=open_actions)
     pages[site.TAGS] = renderer.render("tags.md.j2", **common(site.TAGS))
 
-    for doc in modules:
-        path = site.module_path(doc)
-        context = common(path, doc)
-        checklist = site.checklist_path(doc)
-        context.update(doc=doc, diagram=flow(doc, handbook, context["words"]),
-                       checklist=checklist, **training.module_context(doc, handbook.term_index))
-        pages[path] = renderer.render("module.md.j2", **context)
-        pages[checklist] = renderer.render("checklist.md.j2", **common(checklist, doc), doc=doc)
     for role_id, mods in curricula.items():
         path = site.curriculum_path(role_id)
         pages[path] = renderer.render(
