@@ -19,12 +19,17 @@ serve: $(VENV)/.installed node_modules/.installed
 
 ## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
 test: $(VENV)/.test-installed node_modules/.installed chromium
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+## bench: time check, generation, builds, the plain-MkDocs floor and live reload on synthetic
+## handbooks of 100, 1000 and 5000 documents; writes docs/benchmarks.md (BENCH_ARGS=--quick: 100, 1000)
+bench: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check generator tests
+	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 
 $(VENV)/.installed: requirements.lock pyproject.toml

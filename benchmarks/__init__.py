@@ -1,0 +1,1 @@
+"""Benchmarks of sopsite on synthetic handbooks (`make bench`, see benchmarks/run.py)."""
