@@ -125,6 +125,11 @@ is not parsed again. `sopsite serve` rebuilds in one process, so saving one file
 file; one-shot commands start empty and pay nothing for it."""
 
 
+def forget_parsed() -> None:
+    """Drop the per-process parse cache (one-off builds need the memory more)."""
+    _CACHE.clear()
+
+
 def _load_one(file: Path, display: str) -> _FileResult:
     loaded = load_file(file, display)
     entries: list[Entry[AnyItem]] = []

@@ -102,6 +102,11 @@ _READ: dict[tuple[str, str], History] = {}
 reads it once rather than on every save."""
 
 
+def forget_history() -> None:
+    """Drop the per-process history cache."""
+    _READ.clear()
+
+
 def read_history(root: Path) -> History:
     """The revisions of every document under ``root`` (the handbook folder)."""
     state = inspect(root)

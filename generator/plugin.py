@@ -26,7 +26,7 @@ from generator.checks import Settings
 from generator.handbook import Handbook
 from generator.history import read_history
 from generator.problems import Severity
-from generator.render import Site, generate, site
+from generator.render import Site, generate, release_caches, site
 from generator.render.text import plain
 from generator.validate import did_you_mean
 from generator.write import write_pages
@@ -77,6 +77,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        self.serving = False
         self.handbook: Handbook | None = None
         self.base = Path()
 
@@ -121,6 +122,10 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                         "will load Mermaid from a CDN and need a network")
         return config
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Only a live server gains from keeping parsed files and pages between builds.
+        self.serving = command == "serve"
+
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.site is not None
         cache = self._path(self.config.cache_dir)
@@ -143,6 +148,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             if files.get_file_from_path(uri) is None:
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
         config.nav = self._nav(files, config.nav)
+        if not self.serving:
+            # MkDocs reads the pages back from the cache folder; a one-off build need not also
+            # hold every page's Markdown and every parsed file while it renders the HTML.
+            self.site = Site(dict.fromkeys(self.site.pages, ""), self.site.nav,
+                             self.site.unlisted)
+            release_caches()
         return files
 
     def _nav(self, files: Files, nav: list[Any] | None) -> list[Any]:

@@ -32,6 +32,16 @@ Under `sopsite serve`, saving one file regenerates that document's pages only (t
 pages that list every document are always regenerated: they are few)."""
 
 
+def release_caches() -> None:
+    """Forget what was kept for the next build in this process (see `_DOCUMENT_PAGES`)."""
+    from generator.handbook import forget_parsed
+    from generator.history import forget_history
+
+    _DOCUMENT_PAGES.clear()
+    forget_parsed()
+    forget_history()
+
+
 def _fingerprint(handbook: Handbook, today: dt.date, template_dir: Path | None,
                  history: History | None) -> str:
     """What every document page may read besides its own document: other documents' ids,
