@@ -62,5 +62,10 @@ def serve_site(config_file: Path, dev_addr: str, *, dirty: bool = False) -> None
     """MkDocs' live-reloading server; the sopsite plugin adds sops/ to its watch list."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_to_stderr(verbose=True)
-    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
-                 build_type="dirty" if dirty else None)
+    if dirty:
+        # MkDocs warns on every dirty build that navigation may be stale; under mkdocs.yml's
+        # `strict: true` that warning alone would refuse every rebuild.
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
+                     build_type="dirty", strict=False)
+    else:
+        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
