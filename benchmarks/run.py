@@ -408,6 +408,13 @@ def profile(n: int, seed: int) -> None:
         from generator.check import check_handbook
         from generator.render import generate
 
+        def forget() -> None:
+            import generator.render
+
+            release = getattr(generator.render, "release_caches", None)
+            if release is not None:
+                release()
+
         today = dt.date.fromisoformat(TODAY)
         handbook = check_handbook(Path("sops"), today=today)[0]
         for title, call in (
@@ -416,6 +423,7 @@ def profile(n: int, seed: int) -> None:
             ("sopsite build (native Mermaid)", lambda: build_site(Path("mkdocs.yml"),
                                                                   work / "site")),
         ):
+            forget()  # the caches `sopsite serve` keeps between builds would hide the cost
             profiler = cProfile.Profile()
             start = time.perf_counter()
             profiler.runcall(call)
@@ -724,6 +732,7 @@ def main(argv: list[str] | None = None) -> int:
     # servers would then ignore the Ctrl-C that stops them. Handled signals reset on exec.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     sizes = [100, 1000] if args.quick else [int(s) for s in args.sizes.split(",") if s]
+    info = machine()
     started = dt.datetime.now(dt.UTC)
     load_start = os.getloadavg()[0]
     clock = time.perf_counter()
@@ -739,7 +748,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(row)
     run_info = {"started": started.isoformat(), "seconds": time.perf_counter() - clock,
                 "load": [load_start, os.getloadavg()[0]]}
-    info = machine()
+    commit = machine()["sopsite commit"]
+    if commit != info["sopsite commit"]:
+        info["sopsite commit"] += f", then {commit} before the run ended"
     if args.json:
         args.json.write_text(json.dumps({"machine": info, "run": run_info,
                                          "rows": [asdict(r) for r in rows]}, indent=1) + "\n",
