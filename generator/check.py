@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from generator.checks import Settings, run_checks
+from generator.gcpause import collector_paused
 from generator.handbook import Handbook, load_handbook
 from generator.problems import Problem, promote_warnings
 
@@ -26,8 +27,9 @@ def check_handbook(
     Rules run on whatever validated, even when some files failed: one broken file should
     not hide the problems of the others.
     """
-    handbook, problems = load_handbook(root)
-    problems += run_checks(handbook, today or current_day(), settings)
+    with collector_paused():
+        handbook, problems = load_handbook(root)
+        problems += run_checks(handbook, today or current_day(), settings)
     if strict:
         problems = promote_warnings(problems)
     return handbook, sorted(problems)

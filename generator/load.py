@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -130,8 +131,8 @@ _BRACKETS = re.compile(r"[^\[\]{}]+")
 _IMPLICIT_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 
 
-def _nesting_bound(text: str) -> int:
-    """An upper bound on how deep the values of ``text`` can nest, from a cheap scan.
+def _shallow(text: str) -> bool:
+    """Whether a cheap scan bounds how deep the values of ``text`` can nest by `MAX_DEPTH`.
 
     Block nesting needs at least one column of indentation (or one `- `) per level, and flow
     nesting one bracket; a text whose bound is small cannot make libyaml's composer recurse
@@ -141,27 +142,65 @@ def _nesting_bound(text: str) -> int:
     for char in _BRACKETS.sub("", text):
         depth = depth + 1 if char in "[{" else max(depth - 1, 0)
         deepest = max(deepest, depth)
-    indent = max((len(line) - len(line.lstrip(" -?")) for line in text.splitlines()), default=0)
-    return deepest + indent
+    if deepest > MAX_DEPTH:
+        return False
+    indent = re.compile(rf"^[ ?-]{{{MAX_DEPTH - deepest + 1}}}", re.MULTILINE)
+    return indent.search(text) is None
 
 
 def _loader(text: str) -> Any:
-    if _FastLoader is not None and _nesting_bound(text) <= MAX_DEPTH:
+    if _FastLoader is not None and _shallow(text):
         return _FastLoader(text)
     return _Loader(text)
 
 
 @dataclass(frozen=True)
 class SourceMap:
-    """Where each value and each key of one YAML item sits in its file."""
+    """Where each value and each key of one YAML item sits in its file.
+
+    Positions are only needed to report a problem, and a clean handbook has none; recording
+    one per value while loading cost a third of a check's time and most of its memory. So a
+    file that loads without problems keeps only its text, and its positions are worked out
+    from the text the first time something asks for one.
+    """
 
     path: str
-    values: dict[Loc, Position] = field(default_factory=dict)
-    keys: dict[Loc, Position] = field(default_factory=dict)
+    text: str = field(default="", repr=False, compare=False)
+    """The source the positions come from (the whole file, even for one item of a list)."""
+    prefix: Loc = ()
+    """The item's place in the file: ``(index,)`` for one item of a top-level list."""
     in_list: bool = False
     """The item is one of a top-level list (only roles and terms may be)."""
     reported: frozenset[Loc] = frozenset()
     """Values the loader already reported (an impossible date): the model stays quiet there."""
+
+    @classmethod
+    def known(cls, path: str, values: dict[Loc, Position], keys: dict[Loc, Position], *,
+              text: str = "", prefix: Loc = (), in_list: bool = False,
+              reported: frozenset[Loc] = frozenset()) -> SourceMap:
+        """A map whose positions are already at hand (a file the loader had to report on)."""
+        source = cls(path, text, prefix, in_list, reported)
+        source.__dict__["_tables"] = (values, keys)
+        return source
+
+    @cached_property
+    def _tables(self) -> tuple[dict[Loc, Position], dict[Loc, Position]]:
+        values, keys = _positions(self.text, self.path)
+        if not self.prefix:
+            return values, keys
+        size = len(self.prefix)
+        return ({loc[size:]: pos for loc, pos in values.items() if loc[:size] == self.prefix},
+                {loc[size:]: pos for loc, pos in keys.items() if loc[:size] == self.prefix})
+
+    @property
+    def values(self) -> dict[Loc, Position]:
+        """1-based (line, column) of each value, by its location path within the item."""
+        return self._tables[0]
+
+    @property
+    def keys(self) -> dict[Loc, Position]:
+        """1-based (line, column) of each mapping key, by the location path of its value."""
+        return self._tables[1]
 
     def position(self, loc: Loc, *, key: bool = False) -> Position:
         """The position of ``loc``, or of its nearest recorded ancestor.
@@ -211,17 +250,27 @@ class LoadResult:
     """The decoded source, kept for diffs against earlier revisions."""
 
 
+class _NeedsPositions(Exception):  # noqa: N818 - a signal, not an error
+    """The first, untracked pass met a problem: build again, noting positions."""
+
+
 class _TooLargeError(Exception):
     def __init__(self, mark: yaml.Mark) -> None:
         self.mark = mark
 
 
 class _Builder:
-    """Turn a composed node graph into data, recording positions and refusing duplicates."""
+    """Turn a composed node graph into data, refusing duplicates; optionally note positions.
 
-    def __init__(self, loader: Any, path: str) -> None:
+    A first pass builds without positions (``track=False``), the common case of a clean
+    file; positions are tracked only when a problem needs them, in a second pass over the
+    same nodes, or later on demand (`SourceMap`).
+    """
+
+    def __init__(self, loader: Any, path: str, *, track: bool = True) -> None:
         self.loader = loader
         self.path = path
+        self.track = track
         self.count = 0
         self.problems: list[Problem] = []
         self.values: dict[Loc, Position] = {}
@@ -235,8 +284,9 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise _TooLargeError(node.start_mark)
-        mark = node.start_mark
-        self.values[loc] = (mark.line + 1, mark.column + 1)
+        if self.track:
+            mark = node.start_mark
+            self.values[loc] = (mark.line + 1, mark.column + 1)
         if node.__class__ is yaml.ScalarNode:
             return node.value if node.tag == STR_TAG else self._scalar(node, loc)
         if id(node) in self.active:
@@ -250,8 +300,10 @@ class _Builder:
             return None
         self.active.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
+            if node.__class__ is yaml.SequenceNode:
+                if self.track:
+                    return [self.build(child, (*loc, i)) for i, child in enumerate(node.value)]
+                return [self.build(child, loc) for child in node.value]
             assert isinstance(node, yaml.MappingNode)
             return self._mapping(node, loc)
         finally:
@@ -290,7 +342,6 @@ class _Builder:
 
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        seen: dict[Any, Position] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self.problems.append(
@@ -310,20 +361,25 @@ class _Builder:
                 continue  # a key that cannot be read is reported, not kept
             if not isinstance(key, str):
                 key = str(key_node.value)
-            here = _pos(key_node.start_mark)
-            if key in seen:
-                line, column = seen[key]
+            if key in result:
+                if not self.track:
+                    raise _NeedsPositions
+                line, column = self.keys[(*loc, key)]
                 self.problems.append(
                     self._at(key_node, "YAML002", f"duplicate key {key!r}: first defined at "
                              f"line {line}, column {column}; YAML keeps only the last one")
                 )
                 continue
-            seen[key] = here
-            self.keys[(*loc, key)] = here
-            result[key] = self.build(value_node, (*loc, key))
+            if self.track:
+                self.keys[(*loc, key)] = _pos(key_node.start_mark)
+                result[key] = self.build(value_node, (*loc, key))
+            else:
+                result[key] = self.build(value_node, loc)
         return result
 
     def _at(self, node: yaml.Node, code: str, message: str) -> Problem:
+        if not self.track:
+            raise _NeedsPositions
         line, column = _pos(node.start_mark)
         return Problem(self.path, line, column, code, Severity.ERROR, message)
 
@@ -446,9 +502,13 @@ def load_text(text: str, path: str) -> LoadResult:
                         f"found a scalar {root.value!r}")
             )
             return result
-        builder = _Builder(loader, path)
+        builder = _Builder(loader, path, track=False)
         try:
-            data = builder.build(root, ())
+            try:
+                data = builder.build(root, ())
+            except _NeedsPositions:
+                builder = _Builder(loader, path)
+                data = builder.build(root, ())
         except _TooLargeError as error:
             line, column = _pos(error.mark)
             aliased = builder.aliased or _unique_nodes(root) < builder.count
@@ -475,23 +535,46 @@ def load_text(text: str, path: str) -> LoadResult:
 
 def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
     """One item per top-level mapping, each with positions relative to itself."""
+    text = result.text
+
+    def source(prefix: Loc) -> SourceMap:
+        in_list = bool(prefix)
+        if not builder.track:
+            return SourceMap(path, text, prefix, in_list)
+        size = len(prefix)
+        values = {loc[size:]: pos for loc, pos in builder.values.items() if loc[:size] == prefix}
+        keys = {loc[size:]: pos for loc, pos in builder.keys.items() if loc[:size] == prefix}
+        reported = frozenset(loc[size:] for loc in builder.reported if loc[:size] == prefix)
+        return SourceMap.known(path, values, keys, text=text, prefix=prefix, in_list=in_list,
+                               reported=reported)
+
     if isinstance(data, dict):
-        result.items.append(RawItem(data, SourceMap(path, builder.values, builder.keys,
-                                                     reported=frozenset(builder.reported))))
+        result.items.append(RawItem(data, source(())))
         return
     for index, item in enumerate(data):
-        prefix: Loc = (index,)
-        values = {loc[1:]: pos for loc, pos in builder.values.items() if loc[:1] == prefix}
-        keys = {loc[1:]: pos for loc, pos in builder.keys.items() if loc[:1] == prefix}
-        reported = frozenset(loc[1:] for loc in builder.reported if loc[:1] == prefix)
-        source = SourceMap(path, values, keys, in_list=True, reported=reported)
+        here = source((index,))
         if not isinstance(item, dict):
             result.problems.append(
-                source.problem((), "YAML003", f"expected each list item to be a mapping "
-                               f"with 'kind', found {describe(item)}")
+                here.problem((), "YAML003", f"expected each list item to be a mapping "
+                             f"with 'kind', found {describe(item)}")
             )
             continue
-        result.items.append(RawItem(item, source))
+        result.items.append(RawItem(item, here))
+
+
+@lru_cache(maxsize=16)
+def _positions(text: str, path: str) -> tuple[dict[Loc, Position], dict[Loc, Position]]:
+    """Every value's and key's position in ``text``, which loaded cleanly before.
+
+    Cached for the few files a run reports on: a duplicate-id rule asks about both files.
+    """
+    loader = _loader(text)
+    try:
+        builder = _Builder(loader, path)
+        builder.build(loader.get_single_node(), ())
+        return builder.values, builder.keys
+    finally:
+        loader.dispose()
 
 
 def load_file(file: Path, display: str) -> LoadResult:

@@ -551,3 +551,17 @@ def test_any_bytes_give_items_or_located_one_line_problems(raw: bytes) -> None:
         assert problem.line >= 1
         assert problem.column >= 1
         assert "\n" not in problem.message
+
+
+def test_positions_of_a_clean_file_are_worked_out_only_when_asked(tmp_path: Path) -> None:
+    """A clean file keeps its text, not a position per value; a problem file keeps both."""
+    clean = load_bytes(tmp_path, b"kind: role\nid: lead\nname: Lead\n")
+    [item] = clean.items
+    assert "_tables" not in item.source.__dict__
+    assert item.source.position(("name",)) == (3, 7)
+    assert item.source.keys[("id",)] == (2, 1)
+    dated = load_bytes(tmp_path, b"kind: role\nid: lead\nname: Lead\nsince: 2024-13-45\n")
+    [item] = dated.items
+    assert "_tables" in item.source.__dict__  # the loader needed them for its own report
+    assert item.source.reported == frozenset({("since",)})
+    assert item.source.values[("since",)] == (4, 8)
