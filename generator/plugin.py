@@ -20,6 +20,7 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
@@ -152,9 +153,33 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             # MkDocs reads the pages back from the cache folder; a one-off build need not also
             # hold every page's Markdown and every parsed file while it renders the HTML.
             self.site = Site(dict.fromkeys(self.site.pages, ""), self.site.nav,
-                             self.site.unlisted)
+                             self.site.unlisted, self.site.homes)
             release_caches()
         return files
+
+    def on_nav(self, nav: Navigation, *, config: Any, files: Files) -> Navigation:
+        """Open the sidebar at the section a page left out of the navigation belongs to.
+
+        A large handbook keeps its procedures out of the sidebar (their group pages list
+        them), and frozen revisions are never in it. MkDocs gives such a page no parent, so
+        the sidebar would show no open section at all; its home page's section is the place
+        a reader came from, and the page size stays the same at any handbook size.
+        """
+        assert self.site is not None
+        unlisted, homes = self.site.unlisted, self.site.homes
+        for uri in unlisted:
+            file = files.get_file_from_path(uri)
+            home = homes.get(uri)
+            for _ in range(8):  # a checklist -> its module -> the training index
+                if home is None or home not in unlisted:
+                    break
+                home = homes.get(home)
+            target = files.get_file_from_path(home) if home is not None else None
+            if file is None or file.page is None or target is None or target.page is None:
+                continue
+            if target.page.parent is not None:
+                file.page.parent = target.page.parent
+        return nav
 
     def _nav(self, files: Files, nav: list[Any] | None) -> list[Any]:
         """Hand-written pages first (or the configured nav), then the generated sections."""

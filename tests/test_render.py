@@ -208,22 +208,31 @@ def test_navigation_lists_at_most_the_limit_per_level() -> None:
     from generator.model import Sop
     from generator.render import site
 
-    docs = [Sop.model_construct(id=f"SOP-{i:05}", kind="sop", owner=f"r{i % 3}")
-            for i in range(5000)]
-    docs += [Sop.model_construct(id="SOP-SMALL", kind="sop", owner="small")]
-    names = {"r0": "Role 0", "r1": "Role 1", "r2": "Role 2", "small": "Small"}
-    plan = site.plan(docs, names)
-    procedures = plan.nav[0]["Procedures"]
-    assert procedures == [
+    def plan(count: int) -> site.Plan:
+        docs = [Sop.model_construct(id=f"SOP-{i:05}", kind="sop", owner=f"r{i % 3}")
+                for i in range(count)]
+        docs += [Sop.model_construct(id="SOP-SMALL", kind="sop", owner="small")]
+        names = {"r0": "Role 0", "r1": "Role 1", "r2": "Role 2", "small": "Small"}
+        return site.plan(docs, names)
+
+    small = plan(site.SECTION_LIMIT - 1)
+    assert small.nav[0]["Procedures"][4] == {
+        "Small": ["procedures/owner/small/index.md", "procedures/sop-small.md"]}
+    assert small.unlisted == frozenset()
+    large = plan(5000)
+    # Past the limit, no procedure is listed, not even one of a small group.
+    assert large.nav[0]["Procedures"] == [
         "procedures/index.md",
         {"Role 0": ["procedures/owner/r0/index.md"]},
         {"Role 1": ["procedures/owner/r1/index.md"]},
         {"Role 2": ["procedures/owner/r2/index.md"]},
-        {"Small": ["procedures/owner/small/index.md", "procedures/sop-small.md"]},
+        {"Small": ["procedures/owner/small/index.md"]},
     ]
-    assert len(plan.unlisted) == 5000
-    assert "procedures/sop-small.md" not in plan.unlisted
-    assert [len(g.documents) for g in plan.groups] == [1667, 1667, 1666, 1]
+    assert len(large.unlisted) == 5001
+    assert [len(g.documents) for g in large.groups] == [1667, 1667, 1666, 1]
+    # Each opens the sidebar at its group, whose page is at home in the section.
+    assert large.homes["procedures/sop-small.md"] == "procedures/owner/small/index.md"
+    assert large.homes["procedures/owner/small/index.md"] == "procedures/index.md"
 
 
 @pytest.mark.parametrize(("source", "target"), [

@@ -153,17 +153,29 @@ def _synthetic(folder: Path, count: int) -> None:
 
 
 def test_page_size_does_not_grow_with_the_handbook(tmp_path: Path) -> None:
+    """From 40 procedures to 400, a procedure's page stays the same size.
+
+    Past 30 the owners' index pages list the procedures, and each page opens the sidebar
+    at its owner's section without being listed there itself.
+    """
     sizes = {}
-    for count in (30, 300):
+    for count in (4, 40, 400):
         project = tmp_path / str(count)
         (project / "sops").mkdir(parents=True)
         _synthetic(project / "sops", count)
         make_project(project / "p", project / "sops")
         result = sopsite("build", cwd=project / "p")
         assert result.returncode == 0, result.stderr
-        sizes[count] = (project / "p/site/procedures/sop-s-0003/index.html").stat().st_size
-    # 30 pages fill one nav level; with 300 its index page lists them instead.
-    assert sizes[300] <= sizes[30], sizes
+        html = (project / "p/site/procedures/sop-s-0003/index.html").read_text("utf-8")
+        sizes[count] = len(html.encode("utf-8"))
+        # The owner's section is open, and its index page is a link in it.
+        owner = re.search(r'md-nav__item--active md-nav__item--nested">(.*?)</nav>', html,
+                          re.S)
+        assert owner is not None, count
+        assert 'href="../owner/' in owner.group(1), count
+        listed = 'href="../sop-s-0002/"' in html
+        assert listed == (count == 4), count
+    assert 0.99 <= sizes[400] / sizes[40] <= 1.01, sizes
 
 
 def test_cache_rewrites_only_changed_pages(tmp_path: Path) -> None:

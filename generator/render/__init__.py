@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +77,10 @@ class Site:
     pages: dict[str, str]
     nav: list[site.NavItem]
     unlisted: frozenset[str]
+    homes: dict[str, str] = field(default_factory=dict)
+    """Each page left out of the nav -> the page it belongs beside, so that the sidebar
+    opens at that page's section (a procedure at its owner's group, a revision at its
+    procedure's); see `generator.plugin`."""
 
 
 def generate(
@@ -169,6 +173,7 @@ def generate(
 
     shared = _fingerprint(handbook, today, template_dir, history)
     unlisted: set[str] = set()
+    homes = dict(plan.homes)
     fresh: dict[str, tuple[str, tuple[dict[str, str], set[str]]]] = {}
     for doc in documents:
         key = shared + _document_key(doc, timelines[doc.id], retros_of.get(doc.id, []),
@@ -178,6 +183,7 @@ def generate(
         fresh[doc.id] = (key, result)
         pages.update(result[0])
         unlisted.update(result[1])
+        homes.update(dict.fromkeys(result[1], site.doc_path(doc)))
     _DOCUMENT_PAGES.clear()
     _DOCUMENT_PAGES.update(fresh)
 
@@ -262,4 +268,5 @@ def generate(
             pages[path] = renderer.render("asof-year.md.j2", **common(path), year=year,
                                           tables=list(reversed(tables)))
             unlisted.add(path)
-    return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted | unlisted)
+            homes[path] = revisions.ASOF_INDEX
+    return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted | unlisted, homes)

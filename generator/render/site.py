@@ -103,8 +103,9 @@ class Group:
 class Plan:
     """The generated part of the navigation, the group pages, and pages left out of the nav.
 
-    A level of the navigation lists its pages only while it has at most SECTION_LIMIT of
-    them; past that, its index page lists them instead and they stay out of the sidebar.
+    A section lists its documents only while it has at most SECTION_LIMIT of them, and a
+    level its groups while there are at most as many; past that, the index pages list them
+    instead, they stay out of the sidebar, and each opens the sidebar at its group (`homes`).
     With `navigation.prune` a page carries only its own branch, so its size stays bounded
     however large the handbook grows (see FINDINGS.md: a flat section costs O(N^2)).
     """
@@ -112,6 +113,8 @@ class Plan:
     nav: list[NavItem]
     groups: list[Group]
     unlisted: frozenset[str]
+    homes: dict[str, str]
+    """For pages that may be left out of the nav: the page whose section they belong to."""
 
 
 def _group_of(doc: AnyDocument, role_names: dict[str, str]) -> tuple[str, str, str]:
@@ -144,14 +147,21 @@ def plan(
     groups.sort(key=lambda g: (list(FOLDERS).index(g.kind), g.title.lower(), g.key))
     nav: list[NavItem] = []
     unlisted: set[str] = set()
+    homes: dict[str, str] = {}
+    for group in groups:
+        homes[group.path] = index_path(group.kind)
+        homes.update((doc_path(doc), group.path) for doc in group.documents)
     for kind, section_title in SECTION_TITLES.items():
         members = [g for g in groups if g.kind == kind]
         if not members:
             continue
         entries: list[NavItem] = [index_path(kind)]
+        # All of a section's documents or none: a sidebar that lists some procedures and
+        # not others would look like it had lost some.
+        listed = sum(len(group.documents) for group in members) <= SECTION_LIMIT
         for group in members:
             pages = [doc_path(d) for d in group.documents]
-            if len(pages) > SECTION_LIMIT:
+            if not listed:
                 unlisted.update(pages)
                 pages = []
             # Material renders section titles from the nav as HTML: escape the author's text.
@@ -163,6 +173,11 @@ def plan(
         nav.append({section_title: entries})
     by_name = sorted(role_names.items(), key=lambda item: item[1].lower())
     modules = [d for d in documents if getattr(d, "training", None) is not None]
+    homes.update((curriculum_path(role_id), TRAINING_INDEX) for role_id, _ in by_name)
+    homes.update((role_path(role_id), ROLES_INDEX) for role_id, _ in by_name)
+    for doc in modules:
+        homes[module_path(doc)] = TRAINING_INDEX
+        homes[checklist_path(doc)] = module_path(doc)
     if modules:
         unlisted.update(checklist_path(d) for d in modules)
         wanted = set(curricula)
@@ -179,4 +194,4 @@ def plan(
     nav.append({"Roles": [ROLES_INDEX, *role_pages]})
     nav.append({"Reference": [CATALOGUE, REVIEWS, ASOF, ACTIONS, GLOSSARY, TAGS,
                               "reference/fields.md", "reference/rules.md"]})
-    return Plan(nav, groups, frozenset(unlisted))
+    return Plan(nav, groups, frozenset(unlisted), homes)
