@@ -30,8 +30,29 @@ class Edge(NamedTuple):
     """Index of the source step in the list (ids may repeat until ID001 is fixed)."""
 
 
-def edges(steps: list[Step]) -> list[Edge]:
+_EDGES: dict[int, tuple[list[Step], tuple[Edge, ...]]] = {}
+"""By identity of a document's step list: the rules and the renderer ask for each document's
+edges several times per build, and under serve unchanged documents keep their step lists."""
+
+
+def forget_edges() -> None:
+    """Drop the edge memo (with the parse cache: the step lists it keeps alive)."""
+    _EDGES.clear()
+
+
+def edges(steps: list[Step]) -> tuple[Edge, ...]:
     """Every edge of the graph in document order, including ones to unknown steps."""
+    hit = _EDGES.get(id(steps))
+    if hit is not None and hit[0] is steps:
+        return hit[1]
+    if len(_EDGES) > 50_000:  # a long serve session: start again rather than grow
+        _EDGES.clear()
+    found = _edges(steps)
+    _EDGES[id(steps)] = (steps, found)
+    return found
+
+
+def _edges(steps: list[Step]) -> tuple[Edge, ...]:
     result: list[Edge] = []
     for index, step in enumerate(steps):
         if step.decision is not None:
@@ -43,7 +64,7 @@ def edges(steps: list[Step]) -> list[Edge]:
             result.append(Edge(step.id, step.next, position=index))
         elif not step.end and index + 1 < len(steps):
             result.append(Edge(step.id, steps[index + 1].id, position=index))
-    return result
+    return tuple(result)
 
 
 def is_end(steps: list[Step], index: int) -> bool:

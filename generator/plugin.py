@@ -108,6 +108,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.site = generate(handbook, today=current_day(), template_dir=templates,
                              history=read_history(root))
         self._register_macros(config)
+        if not self.serving:
+            # Macros keep what they need; the models are a third of a large build's memory.
+            self.handbook = None
         scripts = [str(js) for js in config.extra_javascript]
         for uri in (QUIZ_URI, ASOF_URI):
             if uri not in scripts:

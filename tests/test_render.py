@@ -249,7 +249,8 @@ def test_relative_links_match_posixpath(source: str, target: str) -> None:
 
 
 def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
-    """Under serve, unchanged documents reuse their pages; the result must not differ."""
+    """Under serve, unchanged documents reuse their pages (and the role, curriculum and
+    month-end pages built from them); the result must not differ."""
     import shutil
 
     from generator import render
@@ -264,8 +265,9 @@ def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
         "title: Account lifecycle", "title: Account life cycle"), "utf-8")
     changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
     warm = generate(changed, today=TODAY).pages
-    render._DOCUMENT_PAGES.clear()
+    render.release_caches()
     cold = generate(changed, today=TODAY).pages
     assert warm == cold
     assert "Reset, then hand over" in warm["procedures/sop-t-1.md"]
     assert "PROC-T-1: Account life cycle" in warm["procedures/sop-t-1.md"]  # a related link
+    assert "Reset, then hand over" in warm["roles/tech.md"]

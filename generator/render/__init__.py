@@ -9,13 +9,19 @@ its own, which is searched first.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from generator import semdiff
+from generator.graph import forget_edges
 from generator.handbook import Handbook
 from generator.history import History
 from generator.model import AnyDocument, Process, Retro, Sop, minutes
@@ -32,12 +38,30 @@ Under `sopsite serve`, saving one file regenerates that document's pages only (t
 pages that list every document are always regenerated: they are few)."""
 
 
+_INDEX_PAGES: dict[str, tuple[str, str]] = {}
+"""Per process, by path: pages built from several documents (a role's tasks, a curriculum,
+a year of month-ends), with a digest of what they read. Pages that read every document (the
+catalogue, the review dashboard) are rendered each time."""
+
+_DUMPS: dict[int, tuple[object, str]] = {}
+"""Per process, by object identity: a digest of a model's JSON. Unchanged files keep their
+parsed models under serve, so a rebuild need not serialise a thousand documents to see that
+they did not change. The model is kept alongside so that its id cannot be reused."""
+
+_RENDERERS: dict[str, Renderer] = {}
+"""Per process, by template folder: Jinja compiles each template once, not once per build."""
+
+
 def release_caches() -> None:
     """Forget what was kept for the next build in this process (see `_DOCUMENT_PAGES`)."""
     from generator.handbook import forget_parsed
     from generator.history import forget_history
 
     _DOCUMENT_PAGES.clear()
+    _INDEX_PAGES.clear()
+    _DUMPS.clear()
+    _RENDERERS.clear()
+    forget_edges()
     forget_parsed()
     forget_history()
 
@@ -45,29 +69,47 @@ def release_caches() -> None:
 def _fingerprint(handbook: Handbook, today: dt.date, template_dir: Path | None,
                  history: History | None) -> str:
     """What every document page may read besides its own document: other documents' ids,
-    titles and versions, role names, glossary entries, the day, the templates, the commit."""
+    titles and versions, role names, glossary entries, the day, the templates, the commit.
+
+    A digest, not the text: the text grows with the handbook and each document's key
+    holds it, which at 5000 documents was 4 GB of keys."""
     templates = sorted((str(p), p.stat().st_mtime_ns) for p in template_dir.rglob("*")
                        if p.is_file()) if template_dir else []
-    return json.dumps([
+    return _digest([
         today.isoformat(), str(template_dir), templates,
         [history.state.head, history.notice] if history else None,
         [(e.item.id, e.item.kind, e.item.title, e.item.version, e.item.status, e.item.owner,
           bool(getattr(e.item, "training", None))) for e in handbook.documents],
         [(e.item.id, e.item.name) for e in handbook.roles],
         [e.item.model_dump(mode="json") for e in handbook.terms],
-    ], sort_keys=True, default=str)
+    ])
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _dumped(model: BaseModel) -> str:
+    """A digest of the model's content (its JSON), remembered for as long as it lives."""
+    hit = _DUMPS.get(id(model))
+    if hit is None or hit[0] is not model:
+        text = json.dumps(model.model_dump(mode="json"), sort_keys=True, default=str)
+        hit = (model, hashlib.sha256(text.encode()).hexdigest())
+        _DUMPS[id(model)] = hit
+    return hit[1]
 
 
 def _document_key(doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
                   superseded_by: list[str]) -> str:
-    """Everything about one document its own pages show."""
-    return json.dumps([
-        doc.model_dump(mode="json"),
+    """Everything about one document its own pages show, as a digest."""
+    return _digest([
+        _dumped(doc),
         [(r.version, r.commit, r.author, r.committed, r.current, r.page,
-          None if r.current else r.doc.model_dump(mode="json"), r.text) for r in rows],
+          None if r.current else _dumped(r.doc),
+          hashlib.sha256(r.text.encode()).hexdigest() if r.text else None) for r in rows],
         [(r.id, r.title, r.date, r.subject.version) for r in retros],
         superseded_by,
-    ], sort_keys=True, default=str)
+    ])
 
 
 @dataclass(frozen=True)
@@ -92,7 +134,9 @@ def generate(
     With ``history`` (read from git), documents get revision tables, frozen pages of past
     versions, diffs between versions and the as-of view; without it, a notice says why not.
     """
-    renderer = Renderer(template_dir)
+    renderer = _RENDERERS.get(str(template_dir))
+    if renderer is None:
+        renderer = _RENDERERS[str(template_dir)] = Renderer(template_dir)
     role_names = {e.item.id: e.item.name for e in handbook.roles}
     pages: dict[str, str] = {}
     documents = sorted((e.item for e in handbook.documents), key=lambda d: d.id)
@@ -175,9 +219,11 @@ def generate(
     unlisted: set[str] = set()
     homes = dict(plan.homes)
     fresh: dict[str, tuple[str, tuple[dict[str, str], set[str]]]] = {}
+    doc_keys: dict[str, str] = {}
     for doc in documents:
         key = shared + _document_key(doc, timelines[doc.id], retros_of.get(doc.id, []),
                                      superseded_by.get(doc.id, []))
+        doc_keys[doc.id] = key
         hit = _DOCUMENT_PAGES.get(doc.id)
         result = hit[1] if hit is not None and hit[0] == key else pages_of(doc)
         fresh[doc.id] = (key, result)
@@ -186,6 +232,18 @@ def generate(
         homes.update(dict.fromkeys(result[1], site.doc_path(doc)))
     _DOCUMENT_PAGES.clear()
     _DOCUMENT_PAGES.update(fresh)
+    live = {id(doc) for doc in documents} | {
+        id(row.doc) for rows in timelines.values() for row in rows}
+    for stale in [key for key in _DUMPS if key not in live]:
+        del _DUMPS[stale]
+    fresh_index: dict[str, tuple[str, str]] = {}
+
+    def reuse(path: str, reads: object, render: Callable[[], str]) -> None:
+        """``render()``, unless the page's inputs (``reads``) are those of the last build."""
+        key = _digest([shared, path, reads])
+        hit = _INDEX_PAGES.get(path)
+        fresh_index[path] = (key, hit[1] if hit is not None and hit[0] == key else render())
+        pages[path] = fresh_index[path][1]
 
     for kind, title in site.SECTION_TITLES.items():
         path = site.index_path(kind)
@@ -206,9 +264,11 @@ def generate(
             performs.setdefault(step.actor, []).append((doc, step))
     for role in roles:
         path = site.role_path(role.id)
-        pages[path] = renderer.render("role.md.j2", **common(path), role=role,
-                                      performs=performs.get(role.id, []),
-                                      owns=owns.get(role.id, []))
+        reads = sorted({doc_keys[doc.id] for doc, _ in performs.get(role.id, [])}
+                       | {doc_keys[doc.id] for doc in owns.get(role.id, [])})
+        reuse(path, [_dumped(role), reads], partial(
+            renderer.render, "role.md.j2", **common(path), role=role,
+            performs=performs.get(role.id, []), owns=owns.get(role.id, [])))
     pages[site.ROLES_INDEX] = renderer.render("roles.md.j2", **common(site.ROLES_INDEX),
                                               roles=roles)
 
@@ -237,12 +297,14 @@ def generate(
 
     for role_id, mods in curricula.items():
         path = site.curriculum_path(role_id)
-        pages[path] = renderer.render(
-            "curriculum.md.j2", **common(path), role=handbook.role_index[role_id],
+        role = handbook.role_index[role_id]
+        reuse(path, [_dumped(role), [doc_keys[m.id] for m in mods]], partial(
+            renderer.render,
+            "curriculum.md.j2", **common(path), role=role,
             modules=mods, retrain={m.id: role_id in training.retrain_roles(m) for m in mods},
             total=training.human_minutes(sum(minutes(m.training.time) for m in mods
                                              if m.training)),
-        )
+        ))
     if modules:
         pages[site.TRAINING_INDEX] = renderer.render(
             "training-index.md.j2", **common(site.TRAINING_INDEX), modules=modules,
@@ -265,8 +327,13 @@ def generate(
             tables = [(day, [(doc_id, revisions.in_force(rows, day))
                              for doc_id, rows in sorted(timelines.items())])
                       for day in ends if day.year == year]
-            pages[path] = renderer.render("asof-year.md.j2", **common(path), year=year,
-                                          tables=list(reversed(tables)))
+            shown = [(day, [(doc_id, None if row is None else (
+                row.version, row.page, row.doc.title, row.doc.effective))
+                for doc_id, row in entries]) for day, entries in tables]
+            reuse(path, shown, partial(renderer.render, "asof-year.md.j2", **common(path),
+                                       year=year, tables=list(reversed(tables))))
             unlisted.add(path)
             homes[path] = revisions.ASOF_INDEX
+    _INDEX_PAGES.clear()
+    _INDEX_PAGES.update(fresh_index)
     return Site(dict(sorted(pages.items())), plan.nav, plan.unlisted | unlisted, homes)

@@ -132,7 +132,8 @@ def front_matter(
         meta["tags"] = sorted({str(escape(tag)) for tag in tags})
     if boost:
         meta["search"] = {"boost": boost}
-    if exclude:  # superseded revisions stay out of search: readers must land on what is in force
+    if exclude:  # revisions, diffs and print copies stay out of search: readers must land on
+        # the page in force
         meta["search"] = {"exclude": True}
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---")
