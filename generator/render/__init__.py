@@ -245,16 +245,19 @@ def generate(
         fresh_index[path] = (key, hit[1] if hit is not None and hit[0] == key else render())
         pages[path] = fresh_index[path][1]
 
+    group_reads = {group.path: [group.title, [doc_keys[d.id] for d in group.documents]]
+                   for group in plan.groups}
     for kind, title in site.SECTION_TITLES.items():
         path = site.index_path(kind)
         groups = [g for g in plan.groups if g.kind == kind]
         if groups:
-            pages[path] = renderer.render("section.md.j2", **common(path), title=title,
-                                          groups=groups)
+            reuse(path, [group_reads[g.path] for g in groups], partial(
+                renderer.render, "section.md.j2", **common(path), title=title, groups=groups))
     for group in plan.groups:
-        pages[group.path] = renderer.render("group.md.j2", **common(group.path),
-                                            title=f"{site.SECTION_TITLES[group.kind]}: "
-                                            f"{group.title}", documents=group.documents)
+        reuse(group.path, group_reads[group.path], partial(
+            renderer.render, "group.md.j2", **common(group.path),
+            title=f"{site.SECTION_TITLES[group.kind]}: {group.title}",
+            documents=group.documents))
 
     performs: dict[str, list[tuple[AnyDocument, Any]]] = {}
     owns: dict[str, list[AnyDocument]] = {}
