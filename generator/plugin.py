@@ -202,6 +202,26 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             server.watch(str(self._path(self.config.templates)))
         return server
 
+    def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
+        """Let a one-off build forget a generated page's Markdown once it is HTML.
+
+        MkDocs keeps every page's Markdown and HTML until the build ends, on top of which
+        the search index is serialised: at 5000 documents that is the build's peak. Nothing
+        after this event reads the Markdown; the title is in the page's front matter.
+        """
+        if not self.serving and self._generated(page):
+            page.markdown = ""
+        return html
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Likewise the HTML body, once the page is written into its template."""
+        if not self.serving and self._generated(page):
+            page.content = ""
+        return output
+
+    def _generated(self, page: Any) -> bool:
+        return self.site is not None and page.file.src_uri in self.site.pages
+
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:
         """Open the front page with the snapshot note when `snapshot` is set (bundles only).
 
