@@ -30,6 +30,7 @@ import cProfile
 import datetime as dt
 import importlib.metadata
 import io
+import itertools
 import json
 import os
 import platform
@@ -37,6 +38,7 @@ import pstats
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +48,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +71,8 @@ SOURCE = Path("sops") / "sops" / f"{PAGE_DOC}.yml"
 EXPORTED = Path("floor") / "docs" / "procedures" / "sop-b-00001.md"
 BUILD_TIMEOUT = 3600.0
 RELOAD_TIMEOUT = 1800.0
+DIRTY_EDITS = 5
+"""Saves timed per dirty server; the report gives their median."""
 PLUGIN_LINE = "      sops: sops\n"
 TIMES = "\u00d7"
 
@@ -260,24 +265,34 @@ class Server:
         self.log.close()
 
 
-def reload_time(command: list[str | Path], cwd: Path, source: Path, old: str,
-                new: str) -> dict[str, float]:
-    """Start a server, wait for the page, replace ``old`` by ``new`` in ``source``, and time
-    the saved file to the first served page that shows ``new``."""
+def _shows(server: Server, text: str) -> bool:
+    return text in (server.fetch(PAGE) or "")
+
+
+def reload_time(command: list[str | Path], cwd: Path, source: Path, titles: list[str],
+                edits: int) -> dict[str, float]:
+    """Start a server, wait for the page, then ``edits`` times replace the current title by
+    the next one in ``source`` and time the saved file to the first served page showing it.
+
+    The median of the edits is the figure: one save can coincide with other work."""
     server = Server(command, cwd)
+    times: list[float] = []
     try:
-        startup = server.wait_for(lambda: old in (server.fetch(PAGE) or ""), "the first build")
-        time.sleep(1.0)  # let the file watcher take its first snapshot
-        text = source.read_text(encoding="utf-8")
-        if old not in text:
-            raise BenchError(f"{old!r} is not in {source}")
-        start = time.perf_counter()
-        source.write_text(text.replace(old, new), encoding="utf-8")
-        server.wait_for(lambda: new in (server.fetch(PAGE) or ""), "the reloaded page")
-        reload = time.perf_counter() - start
+        startup = server.wait_for(lambda: titles[0] in (server.fetch(PAGE) or ""),
+                                  "the first build")
+        for old, new in itertools.pairwise(titles[:edits + 1]):
+            time.sleep(1.0)  # let the file watcher settle (first snapshot, last build)
+            text = source.read_text(encoding="utf-8")
+            if old not in text:
+                raise BenchError(f"{old!r} is not in {source}")
+            start = time.perf_counter()
+            source.write_text(text.replace(old, new), encoding="utf-8")
+            server.wait_for(partial(_shows, server, new), "the reloaded page")
+            times.append(time.perf_counter() - start)
     finally:
         server.stop()
-    return {"startup_s": startup, "reload_s": reload}
+    return {"startup_s": startup, "reload_s": statistics.median(times),
+            "reload_runs": len(times), "reload_max_s": max(times)}
 
 
 def step_title(work: Path) -> str:
@@ -301,7 +316,8 @@ class Row:
     notes: dict[str, Any] = field(default_factory=dict)
 
 
-def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool) -> Row:
+def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool,
+            mermaid2: bool = True) -> Row:
     work = Path(tempfile.mkdtemp(prefix=f"sopsite-bench-{n}-"))
     row = Row(n, asdict(Mix.of(n)))
     f = row.figures
@@ -331,13 +347,13 @@ def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool) -> Ro
 
         say(f"N={n}: build {native.seconds:.1f} s, {native.peak_mb:.0f} MB; sopsite build "
             "(mermaid2)")
-        mermaid2 = run([SOPSITE, "build", "-f", "mkdocs.mermaid2.yml", "-d", "site-mermaid2"],
-                       work)
-        f["build_mermaid2_s"], f["build_mermaid2_mb"] = mermaid2.seconds, mermaid2.peak_mb
-        f["build_mermaid2_cpu_s"] = mermaid2.cpu_s
-        shutil.rmtree(work / "site-mermaid2")
-
-        say(f"N={n}: mermaid2 build {mermaid2.seconds:.1f} s; sopsite export and the floor")
+        if mermaid2:
+            other = run([SOPSITE, "build", "-f", "mkdocs.mermaid2.yml", "-d", "site-mermaid2"],
+                        work)
+            f["build_mermaid2_s"], f["build_mermaid2_mb"] = other.seconds, other.peak_mb
+            f["build_mermaid2_cpu_s"] = other.cpu_s
+            shutil.rmtree(work / "site-mermaid2")
+            say(f"N={n}: mermaid2 build {other.seconds:.1f} s; sopsite export and the floor")
         export = run([SOPSITE, "export", "sops", "--out", work / "floor" / "docs"], work)
         f["export_s"] = export.seconds
         make_floor(work, json.loads((work / "nav.json").read_text(encoding="utf-8")))
@@ -374,24 +390,27 @@ def measure_reloads(work: Path, f: dict[str, float], full: bool) -> None:
     so no title is a part of the next one. ``full``: also the servers that rebuild every
     page on a save (as long as a whole build), not only the dirty ones."""
     base = step_title(work)
-    titles = [base, *(f"{base} (edit {k})" for k in range(1, 5))]
+    titles = [base, *(f"{base} (edit {k})" for k in range(1, 16))]
     edits = {SOURCE: 0, EXPORTED: 0}
-    runs: list[tuple[str, list[str | Path], Path]] = [
-        ("serve_dirty", [SOPSITE, "serve", "--dirty", "-f", "mkdocs.yml"], SOURCE),
+    runs: list[tuple[str, list[str | Path], Path, int]] = [
+        ("serve_dirty", [SOPSITE, "serve", "--dirty", "-f", "mkdocs.yml"], SOURCE,
+         DIRTY_EDITS),
         # --dirty always logs a warning ("inaccurate navigation"), which strict mode refuses.
         ("floor_dirty", [MKDOCS, "serve", "--dirty", "--no-strict", "-f", "floor/mkdocs.yml"],
-         EXPORTED),
+         EXPORTED, DIRTY_EDITS),
     ]
-    if full:
-        runs += [("serve", [SOPSITE, "serve", "-f", "mkdocs.yml"], SOURCE),
-                 ("floor", [MKDOCS, "serve", "-f", "floor/mkdocs.yml"], EXPORTED)]
-    for name, command, source in runs:
-        say(f"{' '.join(map(str, command[1:]))}: edit a step title in {source}")
+    if full:  # each edit costs a whole build, so one each
+        runs += [("serve", [SOPSITE, "serve", "-f", "mkdocs.yml"], SOURCE, 1),
+                 ("floor", [MKDOCS, "serve", "-f", "floor/mkdocs.yml"], EXPORTED, 1)]
+    for name, command, source, count in runs:
+        say(f"{' '.join(map(str, command[1:]))}: edit a step title in {source}, {count}x")
         k = edits[source]
-        r = reload_time(command, work, work / source, titles[k], titles[k + 1])
-        edits[source] = k + 1
+        r = reload_time(command, work, work / source, titles[k:], count)
+        edits[source] = k + count
         f[f"{name}_reload_s"], f[f"{name}_startup_s"] = r["reload_s"], r["startup_s"]
-        say(f"  reload {r['reload_s']:.2f} s (first build {r['startup_s']:.1f} s)")
+        f[f"{name}_reload_max_s"] = r["reload_max_s"]
+        say(f"  reload {r['reload_s']:.2f} s (median of {count}; slowest "
+            f"{r['reload_max_s']:.2f} s; first build {r['startup_s']:.1f} s)")
 
 
 # --- profile -------------------------------------------------------------------------------
@@ -487,6 +506,10 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
+def _slowest(seconds: float | None) -> str:
+    return f" ({seconds:.2f} s)" if seconds is not None else ""
+
+
 def ratio(a: float | None, b: float | None) -> str:
     return "—" if a is None or not b else f"{a / b:.2f}{TIMES}"
 
@@ -536,9 +559,9 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
         gen = f["load_check_s"] + f["generate_s"]
         lines.append(
             f"| {row.n:,} | {fmt(f['check_s'], 2)} s | {fmt(gen, 2)} s | {fmt(f['build_s'])} s "
-            f"| {fmt(f['build_mermaid2_s'])} s | {fmt(f['floor_s'])} s "
+            f"| {fmt(f.get('build_mermaid2_s'))} s | {fmt(f['floor_s'])} s "
             f"| {ratio(f['build_s'], f['floor_s'])} "
-            f"| {ratio(f['build_mermaid2_s'], f['floor_s'])} "
+            f"| {ratio(f.get('build_mermaid2_s'), f['floor_s'])} "
             f"| {gen / f['build_s']:.1%} | {fmt(f['build_mb'], 0)} MB "
             f"| {fmt(f['page_kb'])} KB | {fmt(f['site_mb'], 0)} MB "
             f"| {fmt(f.get('serve_dirty_reload_s'), 2)} s "
@@ -578,7 +601,7 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
             f"| {fmt(f['yaml_mb'])} MB | {int(f['pages']):,} | {fmt(f['markdown_mb'])} MB "
             f"| {fmt(f['load_check_s'], 2)} s | {fmt(f['generate_s'], 2)} s "
             f"| {fmt(f['export_s'])} s | {fmt(f['build_mb'], 0)} / "
-            f"{fmt(f['build_mermaid2_mb'], 0)} / {fmt(f['floor_mb'], 0)} / "
+            f"{fmt(f.get('build_mermaid2_mb'), 0)} / {fmt(f['floor_mb'], 0)} / "
             f"{fmt(f['check_mb'], 0)} MB | {fmt(f['page_mean_kb'])} KB "
             f"| {fmt(f['floor_page_kb'])} KB | {fmt(f['floor_site_mb'], 0)} MB "
             f"| {fmt(f['search_index_mb'])} MB | {int(f['site_files']):,} |")
@@ -597,16 +620,18 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
         lines.append(
             f"| {row.n:,} | {fmt(f['check_cmd_cpu_s'], 2)} | {fmt(f['check_cpu_s'], 2)} "
             f"| {fmt(f['generate_cpu_s'], 2)} | {fmt(f['build_cpu_s'])} "
-            f"| {fmt(f['build_mermaid2_cpu_s'])} | {fmt(f['floor_cpu_s'])} "
+            f"| {fmt(f.get('build_mermaid2_cpu_s'))} | {fmt(f['floor_cpu_s'])} "
             f"| {ratio(f['build_cpu_s'], f['floor_cpu_s'])} "
-            f"| {ratio(f['build_mermaid2_cpu_s'], f['floor_cpu_s'])} "
+            f"| {ratio(f.get('build_mermaid2_cpu_s'), f['floor_cpu_s'])} "
             f"| {gen / f['build_cpu_s']:.1%} |")
     if any("serve_dirty_reload_s" in row.figures for row in rows):
         lines += [
             "",
-            "Live reload: seconds from saving the file to the served page showing the change. "
-            "The first build is the server's start-up; servers without `--dirty` rebuild every "
-            "page on each save, so they are timed only at the smaller sizes.",
+            "Live reload: seconds from saving the file to the served page showing the change; "
+            f"for the `--dirty` servers the median of {DIRTY_EDITS} saves (the slowest in "
+            "brackets). The first build is the server's start-up; servers without `--dirty` "
+            "rebuild every page on each save, so they are timed once, and only at the smaller "
+            "sizes.",
             "",
             "| N | `sopsite serve --dirty` first build | `sopsite serve --dirty` (YAML) "
             "| floor `mkdocs serve --dirty` (Markdown) | `sopsite serve` (YAML) "
@@ -618,8 +643,10 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
             if "serve_dirty_reload_s" in f:
                 lines.append(
                     f"| {row.n:,} | {fmt(f['serve_dirty_startup_s'])} s "
-                    f"| {fmt(f['serve_dirty_reload_s'], 2)} s "
-                    f"| {fmt(f['floor_dirty_reload_s'], 2)} s "
+                    f"| {fmt(f['serve_dirty_reload_s'], 2)} s"
+                    f"{_slowest(f.get('serve_dirty_reload_max_s'))} "
+                    f"| {fmt(f['floor_dirty_reload_s'], 2)} s"
+                    f"{_slowest(f.get('floor_dirty_reload_max_s'))} "
                     f"| {fmt(f.get('serve_reload_s'), 2)} s "
                     f"| {fmt(f.get('floor_reload_s'), 2)} s |")
 
@@ -698,6 +725,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="the raw figures (default benchmarks/results.json)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-serve", action="store_true", help="skip the live-reload timings")
+    parser.add_argument("--no-mermaid2", action="store_true",
+                        help="skip the build with mkdocs-mermaid2 (the slowest figure)")
     parser.add_argument("--full-reload-max", type=int, default=1000, metavar="N",
                         help="time the servers that rebuild every page on a save (sopsite "
                         "serve and mkdocs serve without --dirty) only up to N documents "
@@ -740,7 +769,8 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         try:
             row = measure(n, args.seed, args.keep, serve=not args.no_serve,
-                          full_reload=n <= args.full_reload_max)
+                          full_reload=n <= args.full_reload_max,
+                          mermaid2=not args.no_mermaid2)
         except BenchError as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 1

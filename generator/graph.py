@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from generator.model import Step
 
@@ -30,26 +30,35 @@ class Edge(NamedTuple):
     """Index of the source step in the list (ids may repeat until ID001 is fixed)."""
 
 
-_EDGES: dict[int, tuple[list[Step], tuple[Edge, ...]]] = {}
-"""By identity of a document's step list: the rules and the renderer ask for each document's
-edges several times per build, and under serve unchanged documents keep their step lists."""
+_MEMO: dict[int, tuple[list[Step], dict[str, Any]]] = {}
+"""By identity of a document's step list: its edges and reachable sets. The rules and the
+renderer ask for each several times per build, and under serve unchanged documents keep
+their step lists, so a rebuild analyses only the document that changed."""
 
 
 def forget_edges() -> None:
-    """Drop the edge memo (with the parse cache: the step lists it keeps alive)."""
-    _EDGES.clear()
+    """Drop the memo (with the parse cache: the step lists it keeps alive)."""
+    _MEMO.clear()
+
+
+def _memo(steps: list[Step]) -> dict[str, Any]:
+    hit = _MEMO.get(id(steps))
+    if hit is not None and hit[0] is steps:
+        return hit[1]
+    if len(_MEMO) > 50_000:  # a long serve session: start again rather than grow
+        _MEMO.clear()
+    found: dict[str, Any] = {}
+    _MEMO[id(steps)] = (steps, found)
+    return found
 
 
 def edges(steps: list[Step]) -> tuple[Edge, ...]:
     """Every edge of the graph in document order, including ones to unknown steps."""
-    hit = _EDGES.get(id(steps))
-    if hit is not None and hit[0] is steps:
-        return hit[1]
-    if len(_EDGES) > 50_000:  # a long serve session: start again rather than grow
-        _EDGES.clear()
-    found = _edges(steps)
-    _EDGES[id(steps)] = (steps, found)
-    return found
+    memo = _memo(steps)
+    if "edges" not in memo:
+        memo["edges"] = _edges(steps)
+    result: tuple[Edge, ...] = memo["edges"]
+    return result
 
 
 def _edges(steps: list[Step]) -> tuple[Edge, ...]:
@@ -86,9 +95,13 @@ def _walk(start: Iterable[str], adjacency: dict[str, list[str]]) -> set[str]:
     return seen
 
 
-def reachable(steps: list[Step]) -> set[str]:
+def reachable(steps: list[Step]) -> frozenset[str]:
     """Step ids reachable from the first step."""
-    return reachable_from(steps, steps[0].id) if steps else set()
+    memo = _memo(steps)
+    if "reachable" not in memo:
+        memo["reachable"] = frozenset(reachable_from(steps, steps[0].id) if steps else ())
+    result: frozenset[str] = memo["reachable"]
+    return result
 
 
 def successors(steps: list[Step]) -> dict[str, list[str]]:
@@ -107,8 +120,16 @@ def reachable_from(steps: list[Step], start: str,
     return seen | {start}
 
 
-def reaching_end(steps: list[Step]) -> set[str]:
+def reaching_end(steps: list[Step]) -> frozenset[str]:
     """Step ids from which some path reaches an end step."""
+    memo = _memo(steps)
+    if "reaching_end" not in memo:
+        memo["reaching_end"] = frozenset(_reaching_end(steps))
+    result: frozenset[str] = memo["reaching_end"]
+    return result
+
+
+def _reaching_end(steps: list[Step]) -> set[str]:
     backward: dict[str, list[str]] = {}
     for edge in edges(steps):
         backward.setdefault(edge.target, []).append(edge.source)

@@ -10,6 +10,7 @@ import datetime as dt
 import inspect
 import types
 import typing
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -81,6 +82,7 @@ def _table(model: type[BaseModel], nested: list[type[BaseModel]]) -> list[str]:
     return rows
 
 
+@cache  # the content model and the rules are fixed for the life of the process
 def fields_page() -> str:
     """Every kind's keys, then every nested structure, each with type and meaning."""
     out = ["---", "title: Field reference", "render_macros: false", "---", "",
@@ -107,6 +109,7 @@ def fields_page() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+@cache
 def rules_page() -> str:
     """Every code sopsite reports, with its severity, purpose and example."""
     out = ["---", "title: Rules", "render_macros: false", "---", "", "# Rules", "",
