@@ -86,23 +86,14 @@ class Server:
         return html is not None and text in html
 
     def stop(self) -> int:
-        """Ctrl-C, as in a terminal; kill only if it does not stop within 30 s.
-
-        As a person at a terminal would, press Ctrl-C once more if the first has not stopped
-        it after 15 s: once in a dozen full-suite runs (never alone) the first was not acted
-        on, with MkDocs' server idle after a rebuild; the cause is not yet found.
-        """
+        """Ctrl-C, as in a terminal; kill only if it does not stop within 30 s."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=15)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.process.send_signal(signal.SIGINT)
-                try:
-                    self.process.wait(timeout=30)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=30)
+                self.process.kill()
+                self.process.wait(timeout=30)
         self._reader.join(timeout=10)
         if self.process.stdout is not None:
             self.process.stdout.close()
