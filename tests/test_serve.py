@@ -31,6 +31,10 @@ START_TIMEOUT = 120.0
 CHANGE_TIMEOUT = 60.0
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """A running `sopsite serve` whose combined output is collected by a thread."""
 
@@ -45,6 +49,10 @@ class Server:
              "-a", f"127.0.0.1:{self.port}"],
             cwd=workdir, env=tool_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace",
+            # A suite started in the background by a shell without job control inherits an
+            # ignored SIGINT, and an ignored signal stays ignored across exec: the server
+            # would never see the Ctrl-C that stop() sends. Give it the terminal's default.
+            preexec_fn=_default_sigint,
         )
         self._reader = threading.Thread(target=self._read, daemon=True, name="serve-output")
         self._reader.start()
