@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
+from sys import intern
 from typing import Any, ClassVar
 
 import yaml
@@ -288,7 +289,12 @@ class _Builder:
             mark = node.start_mark
             self.values[loc] = (mark.line + 1, mark.column + 1)
         if node.__class__ is yaml.ScalarNode:
-            return node.value if node.tag == STR_TAG else self._scalar(node, loc)
+            if node.tag == STR_TAG:
+                # Short texts (ids, role and term references, statuses) repeat thousands of
+                # times in a large handbook; one shared copy each saves a tenth of its memory.
+                value = node.value
+                return intern(value) if len(value) <= 40 else value
+            return self._scalar(node, loc)
         if id(node) in self.active:
             # A recursive alias would never end; treat it like any other runaway expansion.
             self.aliased = True
