@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from generator.memo import ByIdentity
 from generator.model import Step
 
 
@@ -30,26 +31,19 @@ class Edge(NamedTuple):
     """Index of the source step in the list (ids may repeat until ID001 is fixed)."""
 
 
-_MEMO: dict[int, tuple[list[Step], dict[str, Any]]] = {}
-"""By identity of a document's step list: its edges and reachable sets. The rules and the
+_MEMO: ByIdentity[dict[str, Any]] = ByIdentity()
+"""By document step list: its edges, successors and reachable sets. The rules and the
 renderer ask for each several times per build, and under serve unchanged documents keep
 their step lists, so a rebuild analyses only the document that changed."""
 
 
-def forget_edges() -> None:
+def forget_graphs() -> None:
     """Drop the memo (with the parse cache: the step lists it keeps alive)."""
     _MEMO.clear()
 
 
 def _memo(steps: list[Step]) -> dict[str, Any]:
-    hit = _MEMO.get(id(steps))
-    if hit is not None and hit[0] is steps:
-        return hit[1]
-    if len(_MEMO) > 50_000:  # a long serve session: start again rather than grow
-        _MEMO.clear()
-    found: dict[str, Any] = {}
-    _MEMO[id(steps)] = (steps, found)
-    return found
+    return _MEMO.get(steps, dict)
 
 
 def edges(steps: list[Step]) -> tuple[Edge, ...]:
@@ -104,18 +98,20 @@ def reachable(steps: list[Step]) -> frozenset[str]:
     return result
 
 
-def successors(steps: list[Step]) -> dict[str, list[str]]:
-    """Each step id's targets, for callers that walk one document's graph many times."""
-    forward: dict[str, list[str]] = {}
-    for edge in edges(steps):
-        forward.setdefault(edge.source, []).append(edge.target)
-    return forward
+def _successors(steps: list[Step]) -> dict[str, list[str]]:
+    memo = _memo(steps)
+    if "successors" not in memo:
+        forward: dict[str, list[str]] = {}
+        for edge in edges(steps):
+            forward.setdefault(edge.source, []).append(edge.target)
+        memo["successors"] = forward
+    result: dict[str, list[str]] = memo["successors"]
+    return result
 
 
-def reachable_from(steps: list[Step], start: str,
-                   forward: dict[str, list[str]] | None = None) -> set[str]:
-    """Step ids reachable from ``start``, ``start`` included; ``forward`` from `successors`."""
-    forward = successors(steps) if forward is None else forward
+def reachable_from(steps: list[Step], start: str) -> set[str]:
+    """Step ids reachable from ``start``, ``start`` included."""
+    forward = _successors(steps)
     seen = _walk(forward.get(start, []), forward)
     return seen | {start}
 

@@ -182,7 +182,7 @@ def _load_files(files: list[tuple[Path, str]]) -> list[LoadResult]:
     """
     jobs = _jobs(len(files))
     if jobs < 2:
-        return [load_file(file, display) for file, display in files]
+        return _load_chunk(files)
     size = -(-len(files) // jobs)
     chunks = [files[start:start + size] for start in range(0, len(files), size)]
     try:
@@ -191,7 +191,7 @@ def _load_files(files: list[tuple[Path, str]]) -> list[LoadResult]:
             mine = _load_chunk(chunks[0])
             return mine + [result for future in others for result in future.result()]
     except (OSError, BrokenProcessPool):
-        return [load_file(file, display) for file, display in files]
+        return _load_chunk(files)
 
 
 def _load_chunk(files: list[tuple[Path, str]]) -> list[LoadResult]:

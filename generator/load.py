@@ -189,9 +189,7 @@ class SourceMap:
         values, keys = _positions(self.text, self.path)
         if not self.prefix:
             return values, keys
-        size = len(self.prefix)
-        return ({loc[size:]: pos for loc, pos in values.items() if loc[:size] == self.prefix},
-                {loc[size:]: pos for loc, pos in keys.items() if loc[:size] == self.prefix})
+        return _within(values, self.prefix), _within(keys, self.prefix)
 
     @property
     def values(self) -> dict[Loc, Position]:
@@ -547,12 +545,10 @@ def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
         in_list = bool(prefix)
         if not builder.track:
             return SourceMap(path, text, prefix, in_list)
-        size = len(prefix)
-        values = {loc[size:]: pos for loc, pos in builder.values.items() if loc[:size] == prefix}
-        keys = {loc[size:]: pos for loc, pos in builder.keys.items() if loc[:size] == prefix}
-        reported = frozenset(loc[size:] for loc in builder.reported if loc[:size] == prefix)
-        return SourceMap.known(path, values, keys, text=text, prefix=prefix, in_list=in_list,
-                               reported=reported)
+        reported = frozenset(_within(dict.fromkeys(builder.reported), prefix))
+        return SourceMap.known(path, _within(builder.values, prefix),
+                               _within(builder.keys, prefix), text=text, prefix=prefix,
+                               in_list=in_list, reported=reported)
 
     if isinstance(data, dict):
         result.items.append(RawItem(data, source(())))
@@ -566,6 +562,12 @@ def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
             )
             continue
         result.items.append(RawItem(item, here))
+
+
+def _within(table: dict[Loc, Any], prefix: Loc) -> dict[Loc, Any]:
+    """The entries of ``table`` under ``prefix``, with locations relative to it."""
+    size = len(prefix)
+    return {loc[size:]: value for loc, value in table.items() if loc[:size] == prefix}
 
 
 @lru_cache(maxsize=16)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from generator.checks.registry import Context, Finding, rule
-from generator.graph import reachable_from, successors
+from generator.graph import reachable_from
 from generator.handbook import Entry
 from generator.model import Process, Question, Sop
 from generator.problems import Severity
@@ -103,17 +103,14 @@ def ordering_follows_graph(context: Context) -> Iterator[Finding]:
     Passes: `answer: [gather, review, update]` along the flow. Fails: `[update, gather]` when
     no path leads from update back to gather.
     """
-    graphs: dict[int, dict[str, list[str]]] = {}  # one per document, for all its questions
     for entry, i, question in _quizzes(context):
         if question.kind != "ordering" or not isinstance(question.answer, list):
             continue
         steps = entry.item.steps
-        if id(entry) not in graphs:
-            graphs[id(entry)] = successors(steps)
         known = {step.id for step in steps}
         order = [ref for ref in question.answer if ref in known]
         for before, after in pairwise(order):
-            if after not in reachable_from(steps, before, graphs[id(entry)]) - {before}:
+            if after not in reachable_from(steps, before) - {before}:
                 yield Finding(entry.source, _loc(i, "answer"), f"question {question.id!r}: "
                               f"no path in the flow leads from {before!r} to {after!r}, so "
                               "this order is wrong")

@@ -21,9 +21,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from generator import semdiff
-from generator.graph import forget_edges
+from generator.graph import forget_graphs
 from generator.handbook import Handbook
 from generator.history import History
+from generator.memo import ByIdentity
 from generator.model import AnyDocument, Process, Retro, Sop, minutes
 from generator.render import reference, revisions, site, training
 from generator.render.core import Links, Renderer, flow, gantt, step_views
@@ -43,10 +44,10 @@ _INDEX_PAGES: dict[str, tuple[str, str]] = {}
 a year of month-ends), with a digest of what they read. Pages that read every document (the
 catalogue, the review dashboard) are rendered each time."""
 
-_DUMPS: dict[int, tuple[object, str]] = {}
-"""Per process, by object identity: a digest of a model's JSON. Unchanged files keep their
-parsed models under serve, so a rebuild need not serialise a thousand documents to see that
-they did not change. The model is kept alongside so that its id cannot be reused."""
+_DIGESTS: ByIdentity[str] = ByIdentity()
+"""Per process, by model: a digest of its JSON. Unchanged files keep their parsed models
+under serve, so a rebuild need not serialise a thousand documents to see that they did not
+change."""
 
 _RENDERERS: dict[str, Renderer] = {}
 """Per process, by template folder: Jinja compiles each template once, not once per build."""
@@ -59,9 +60,9 @@ def release_caches() -> None:
 
     _DOCUMENT_PAGES.clear()
     _INDEX_PAGES.clear()
-    _DUMPS.clear()
+    _DIGESTS.clear()
     _RENDERERS.clear()
-    forget_edges()
+    forget_graphs()
     forget_parsed()
     forget_history()
 
@@ -90,13 +91,8 @@ def _digest(value: object) -> str:
 
 
 def _dumped(model: BaseModel) -> str:
-    """A digest of the model's content (its JSON), remembered for as long as it lives."""
-    hit = _DUMPS.get(id(model))
-    if hit is None or hit[0] is not model:
-        text = json.dumps(model.model_dump(mode="json"), sort_keys=True, default=str)
-        hit = (model, hashlib.sha256(text.encode()).hexdigest())
-        _DUMPS[id(model)] = hit
-    return hit[1]
+    """A digest of the model's content, remembered for as long as the model is in use."""
+    return _DIGESTS.get(model, lambda: _digest(model.model_dump(mode="json")))
 
 
 def _document_key(doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
@@ -105,8 +101,7 @@ def _document_key(doc: AnyDocument, rows: list[revisions.Row], retros: list[Retr
     return _digest([
         _dumped(doc),
         [(r.version, r.commit, r.author, r.committed, r.current, r.page,
-          None if r.current else _dumped(r.doc),
-          hashlib.sha256(r.text.encode()).hexdigest() if r.text else None) for r in rows],
+          None if r.current else _dumped(r.doc), _digest(r.text)) for r in rows],
         [(r.id, r.title, r.date, r.subject.version) for r in retros],
         superseded_by,
     ])
@@ -232,10 +227,6 @@ def generate(
         homes.update(dict.fromkeys(result[1], site.doc_path(doc)))
     _DOCUMENT_PAGES.clear()
     _DOCUMENT_PAGES.update(fresh)
-    live = {id(doc) for doc in documents} | {
-        id(row.doc) for rows in timelines.values() for row in rows}
-    for stale in [key for key in _DUMPS if key not in live]:
-        del _DUMPS[stale]
     fresh_index: dict[str, tuple[str, str]] = {}
 
     def reuse(path: str, reads: object, render: Callable[[], str]) -> None:
