@@ -198,7 +198,7 @@ def generation_subprocess(work: Path) -> None:
     cpu = time.process_time()
     handbook, problems = check_handbook(Path("sops"), today=today, strict=True)
     checked, check_cpu = time.perf_counter(), time.process_time() - cpu
-    history = read_history(Path("sops"))
+    history = read_history(Path("sops"), handbook)
     read = time.perf_counter()
     cpu = time.process_time()
     site = generate(handbook, today=today, history=history)

@@ -146,16 +146,17 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
     Only files sopsite generated earlier are ever replaced or removed in OUT.
     """
     from generator.render import generate
-    from generator.write import write_pages
+    from generator.write import PageWriter
 
     handbook, problems = check_handbook(path)
     if has_errors(problems):
         click.echo(render(problems, "text"))
         click.echo(summary(problems), err=True)
         sys.exit(1)
+    writer = PageWriter(out)
     pages = generate(handbook, today=current_day(), template_dir=templates,
-                     history=read_history(path)).pages
-    report = write_pages(pages, out)
+                     history=read_history(path, handbook), sink=writer).pages
+    report = writer.close()
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
 

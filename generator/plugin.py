@@ -1,9 +1,10 @@
 """The `sopsite` MkDocs plugin: a thin adapter that runs the core during build and serve.
 
 on_config checks the handbook (errors abort with the same `file:line:col` lines as `sopsite
-check`), generates the pages and registers handbook data with mkdocs-macros; on_files writes
-the pages to a cache folder outside `docs/` (only files whose bytes changed, so `serve
---dirty` rebuilds only those) and registers them; on_serve watches `sops/`.
+check`), generates the pages and registers handbook data with mkdocs-macros. The pages go to
+a cache folder outside `docs/`, only files whose bytes changed, so `serve --dirty` rebuilds
+only those: a one-off build writes each page as it is generated, a live server writes them
+in on_files. on_files registers them; on_serve watches `sops/`.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from generator.problems import Severity
 from generator.render import Site, generate, release_caches, site
 from generator.render.text import plain
 from generator.validate import did_you_mean
-from generator.write import write_pages
+from generator.write import PageWriter, write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
 
@@ -105,8 +106,13 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in errors))
         self.handbook = handbook
         templates = self._path(self.config.templates) if self.config.templates else None
+        # A live server keeps the pages to reuse on the next save and writes them in
+        # on_files; a one-off build writes each page as it is made and keeps none.
+        writer = None if self.serving else PageWriter(self._path(self.config.cache_dir))
         self.site = generate(handbook, today=current_day(), template_dir=templates,
-                             history=read_history(root))
+                             history=read_history(root, handbook), sink=writer)
+        if writer is not None:
+            writer.close()
         self._register_macros(config)
         if not self.serving:
             # Macros keep what they need; the models are a third of a large build's memory.
@@ -133,7 +139,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.site is not None
         cache = self._path(self.config.cache_dir)
-        write_pages(self.site.pages, cache)
+        if self.serving:
+            write_pages(self.site.pages, cache)
         for uri in self.site.pages:
             existing = files.get_file_from_path(uri)
             if existing is not None:
@@ -153,10 +160,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                 files.append(File.generated(config, uri, abs_src_path=str(source)))
         config.nav = self._nav(files, config.nav)
         if not self.serving:
-            # MkDocs reads the pages back from the cache folder; a one-off build need not also
-            # hold every page's Markdown and every parsed file while it renders the HTML.
-            self.site = Site(dict.fromkeys(self.site.pages, ""), self.site.nav,
-                             self.site.unlisted, self.site.homes)
+            # A one-off build need not hold every parsed file while MkDocs renders the HTML.
             release_caches()
         return files
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.check import check_handbook
 from generator.compare import base_problems
-from generator.history import read_history
+from generator.history import forget_history, read_history
 from generator.render import generate, revisions
 from tests.support.build import make_project, sopsite
 
@@ -116,6 +116,25 @@ def test_history_finds_each_version_with_commit_author_and_date(
         ("1.1", commits[1], "Ben Tech", dt.date(2026, 2, 20), "Clearer wording."),
         ("2.0", commits[2], "Ada Lead", dt.date(2026, 5, 20), "The lead logs every restart."),
     ]
+
+
+def test_the_checked_handbook_lends_its_parsed_documents_to_history(
+    repo: tuple[Path, list[str]]
+) -> None:
+    """The latest revision is the file on disk: it is not parsed (nor held) a second time."""
+    root, _ = repo
+    forget_history()
+    alone = read_history(root / "sops").revisions["SOP-H-1"]
+    forget_history()
+    handbook, _ = check_handbook(root / "sops", today=TODAY)
+    current = next(e for e in handbook.documents if e.item.id == "SOP-H-1")
+    lent = read_history(root / "sops", handbook).revisions["SOP-H-1"]
+    assert lent == alone
+    assert lent[-1].doc is current.item
+    assert lent[-1].text is current.text
+    assert alone[-1].doc is not current.item
+    assert [r.doc is current.item for r in lent[:-1]] == [False, False]
+    forget_history()
 
 
 def test_a_renamed_file_keeps_its_history(repo: tuple[Path, list[str]]) -> None:

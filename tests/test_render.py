@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+import generator.render as render_module
 from generator.check import check_handbook
 from generator.handbook import Handbook
-from generator.render import generate
+from generator.render import generate, release_caches
 from generator.render.i18n import EN, FI
 from generator.render.mermaid import label
 from generator.render.text import markdown, plain
@@ -72,6 +73,22 @@ def test_generation_is_deterministic() -> None:
     assert first.pages == second.pages
     assert first.nav == second.nav
     assert first == second
+
+
+def test_a_sink_receives_every_page_and_nothing_is_kept(pages: dict[str, str]) -> None:
+    """A one-off build streams pages to disk: the same pages, none held, none cached."""
+    received: dict[str, str] = {}
+
+    def sink(path: str, text: str) -> None:
+        assert path not in received, f"{path} sent twice"
+        received[path] = text
+
+    release_caches()
+    streamed = generate(_handbook("site"), today=TODAY, sink=sink)
+    assert received == pages
+    assert streamed.pages == dict.fromkeys(pages, "")
+    assert render_module._DOCUMENT_PAGES == {}
+    assert render_module._INDEX_PAGES == {}
 
 
 def test_sop_page_has_anchors_links_and_document_control(pages: dict[str, str]) -> None:

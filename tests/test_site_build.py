@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from pathlib import Path
@@ -57,6 +58,25 @@ def test_local_mermaid_is_loaded_and_no_cdn_is_referenced(example: Path) -> None
     assert 'class="mermaid"' in html
     assert "unpkg.com" not in html
     assert "fonts.googleapis.com" not in html
+
+
+def test_search_finds_each_step_once_and_no_diagram_source(example: Path) -> None:
+    """A step is found on its procedure, not again in the training module that walks
+    through it; Mermaid source is not searchable text."""
+    index = json.loads((example / "site/search/search_index.json").read_text("utf-8"))
+    entries = {e["location"]: e for e in index["docs"]}
+    step = "#step-gather-deployment-data"
+    assert entries[f"procedures/sop-it-ci/{step}"]["title"] == (
+        "1. Gather the deployment data of the period")
+    assert f"training/sop-it-ci/{step}" not in entries
+    module = sorted(loc for loc in entries if loc.startswith("training/sop-it-ci/"))
+    assert module == [f"training/sop-it-ci/{part}" for part in (
+        "", "#checklist", "#objectives", "#role-tasks", "#self-assessment",
+        "#tasks-on-the-job", "#terms-to-know")]
+    assert not [loc for loc in entries if loc.endswith("#flowchart")]
+    assert not [loc for loc, e in entries.items() if "flowchart TD" in e["text"]]
+    html = (example / "site/training/sop-it-ci/index.html").read_text("utf-8")
+    assert f'id="{step[1:]}"' in html  # still on the page, with its anchor
 
 
 def test_two_builds_are_byte_identical(example: Path, tmp_path: Path) -> None:

@@ -112,6 +112,7 @@ class Site:
     """The generated pages (source path -> Markdown) and where they go in the navigation."""
 
     pages: dict[str, str]
+    """Empty texts when the pages went to a `generate(sink=...)` as they were made."""
     nav: list[site.NavItem]
     unlisted: frozenset[str]
     homes: dict[str, str] = field(default_factory=dict)
@@ -122,18 +123,29 @@ class Site:
 
 def generate(
     handbook: Handbook, *, today: dt.date, template_dir: Path | None = None,
-    history: History | None = None,
+    history: History | None = None, sink: Callable[[str, str], None] | None = None,
 ) -> Site:
     """Every page of the site; the same input gives the same bytes.
 
     With ``history`` (read from git), documents get revision tables, frozen pages of past
     versions, diffs between versions and the as-of view; without it, a notice says why not.
+
+    With ``sink``, each page goes to ``sink(path, text)`` as soon as it is made and is not
+    kept (nor cached for a next build): a one-off build then never holds all the Markdown.
     """
     renderer = _RENDERERS.get(str(template_dir))
     if renderer is None:
         renderer = _RENDERERS[str(template_dir)] = Renderer(template_dir)
     role_names = {e.item.id: e.item.name for e in handbook.roles}
     pages: dict[str, str] = {}
+
+    def emit(path: str, text: str) -> None:
+        if sink is None:
+            pages[path] = text
+        else:
+            sink(path, text)
+            pages[path] = ""
+
     documents = sorted((e.item for e in handbook.documents), key=lambda d: d.id)
     roles = sorted((e.item for e in handbook.roles), key=lambda r: r.id)
     modules = [d for d in documents if isinstance(d, Sop | Process) and d.training]
@@ -221,8 +233,10 @@ def generate(
         doc_keys[doc.id] = key
         hit = _DOCUMENT_PAGES.get(doc.id)
         result = hit[1] if hit is not None and hit[0] == key else pages_of(doc)
-        fresh[doc.id] = (key, result)
-        pages.update(result[0])
+        if sink is None:
+            fresh[doc.id] = (key, result)
+        for path, text in result[0].items():
+            emit(path, text)
         unlisted.update(result[1])
         homes.update(dict.fromkeys(result[1], site.doc_path(doc)))
     _DOCUMENT_PAGES.clear()
@@ -233,8 +247,10 @@ def generate(
         """``render()``, unless the page's inputs (``reads``) are those of the last build."""
         key = _digest([shared, path, reads])
         hit = _INDEX_PAGES.get(path)
-        fresh_index[path] = (key, hit[1] if hit is not None and hit[0] == key else render())
-        pages[path] = fresh_index[path][1]
+        text = hit[1] if hit is not None and hit[0] == key else render()
+        if sink is None:
+            fresh_index[path] = (key, text)
+        emit(path, text)
 
     group_reads = {group.path: [group.title, [doc_keys[d.id] for d in group.documents]]
                    for group in plan.groups}
@@ -263,31 +279,31 @@ def generate(
         reuse(path, [_dumped(role), reads], partial(
             renderer.render, "role.md.j2", **common(path), role=role,
             performs=performs.get(role.id, []), owns=owns.get(role.id, [])))
-    pages[site.ROLES_INDEX] = renderer.render("roles.md.j2", **common(site.ROLES_INDEX),
-                                              roles=roles)
+    emit(site.ROLES_INDEX, renderer.render("roles.md.j2", **common(site.ROLES_INDEX),
+                                           roles=roles))
 
     used_by = {term.id: [d for d in documents if term.id in d.terms] for term in terms}
-    pages[site.GLOSSARY] = renderer.render("glossary.md.j2", **common(site.GLOSSARY),
-                                           terms=terms, used_by=used_by)
-    pages[site.CATALOGUE] = renderer.render("catalogue.md.j2", **common(site.CATALOGUE),
-                                            documents=documents)
+    emit(site.GLOSSARY, renderer.render("glossary.md.j2", **common(site.GLOSSARY),
+                                        terms=terms, used_by=used_by))
+    emit(site.CATALOGUE, renderer.render("catalogue.md.j2", **common(site.CATALOGUE),
+                                         documents=documents))
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     active = [d for d in documents if d.status in ("effective", "in-review")]
-    pages[site.REVIEWS] = renderer.render(
+    emit(site.REVIEWS, renderer.render(
         "reviews.md.j2", **common(site.REVIEWS), days=DUE_SOON_DAYS,
         overdue=sorted((d for d in active if d.next_review < today),
                        key=lambda d: (d.next_review, d.id)),
         due_soon=sorted((d for d in active if today <= d.next_review <= soon),
                         key=lambda d: (d.next_review, d.id)),
-    )
+    ))
     open_actions = sorted(
         ((retro, action) for retro in documents if isinstance(retro, Retro)
          for action in retro.actions if action.status in ("open", "in-progress")),
         key=lambda pair: (pair[1].due, pair[0].id, pair[1].id),
     )
-    pages[site.ACTIONS] = renderer.render("actions.md.j2", **common(site.ACTIONS),
-                                          actions=open_actions)
-    pages[site.TAGS] = renderer.render("tags.md.j2", **common(site.TAGS))
+    emit(site.ACTIONS, renderer.render("actions.md.j2", **common(site.ACTIONS),
+                                       actions=open_actions))
+    emit(site.TAGS, renderer.render("tags.md.j2", **common(site.TAGS)))
 
     for role_id, mods in curricula.items():
         path = site.curriculum_path(role_id)
@@ -300,22 +316,22 @@ def generate(
                                              if m.training)),
         ))
     if modules:
-        pages[site.TRAINING_INDEX] = renderer.render(
+        emit(site.TRAINING_INDEX, renderer.render(
             "training-index.md.j2", **common(site.TRAINING_INDEX), modules=modules,
             curricula=[(handbook.role_index[r], mods) for r, mods in curricula.items()],
-        )
-    pages[reference.FIELDS] = reference.fields_page()
-    pages[reference.RULES_PAGE] = reference.rules_page()
+        ))
+    emit(reference.FIELDS, reference.fields_page())
+    emit(reference.RULES_PAGE, reference.rules_page())
     all_rows = [row for rows in timelines.values() for row in rows]
     if all_rows:
         first = min(row.doc.effective for row in all_rows)
         ends = revisions.month_ends(min(first, today), today)
         years = sorted({day.year for day in ends})
-        pages[revisions.ASOF_INDEX] = renderer.render(
+        emit(revisions.ASOF_INDEX, renderer.render(
             "asof.md.j2", **common(revisions.ASOF_INDEX), timelines=timelines,
             data=revisions.asof_data(timelines), years=years,
             notice=history.notice if history else None,
-            year_path=revisions.asof_year_path)
+            year_path=revisions.asof_year_path))
         for year in years:
             path = revisions.asof_year_path(year)
             tables = [(day, [(doc_id, revisions.in_force(rows, day))
