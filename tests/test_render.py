@@ -288,3 +288,35 @@ def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
     assert "Reset, then hand over" in warm["procedures/sop-t-1.md"]
     assert "PROC-T-1: Account life cycle" in warm["procedures/sop-t-1.md"]  # a related link
     assert "Reset, then hand over" in warm["roles/tech.md"]
+
+
+@pytest.mark.parametrize(("old", "new", "page", "shows"), [
+    ("effective: 2026-06-01", "effective: 2026-06-02", "catalogue.md", "2026-06-02"),
+    ("review_every: 6", "review_every: 3", "catalogue.md", "2026-09-01"),
+    ("terms: [sop]", "terms: []", "glossary.md", None),
+    ("  time: 30m", "  time: 45m", "training/index.md", "| 45m |"),
+    ("  audience: [tech, lead]", "  audience: [lead]", "training/index.md", None),
+    ("title: Reset a password", "title: Reset a passphrase", "glossary.md", "Reset a passphrase"),
+], ids=["effective", "review-cycle", "terms", "training-time", "audience", "title"])
+def test_index_pages_kept_between_builds_follow_what_they_list(
+    tmp_path: Path, old: str, new: str, page: str, shows: str | None
+) -> None:
+    """The catalogue, glossary and training index are reused when what they list did not
+    change; each edit here changes something one of them lists."""
+    import shutil
+
+    shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
+    release_caches()
+    before = generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY).pages
+    sop = tmp_path / "sops" / "sop-en.yml"
+    text = sop.read_text("utf-8")
+    assert text.count(old) == 1
+    sop.write_text(text.replace(old, new), "utf-8")
+    changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
+    warm = generate(changed, today=TODAY).pages
+    release_caches()
+    cold = generate(changed, today=TODAY).pages
+    assert warm == cold
+    assert warm[page] != before[page]
+    if shows is not None:
+        assert shows in warm[page]

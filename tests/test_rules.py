@@ -681,3 +681,27 @@ def test_phase_repeated(book: Book) -> None:
 def test_phases_in_order_with_gaps_pass(book: Book) -> None:
     _phases(book, "align-stakeholders", "run", "post-mortem", "iterate")
     assert book.lines(strict=True) == []
+
+
+# --- findings kept per file ----------------------------------------------------------------
+
+def test_findings_kept_per_file_follow_the_day_and_the_edits(book: Book) -> None:
+    """Local rules' findings are kept per parsed file (a live server re-checks one file);
+    the same file on another day, or edited, must be judged again."""
+    book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
+
+    def check(day: dt.date) -> tuple[list[str], object]:
+        handbook, problems = check_handbook(Path("hb"), today=day)
+        sop = next(e for e in handbook.entries if e.item.id == "SOP-IT-001")
+        return [p.format() for p in problems], sop
+
+    before, sop = check(dt.date(2026, 9, 30))
+    assert before == []
+    after, same = check(TODAY)
+    assert same is sop  # the parsed file was reused, so the kept findings were consulted
+    assert after == [OVERDUE.format(severity="warning")]
+    assert check(dt.date(2026, 9, 30))[0] == []
+    book.edit("sop-it-001.yml", "review_every: 12", "review_every: 18")
+    edited, other = check(TODAY)
+    assert other is not sop
+    assert edited == []

@@ -12,21 +12,49 @@ import datetime as dt
 from generator.checks import flow, ids, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
 from generator.handbook import Handbook
+from generator.memo import ByIdentity
 from generator.problems import Problem
 
-__all__ = ["RULES", "Rule", "Settings", "run_checks"]
+__all__ = ["RULES", "Rule", "Settings", "forget_findings", "run_checks"]
 _RULE_MODULES = (flow, ids, quiz, refs, review)
+
+
+_LOCAL: ByIdentity[dict[tuple[dt.date, Settings], list[Problem]]] = ByIdentity()
+"""By entry: what the local rules found in it, per day and settings. Under `sopsite serve`
+unchanged files keep their entries, so a save re-runs these rules on one file only."""
+
+
+def forget_findings() -> None:
+    """Drop what the local rules found (and the entries the memo keeps alive)."""
+    _LOCAL.clear()
 
 
 def run_checks(
     handbook: Handbook, today: dt.date, settings: Settings | None = None
 ) -> list[Problem]:
-    """Every rule's findings on ``handbook``, as problems."""
-    context = Context(handbook, today, settings or Settings())
+    """Every rule's findings on ``handbook``, as problems.
+
+    Local rules run on one entry at a time, through a handbook of that entry alone, so
+    what they found can be kept per entry; the others see the whole handbook.
+    """
+    settings = settings or Settings()
+    rules = [r for r in RULES.values() if r.check is not None]
+    problems = _findings(Context(handbook, today, settings), [r for r in rules if not r.local])
+    local = [r for r in rules if r.local]
+    for entry in handbook.entries:
+        found = _LOCAL.get(entry, dict)
+        key = (today, settings)
+        if key not in found:
+            alone = Handbook(handbook.root, (entry,))
+            found[key] = _findings(Context(alone, today, settings), local)
+        problems.extend(found[key])
+    return problems
+
+
+def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
     problems = []
-    for registered in RULES.values():
-        if registered.check is None:
-            continue
+    for registered in rules:
+        assert registered.check is not None
         for finding in registered.check(context):
             problems.append(
                 finding.source.problem(

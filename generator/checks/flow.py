@@ -18,7 +18,8 @@ def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]
             yield entry, entry.item.steps  # type: ignore[misc]
 
 
-@rule("FLOW001", Severity.ERROR, "a next step or decision branch that leads to no step")
+@rule("FLOW001", Severity.ERROR,
+      "a next step or decision branch that leads to no step", local=True)
 def unknown_targets(context: Context) -> Iterator[Finding]:
     """`next` and every branch's `next` must name a step of the same document.
 
@@ -38,7 +39,7 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
                           f"step {edge.target!r}; {did_you_mean(edge.target, ids, 'steps')}")
 
 
-@rule("FLOW002", Severity.ERROR, "a step that no path from the first step reaches")
+@rule("FLOW002", Severity.ERROR, "a step that no path from the first step reaches", local=True)
 def unreachable_steps(context: Context) -> Iterator[Finding]:
     """Every step must be reachable from the first step, or nobody will ever do it.
 
@@ -53,7 +54,7 @@ def unreachable_steps(context: Context) -> Iterator[Finding]:
                               "or a decision branch at it, or remove it")
 
 
-@rule("FLOW003", Severity.ERROR, "a path that never reaches an end step")
+@rule("FLOW003", Severity.ERROR, "a path that never reaches an end step", local=True)
 def endless_paths(context: Context) -> Iterator[Finding]:
     """From every reachable step some path must reach an end: a loop needs a way out.
 

@@ -62,7 +62,7 @@ def duplicate_ids(context: Context) -> Iterator[Finding]:
                       f"{other_source.path}:{line}:{column}")
 
 
-@rule("ID002", Severity.ERROR, "an id with characters that could escape the site")
+@rule("ID002", Severity.ERROR, "an id with characters that could escape the site", local=True)
 def unsafe_ids(context: Context) -> Iterator[Finding]:
     """Ids become paths and anchors, so path separators, `..` and spaces are refused.
 
@@ -74,7 +74,7 @@ def unsafe_ids(context: Context) -> Iterator[Finding]:
                           "not contain '/', '\\', '..', spaces or control characters")
 
 
-@rule("ID003", Severity.ERROR, "an id not in the agreed shape")
+@rule("ID003", Severity.ERROR, "an id not in the agreed shape", local=True)
 def id_format(context: Context) -> Iterator[Finding]:
     """Document ids are upper-case (`SOP-IT-004`); the others lower-case (`it-director`).
 

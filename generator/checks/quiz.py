@@ -25,7 +25,7 @@ def _loc(index: int, field: str) -> tuple[str | int, ...]:
     return ("training", "quiz", index, field)
 
 
-@rule("QUIZ001", Severity.ERROR, "a quiz answer key that is empty")
+@rule("QUIZ001", Severity.ERROR, "a quiz answer key that is empty", local=True)
 def empty_answer(context: Context) -> Iterator[Finding]:
     """Every question needs a correct answer.
 
@@ -37,7 +37,7 @@ def empty_answer(context: Context) -> Iterator[Finding]:
                           "empty answer key; name the correct option(s)")
 
 
-@rule("QUIZ002", Severity.ERROR, "an answer key naming an option that does not exist")
+@rule("QUIZ002", Severity.ERROR, "an answer key naming an option that does not exist", local=True)
 def unknown_option(context: Context) -> Iterator[Finding]:
     """A `single` or `multiple` answer must name keys of `options`.
 
@@ -53,7 +53,8 @@ def unknown_option(context: Context) -> Iterator[Finding]:
                               f"{did_you_mean(key, question.options, 'options')}")
 
 
-@rule("QUIZ003", Severity.ERROR, "an answer key that does not fit the kind of question")
+@rule("QUIZ003", Severity.ERROR,
+      "an answer key that does not fit the kind of question", local=True)
 def answer_fits_kind(context: Context) -> Iterator[Finding]:
     """Single choice has one answer, true/false a boolean, ordering at least two steps.
 
@@ -79,7 +80,8 @@ def answer_fits_kind(context: Context) -> Iterator[Finding]:
                           f"question {question.id!r} ({kind}): {problem}")
 
 
-@rule("QUIZ004", Severity.ERROR, "a question that refers to a step that does not exist")
+@rule("QUIZ004", Severity.ERROR,
+      "a question that refers to a step that does not exist", local=True)
 def unknown_steps(context: Context) -> Iterator[Finding]:
     """`covers` and an ordering answer name steps of the same document.
 
@@ -96,7 +98,8 @@ def unknown_steps(context: Context) -> Iterator[Finding]:
                               f"unknown step {ref!r}; {did_you_mean(ref, steps, 'steps')}")
 
 
-@rule("QUIZ005", Severity.ERROR, "an ordering question whose order the step graph contradicts")
+@rule("QUIZ005", Severity.ERROR,
+      "an ordering question whose order the step graph contradicts", local=True)
 def ordering_follows_graph(context: Context) -> Iterator[Finding]:
     """Each step of an ordering answer must be reachable from the one before it.
 
@@ -117,7 +120,8 @@ def ordering_follows_graph(context: Context) -> Iterator[Finding]:
                 break
 
 
-@rule("QUIZ006", Severity.WARNING, "a quiz that covers too few of the document's steps")
+@rule("QUIZ006", Severity.WARNING,
+      "a quiz that covers too few of the document's steps", local=True)
 def coverage(context: Context) -> Iterator[Finding]:
     """The share of steps some question `covers` must reach the handbook's minimum.
 

@@ -55,18 +55,23 @@ class Rule:
     severity: Severity
     summary: str
     check: Check | None = None
+    local: bool = False
+    """What it finds in an item depends on that item alone (and on the day and the
+    settings), never on other files: it may run one item at a time, and a live server
+    re-runs it only on the files that changed."""
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, summary: str) -> Callable[[Check], Check]:
-    """Register a check function under a stable code."""
+def rule(code: str, severity: Severity, summary: str, *,
+         local: bool = False) -> Callable[[Check], Check]:
+    """Register a check function under a stable code (see `Rule.local`)."""
 
     def register(check: Check) -> Check:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, severity, summary, check)
+        RULES[code] = Rule(code, severity, summary, check, local)
         return check
 
     return register

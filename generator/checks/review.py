@@ -13,7 +13,7 @@ HIGH_RISK = 15
 """Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
 
 
-@rule("REVIEW001", Severity.WARNING, "an effective document past its review date")
+@rule("REVIEW001", Severity.WARNING, "an effective document past its review date", local=True)
 def review_overdue(context: Context) -> Iterator[Finding]:
     """An effective SOP or process is reviewed every `review_every` months after `effective`.
 
@@ -31,7 +31,7 @@ def review_overdue(context: Context) -> Iterator[Finding]:
                           "effective date")
 
 
-@rule("APPROVAL001", Severity.WARNING, "an effective document without an approval")
+@rule("APPROVAL001", Severity.WARNING, "an effective document without an approval", local=True)
 def unapproved(context: Context) -> Iterator[Finding]:
     """Auditors expect every effective revision to carry an `approval` signature.
 
@@ -44,7 +44,7 @@ def unapproved(context: Context) -> Iterator[Finding]:
                           "approval; add an entry with 'meaning: approval' under 'approvals'")
 
 
-@rule("RISK001", Severity.ERROR, "a high risk without a mitigation or an owner")
+@rule("RISK001", Severity.ERROR, "a high risk without a mitigation or an owner", local=True)
 def unowned_high_risks(context: Context) -> Iterator[Finding]:
     """A risk with likelihood x impact of 15 or more needs both a mitigation and an owner.
 
@@ -63,7 +63,7 @@ def unowned_high_risks(context: Context) -> Iterator[Finding]:
                               f"high from {HIGH_RISK}) but has no {' and no '.join(missing)}")
 
 
-@rule("PLAN001", Severity.WARNING, "rollout phases repeated or out of order")
+@rule("PLAN001", Severity.WARNING, "rollout phases repeated or out of order", local=True)
 def rollout_order(context: Context) -> Iterator[Finding]:
     """Phases follow align, instruct, run, track, post-mortem, iterate, each at most once.
 
@@ -83,7 +83,8 @@ def rollout_order(context: Context) -> Iterator[Finding]:
             seen = max(seen, rank)
 
 
-@rule("CHANGE001", Severity.ERROR, "a change entry for a version the document has not reached")
+@rule("CHANGE001", Severity.ERROR,
+      "a change entry for a version the document has not reached", local=True)
 def change_ahead(context: Context) -> Iterator[Finding]:
     """`changes` record versions up to the current one, never beyond it.
 

@@ -41,8 +41,8 @@ pages that list every document are always regenerated: they are few)."""
 
 _INDEX_PAGES: dict[str, tuple[str, str]] = {}
 """Per process, by path: pages built from several documents (a role's tasks, a curriculum,
-a year of month-ends), with a digest of what they read. Pages that read every document (the
-catalogue, the review dashboard) are rendered each time."""
+a year of month-ends, the catalogue, the glossary), with a digest of what they read. The
+small dashboards (reviews, open actions) and the as-of index are rendered each time."""
 
 _DIGESTS: ByIdentity[str] = ByIdentity()
 """Per process, by model: a digest of its JSON. Unchanged files keep their parsed models
@@ -55,6 +55,7 @@ _RENDERERS: dict[str, Renderer] = {}
 
 def release_caches() -> None:
     """Forget what was kept for the next build in this process (see `_DOCUMENT_PAGES`)."""
+    from generator.checks import forget_findings
     from generator.handbook import forget_parsed
     from generator.history import forget_history
 
@@ -65,6 +66,7 @@ def release_caches() -> None:
     forget_graphs()
     forget_parsed()
     forget_history()
+    forget_findings()
 
 
 def _fingerprint(handbook: Handbook, today: dt.date, template_dir: Path | None,
@@ -282,11 +284,14 @@ def generate(
     emit(site.ROLES_INDEX, renderer.render("roles.md.j2", **common(site.ROLES_INDEX),
                                            roles=roles))
 
+    # Pages that list every document read little of each, and the rest is in ``shared``:
+    # a save that changes none of it (most do) reuses the page.
     used_by = {term.id: [d for d in documents if term.id in d.terms] for term in terms}
-    emit(site.GLOSSARY, renderer.render("glossary.md.j2", **common(site.GLOSSARY),
-                                        terms=terms, used_by=used_by))
-    emit(site.CATALOGUE, renderer.render("catalogue.md.j2", **common(site.CATALOGUE),
-                                         documents=documents))
+    reuse(site.GLOSSARY, {t: [d.id for d in docs] for t, docs in used_by.items()}, partial(
+        renderer.render, "glossary.md.j2", **common(site.GLOSSARY), terms=terms,
+        used_by=used_by))
+    reuse(site.CATALOGUE, [(d.id, d.effective, d.next_review) for d in documents], partial(
+        renderer.render, "catalogue.md.j2", **common(site.CATALOGUE), documents=documents))
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     active = [d for d in documents if d.status in ("effective", "in-review")]
     emit(site.REVIEWS, renderer.render(
@@ -316,7 +321,11 @@ def generate(
                                              if m.training)),
         ))
     if modules:
-        emit(site.TRAINING_INDEX, renderer.render(
+        reuse(site.TRAINING_INDEX, [
+            [(r, len(mods)) for r, mods in curricula.items()],
+            [(m.id, m.training.time, m.training.audience) for m in modules if m.training],
+        ], partial(
+            renderer.render,
             "training-index.md.j2", **common(site.TRAINING_INDEX), modules=modules,
             curricula=[(handbook.role_index[r], mods) for r, mods in curricula.items()],
         ))
