@@ -108,11 +108,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         templates = self._path(self.config.templates) if self.config.templates else None
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
-        writer = None if self.serving else PageWriter(self._path(self.config.cache_dir))
-        self.site = generate(handbook, today=current_day(), template_dir=templates,
-                             history=read_history(root, handbook), sink=writer)
-        if writer is not None:
-            writer.close()
+        history = read_history(root, handbook)
+        if self.serving:
+            self.site = generate(handbook, today=current_day(), template_dir=templates,
+                                 history=history)
+        else:
+            with PageWriter(self._path(self.config.cache_dir)) as writer:
+                self.site = generate(handbook, today=current_day(), template_dir=templates,
+                                     history=history, sink=writer)
         self._register_macros(config)
         if not self.serving:
             # Macros keep what they need; the models are a third of a large build's memory.

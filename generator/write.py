@@ -25,10 +25,12 @@ class WriteReport:
 
 
 class PageWriter:
-    """Write pages one at a time as they are generated, then tidy up in `close`.
+    """Write pages one at a time as they are generated, then tidy up when done.
 
     A one-off build of a large handbook need not hold every page's Markdown at once: at
-    5000 documents that is 570 MB of text, more than the parsed handbook itself.
+    5000 documents that is 570 MB of text, more than the parsed handbook itself. Used as a
+    context manager; if generation fails half-way, nothing is removed and the manifest keeps
+    naming every file of ours, old and new, so a later run can still tidy them.
     """
 
     def __init__(self, out: Path) -> None:
@@ -36,6 +38,15 @@ class PageWriter:
         self.report = WriteReport()
         self._seen: set[str] = set()
         out.mkdir(parents=True, exist_ok=True)
+
+    def __enter__(self) -> PageWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self._record(self._seen | set(self._previous()))
 
     def __call__(self, relative: str, text: str) -> None:
         target = self.out / relative
@@ -52,26 +63,32 @@ class PageWriter:
 
     def close(self) -> WriteReport:
         """Remove what an earlier run wrote and this one did not, and record what is ours."""
-        manifest = self.out / MANIFEST
-        previous: list[str] = []
-        if manifest.is_file():
-            try:
-                previous = list(json.loads(manifest.read_text(encoding="utf-8")))
-            except (ValueError, TypeError):
-                previous = []
         root = self.out.resolve()
-        for relative in sorted(set(previous) - self._seen):
+        for relative in sorted(set(self._previous()) - self._seen):
             stale = (self.out / relative).resolve()
             if stale.is_relative_to(root) and stale.is_file():
                 stale.unlink()
                 self.report.removed.append(relative)
-        manifest.write_text(json.dumps(sorted(self._seen), indent=0) + "\n", encoding="utf-8")
+        self._record(self._seen)
         return self.report
+
+    def _previous(self) -> list[str]:
+        manifest = self.out / MANIFEST
+        if not manifest.is_file():
+            return []
+        try:
+            return [str(name) for name in json.loads(manifest.read_text(encoding="utf-8"))]
+        except (ValueError, TypeError):
+            return []
+
+    def _record(self, ours: set[str]) -> None:
+        (self.out / MANIFEST).write_text(json.dumps(sorted(ours), indent=0) + "\n",
+                                         encoding="utf-8")
 
 
 def write_pages(pages: dict[str, str], out: Path) -> WriteReport:
     """Write ``pages`` (relative path -> text) under ``out``."""
-    writer = PageWriter(out)
-    for relative, text in pages.items():
-        writer(relative, text)
-    return writer.close()
+    with PageWriter(out) as writer:
+        for relative, text in pages.items():
+            writer(relative, text)
+    return writer.report

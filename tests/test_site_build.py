@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.write import write_pages
+from generator.write import MANIFEST, PageWriter, write_pages
 from tests.support.build import REPO, make_project, sopsite
 
 pytestmark = pytest.mark.slow
@@ -209,6 +209,22 @@ def test_cache_rewrites_only_changed_pages(tmp_path: Path) -> None:
     assert second.removed == ["b/c.md"]
     assert (tmp_path / "a.md").stat().st_mtime_ns == stamp
     assert (tmp_path / "mine.md").read_text("utf-8") == "not generated\n"
+
+
+def test_a_write_cut_short_removes_nothing_and_forgets_nothing(tmp_path: Path) -> None:
+    """Generation that fails half-way leaves the earlier pages and names all of ours."""
+    write_pages({"a.md": "A\n", "b.md": "B\n"}, tmp_path)
+
+    def cut_short() -> None:
+        with PageWriter(tmp_path) as writer:
+            writer("c.md", "C\n")
+            raise RuntimeError("a template failed")
+
+    with pytest.raises(RuntimeError, match="a template failed"):
+        cut_short()
+    assert sorted(p.name for p in tmp_path.glob("*.md")) == ["a.md", "b.md", "c.md"]
+    assert json.loads((tmp_path / MANIFEST).read_text("utf-8")) == ["a.md", "b.md", "c.md"]
+    assert write_pages({"a.md": "A\n"}, tmp_path).removed == ["b.md", "c.md"]
 
 
 def test_export_writes_plain_markdown_and_refuses_bad_input(tmp_path: Path) -> None:
