@@ -42,6 +42,11 @@ ASOF_URI = "assets/javascripts/sopsite-asof.js"
 STYLE_URI = "assets/stylesheets/sopsite.css"
 
 
+_WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
+"""Per process, by cache folder: what a live server wrote there and when (see
+`generator.write.PageWriter`); MkDocs makes a new plugin for every rebuild."""
+
+
 class SnapshotConfig(base.Config):
     """What a controlled snapshot (`sopsite bundle`) was made from, shown on its front page."""
 
@@ -143,10 +148,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         assert self.site is not None
         cache = self._path(self.config.cache_dir)
         if self.serving:
-            write_pages(self.site.pages, cache)
+            write_pages(self.site.pages, cache, _WRITTEN.setdefault(str(cache), {}))
         for uri in self.site.pages:
-            existing = files.get_file_from_path(uri)
-            if existing is not None:
+            if uri in files.src_uris:
                 raise PluginError(f"sopsite: docs/{uri} would be replaced by a generated page; "
                                   "rename or remove the hand-written file")
             inclusion = (InclusionLevel.NOT_IN_NAV if uri in self.site.unlisted

@@ -33,10 +33,13 @@ class PageWriter:
     naming every file of ours, old and new, so a later run can still tidy them.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, remembered: dict[str, tuple[str, int]] | None = None) -> None:
         self.out = out
         self.report = WriteReport()
         self._seen: set[str] = set()
+        self._remembered = remembered
+        """Path -> (text, mtime) of what this process wrote before: a live server that finds
+        the same text and an untouched file skips reading it back."""
         out.mkdir(parents=True, exist_ok=True)
 
     def __enter__(self) -> PageWriter:
@@ -50,16 +53,22 @@ class PageWriter:
 
     def __call__(self, relative: str, text: str) -> None:
         target = self.out / relative
-        data = text.encode("utf-8")
         self._seen.add(relative)
-        if target.is_file() and target.read_bytes() == data:
+        known = self._remembered.get(relative) if self._remembered is not None else None
+        if known is not None and known[0] == text and _mtime(target) == known[1]:
             self.report.unchanged.append(relative)
             return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = target.with_name(target.name + ".tmp")
-        temporary.write_bytes(data)
-        temporary.replace(target)
-        self.report.written.append(relative)
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            self.report.unchanged.append(relative)
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(target.name + ".tmp")
+            temporary.write_bytes(data)
+            temporary.replace(target)
+            self.report.written.append(relative)
+        if self._remembered is not None:
+            self._remembered[relative] = (text, _mtime(target))
 
     def close(self) -> WriteReport:
         """Remove what an earlier run wrote and this one did not, and record what is ours."""
@@ -86,9 +95,17 @@ class PageWriter:
                                          encoding="utf-8")
 
 
-def write_pages(pages: dict[str, str], out: Path) -> WriteReport:
-    """Write ``pages`` (relative path -> text) under ``out``."""
-    with PageWriter(out) as writer:
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
+
+
+def write_pages(pages: dict[str, str], out: Path,
+                remembered: dict[str, tuple[str, int]] | None = None) -> WriteReport:
+    """Write ``pages`` (relative path -> text) under ``out`` (see `PageWriter`)."""
+    with PageWriter(out, remembered) as writer:
         for relative, text in pages.items():
             writer(relative, text)
     return writer.report

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -209,6 +210,20 @@ def test_cache_rewrites_only_changed_pages(tmp_path: Path) -> None:
     assert second.removed == ["b/c.md"]
     assert (tmp_path / "a.md").stat().st_mtime_ns == stamp
     assert (tmp_path / "mine.md").read_text("utf-8") == "not generated\n"
+
+
+def test_a_live_server_trusts_what_it_wrote_only_while_the_file_is_untouched(
+    tmp_path: Path
+) -> None:
+    remembered: dict[str, tuple[str, int]] = {}
+    assert write_pages({"a.md": "A\n"}, tmp_path, remembered).written == ["a.md"]
+    assert remembered["a.md"][0] == "A\n"
+    assert write_pages({"a.md": "A\n"}, tmp_path, remembered).unchanged == ["a.md"]
+    (tmp_path / "a.md").write_text("edited by hand\n", "utf-8")
+    os.utime(tmp_path / "a.md", ns=(1, 1))  # a different time, however coarse the clock
+    assert write_pages({"a.md": "A\n"}, tmp_path, remembered).written == ["a.md"]
+    assert (tmp_path / "a.md").read_text("utf-8") == "A\n"
+    assert write_pages({"a.md": "B\n"}, tmp_path, remembered).written == ["a.md"]
 
 
 def test_a_write_cut_short_removes_nothing_and_forgets_nothing(tmp_path: Path) -> None:
