@@ -181,14 +181,15 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         """
         assert self.site is not None
         unlisted, homes = self.site.unlisted, self.site.homes
+        by_uri = files.src_uris  # our uris are POSIX already: no need to normalise each
         for uri in unlisted:
-            file = files.get_file_from_path(uri)
+            file = by_uri.get(uri)
             home = homes.get(uri)
             for _ in range(8):  # a checklist -> its module -> the training index
                 if home is None or home not in unlisted:
                     break
                 home = homes.get(home)
-            target = files.get_file_from_path(home) if home is not None else None
+            target = by_uri.get(home) if home is not None else None
             if file is None or file.page is None or target is None or target.page is None:
                 continue
             if target.page.parent is not None:
