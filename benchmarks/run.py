@@ -278,8 +278,7 @@ def reload_time(command: list[str | Path], cwd: Path, source: Path, titles: list
     server = Server(command, cwd)
     times: list[float] = []
     try:
-        startup = server.wait_for(lambda: titles[0] in (server.fetch(PAGE) or ""),
-                                  "the first build")
+        startup = server.wait_for(partial(_shows, server, titles[0]), "the first build")
         for old, new in itertools.pairwise(titles[:edits + 1]):
             time.sleep(1.0)  # let the file watcher settle (first snapshot, last build)
             text = source.read_text(encoding="utf-8")

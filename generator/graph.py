@@ -9,8 +9,8 @@ linear case without any wiring.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
-from typing import Any, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple, TypeVar, cast
 
 from generator.memo import ByIdentity
 from generator.model import Step
@@ -42,17 +42,20 @@ def forget_graphs() -> None:
     _MEMO.clear()
 
 
-def _memo(steps: list[Step]) -> dict[str, Any]:
-    return _MEMO.get(steps, dict)
+T = TypeVar("T")
+
+
+def _once(steps: list[Step], name: str, make: Callable[[list[Step]], T]) -> T:
+    """``make(steps)``, worked out once per step list."""
+    memo = _MEMO.get(steps, dict)
+    if name not in memo:
+        memo[name] = make(steps)
+    return cast(T, memo[name])
 
 
 def edges(steps: list[Step]) -> tuple[Edge, ...]:
     """Every edge of the graph in document order, including ones to unknown steps."""
-    memo = _memo(steps)
-    if "edges" not in memo:
-        memo["edges"] = _edges(steps)
-    result: tuple[Edge, ...] = memo["edges"]
-    return result
+    return _once(steps, "edges", _edges)
 
 
 def _edges(steps: list[Step]) -> tuple[Edge, ...]:
@@ -91,43 +94,32 @@ def _walk(start: Iterable[str], adjacency: dict[str, list[str]]) -> set[str]:
 
 def reachable(steps: list[Step]) -> frozenset[str]:
     """Step ids reachable from the first step."""
-    memo = _memo(steps)
-    if "reachable" not in memo:
-        memo["reachable"] = frozenset(reachable_from(steps, steps[0].id) if steps else ())
-    result: frozenset[str] = memo["reachable"]
-    return result
+    return _once(steps, "reachable", lambda steps: frozenset(
+        reachable_from(steps, steps[0].id) if steps else ()))
 
 
 def _successors(steps: list[Step]) -> dict[str, list[str]]:
-    memo = _memo(steps)
-    if "successors" not in memo:
-        forward: dict[str, list[str]] = {}
-        for edge in edges(steps):
-            forward.setdefault(edge.source, []).append(edge.target)
-        memo["successors"] = forward
-    result: dict[str, list[str]] = memo["successors"]
-    return result
+    forward: dict[str, list[str]] = {}
+    for edge in edges(steps):
+        forward.setdefault(edge.source, []).append(edge.target)
+    return forward
 
 
 def reachable_from(steps: list[Step], start: str) -> set[str]:
     """Step ids reachable from ``start``, ``start`` included."""
-    forward = _successors(steps)
+    forward = _once(steps, "successors", _successors)
     seen = _walk(forward.get(start, []), forward)
     return seen | {start}
 
 
 def reaching_end(steps: list[Step]) -> frozenset[str]:
     """Step ids from which some path reaches an end step."""
-    memo = _memo(steps)
-    if "reaching_end" not in memo:
-        memo["reaching_end"] = frozenset(_reaching_end(steps))
-    result: frozenset[str] = memo["reaching_end"]
-    return result
+    return _once(steps, "reaching_end", _reaching_end)
 
 
-def _reaching_end(steps: list[Step]) -> set[str]:
+def _reaching_end(steps: list[Step]) -> frozenset[str]:
     backward: dict[str, list[str]] = {}
     for edge in edges(steps):
         backward.setdefault(edge.target, []).append(edge.source)
     ends = [step.id for i, step in enumerate(steps) if is_end(steps, i)]
-    return _walk(ends, backward)
+    return frozenset(_walk(ends, backward))

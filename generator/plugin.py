@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import posixpath
 import re
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -113,14 +114,10 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         templates = self._path(self.config.templates) if self.config.templates else None
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
-        history = read_history(root, handbook)
-        if self.serving:
+        writer = None if self.serving else PageWriter(self._path(self.config.cache_dir))
+        with writer or nullcontext():
             self.site = generate(handbook, today=current_day(), template_dir=templates,
-                                 history=history)
-        else:
-            with PageWriter(self._path(self.config.cache_dir)) as writer:
-                self.site = generate(handbook, today=current_day(), template_dir=templates,
-                                     history=history, sink=writer)
+                                 history=read_history(root, handbook), sink=writer)
         self._register_macros(config)
         if not self.serving:
             # Macros keep what they need; the models are a third of a large build's memory.

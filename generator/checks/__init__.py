@@ -41,9 +41,9 @@ def run_checks(
     rules = [r for r in RULES.values() if r.check is not None]
     problems = _findings(Context(handbook, today, settings), [r for r in rules if not r.local])
     local = [r for r in rules if r.local]
+    key = (today, settings)
     for entry in handbook.entries:
         found = _LOCAL.get(entry, dict)
-        key = (today, settings)
         if key not in found:
             alone = Handbook(handbook.root, (entry,))
             found[key] = _findings(Context(alone, today, settings), local)

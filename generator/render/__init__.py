@@ -35,8 +35,8 @@ DUE_SOON_DAYS = 30
 
 _DOCUMENT_PAGES: dict[str, tuple[str, tuple[dict[str, str], set[str]]]] = {}
 """Per process, by document id: the pages generated from it and the inputs they came from.
-Under `sopsite serve`, saving one file regenerates that document's pages only (the index
-pages that list every document are always regenerated: they are few)."""
+Under `sopsite serve`, saving one file regenerates that document's pages only; pages built
+from several documents are kept in `_INDEX_PAGES`."""
 
 
 _INDEX_PAGES: dict[str, tuple[str, str]] = {}
