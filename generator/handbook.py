@@ -129,9 +129,23 @@ is not parsed again. `sopsite serve` rebuilds in one process, so saving one file
 file; one-shot commands start empty and pay nothing for it."""
 
 
+_PATHS: dict[tuple[str, str], tuple[str, str]] = {}
+"""Per process, by (path, working folder): the resolved path that keys `_CACHE` and the
+path shown to authors. A live server would otherwise work both out for every file on
+every save."""
+
+
 def forget_parsed() -> None:
     """Drop the per-process parse cache (one-off builds need the memory more)."""
     _CACHE.clear()
+    _PATHS.clear()
+
+
+def _paths(file: Path, cwd: str) -> tuple[str, str]:
+    known = _PATHS.get((str(file), cwd))
+    if known is None:
+        known = _PATHS[str(file), cwd] = (str(file.resolve()), display_path(file))
+    return known
 
 
 def _validate(file: Path, loaded: LoadResult) -> _FileResult:
@@ -209,12 +223,13 @@ def _signature(file: Path) -> tuple[int, int, int] | None:
 def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
     """Load and validate every file under ``root``; what fails is reported, not raised."""
     files = discover(root)
-    shown = [display_path(file) for file in files]
+    cwd = str(Path.cwd())
+    known = [_paths(file, cwd) for file in files]
+    shown = [display for _, display in known]
     results: dict[int, _FileResult] = {}
     stale: list[tuple[int, tuple[str, str], tuple[int, int, int] | None]] = []
-    for index, (file, display) in enumerate(zip(files, shown, strict=True)):
+    for index, (file, key) in enumerate(zip(files, known, strict=True)):
         signature = _signature(file)
-        key = (str(file.resolve()), display)
         hit = _CACHE.get(key)
         if hit is not None and signature is not None and hit[0] == signature:
             results[index] = hit[1]

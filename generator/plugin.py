@@ -26,6 +26,7 @@ from mkdocs.structure.nav import Navigation
 
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
+from generator.gcpause import IdleCollection
 from generator.handbook import Handbook
 from generator.history import read_history
 from generator.problems import Severity
@@ -46,6 +47,9 @@ STYLE_URI = "assets/stylesheets/sopsite.css"
 _WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
 """Per process, by cache folder: what a live server wrote there and when (see
 `generator.write.PageWriter`); MkDocs makes a new plugin for every rebuild."""
+
+_IDLE = IdleCollection()
+"""A live server's cycle collections, moved out of its rebuilds (see `IdleCollection`)."""
 
 
 class SnapshotConfig(base.Config):
@@ -94,6 +98,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         return path if path.is_absolute() else self.base / path
 
     def on_config(self, config: Any) -> Any:
+        if self.serving:
+            _IDLE.building()
         self.base = Path(config.config_file_path or ".").resolve().parent
         root = self._path(self.config.sops)
         if not root.is_dir():
@@ -204,6 +210,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             )
             return [*written, *self.site.nav]
         return [*nav, *self.site.nav]
+
+    def on_post_build(self, *, config: Any) -> None:
+        if self.serving:
+            _IDLE.built()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.serving:
+            _IDLE.built()
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(self.config.sops)))

@@ -25,8 +25,10 @@ unchanged files keep their entries, so a save re-runs these rules on one file on
 
 
 def forget_findings() -> None:
-    """Drop what the local rules found (and the entries the memo keeps alive)."""
+    """Drop what the local rules found and the references they read (and the entries and
+    models these memos keep alive)."""
     _LOCAL.clear()
+    refs.forget_refs()
 
 
 def run_checks(

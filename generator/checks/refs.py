@@ -12,15 +12,37 @@ from typing import Any
 from generator.checks.registry import Context, Finding, rule
 from generator.handbook import Entry
 from generator.load import Loc
+from generator.memo import ByIdentity
 from generator.model import AnyDocument, Process, Retro, Sop
 from generator.problems import Severity
 from generator.validate import did_you_mean
 
 Ref = tuple[Loc, str]
+DocRef = tuple[Loc, str, tuple[str, ...]]
+
+_ROLE_REFS: ByIdentity[tuple[Ref, ...]] = ByIdentity()
+_DOCUMENT_REFS: ByIdentity[tuple[DocRef, ...]] = ByIdentity()
+"""By model: its references. Under `sopsite serve` unchanged files keep their models, and
+the reference rules see the whole handbook on every save."""
 
 
-def role_refs(doc: AnyDocument) -> Iterator[Ref]:
+def forget_refs() -> None:
+    """Drop the remembered references (and the models the memo keeps alive)."""
+    _ROLE_REFS.clear()
+    _DOCUMENT_REFS.clear()
+
+
+def role_refs(doc: AnyDocument) -> tuple[Ref, ...]:
     """Every role id a document names, with its location."""
+    return _ROLE_REFS.get(doc, lambda: tuple(_role_refs(doc)))
+
+
+def document_refs(doc: AnyDocument) -> tuple[DocRef, ...]:
+    """Every document id a document names, and the kinds allowed there."""
+    return _DOCUMENT_REFS.get(doc, lambda: tuple(_document_refs(doc)))
+
+
+def _role_refs(doc: AnyDocument) -> Iterator[Ref]:
     yield ("owner",), doc.owner
     for i, approval in enumerate(doc.approvals):
         yield ("approvals", i, "role"), approval.role
@@ -51,8 +73,7 @@ def role_refs(doc: AnyDocument) -> Iterator[Ref]:
             yield ("actions", i, "owner"), action.owner
 
 
-def document_refs(doc: AnyDocument) -> Iterator[tuple[Loc, str, tuple[str, ...]]]:
-    """Every document id a document names, and the kinds allowed there."""
+def _document_refs(doc: AnyDocument) -> Iterator[DocRef]:
     anything = ("sop", "process", "retro")
     for field in ("related", "supersedes"):
         for i, ref in enumerate(getattr(doc, field)):

@@ -97,13 +97,21 @@ def _dumped(model: BaseModel) -> str:
     return _DIGESTS.get(model, lambda: _digest(model.model_dump(mode="json")))
 
 
+def _text_digest(text: str | None) -> str:
+    """A digest of a revision's YAML; the texts of unchanged files are the same objects
+    from one build to the next, so a save need not hash the whole handbook again."""
+    if text is None:
+        return ""
+    return _DIGESTS.get(text, lambda: hashlib.sha256(text.encode()).hexdigest())
+
+
 def _document_key(doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
                   superseded_by: list[str]) -> str:
     """Everything about one document its own pages show, as a digest."""
     return _digest([
         _dumped(doc),
         [(r.version, r.commit, r.author, r.committed, r.current, r.page,
-          None if r.current else _dumped(r.doc), _digest(r.text)) for r in rows],
+          None if r.current else _dumped(r.doc), _text_digest(r.text)) for r in rows],
         [(r.id, r.title, r.date, r.subject.version) for r in retros],
         superseded_by,
     ])
