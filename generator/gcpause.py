@@ -1,4 +1,4 @@
-"""Keep CPython's cycle collector out of checks and out of a live server's rebuilds.
+"""Keep CPython's cycle collector from walking what a check or a live server keeps alive.
 
 Loading builds millions of small objects (values, positions, models) that all live until the
 check ends and hold no reference cycles. The cycle collector cannot know that: each time
@@ -28,59 +28,28 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-class IdleCollection:
-    """Keep the cycle collector out of a live server's rebuilds; collect once the page is out.
+class SessionFreeze:
+    """Keep a live server's cycle collections from walking the handbook on every save.
 
-    `sopsite serve` holds the whole handbook and MkDocs' last build alive: millions of objects
-    that a full collection walks (0.5 to 0.7 s at 1000 documents), and one fell inside every
-    second or third rebuild after a save. So:
-
-    - the first build runs with the collector as usual (it makes most of the garbage), and
-      at its end what survived is collected and frozen (`gc.freeze`): the parsed handbook
-      and the kept pages stay for the session, and no later collection walks them again;
-    - every later build runs with the collector off, and one collection runs ``delay``
-      seconds after it, when the browser has its page, unless another build has begun. It
-      walks only what is newer than the freeze: a few hundredths of a second.
+    `sopsite serve` holds the parsed handbook, its kept pages and findings for the whole
+    session: millions of objects that every full collection walked (0.5 s at 1000
+    documents), and one fell inside every second or third rebuild after a save. At the end
+    of the first build, what survived is collected once and frozen (`gc.freeze`): later
+    collections walk only what is newer, a few hundredths of a second.
 
     What a later build replaces of the frozen objects is freed by reference counting, as
     acyclic objects always are; only the first build's reference cycles (MkDocs' page tree)
     are kept, once, until the server stops.
     """
 
-    def __init__(self, delay: float = 1.0) -> None:
-        self.delay = delay
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._timer: threading.Timer | None = None
         self._frozen = False
 
-    def building(self) -> None:
-        """A build starts: cancel a pending collection; after the first, pause the collector."""
-        with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
-            if self._frozen:
-                gc.disable()
-
     def built(self) -> None:
-        """A build ended (or failed): freeze after the first, else collect after the delay."""
+        """A build ended (or failed); after the first, freeze what is alive."""
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             if not self._frozen:
+                self._frozen = True
                 gc.collect()
                 gc.freeze()
-                self._frozen = True
-                return
-            self._timer = threading.Timer(self.delay, self._collect)
-            self._timer.daemon = True
-            self._timer.start()
-
-    def _collect(self) -> None:
-        with self._lock:
-            if self._timer is not threading.current_thread():
-                return  # cancelled, or replaced by a later build's timer
-            self._timer = None
-            gc.collect()
-            gc.enable()

@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
-from generator.gcpause import IdleCollection
+from generator.gcpause import SessionFreeze
 from generator.handbook import Handbook
 from generator.history import read_history
 from generator.problems import Severity
@@ -48,8 +48,8 @@ _WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
 """Per process, by cache folder: what a live server wrote there and when (see
 `generator.write.PageWriter`); MkDocs makes a new plugin for every rebuild."""
 
-_IDLE = IdleCollection()
-"""A live server's cycle collections, moved out of its rebuilds (see `IdleCollection`)."""
+_FREEZE = SessionFreeze()
+"""Freezes what a live server's first build leaves alive (see `SessionFreeze`)."""
 
 
 class SnapshotConfig(base.Config):
@@ -98,8 +98,6 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         return path if path.is_absolute() else self.base / path
 
     def on_config(self, config: Any) -> Any:
-        if self.serving:
-            _IDLE.building()
         self.base = Path(config.config_file_path or ".").resolve().parent
         root = self._path(self.config.sops)
         if not root.is_dir():
@@ -213,11 +211,11 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
 
     def on_post_build(self, *, config: Any) -> None:
         if self.serving:
-            _IDLE.built()
+            _FREEZE.built()
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.serving:
-            _IDLE.built()
+            _FREEZE.built()
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(self.config.sops)))

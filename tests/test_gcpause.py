@@ -1,25 +1,22 @@
-"""A live server's cycle collections happen between rebuilds, never inside one.
+"""A live server's first build freezes what it leaves alive, once; checks pause the collector.
 
-`IdleCollection` drives CPython's real collector: these tests watch it through
-`gc.callbacks` and leave it as they found it (enabled, nothing frozen).
+These tests drive CPython's real collector, watch it through `gc.callbacks` and leave it as
+they found it (nothing frozen, enabled or not as before).
 """
 
 from __future__ import annotations
 
 import gc
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
-from generator.gcpause import IdleCollection, collector_paused
-
-DELAY = 0.05
+from generator.gcpause import SessionFreeze, collector_paused
 
 
 @pytest.fixture
-def full_collections() -> Iterator[list[int]]:
-    """Appends the generation of every collection that finishes while the test runs."""
+def collections() -> Iterator[list[int]]:
+    """The generation of every collection that finishes while the test runs."""
     seen: list[int] = []
 
     def watch(phase: str, info: dict[str, int]) -> None:
@@ -27,7 +24,7 @@ def full_collections() -> Iterator[list[int]]:
             seen.append(info["generation"])
 
     was_enabled = gc.isenabled()
-    gc.enable()
+    gc.unfreeze()
     gc.callbacks.append(watch)
     try:
         yield seen
@@ -40,67 +37,36 @@ def full_collections() -> Iterator[list[int]]:
             gc.disable()
 
 
-def _wait_until(condition: Callable[[], bool], timeout: float = 5.0) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.01)
-    return False
+def test_the_first_build_collects_then_freezes_what_survived(collections: list[int]) -> None:
+    kept = [[index] for index in range(1000)]  # stands for the parsed handbook
+    freeze = SessionFreeze()
+    assert gc.get_freeze_count() == 0
+    freeze.built()
+    assert collections.count(2) == 1, "one full collection first, so no garbage is frozen"
+    assert gc.get_freeze_count() >= len(kept)
+    assert gc.is_tracked(kept[0])
 
 
-def test_first_build_keeps_the_collector_then_freezes_what_survived(
-    full_collections: list[int],
-) -> None:
-    idle = IdleCollection(delay=DELAY)
-    idle.building()
-    assert gc.isenabled(), "the first build makes most garbage: the collector stays on"
-    idle.built()
-    assert gc.get_freeze_count() > 0
-    assert 2 in full_collections, "a full collection before the freeze"
-    assert gc.isenabled()
+def test_later_builds_freeze_nothing_more(collections: list[int]) -> None:
+    freeze = SessionFreeze()
+    freeze.built()
+    frozen = gc.get_freeze_count()
+    made_later = [[index] for index in range(1000)]  # a later build's pages
+    collections.clear()
+    freeze.built()
+    freeze.built()
+    assert 2 not in collections
+    assert gc.get_freeze_count() == frozen
+    assert len(made_later) == 1000
 
 
-def test_later_builds_run_without_the_collector_and_collect_after_the_delay(
-    full_collections: list[int],
-) -> None:
-    idle = IdleCollection(delay=DELAY)
-    idle.building()
-    idle.built()
-    full_collections.clear()
-    idle.building()
-    assert not gc.isenabled()
-    gc.collect(0)  # stands for the build's work: automatic collections cannot happen now
-    full_collections.clear()
-    idle.built()
-    assert not gc.isenabled(), "the page goes out before anything is collected"
-    assert _wait_until(gc.isenabled)
-    assert full_collections == [2]
-
-
-def test_a_build_that_starts_within_the_delay_cancels_the_collection(
-    full_collections: list[int],
-) -> None:
-    idle = IdleCollection(delay=DELAY)
-    idle.building()
-    idle.built()
-    idle.building()
-    idle.built()
-    full_collections.clear()
-    idle.building()  # the next save arrives before the collection was due
-    time.sleep(DELAY * 4)
-    assert full_collections == []
-    assert not gc.isenabled()
-    idle.built()
-    assert _wait_until(gc.isenabled)
-    assert full_collections == [2]
-
-
-def test_a_paused_check_inside_a_rebuild_leaves_the_collector_off() -> None:
-    gc.disable()
+def test_a_check_pauses_the_collector_and_restores_it() -> None:
+    was_enabled = gc.isenabled()
     try:
-        with collector_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
+        for before in (True, False):
+            (gc.enable if before else gc.disable)()
+            with collector_paused():
+                assert not gc.isenabled()
+            assert gc.isenabled() is before
     finally:
-        gc.enable()
+        (gc.enable if was_enabled else gc.disable)()
