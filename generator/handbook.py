@@ -132,7 +132,8 @@ file; one-shot commands start empty and pay nothing for it."""
 _PATHS: dict[tuple[str, str], tuple[str, str]] = {}
 """Per process, by (path, working folder): the resolved path that keys `_CACHE` and the
 path shown to authors. A live server would otherwise work both out for every file on
-every save."""
+every save. A symbolic link pointed elsewhere mid-session keeps its first key, which is
+harmless: `_CACHE` entries are checked against the file's size, mtime and inode."""
 
 
 def forget_parsed() -> None:

@@ -26,7 +26,7 @@ from mkdocs.structure.nav import Navigation
 
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
-from generator.gcpause import SessionFreeze
+from generator.gcpause import freeze_survivors
 from generator.handbook import Handbook
 from generator.history import read_history
 from generator.problems import Severity
@@ -46,10 +46,7 @@ STYLE_URI = "assets/stylesheets/sopsite.css"
 
 _WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
 """Per process, by cache folder: what a live server wrote there and when (see
-`generator.write.PageWriter`); MkDocs makes a new plugin for every rebuild."""
-
-_FREEZE = SessionFreeze()
-"""Freezes what a live server's first build leaves alive (see `SessionFreeze`)."""
+`generator.write.PageWriter`)."""
 
 
 class SnapshotConfig(base.Config):
@@ -90,6 +87,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
     def __init__(self) -> None:
         self.site: Site | None = None
         self.serving = False
+        self.frozen = False
         self.handbook: Handbook | None = None
         self.base = Path()
 
@@ -139,11 +137,17 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         else:
             log.warning(f"sopsite: no local Mermaid at {mermaid} (run 'npm ci'); diagrams "
                         "will load Mermaid from a CDN and need a network")
+        if self.serving and not self.frozen:
+            # What is alive now stays for the session; MkDocs has made no page yet.
+            freeze_survivors()
+            self.frozen = True
         return config
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        # Only a live server gains from keeping parsed files and pages between builds.
+        # Only a live server gains from keeping parsed files and pages between builds. A
+        # plugin with on_startup is kept by MkDocs for the whole session.
         self.serving = command == "serve"
+        self.frozen = False
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.site is not None
@@ -208,14 +212,6 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             )
             return [*written, *self.site.nav]
         return [*nav, *self.site.nav]
-
-    def on_post_build(self, *, config: Any) -> None:
-        if self.serving:
-            _FREEZE.built()
-
-    def on_build_error(self, *, error: Exception) -> None:
-        if self.serving:
-            _FREEZE.built()
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(self.config.sops)))

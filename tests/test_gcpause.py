@@ -1,63 +1,80 @@
-"""A live server's first build freezes what it leaves alive, once; checks pause the collector.
+"""A live server freezes what its first build keeps alive, once; checks pause the collector.
 
-These tests drive CPython's real collector, watch it through `gc.callbacks` and leave it as
-they found it (nothing frozen, enabled or not as before).
+These tests drive CPython's real collector and leave it as they found it (nothing frozen,
+enabled or not as before). Frozen objects are the ones `gc.get_objects()` no longer lists.
 """
 
 from __future__ import annotations
 
 import gc
+import weakref
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from mkdocs.config import load_config
 
-from generator.gcpause import SessionFreeze, collector_paused
+from generator.gcpause import collector_paused, freeze_survivors
+from tests.support.browser import copy_handbook
+
+
+class Node:
+    """A tracked object that can take part in a reference cycle."""
+
+    other: Node | None = None
+
+
+def _walked(obj: object) -> bool:
+    return any(o is obj for o in gc.get_objects())
 
 
 @pytest.fixture
-def collections() -> Iterator[list[int]]:
-    """The generation of every collection that finishes while the test runs."""
-    seen: list[int] = []
-
-    def watch(phase: str, info: dict[str, int]) -> None:
-        if phase == "stop":
-            seen.append(info["generation"])
-
+def quiet_collector() -> Iterator[None]:
+    """No automatic collection during the test; nothing left frozen after it."""
     was_enabled = gc.isenabled()
+    gc.disable()
     gc.unfreeze()
-    gc.callbacks.append(watch)
     try:
-        yield seen
+        yield
     finally:
-        gc.callbacks.remove(watch)
         gc.unfreeze()
         if was_enabled:
             gc.enable()
-        else:
-            gc.disable()
 
 
-def test_the_first_build_collects_then_freezes_what_survived(collections: list[int]) -> None:
-    kept = [[index] for index in range(1000)]  # stands for the parsed handbook
-    freeze = SessionFreeze()
-    assert gc.get_freeze_count() == 0
-    freeze.built()
-    assert collections.count(2) == 1, "one full collection first, so no garbage is frozen"
-    assert gc.get_freeze_count() >= len(kept)
-    assert gc.is_tracked(kept[0])
+def test_garbage_is_collected_before_the_living_are_frozen(quiet_collector: None) -> None:
+    first, second = Node(), Node()
+    first.other, second.other = second, first
+    cycle = weakref.ref(first)
+    del first, second
+    kept = Node()
+    assert cycle() is not None
+    assert _walked(kept)
+    freeze_survivors()
+    assert cycle() is None, "a cycle frozen before collecting would never be freed"
+    assert not _walked(kept), "what survived is frozen: collections skip it"
+    later = Node()
+    assert _walked(later), "what comes after the freeze is collected as usual"
 
 
-def test_later_builds_freeze_nothing_more(collections: list[int]) -> None:
-    freeze = SessionFreeze()
-    freeze.built()
-    frozen = gc.get_freeze_count()
-    made_later = [[index] for index in range(1000)]  # a later build's pages
-    collections.clear()
-    freeze.built()
-    freeze.built()
-    assert 2 not in collections
-    assert gc.get_freeze_count() == frozen
-    assert len(made_later) == 1000
+@pytest.mark.parametrize(("command", "frozen"), [("serve", True), ("build", False)])
+def test_only_a_live_server_freezes_and_only_at_its_first_build(
+    quiet_collector: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str,
+    frozen: bool,
+) -> None:
+    project = copy_handbook(tmp_path)
+    monkeypatch.chdir(project)
+    config = load_config(str(project / "mkdocs.yml"))
+    config.plugins.on_startup(command=command, dirty=False)
+    config = config.plugins.on_config(config)
+    assert (gc.get_freeze_count() > 0) is frozen
+    plugin = config.plugins["sopsite"]
+    if frozen:
+        count = gc.get_freeze_count()
+        rebuilt = load_config(str(project / "mkdocs.yml"))
+        assert rebuilt.plugins["sopsite"] is plugin, "MkDocs keeps a plugin with on_startup"
+        rebuilt.plugins.on_config(rebuilt)
+        assert gc.get_freeze_count() <= count, "a rebuild freezes nothing more"
 
 
 def test_a_check_pauses_the_collector_and_restores_it() -> None:

@@ -20,10 +20,10 @@ from generator.validate import did_you_mean
 Ref = tuple[Loc, str]
 DocRef = tuple[Loc, str, tuple[str, ...]]
 
+# By model, its references: under `sopsite serve` unchanged files keep their models, and the
+# reference rules look at every document on every save.
 _ROLE_REFS: ByIdentity[tuple[Ref, ...]] = ByIdentity()
 _DOCUMENT_REFS: ByIdentity[tuple[DocRef, ...]] = ByIdentity()
-"""By model: its references. Under `sopsite serve` unchanged files keep their models, and
-the reference rules see the whole handbook on every save."""
 
 
 def forget_refs() -> None:

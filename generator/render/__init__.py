@@ -53,6 +53,12 @@ _RENDERERS: dict[str, Renderer] = {}
 """Per process, by template folder: Jinja compiles each template once, not once per build."""
 
 
+_TEXTS: ByIdentity[str] = ByIdentity()
+"""Per process, by text: a digest of a revision's YAML. The texts of unchanged files are
+the same objects from one build to the next, so a save need not hash the whole handbook
+again."""
+
+
 def release_caches() -> None:
     """Forget what was kept for the next build in this process (see `_DOCUMENT_PAGES`)."""
     from generator.checks import forget_findings
@@ -62,6 +68,7 @@ def release_caches() -> None:
     _DOCUMENT_PAGES.clear()
     _INDEX_PAGES.clear()
     _DIGESTS.clear()
+    _TEXTS.clear()
     _RENDERERS.clear()
     forget_graphs()
     forget_parsed()
@@ -98,11 +105,10 @@ def _dumped(model: BaseModel) -> str:
 
 
 def _text_digest(text: str | None) -> str:
-    """A digest of a revision's YAML; the texts of unchanged files are the same objects
-    from one build to the next, so a save need not hash the whole handbook again."""
+    """A digest of a revision's YAML, remembered apart from the models' (see `_TEXTS`)."""
     if text is None:
         return ""
-    return _DIGESTS.get(text, lambda: hashlib.sha256(text.encode()).hexdigest())
+    return _TEXTS.get(text, lambda: hashlib.sha256(text.encode()).hexdigest())
 
 
 def _document_key(doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
