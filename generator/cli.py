@@ -16,11 +16,8 @@ import click
 
 from generator.check import check_handbook, current_day
 from generator.checks import RULES, Settings
-from generator.compare import CompareError, base_problems, report
 from generator.config import configured_coverage
-from generator.history import read_history
 from generator.problems import has_errors, render, summary
-from generator.schema import schemas
 
 DEFAULT_ROOT = "sops"
 
@@ -60,6 +57,10 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     handbook, problems = check_handbook(path, today=today.date() if today else None,
                                         strict=strict, settings=settings)
     if base is not None:
+        # Imported here, like every other command's machinery: `check` runs on every save
+        # in editors and hooks, and is timed with its start-up.
+        from generator.compare import CompareError, base_problems
+
         try:
             problems = sorted(problems + base_problems(handbook, path, base))
         except CompareError as error:
@@ -77,6 +78,8 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
               help="Folder to write the <kind>.schema.json files to.")
 def schema(out: Path) -> None:
     """Write the JSON Schema of each kind, generated from the content model."""
+    from generator.schema import schemas
+
     out.mkdir(parents=True, exist_ok=True)
     for name, text in schemas().items():
         (out / name).write_text(text, encoding="utf-8")
@@ -145,6 +148,7 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
 
     Only files sopsite generated earlier are ever replaced or removed in OUT.
     """
+    from generator.history import read_history
     from generator.render import generate
     from generator.write import PageWriter
 
@@ -221,6 +225,8 @@ def diff(base: str, head: str | None, path: Path) -> None:
     reworded or moved, decision paths, roles, risks, metrics and quiz changes in words, with
     the raw YAML diff folded below.
     """
+    from generator.compare import CompareError, report
+
     current = None
     if head is None:
         current, problems = check_handbook(path)

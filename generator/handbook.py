@@ -10,7 +10,7 @@ import multiprocessing as mp
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -188,25 +188,35 @@ def _jobs(count: int) -> int:
     return max(1, min(jobs, count))
 
 
-def _load_files(files: list[tuple[Path, str]]) -> list[LoadResult]:
-    """`load_file` for each file, split over processes when there are many.
+def _load_files(files: list[tuple[Path, str]],
+                finish: Callable[[Path, LoadResult], _FileResult]) -> list[_FileResult]:
+    """`load_file` then ``finish`` (validation) for each file, parsing in several processes
+    when there are many.
 
-    This process parses the first share while the others parse theirs; what they return is
-    plain data and text, which pickles in a fraction of the time parsing took. Any failure
-    to start them (no fork, a resource limit) falls back to parsing here.
+    This process parses the first share and validates it while the others still parse
+    theirs; what they return is plain data and text, which pickles in a fraction of the
+    time parsing took. Validation stays here, where the models are used. Any failure to
+    start the helpers (no fork, a resource limit) falls back to parsing here.
     """
     jobs = _jobs(len(files))
     if jobs < 2:
-        return _load_chunk(files)
+        return _finish_chunk(files, _load_chunk(files), finish)
     size = -(-len(files) // jobs)
     chunks = [files[start:start + size] for start in range(0, len(files), size)]
     try:
         with ProcessPoolExecutor(len(chunks) - 1, mp_context=mp.get_context("fork")) as pool:
             others = [pool.submit(_load_chunk, chunk) for chunk in chunks[1:]]
-            mine = _load_chunk(chunks[0])
-            return mine + [result for future in others for result in future.result()]
+            done = _finish_chunk(chunks[0], _load_chunk(chunks[0]), finish)
+            for chunk, future in zip(chunks[1:], others, strict=True):
+                done += _finish_chunk(chunk, future.result(), finish)
+            return done
     except (OSError, BrokenProcessPool):
-        return _load_chunk(files)
+        return _finish_chunk(files, _load_chunk(files), finish)
+
+
+def _finish_chunk(files: list[tuple[Path, str]], loaded: list[LoadResult],
+                  finish: Callable[[Path, LoadResult], _FileResult]) -> list[_FileResult]:
+    return [finish(file, result) for (file, _), result in zip(files, loaded, strict=True)]
 
 
 def _load_chunk(files: list[tuple[Path, str]]) -> list[LoadResult]:
@@ -236,9 +246,9 @@ def load_handbook(root: Path) -> tuple[Handbook, list[Problem]]:
             results[index] = hit[1]
         else:
             stale.append((index, key, signature))
-    loaded = _load_files([(files[index], shown[index]) for index, _, _ in stale])
-    for (index, key, signature), result in zip(stale, loaded, strict=True):
-        results[index] = _validate(files[index], result)
+    finished = _load_files([(files[index], shown[index]) for index, _, _ in stale], _validate)
+    for (index, key, signature), result in zip(stale, finished, strict=True):
+        results[index] = result
         if signature is not None:
             _CACHE[key] = (signature, results[index])
     entries: list[Entry[AnyItem]] = []
