@@ -198,25 +198,24 @@ def _load_files(files: list[tuple[Path, str]],
     time parsing took. Validation stays here, where the models are used. Any failure to
     start the helpers (no fork, a resource limit) falls back to parsing here.
     """
+    def here(chunk: list[tuple[Path, str]]) -> list[_FileResult]:
+        return [finish(file, load_file(file, display)) for file, display in chunk]
+
     jobs = _jobs(len(files))
     if jobs < 2:
-        return _finish_chunk(files, _load_chunk(files), finish)
+        return here(files)
     size = -(-len(files) // jobs)
     chunks = [files[start:start + size] for start in range(0, len(files), size)]
     try:
         with ProcessPoolExecutor(len(chunks) - 1, mp_context=mp.get_context("fork")) as pool:
             others = [pool.submit(_load_chunk, chunk) for chunk in chunks[1:]]
-            done = _finish_chunk(chunks[0], _load_chunk(chunks[0]), finish)
+            done = here(chunks[0])
             for chunk, future in zip(chunks[1:], others, strict=True):
-                done += _finish_chunk(chunk, future.result(), finish)
+                done += [finish(file, result)
+                         for (file, _), result in zip(chunk, future.result(), strict=True)]
             return done
     except (OSError, BrokenProcessPool):
-        return _finish_chunk(files, _load_chunk(files), finish)
-
-
-def _finish_chunk(files: list[tuple[Path, str]], loaded: list[LoadResult],
-                  finish: Callable[[Path, LoadResult], _FileResult]) -> list[_FileResult]:
-    return [finish(file, result) for (file, _), result in zip(files, loaded, strict=True)]
+        return here(files)
 
 
 def _load_chunk(files: list[tuple[Path, str]]) -> list[LoadResult]:
