@@ -7,6 +7,9 @@ enabled or not as before). Frozen objects are the ones `gc.get_objects()` no lon
 from __future__ import annotations
 
 import gc
+import os
+import subprocess
+import sys
 import weakref
 from collections.abc import Iterator
 from pathlib import Path
@@ -87,3 +90,32 @@ def test_a_check_pauses_the_collector_and_restores_it() -> None:
             assert gc.isenabled() is before
     finally:
         (gc.enable if was_enabled else gc.disable)()
+
+
+COUNT_COLLECTIONS = """
+import atexit, gc, sys
+from generator.cli import main
+before = sum(stat["collections"] for stat in gc.get_stats())
+atexit.register(lambda: print(sum(s["collections"] for s in gc.get_stats()) - before,
+                              file=sys.stderr))
+main()
+"""
+
+
+@pytest.mark.parametrize(("command", "collections"),
+                         [(["check"], 0), (["schema", "--out", "schemas"], None)])
+def test_the_check_command_never_runs_the_collector(
+    tmp_path: Path, command: list[str], collections: int | None
+) -> None:
+    """A check frees nothing until it exits, so it never collects; other commands may."""
+    project = copy_handbook(tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", COUNT_COLLECTIONS, *command], cwd=project, capture_output=True,
+        text=True, check=False, env={**os.environ, "PYTHONPATH": str(Path.cwd())},
+    )
+    assert done.returncode == 0, done.stderr
+    ran = int(done.stderr.strip().splitlines()[-1])
+    if collections is None:
+        assert ran > 0, "the collector runs as usual outside a check"
+    else:
+        assert ran == collections

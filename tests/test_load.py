@@ -7,9 +7,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import load
 from generator.load import MAX_FILE_BYTES, MAX_NODES, LoadResult, load_file, load_text
 
 
@@ -565,3 +567,98 @@ def test_positions_of_a_clean_file_are_worked_out_only_when_asked(tmp_path: Path
     assert "_tables" in item.source.__dict__  # the loader needed them for its own report
     assert item.source.reported == frozenset({("since",)})
     assert item.source.values[("since",)] == (4, 8)
+
+
+# --- the same data as PyYAML -----------------------------------------------------------------
+# sopsite composes with libyaml and resolves tags itself (`_CLoader`), or composes in Python
+# for deeply indented files. Either way, a file it accepts must mean what PyYAML's own
+# pure-Python SafeLoader says it means: YAML 1.1 types included (`yes`, `0x1F`, dates).
+
+TYPED = """\
+plain_bools: [yes, No, ON, off, true, FALSE, y, n]
+quoted_bools: ['yes', "No", 'ON', "off", 'true']
+nulls: [~, null, Null, NULL, '', "~", 'null']
+empty:
+ints: [0x1F, 0o17, 017, 1_000, 190:20:30, -12, +12, 0b101, '12', !!str 12, ! 12]
+floats: [1.5, .inf, -.Inf, 6.8523015e+5, 685.230_15e+03, 1e3, '1.5']
+dates: [2026-01-02, 2001-12-14t21:59:43.10-05:00, 2001-12-14 21:59:43.10 -5, "2026-01-02"]
+tagged: [! 2026-01-02, !!str 2026-01-02, !!int "7", !!bool "yes", !!float '2']
+blocks:
+  literal: |-
+    yes
+  folded: >-
+    2026-01-02
+  kept: |
+    1.5
+flow: {a: yes, b: 'no', c: [1, '2', 3.0], d: {e: ~}}
+text: [Ok, Yes please, 12 steps, -x, .hidden, <, "=", '<<', 2026-1-2, 1:2:3:4]
+"""
+
+
+def _reference(text: str) -> object:
+    return yaml.load(text, Loader=yaml.SafeLoader)  # the pure-Python reference
+
+
+def _loaded(text: str) -> object:
+    result = load_text(text, "f.yml")
+    assert result.problems == []
+    data = [item.data for item in result.items]
+    return data if result.items[0].source.in_list else data[0]
+
+
+@pytest.fixture(params=["libyaml", "python"])
+def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test runs once per composer: libyaml's, and the bounded one in Python."""
+    if request.param == "python":
+        monkeypatch.setattr(load, "_FastLoader", None)
+    else:
+        assert load._FastLoader is not None, "PyYAML here was built without libyaml"
+    return str(request.param)
+
+
+def test_implicit_and_explicit_types_are_pyyamls(composer: str) -> None:
+    assert _loaded(TYPED) == _reference(TYPED)
+    data = _loaded(TYPED)
+    assert isinstance(data, dict)
+    assert data["plain_bools"] == [True, False, True, False, True, False, "y", "n"]
+    assert data["ints"][-3:] == ["12", "12", 12]  # a lone `!` leaves the type implicit
+    assert data["dates"][0] == dt.date(2026, 1, 2)
+    assert data["tagged"] == [dt.date(2026, 1, 2), "2026-01-02", 7, True, 2.0]
+    assert data["blocks"] == {"literal": "yes", "folded": "2026-01-02", "kept": "1.5\n"}
+
+
+def test_example_and_synthetic_handbooks_load_as_pyyaml_reads_them(composer: str) -> None:
+    from benchmarks.synth import Synth
+
+    repo = Path(__file__).resolve().parents[1]
+    texts = [file.read_text("utf-8") for file in sorted((repo / "sops").rglob("*.yml"))]
+    with tempfile.TemporaryDirectory() as folder:
+        Synth(40, 7).write(Path(folder))
+        texts += [file.read_text("utf-8") for file in sorted(Path(folder).rglob("*.y*ml"))]
+    assert len(texts) > 40
+    for text in texts:
+        assert _loaded(text) == _reference(text)
+
+
+def _plain_keys(value: object) -> bool:
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _plain_keys(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_plain_keys(v) for v in value)
+    return value == value  # a NaN is never equal to itself
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(YAMLISH)
+def test_whatever_loads_cleanly_is_what_pyyaml_reads(raw: bytes) -> None:
+    text = raw.decode()
+    result = load_text(text, "f.yml")
+    try:
+        expected = _reference(text)
+    except (yaml.YAMLError, ValueError):  # ValueError: an impossible date
+        assert result.problems, "sopsite accepted what PyYAML cannot read"
+        return
+    if result.problems or not _plain_keys(expected):
+        return  # refused (merge keys, tags, duplicates), or keys sopsite reads as text
+    data = [item.data for item in result.items]
+    assert (data if isinstance(expected, list) else data[0]) == expected
