@@ -6,9 +6,10 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from generator.checks import Settings, run_checks
+from generator.checks import Settings, local_findings, run_checks
 from generator.gcpause import collector_paused
-from generator.handbook import Handbook, load_handbook
+from generator.handbook import Entry, Handbook, load_handbook
+from generator.model import AnyItem
 from generator.problems import Problem, promote_warnings
 
 
@@ -27,9 +28,16 @@ def check_handbook(
     Rules run on whatever validated, even when some files failed: one broken file should
     not hide the problems of the others.
     """
+    day, settings = today or current_day(), settings or Settings()
+
+    # The local rules run on each entry as soon as it is loaded: this process is then busy
+    # while helpers parse, rather than after they finish, when it would work alone.
+    def check_entry(entry: Entry[AnyItem]) -> None:
+        local_findings(entry, root, day, settings)
+
     with collector_paused():
-        handbook, problems = load_handbook(root)
-        problems += run_checks(handbook, today or current_day(), settings)
+        handbook, problems = load_handbook(root, loaded=check_entry)
+        problems += run_checks(handbook, day, settings)
     if strict:
         problems = promote_warnings(problems)
     return handbook, sorted(problems)

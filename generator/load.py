@@ -109,6 +109,11 @@ _IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }
 """PyYAML's implicit types (YAML 1.1: bool, int, float, null, timestamp, merge) by the first
 character of a plain value; a value whose first character is not here is text."""
+_maybe_typed = re.compile("|".join(
+    sorted({f"(?:{regexp.pattern})" for pairs in _IMPLICIT.values() for _, regexp in pairs})
+), re.X).match
+"""Whether any implicit type matches: one C call that rules out nearly all plain text (`The
+step`, `title`), where trying each candidate type in turn cost a sixth of a check."""
 
 
 def _deferred_tag(found: slice) -> str:
@@ -116,12 +121,16 @@ def _deferred_tag(found: slice) -> str:
     returns without path resolvers, which sopsite never registers."""
     kind, value, implicit = found.start, found.stop, found.step
     if kind is yaml.ScalarNode:
-        if implicit[0]:  # plain, untagged: typed by its text
-            for tag, regexp in _IMPLICIT.get(value[:1], ()):
-                if regexp.match(value):
-                    return tag
-        return STR_TAG
+        return _plain_tag(value) if implicit[0] else STR_TAG
     return SEQ_TAG if kind is yaml.SequenceNode else MAP_TAG
+
+
+def _plain_tag(value: str) -> str:
+    """The type of a plain (unquoted, untagged) scalar, from its text."""
+    for tag, regexp in _IMPLICIT.get(value[:1], ()):
+        if regexp.match(value):
+            return tag
+    return STR_TAG
 
 
 _FastLoader: Any = None
@@ -312,10 +321,14 @@ class _Builder:
             mark = node.start_mark
             self.values[loc] = (mark.line + 1, mark.column + 1)
         tag: Any = node.tag
-        if tag.__class__ is slice:
-            node.tag = _deferred_tag(tag)
         if node.__class__ is yaml.ScalarNode:
-            if node.tag == STR_TAG:
+            if tag.__class__ is slice:  # left by `_CLoader`: resolved here, inline, as it is
+                # the same test for nearly every value: plain text that cannot be typed
+                value = node.value
+                if not (value[:1] in _IMPLICIT and tag.step[0] and _maybe_typed(value)):
+                    return intern(value) if len(value) <= 40 else value
+                tag = node.tag = _plain_tag(value)
+            if tag == STR_TAG:
                 # Short texts (ids, role and term references, statuses) repeat thousands of
                 # times in a large handbook; one shared copy each saves a tenth of its memory.
                 value = node.value
@@ -325,7 +338,7 @@ class _Builder:
             # A recursive alias would never end; treat it like any other runaway expansion.
             self.aliased = True
             raise _TooLargeError(node.start_mark)
-        if node.tag not in COLLECTION_TAGS:
+        if tag.__class__ is not slice and tag not in COLLECTION_TAGS:  # slice: no tag given
             self.problems.append(self._at(node, "YAML001", f"the tag {node.tag!r} is not "
                                           "supported; remove it"))
             self.reported.add(loc)
@@ -375,26 +388,15 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if key_node.tag.__class__ is slice:
-                key_node.tag = _deferred_tag(key_node.tag)
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self.problems.append(
-                    self._at(key_node, "YAML004", "merge keys ('<<') are not supported; "
-                             "write the keys out so reviewers see them in the diff")
-                )
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                self.problems.append(
-                    self._at(key_node, "YAML001", "expected a plain text key, found a "
-                             f"{'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}")
-                )
-                continue
-            before = len(self.problems)
-            key = self._scalar(key_node, None)
-            if len(self.problems) > before:
-                continue  # a key that cannot be read is reported, not kept
-            if not isinstance(key, str):
-                key = str(key_node.value)
+            tag: Any = key_node.tag
+            if (tag.__class__ is slice and key_node.__class__ is yaml.ScalarNode
+                    and not (tag.step[0] and key_node.value[:1] in _IMPLICIT
+                             and _maybe_typed(key_node.value))):
+                key = key_node.value  # the common case, as in `build`
+            else:
+                key = self._key(key_node)
+                if key is None:
+                    continue  # reported
             if key in result:
                 if not self.track:
                     raise _NeedsPositions
@@ -410,6 +412,30 @@ class _Builder:
             else:
                 result[key] = self.build(value_node, loc)
         return result
+
+    def _key(self, key_node: yaml.Node) -> str | None:
+        """A key that may not be plain text (``yes:``, ``1:``, ``<<:``, a list), as text, or
+        None once reported; YAML types keys like values, sopsite reads them as written."""
+        tag: Any = key_node.tag
+        if tag.__class__ is slice:
+            key_node.tag = _deferred_tag(tag)
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            self.problems.append(
+                self._at(key_node, "YAML004", "merge keys ('<<') are not supported; "
+                         "write the keys out so reviewers see them in the diff")
+            )
+            return None
+        if not isinstance(key_node, yaml.ScalarNode):
+            self.problems.append(
+                self._at(key_node, "YAML001", "expected a plain text key, found a "
+                         f"{'list' if isinstance(key_node, yaml.SequenceNode) else 'mapping'}")
+            )
+            return None
+        before = len(self.problems)
+        key = self._scalar(key_node, None)
+        if len(self.problems) > before:
+            return None  # a key that cannot be read is reported, not kept
+        return key if isinstance(key, str) else str(key_node.value)
 
     def _at(self, node: yaml.Node, code: str, message: str) -> Problem:
         if not self.track:

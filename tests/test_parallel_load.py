@@ -6,9 +6,9 @@ back must be indistinguishable, problems and positions included, from a one-proc
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,8 @@ from conftest import TESTS, TODAY
 import generator.handbook as handbook_module
 from benchmarks.synth import Synth
 from generator.check import check_handbook
-from generator.handbook import PARALLEL_MIN_FILES, forget_parsed
+from generator.handbook import BATCH, PARALLEL_MIN_FILES, forget_parsed, load_handbook
+from generator.load import load_file
 
 
 @pytest.fixture
@@ -35,14 +36,6 @@ def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return root
 
 
-class _CountingPool(ProcessPoolExecutor):
-    submitted = 0
-
-    def submit(self, *args: Any, **kwargs: Any) -> Any:
-        type(self).submitted += 1
-        return super().submit(*args, **kwargs)
-
-
 def _run(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Any]]:
     monkeypatch.setenv("SOPSITE_JOBS", jobs)
     forget_parsed()
@@ -52,21 +45,58 @@ def _run(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[s
     return [p.format() for p in problems], positions
 
 
-def test_two_processes_give_the_same_handbook_and_problems(
-    large: Path, monkeypatch: pytest.MonkeyPatch,
+def _recording(log: Path) -> Any:
+    """`_parse_batches`, noting in ``log`` which process parsed which batches."""
+    parse = handbook_module._parse_batches
+
+    def recording(batches: list[Any], helper: int, helpers: int, queue: Any) -> None:
+        mine = range(helper, len(batches), helpers)
+        with log.open("a") as out:
+            out.write(f"{os.getpid()} {' '.join(map(str, mine))} {len(batches)}\n")
+        parse(batches, helper, helpers, queue)
+
+    return recording
+
+
+def test_helper_processes_give_the_same_handbook_and_problems(
+    large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr(handbook_module, "ProcessPoolExecutor", _CountingPool)
-    _CountingPool.submitted = 0
+    log = tmp_path / "helpers.log"
+    monkeypatch.setattr(handbook_module, "_parse_batches", _recording(log))
     alone = _run(large, "1", monkeypatch)
-    assert _CountingPool.submitted == 0
+    assert not log.exists()
     shared = _run(large, "3", monkeypatch)
-    assert _CountingPool.submitted == 2  # this process parses the first share itself
     assert shared == alone
+    helpers = [line.split() for line in log.read_text().splitlines()]
+    assert len(helpers) == 2
+    assert len({pid for pid, *_ in helpers} | {str(os.getpid())}) == 3
+    files = len(list(large.rglob("*.y*ml")))
+    # Helpers parse all but this process's share (5/17 of the files with 3 processes), in
+    # batches that come back while they parse the next.
+    batches = -(-(files - files * 5 // 17) // BATCH)
+    assert int(helpers[0][-1]) == batches > 2
+    assert sorted(int(i) for _, *mine, _ in helpers for i in mine) == list(range(batches))
     problems = alone[0]
     reported = {line.split(":")[0].rsplit("/zz-", 1)[-1] for line in problems}
     assert {f.name for f in (TESTS / "corpus" / "bad").glob("*.y*ml")} <= reported
     assert "sops/sops/zz-duplicate-key.yml:5:1: error [YAML002] duplicate key" in "\n".join(
         problems)
+
+
+def test_what_a_dead_helper_did_not_send_is_parsed_here(
+    large: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alone = _run(large, "1", monkeypatch)
+
+    def dies_after_one(batches: list[Any], helper: int, helpers: int, queue: Any) -> None:
+        queue.put((helper, [load_file(file, shown) for file, shown in batches[helper]]))
+        queue.close()
+        queue.join_thread()
+        os._exit(1)
+
+    monkeypatch.setattr(handbook_module, "_parse_batches", dies_after_one)
+    monkeypatch.setattr(handbook_module, "WAIT", 0.05)
+    assert _run(large, "2", monkeypatch) == alone
 
 
 def test_small_handbooks_and_threaded_hosts_parse_here(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,3 +114,19 @@ def test_small_handbooks_and_threaded_hosts_parse_here(monkeypatch: pytest.Monke
     finally:
         stop.set()
         server.join()
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_each_entry_is_announced_once_when_loaded_and_not_when_kept(
+    large: Path, monkeypatch: pytest.MonkeyPatch, jobs: str,
+) -> None:
+    """`check_handbook` runs the local rules on each entry from this hook, as it loads."""
+    monkeypatch.setenv("SOPSITE_JOBS", jobs)
+    seen: list[object] = []
+    handbook, _ = load_handbook(large, loaded=seen.append)
+    assert len(seen) == len(handbook.entries) > PARALLEL_MIN_FILES
+    assert {id(entry) for entry in seen} == {id(entry) for entry in handbook.entries}
+    again: list[object] = []
+    kept, _ = load_handbook(large, loaded=again.append)
+    assert again == [], "entries of unchanged files come from the cache, already checked"
+    assert kept.entries == handbook.entries

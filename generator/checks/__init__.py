@@ -8,14 +8,16 @@ every problem in one run. Importing this package registers every rule module.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 from generator.checks import flow, ids, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
-from generator.handbook import Handbook
+from generator.handbook import Entry, Handbook
 from generator.memo import ByIdentity
+from generator.model import AnyItem
 from generator.problems import Problem
 
-__all__ = ["RULES", "Rule", "Settings", "forget_findings", "run_checks"]
+__all__ = ["RULES", "Rule", "Settings", "forget_findings", "local_findings", "run_checks"]
 _RULE_MODULES = (flow, ids, quiz, refs, review)
 
 
@@ -36,21 +38,32 @@ def run_checks(
 ) -> list[Problem]:
     """Every rule's findings on ``handbook``, as problems.
 
-    Local rules run on one entry at a time, through a handbook of that entry alone, so
-    what they found can be kept per entry; the others see the whole handbook.
+    Local rules run on one entry at a time (`local_findings`), so what they found can be
+    kept per entry; the others see the whole handbook.
     """
     settings = settings or Settings()
-    rules = [r for r in RULES.values() if r.check is not None]
-    problems = _findings(Context(handbook, today, settings), [r for r in rules if not r.local])
-    local = [r for r in rules if r.local]
-    key = (today, settings)
+    rules = [r for r in RULES.values() if r.check is not None and not r.local]
+    problems = _findings(Context(handbook, today, settings), rules)
     for entry in handbook.entries:
-        found = _LOCAL.get(entry, dict)
-        if key not in found:
-            alone = Handbook(handbook.root, (entry,))
-            found[key] = _findings(Context(alone, today, settings), local)
-        problems.extend(found[key])
+        problems.extend(local_findings(entry, handbook.root, today, settings))
     return problems
+
+
+def local_findings(
+    entry: Entry[AnyItem], root: Path, today: dt.date, settings: Settings
+) -> list[Problem]:
+    """What the local rules find in one entry, through a handbook of that entry alone.
+
+    Kept per entry, day and settings: under `sopsite serve` a save re-runs these rules on
+    the changed file only, and a check runs them on each entry as soon as it is loaded,
+    while helper processes still parse the rest (`check_handbook`).
+    """
+    found = _LOCAL.get(entry, dict)
+    key = (today, settings)
+    if key not in found:
+        rules = [r for r in RULES.values() if r.check is not None and r.local]
+        found[key] = _findings(Context(Handbook(root, (entry,)), today, settings), rules)
+    return found[key]
 
 
 def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
