@@ -109,9 +109,10 @@ _IMPLICIT: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
 }
 """PyYAML's implicit types (YAML 1.1: bool, int, float, null, timestamp, merge) by the first
 character of a plain value; a value whose first character is not here is text."""
-_maybe_typed = re.compile("|".join(
-    sorted({f"(?:{regexp.pattern})" for pairs in _IMPLICIT.values() for _, regexp in pairs})
-), re.X).match
+_maybe_typed = re.compile("|".join(sorted({
+    f"(?{'x' if regexp.flags & re.X else ''}:{regexp.pattern})"  # each with its own flags
+    for pairs in _IMPLICIT.values() for _, regexp in pairs
+}))).match
 """Whether any implicit type matches: one C call that rules out nearly all plain text (`The
 step`, `title`), where trying each candidate type in turn cost a sixth of a check."""
 
