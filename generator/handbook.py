@@ -13,9 +13,11 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
-from queue import Empty
-from typing import Generic, TypeVar
+from queue import SimpleQueue
+from typing import Generic, TypeVar, cast
 
 from generator.load import LoadResult, SourceMap, load_file
 from generator.model import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
@@ -191,10 +193,6 @@ BATCH = 25
 """Files a helper parses before sending them back: small enough that this process can
 validate one batch while the helper parses the next, large enough to pickle efficiently."""
 
-WAIT = 0.5
-"""Seconds between checks that a helper this process waits for is still alive."""
-
-
 def _load_files(files: list[tuple[Path, str]],
                 finish: Callable[[Path, LoadResult], _FileResult]) -> list[_FileResult]:
     """`load_file` then ``finish`` (validation) for each file, parsing in several processes
@@ -205,10 +203,9 @@ def _load_files(files: list[tuple[Path, str]],
     used: it parses a smaller share itself, then validates the helpers' batches as they
     arrive while the helpers go on parsing, so that little is left once they finish.
 
-    Helpers are forked processes that stream batches through a queue: they never wait for
-    this process, which is busy (a process pool's feeding thread had to win the GIL from it
-    for every batch, and left its helper idle a third of the time). A batch whose helper
-    died, or helpers that cannot start (no fork, a resource limit), are parsed here.
+    Each helper is a forked process with a pipe of its own, which this process only reads:
+    the end of a pipe means its helper finished or died, and a batch it did not send is
+    parsed here, as is everything when helpers cannot start (no fork, a resource limit).
     """
     def here(chunk: list[tuple[Path, str]]) -> list[_FileResult]:
         return [finish(file, load_file(file, display)) for file, display in chunk]
@@ -220,41 +217,69 @@ def _load_files(files: list[tuple[Path, str]],
     # share would (measured: 0.6 ms against 1.9 ms per file, pickling included).
     shared = len(files) - len(files) * 5 // (5 * jobs + 2)
     batches = [files[start:min(start + BATCH, shared)] for start in range(0, shared, BATCH)]
-    context = mp.get_context("fork")
-    queue: mp.Queue[tuple[int, list[LoadResult]]] = context.Queue()
-    helpers = [context.Process(target=_parse_batches, args=(batches, helper, jobs - 1, queue),
-                               daemon=True) for helper in range(jobs - 1)]
+    helpers: list[tuple[BaseProcess, Connection]] = []
     try:
-        for helper in helpers:
-            helper.start()
-    except OSError:
-        for helper in helpers:
-            if helper.pid is not None:
-                helper.kill()
-        return here(files)
-    own = here(files[shared:])
-    arrived: dict[int, list[LoadResult]] = {}
-    done: list[_FileResult] = []
-    for index, batch in enumerate(batches):
-        while index not in arrived:
-            try:
-                got, results = queue.get(timeout=WAIT)
-                arrived[got] = results
-            except Empty:
-                if helpers[index % len(helpers)].exitcode is not None:  # it died: parse here
+        try:
+            context = mp.get_context("fork")
+            for number in range(jobs - 1):
+                reader, writer = context.Pipe(duplex=False)
+                helper = context.Process(target=_parse_batches, daemon=True,
+                                         args=(batches, number, jobs - 1, writer))
+                helpers.append((helper, reader))
+                helper.start()
+                writer.close()  # the helper's copy is the only one left
+        except OSError:
+            return here(files)
+        own = here(files[shared:])
+        open_pipes = {reader for _, reader in helpers}
+        arrived: dict[int, list[LoadResult]] = {}
+        done: list[_FileResult] = []
+        for index, batch in enumerate(batches):
+            while index not in arrived:
+                if helpers[index % len(helpers)][1] not in open_pipes:  # it will never come
                     arrived[index] = [load_file(file, display) for file, display in batch]
-        done += [finish(file, result)
-                 for (file, _), result in zip(batch, arrived.pop(index), strict=True)]
-    for helper in helpers:
-        helper.join()
-    return done + own
+                    break
+                for pipe in cast(list[Connection], wait(list(open_pipes))):
+                    try:
+                        got, results = pipe.recv()
+                        arrived[got] = results
+                    except (EOFError, OSError):  # finished, or died (mid-message, maybe)
+                        open_pipes.discard(pipe)
+            done += [finish(file, result)
+                     for (file, _), result in zip(batch, arrived.pop(index), strict=True)]
+        return done + own
+    finally:
+        for process, reader in helpers:
+            if process.pid is not None:
+                process.kill()  # a no-op for a helper that finished; one that did not is lost
+                process.join()
+            reader.close()
 
 
-def _parse_batches(batches: list[list[tuple[Path, str]]], helper: int, helpers: int,
-                   queue: mp.Queue[tuple[int, list[LoadResult]]]) -> None:
-    """A helper's work: every ``helpers``-th batch, in order, each sent once parsed."""
-    for index in range(helper, len(batches), helpers):
-        queue.put((index, [load_file(file, display) for file, display in batches[index]]))
+def _parse_batches(batches: list[list[tuple[Path, str]]], number: int, helpers: int,
+                   pipe: Connection) -> None:
+    """A helper's work: every ``helpers``-th batch from the ``number``-th, each sent once
+    parsed.
+
+    A thread sends while the next batch is parsed: a pipe holds 64 KB and a batch is about
+    a megabyte, so a helper that sent them itself would wait while the main process parses
+    its own share, and read nothing.
+    """
+    outbox: SimpleQueue[tuple[int, list[LoadResult]] | None] = SimpleQueue()
+
+    def send() -> None:
+        while (parsed := outbox.get()) is not None:
+            pipe.send(parsed)
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    try:
+        for index in range(number, len(batches), helpers):
+            outbox.put((index, [load_file(file, display) for file, display in batches[index]]))
+    finally:
+        outbox.put(None)
+        sender.join()
+        pipe.close()
 
 
 def _signature(file: Path) -> tuple[int, int, int] | None:

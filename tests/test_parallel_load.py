@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import struct
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +52,11 @@ def _recording(log: Path) -> Any:
     """`_parse_batches`, noting in ``log`` which process parsed which batches."""
     parse = handbook_module._parse_batches
 
-    def recording(batches: list[Any], helper: int, helpers: int, queue: Any) -> None:
-        mine = range(helper, len(batches), helpers)
+    def recording(batches: list[Any], number: int, helpers: int, pipe: Any) -> None:
+        mine = range(number, len(batches), helpers)
         with log.open("a") as out:
             out.write(f"{os.getpid()} {' '.join(map(str, mine))} {len(batches)}\n")
-        parse(batches, helper, helpers, queue)
+        parse(batches, number, helpers, pipe)
 
     return recording
 
@@ -83,19 +86,49 @@ def test_helper_processes_give_the_same_handbook_and_problems(
         problems)
 
 
-def test_what_a_dead_helper_did_not_send_is_parsed_here(
+@pytest.fixture
+def deadline() -> Iterator[None]:
+    """Fail, rather than hang, if waiting for a helper never ends."""
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError("still waiting for a helper after 60 s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(60)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_what_a_helper_killed_mid_message_did_not_send_is_parsed_here(
+    large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, deadline: None,
+) -> None:
+    alone = _run(large, "1", monkeypatch)
+    log = tmp_path / "died.log"
+
+    def dies_mid_message(batches: list[Any], number: int, helpers: int, pipe: Any) -> None:
+        pipe.send((number, [load_file(file, shown) for file, shown in batches[number]]))
+        # The start of a second message: its length, then a few of its bytes.
+        os.write(pipe.fileno(), struct.pack("!i", 1 << 20) + b"\x80\x05")
+        log.write_text(f"{os.getpid()}\n")
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    monkeypatch.setattr(handbook_module, "_parse_batches", dies_mid_message)
+    assert _run(large, "2", monkeypatch) == alone
+    assert int(log.read_text()) != os.getpid(), "a helper ran, and died"
+
+
+def test_helpers_that_cannot_start_leave_the_work_here(
     large: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     alone = _run(large, "1", monkeypatch)
 
-    def dies_after_one(batches: list[Any], helper: int, helpers: int, queue: Any) -> None:
-        queue.put((helper, [load_file(file, shown) for file, shown in batches[helper]]))
-        queue.close()
-        queue.join_thread()
-        os._exit(1)
+    class NoPipes:
+        def Pipe(self, duplex: bool) -> None:  # noqa: N802 - multiprocessing's name
+            raise OSError(24, "Too many open files")
 
-    monkeypatch.setattr(handbook_module, "_parse_batches", dies_after_one)
-    monkeypatch.setattr(handbook_module, "WAIT", 0.05)
+    monkeypatch.setattr(handbook_module.mp, "get_context", lambda method: NoPipes())
     assert _run(large, "2", monkeypatch) == alone
 
 
