@@ -154,34 +154,51 @@ if CSafeLoader is not None:
     _FastLoader = _CLoader
 
 
-_BRACKET = re.compile(r"[\[\]{}]")
 _IMPLICIT_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 
 
 def _shallow(text: str) -> bool:
-    """Whether a cheap scan bounds how deep the values of ``text`` can nest by `MAX_DEPTH`.
+    """Whether the values of ``text`` nest at most `MAX_DEPTH` deep, so that libyaml's
+    composer, which recurses without a limit, may compose it.
 
-    Block nesting needs at least one column of indentation (or one `- `) per level, and flow
-    nesting one bracket; a text whose bound is small cannot make libyaml's composer recurse
-    deeply, so it may use it. Others go through the bounded Python composer.
+    A cheap bound first: each level of flow nesting needs an opening bracket, and each
+    level of block nesting one more column of indentation (or one more `- ` or `? `) at
+    the start of a line. Brackets inside quotes or comments only loosen the bound. Texts
+    it cannot clear, rare in a handbook, are walked event by event.
     """
-    depth = deepest = 0
-    if "[" in text or "{" in text:
-        for char in _BRACKET.findall(text):
-            depth = depth + 1 if char in "[{" else max(depth - 1, 0)
-            deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return False
-    deep = _deep_indent(MAX_DEPTH - deepest + 1)
-    return deep.search(text) is None and deep.match("\n" + text[:MAX_DEPTH + 1]) is None
+    brackets = text.count("[") + text.count("{")
+    if brackets < MAX_DEPTH and _deep_indent(MAX_DEPTH - brackets).search("\n" + text) is None:
+        return True
+    return _nests_within(text, MAX_DEPTH)
 
 
 @lru_cache(maxsize=MAX_DEPTH + 1)
 def _deep_indent(columns: int) -> re.Pattern[str]:
-    """A line that starts with ``columns`` spaces, `-` or `?`. Searched for after a line
-    break rather than with ``^`` and MULTILINE, so that the regex engine can skip ahead to
-    each break: a fifth of the time, on every file of every check."""
-    return re.compile(rf"\n[ ?-]{{{columns}}}")
+    """A line that starts with ``columns`` spaces, `-` or `?`, after any of YAML 1.1's line
+    breaks. Searched for after a break rather than with ``^`` and MULTILINE, so that the
+    regex engine can skip from break to break: a fifth of the time, on every file."""
+    return re.compile(rf"[\r\n\x85\u2028\u2029][ ?-]{{{columns}}}")
+
+
+def _nests_within(text: str, limit: int) -> bool:
+    """Exactly whether collections in ``text`` nest at most ``limit`` deep, from libyaml's
+    parser, which keeps its own stack: only its composer recurses. Text it cannot parse is
+    not cleared either: the bounded composer then reports where it goes wrong."""
+    parser = _Parser(text)
+    depth = 0
+    try:
+        while not isinstance(event := parser.get_event(), yaml.StreamEndEvent):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > limit:
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return False
+    finally:
+        parser.dispose()
+    return True
 
 
 def _loader(text: str) -> Any:

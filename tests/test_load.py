@@ -374,6 +374,34 @@ def test_moderate_nesting_loads() -> None:
     assert result.problems == []
 
 
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        # Closing brackets in quotes once made a bracket count say "shallow": libyaml's
+        # composer then recursed 20,000 deep (and crashed the process at 100,000).
+        ('[ "]", ' * 20_000, (1, 892)),
+        # Lines broken by CR alone, which YAML accepts, once hid deep indentation.
+        ("a:\r" + "".join(" " * depth + "a:\r" for depth in range(1, 1_300)), (128, 128)),
+        ("a:\u2028" + "".join(" " * depth + "a:\u2028" for depth in range(1, 1_300)),
+         (128, 128)),
+    ],
+    ids=["quoted-brackets", "cr-breaks", "unicode-breaks"],
+)
+def test_deep_nesting_the_cheap_scan_cannot_see(text: str, position: tuple[int, int]) -> None:
+    assert not load._shallow(text)
+    [problem] = load_text(text, "f.yml").problems
+    assert (problem.line, problem.column, problem.code) == (*position, "YAML005")
+
+
+def test_many_flow_collections_that_nest_little_take_the_fast_composer() -> None:
+    steps = "".join(f"  - id: s{i}\n    roles: [a, b]\n    tags: {{x: [1]}}\n"
+                    for i in range(100))
+    text = "kind: sop\nsteps:\n" + steps
+    assert text.count("[") > load.MAX_DEPTH
+    assert load._shallow(text)
+    assert load_text(text, "f.yml").problems == []
+
+
 # --- dates ------------------------------------------------------------------------------
 
 
@@ -536,7 +564,10 @@ def test_problem_path_is_the_display_path(tmp_path: Path) -> None:
 YAMLISH = st.lists(
     st.sampled_from(["kind: role\n", "id: x\n", "- ", "  ", "[", "]", "{", "}", ": ", ", ",
                      "&a ", "*a ", "!!str ", "<<: ", "? ", "'", '"', "#", "\t", "\r", "\n",
-                     "é", "\x07", "2026-02-30", "yes", "---\n"]),
+                     "é", "\x07", "2026-02-30", "yes", "---\n",
+                     # typed values and keys: YAML 1.1 reads these as numbers, booleans, null
+                     "1", "0x1F", "1_000", "1.5", ".inf", "-3", "~", "null", "No", "on",
+                     "2026-01-02", "12:30", "1: ", "yes: ", "~: ", "! ", "!!int "]),
     max_size=40,
 ).map(lambda parts: "".join(parts).encode())
 
@@ -625,6 +656,12 @@ def test_implicit_and_explicit_types_are_pyyamls(composer: str) -> None:
     assert data["dates"][0] == dt.date(2026, 1, 2)
     assert data["tagged"] == [dt.date(2026, 1, 2), "2026-01-02", 7, True, 2.0]
     assert data["blocks"] == {"literal": "yes", "folded": "2026-01-02", "kept": "1.5\n"}
+
+
+def test_typed_keys_are_read_as_written(composer: str) -> None:
+    text = "1: a\nyes: b\n~: c\n0x1F: d\n2026-01-02: e\n'2': f\n! 3: g\n!!str 4: h\n"
+    assert _loaded(text) == {"1": "a", "yes": "b", "~": "c", "0x1F": "d", "2026-01-02": "e",
+                             "2": "f", "3": "g", "4": "h"}
 
 
 def test_example_and_synthetic_handbooks_load_as_pyyaml_reads_them(composer: str) -> None:
