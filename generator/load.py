@@ -167,17 +167,23 @@ def _shallow(text: str) -> bool:
     it cannot clear, rare in a handbook, are walked event by event.
     """
     brackets = text.count("[") + text.count("{")
-    if brackets < MAX_DEPTH and _deep_indent(MAX_DEPTH - brackets).search("\n" + text) is None:
-        return True
+    if brackets < MAX_DEPTH:
+        newlines = text.count("\r") == text.count("\r\n") and not any(
+            other in text for other in ("\x85", "\u2028", "\u2029"))
+        if _deep_indent(MAX_DEPTH - brackets, newlines).search("\n" + text) is None:
+            return True
     return _nests_within(text, MAX_DEPTH)
 
 
-@lru_cache(maxsize=MAX_DEPTH + 1)
-def _deep_indent(columns: int) -> re.Pattern[str]:
-    """A line that starts with ``columns`` spaces, `-` or `?`, after any of YAML 1.1's line
-    breaks. Searched for after a break rather than with ``^`` and MULTILINE, so that the
-    regex engine can skip from break to break: a fifth of the time, on every file."""
-    return re.compile(rf"[\r\n\x85\u2028\u2029][ ?-]{{{columns}}}")
+@lru_cache(maxsize=2 * MAX_DEPTH + 2)
+def _deep_indent(columns: int, newlines: bool) -> re.Pattern[str]:
+    """A line that starts with ``columns`` spaces, `-` or `?`, after a line feed or, unless
+    ``newlines`` says the text has no others, any of YAML 1.1's line breaks (a lone CR,
+    NEL, LS, PS). Searched for after a break rather than with ``^`` and MULTILINE, and
+    after a line feed alone when possible, so that the regex engine can skip ahead from
+    break to break: a seventh of the time, on every file."""
+    breaks = r"\n" if newlines else r"[\r\n\x85\u2028\u2029]"
+    return re.compile(rf"{breaks}[ ?-]{{{columns}}}")
 
 
 def _nests_within(text: str, limit: int) -> bool:
