@@ -255,14 +255,18 @@ def diff(base: str, head: str | None, path: Path) -> None:
 @click.option("--site-url", default=None,
               help="The address the versions are published under (default: site_url of "
               "mkdocs.yml); each version lives at <site-url><VERSION>/.")
+@click.option("--default", "default", is_flag=True,
+              help="Also redirect the site's root to this publish: to its first alias "
+              "(e.g. latest), else to VERSION. One more commit, only when the root moves.")
 @click.option("--push", is_flag=True, help="Push the branch to remote_name (origin) after "
               "the commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
 def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: str | None,
-            site_url: str | None, push: bool, verbose: bool) -> None:
+            site_url: str | None, default: bool, push: bool, verbose: bool) -> None:
     """Build strictly and commit the site as VERSION to the gh-pages branch (mike).
 
-    One commit per publish; a failed build commits nothing. Nothing is pushed unless --push.
+    One commit per publish (and one more when --default moves the site's root); a failed
+    build commits nothing. Nothing is pushed unless --push.
     """
     from generator.build import SiteBuildError
     from generator.publish import PublishError
@@ -270,7 +274,7 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
 
     try:
         done = publish_version(config_file, version, aliases, branch=branch, push=push,
-                               site_url=site_url, verbose=verbose)
+                               site_url=site_url, default=default, verbose=verbose)
     except SiteBuildError as error:
         click.echo(f"sopsite: build failed: {error}", err=True)
         sys.exit(1)
@@ -285,6 +289,8 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
     else:
         click.echo(f"published {names} to {done.branch} ({done.site_url})"
                    + (", pushed" if done.pushed else "; not pushed (use --push)"))
+    if done.default is not None:
+        click.echo(f"the site's root now redirects to {done.default}/")
 
 
 @cli.command()

@@ -47,6 +47,8 @@ class Published:
     """False when the branch already held exactly this site (no empty commit is made)."""
     pushed: bool
     warnings: tuple[str, ...]
+    default: str | None = None
+    """What the site's root now redirects to, when this publish moved it (``--default``)."""
 
 
 def version_url(site_url: str, version: str) -> str:
@@ -55,8 +57,14 @@ def version_url(site_url: str, version: str) -> str:
 
 def publish(config_file: Path, version: str, aliases: tuple[str, ...] = (), *,
             branch: str | None = None, push: bool = False, site_url: str | None = None,
-            verbose: bool = False) -> Published:
-    """Build strictly and commit the site as ``version`` (plus ``aliases``) to ``branch``."""
+            default: bool = False, verbose: bool = False) -> Published:
+    """Build strictly and commit the site as ``version`` (plus ``aliases``) to ``branch``.
+
+    With ``default``, the site's root also redirects to this publish: to its first alias
+    (``latest`` stays right when the next version moves it), else to the version. That is
+    a second commit, made only when the root pointed elsewhere. Without it, a branch whose
+    root has no page yet gets a warning: readers who open the site's address see a 404.
+    """
     config_file = config_file.resolve()
     base = config_file.parent
     raw = read_config(config_file)
@@ -102,10 +110,31 @@ def publish(config_file: Path, version: str, aliases: tuple[str, ...] = (), *,
             committed = False
         except (ValueError, git_utils.GitError) as error:
             raise PublishError(str(error)) from error
+        moved = None
+        if default:
+            moved = aliases[0] if aliases else version
+            try:
+                mike_commands.set_default(moved, branch=branch)
+            except git_utils.GitEmptyCommit:
+                moved = None  # the root already redirects there
+            except (ValueError, git_utils.GitError) as error:
+                raise PublishError(f"cannot point the site's root at {moved}: {error}") \
+                    from error
+        elif not _has_root_page(branch):
+            warnings.append(f"the site's root ({url}) has no page, so its address shows "
+                            "nothing; publish with --default to redirect it to this version")
         if push:
             try:
                 git_utils.push_branch(remote, branch)
             except git_utils.GitError as error:
                 raise PublishError(f"git push {remote} {branch}: {error}") from error
     return Published(version, tuple(aliases), branch, version_url(url, version), committed,
-                     push, tuple(warnings))
+                     push, tuple(warnings), moved)
+
+
+def _has_root_page(branch: str) -> bool:
+    try:
+        git_utils.file_mode(branch, "index.html")
+    except git_utils.GitError:
+        return False
+    return True

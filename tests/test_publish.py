@@ -48,6 +48,8 @@ class Published:
     """The handbook's commits: the one 1.0 and the one 2.0 was published from."""
     first: subprocess.CompletedProcess[str]
     second: subprocess.CompletedProcess[str]
+    again: subprocess.CompletedProcess[str]
+    """2.0 published a second time, unchanged, with --default again."""
     remote_after_first: str
 
 
@@ -68,10 +70,13 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     sop.write_text(text.replace(OLD_TITLE, NEW_TITLE), encoding="utf-8")
     git(root, "commit", "--quiet", "-am", "Reword the first step")
     second = sopsite("publish", "2.0", "--alias", "latest", "--site-url", SITE_URL, "--push",
-                     cwd=root, today=TODAY)
+                     "--default", cwd=root, today=TODAY)
     assert second.returncode == 0, second.stderr
+    again = sopsite("publish", "2.0", "--alias", "latest", "--site-url", SITE_URL, "--default",
+                    cwd=root, today=TODAY)
+    assert again.returncode == 0, again.stderr
     commits = git(root, "rev-list", "--reverse", "HEAD").split()
-    return Published(root, remote, commits, first, second, remote_after_first)
+    return Published(root, remote, commits, first, second, again, remote_after_first)
 
 
 def test_versions_json_lists_both_versions_and_the_alias(published: Published) -> None:
@@ -84,10 +89,13 @@ def test_versions_json_lists_both_versions_and_the_alias(published: Published) -
 
 def test_one_commit_per_publish_each_naming_its_source(published: Published) -> None:
     log = git(published.root, "log", "--format=%s", "gh-pages").splitlines()
-    assert len(log) == 2
+    assert len(log) == 3, "1.0, 2.0 and the root moved by --default; the same 2.0 adds none"
     first, second = (commit[:7] for commit in published.commits)
-    assert log[1].startswith(f"Deployed {first} to 1.0 with MkDocs ")
-    assert log[0].startswith(f"Deployed {second} to 2.0 with MkDocs ")
+    assert log[2].startswith(f"Deployed {first} to 1.0 with MkDocs ")
+    assert log[1].startswith(f"Deployed {second} to 2.0 with MkDocs ")
+    assert log[0].startswith("Set default version to latest with mike ")
+    assert "nothing committed" in published.again.stdout
+    assert "root now redirects" not in published.again.stdout
     assert "ProperDocs" not in "".join(log)
     # Publishing never touches the handbook's own branch.
     assert git(published.root, "rev-parse", "HEAD") == published.commits[-1]
@@ -113,6 +121,19 @@ def test_latest_is_a_folder_of_redirects_not_a_symlink(published: Published) -> 
     deep = show(published.root, f"gh-pages:latest/{SOP_PAGE}")
     assert 'url=../../../2.0/procedures/sop-it-ci/"' in deep
     assert NEW_TITLE not in deep  # a redirect, not a copy
+
+
+def test_the_root_redirects_to_latest_once_asked(published: Published) -> None:
+    warning = "the site's root (http://127.0.0.1:8000/) has no page"
+    assert warning in published.first.stderr
+    assert "--default" in published.first.stderr
+    assert "root" not in published.second.stderr
+    assert "the site's root now redirects to latest/" in published.second.stdout
+    root = show(published.root, "gh-pages:index.html")
+    assert '<meta http-equiv="refresh" content="1; url=latest/" />' in root
+    # The remote got it too: --push came after both commits.
+    assert git(published.remote, "rev-parse", "gh-pages") == \
+        git(published.root, "rev-parse", "gh-pages")
 
 
 def test_pages_carry_materials_version_selector_config(published: Published) -> None:
