@@ -454,6 +454,12 @@ class Retro(Document):
     decisions: list[Text] = Field(default_factory=list, description="Decisions taken.")
 
 
+class RoleName(Model):
+    """A role's name in another language."""
+
+    name: Text = Field(description="The role's name as people say it in that language.")
+
+
 class Role(Model):
     """A role people act in; steps, approvals and ownership refer to it by id."""
 
@@ -464,6 +470,21 @@ class Role(Model):
     description: str = Field("", description="What the role is, in a sentence (Markdown).")
     responsibilities: list[Text] = Field(default_factory=list, description="What it answers for.")
     permissions: list[Text] = Field(default_factory=list, description="Access rights it holds.")
+    translations: dict[Language, RoleName] = Field(
+        default_factory=dict, description="Its name in the languages of the documents that "
+        "name it, by language: a document with `language: fi` shows the `fi` name.")
+
+    def name_in(self, language: Language) -> str:
+        """The name a page in ``language`` shows: its translation, else `name`."""
+        translated = self.translations.get(language)
+        return translated.name if translated else self.name
+
+
+class TermText(Model):
+    """A glossary term in another language."""
+
+    term: Text = Field(description="The term as written in that language.")
+    definition: Text = Field(description="What it means here, in that language (Markdown).")
 
 
 class Term(Model):
@@ -475,6 +496,15 @@ class Term(Model):
     term: Text = Field(description="The term as written in text.")
     definition: Text = Field(description="What it means here (Markdown).")
     see_also: list[TermRef] = Field(default_factory=list, description="Related terms.")
+    translations: dict[Language, TermText] = Field(
+        default_factory=dict, description="The term and its definition in the languages of "
+        "the documents that use it, by language: a training module with `language: fi` "
+        "shows the `fi` text.")
+
+    def text_in(self, language: Language) -> Term | TermText:
+        """What a page in ``language`` shows (`term` and `definition`): its translation,
+        else the entry itself."""
+        return self.translations.get(language) or self
 
 
 AnyDocument = Sop | Process | Retro

@@ -99,6 +99,15 @@ def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Prob
     kind = detail["type"]
     value = detail.get("input")
     source = raw.source
+    if kind == "literal_error" and loc and loc[-1] == "[key]":  # a mapping's key, not a value
+        _, info = _resolve(model, loc[:-2])
+        key = str(loc[-2])
+        choices = _key_choices(info)
+        hint = did_you_mean(key, choices)
+        return source.problem(loc[:-1], "MODEL002", f"unknown key {key!r} in "
+                              f"{_where(loc[:-2], model)}; expected one of "
+                              f"{', '.join(choices)}" + (f"; {hint}" if hint.startswith("did")
+                                                         else ""), key=True)
     if kind == "extra_forbidden":
         parent, _ = _resolve(model, loc[:-1])
         key = str(loc[-1])
@@ -232,11 +241,26 @@ def _flatten(annotation: Any) -> Iterator[Any]:
         yield annotation
 
 
+def _key_choices(info: FieldInfo | None) -> list[str]:
+    """The keys a ``dict[Literal[...], X]`` field allows."""
+    for arg in _flatten(info.annotation) if info else ():
+        if typing.get_origin(arg) is dict:
+            return _literal_choices(FieldInfo(annotation=typing.get_args(arg)[0]))
+    return []
+
+
+def _keyed(annotation: Any) -> bool:
+    """Whether a field is a mapping whose keys the author chooses (a location's next part
+    is then one of its keys, not a field)."""
+    return any(typing.get_origin(arg) is dict for arg in _flatten(annotation))
+
+
 def _unwrap(annotation: Any) -> type[BaseModel] | None:
-    """The model class inside ``X | None``, ``list[X]`` or ``Annotated[X, ...]``, if any."""
+    """The model class inside ``X | None``, ``list[X]``, ``dict[K, X]`` or
+    ``Annotated[X, ...]``, if any."""
     for arg in _flatten(annotation):
-        if typing.get_origin(arg) is list:
-            inner = _unwrap(typing.get_args(arg)[0])
+        if typing.get_origin(arg) in (list, dict):
+            inner = _unwrap(typing.get_args(arg)[-1])
             if inner:
                 return inner
         elif isinstance(arg, type) and issubclass(arg, BaseModel):
@@ -248,8 +272,10 @@ def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, 
     """The model of the mapping at ``loc``, and the field of its last key."""
     current: type[BaseModel] | None = model
     info: FieldInfo | None = None
+    key_next = False
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) or key_next:
+            key_next = False
             continue
         if current is None:
             return None, None
@@ -257,6 +283,7 @@ def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, 
         if info is None:
             return None, None
         current = _unwrap(info.annotation)
+        key_next = _keyed(info.annotation)
     return current, info
 
 

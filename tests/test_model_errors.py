@@ -139,7 +139,27 @@ def test_unknown_key_in_a_role_list_item() -> None:
         "f.yml:5:3: error [MODEL003] missing required key 'name' in the role (the role's name as "
         "people say it)",
         "f.yml:7:3: error [MODEL002] unknown key 'title' in the role; valid keys: description, "
-        "id, kind, name, permissions, responsibilities",
+        "id, kind, name, permissions, responsibilities, translations",
+    ]
+
+
+def test_translations_are_keyed_by_a_known_language() -> None:
+    text = changed(ROLES, "  name: Technician\n",
+                   "  name: Technician\n  translations:\n    fin: {name: Teknikko}\n"
+                   "    sv: {name: Tekniker}\n")
+    assert model_lines(text) == [
+        "f.yml:9:5: error [MODEL002] unknown key 'fin' in translations; expected one of en, fi; "
+        "did you mean 'fi'?",
+        "f.yml:10:5: error [MODEL002] unknown key 'sv' in translations; expected one of en, fi",
+    ]
+
+
+def test_a_translation_is_checked_like_the_role_itself() -> None:
+    text = changed(ROLES, "  name: Technician\n",
+                   "  name: Technician\n  translations:\n    fi: {nmae: Teknikko}\n")
+    assert model_lines(text) == [
+        "f.yml:9:10: error [MODEL002] unknown key 'nmae' in translations.fi; did you mean "
+        "'name'?",
     ]
 
 

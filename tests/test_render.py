@@ -320,3 +320,25 @@ def test_index_pages_kept_between_builds_follow_what_they_list(
     assert warm[page] != before[page]
     if shows is not None:
         assert shows in warm[page]
+
+
+def test_a_finnish_document_names_roles_and_terms_in_finnish() -> None:
+    """The example handbook's Finnish SOP: translated names where roles and terms have them,
+    the English name where they do not; English documents keep English names."""
+    handbook, problems = check_handbook(HERE.parent / "sops", today=TODAY, strict=True)
+    assert problems == []
+    pages = generate(handbook, today=TODAY).pages
+    finnish = next(e.item for e in handbook.documents if e.item.language == "fi")
+    page = pages[render_module.site.doc_path(finnish)]
+    assert "[Projektipäällikkö](../roles/project-manager.md)" in page
+    assert "[Project Manager]" not in page
+    assert 'subgraph lane1["Projektipäällikkö"]' in page
+    module = pages[render_module.site.module_path(finnish)]
+    assert "[Avainkäyttäjä](../glossary.md#term-key-user)" in module
+    assert "Käyttäjätiimin kokenut jäsen" in module
+    assert "An experienced member of a user team" not in module
+    english = pages["procedures/sop-it-ci.md"]
+    assert "[Level 1 Technician]" in english
+    assert "Projektipäällikkö" not in english
+    glossary = pages["glossary.md"]
+    assert "*Finnish (suomi):* **Avainkäyttäjä**" in glossary

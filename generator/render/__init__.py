@@ -28,7 +28,7 @@ from generator.memo import ByIdentity
 from generator.model import AnyDocument, Process, Retro, Sop, minutes
 from generator.render import reference, revisions, site, training
 from generator.render.core import Links, Renderer, flow, gantt, step_views
-from generator.render.i18n import labels, status_label
+from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
 
 DUE_SOON_DAYS = 30
 
@@ -90,7 +90,8 @@ def _fingerprint(handbook: Handbook, today: dt.date, template_dir: Path | None,
         [history.state.head, history.notice] if history else None,
         [(e.item.id, e.item.kind, e.item.title, e.item.version, e.item.status, e.item.owner,
           bool(getattr(e.item, "training", None))) for e in handbook.documents],
-        [(e.item.id, e.item.name) for e in handbook.roles],
+        [(e.item.id, e.item.name, {language: role.name for language, role
+                                    in e.item.translations.items()}) for e in handbook.roles],
         [e.item.model_dump(mode="json") for e in handbook.terms],
     ])
 
@@ -176,7 +177,8 @@ def generate(
 
     def common(page: str, doc: AnyDocument | None = None) -> dict[str, Any]:
         words = labels(doc.language if doc else "en")
-        return {"links": Links(page, handbook), "words": words, "today": today,
+        links = Links(page, handbook, language=doc.language if doc else "en")
+        return {"links": links, "words": words, "today": today, "language_names": LANGUAGE_NAMES,
                 "status_label": lambda status: status_label(words, status),
                 "build_commit": history.state.short if history else "unknown"}
 
@@ -219,7 +221,7 @@ def generate(
             frozen = {"row": row, "until": following.doc.effective}
             own[row.page] = document_page(
                 row.doc, row.page, frozen=frozen, current=doc,
-                links=Links(row.page, handbook, steps_here=doc.id))
+                links=Links(row.page, handbook, steps_here=doc.id, language=row.doc.language))
             diff = revisions.diff_path(doc, row.version, following.version)
             own[diff] = renderer.render(
                 "diff.md.j2", **common(diff, doc), doc=doc, old=row, new=following,

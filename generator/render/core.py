@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from generator.graph import is_end
 from generator.handbook import Handbook
-from generator.model import AnyDocument, Process, Sop, Step
+from generator.model import AnyDocument, Language, Process, Sop, Step
 from generator.render import site
 from generator.render.mermaid import flowchart
 from generator.render.text import fenced, markdown, plain, raw
@@ -76,6 +76,8 @@ class Links:
     handbook: Handbook
     steps_here: str | None = None
     """The id of the document whose step anchors this page holds (a frozen revision)."""
+    language: Language = "en"
+    """The page's language: role names and terms are shown in it where they have it."""
 
     def to(self, path: str, anchor: str = "") -> Markup:
         """A relative link target."""
@@ -94,14 +96,16 @@ class Links:
         role = self.handbook.role_index.get(role_id)
         if role is None:  # a past revision may name a role that no longer exists
             return plain(role_id)
-        return Markup(f"[{plain(role.name)}]({self.to(site.role_path(role_id))})")
+        name = role.name_in(self.language)
+        return Markup(f"[{plain(name)}]({self.to(site.role_path(role_id))})")
 
     def term(self, term_id: str) -> Markup:
         """`[term](glossary#id)` for a term id."""
         term = self.handbook.term_index.get(term_id)
         if term is None:
             return plain(term_id)
-        return Markup(f"[{plain(term.term)}]({self.to(site.GLOSSARY, 'term-' + term_id)})")
+        text = term.text_in(self.language).term
+        return Markup(f"[{plain(text)}]({self.to(site.GLOSSARY, 'term-' + term_id)})")
 
     def step(self, doc: AnyDocument, step_id: str) -> Markup:
         """`[n. Title](link#step-id)` for a step of ``doc``."""
@@ -142,7 +146,7 @@ def front_matter(
 def flow(doc: Sop | Process, handbook: Handbook, words: dict[str, str]) -> Markup:
     def role_name(role_id: str) -> str:
         role = handbook.role_index.get(role_id)
-        return role.name if role else role_id
+        return role.name_in(doc.language) if role else role_id
 
     return Markup(flowchart(doc.steps, role_name, words))
 

@@ -359,6 +359,10 @@ FI: dict[str, str] = {
 LABELS: dict[str, dict[str, str]] = {"en": EN, "fi": FI}
 
 
+LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fi": "Finnish (suomi)"}
+"""How the English pages (roles, glossary) name a language a translation is in."""
+
+
 def labels(language: str) -> dict[str, str]:
     """The label table for ``language``; English when the language has none."""
     return LABELS.get(language, EN)
