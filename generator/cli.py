@@ -284,13 +284,14 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
     for warning in done.warnings:
         click.echo(f"sopsite: warning: {warning}", err=True)
     names = ", ".join((done.version, *done.aliases))
+    pushed = ", pushed" if done.pushed else "; not pushed (use --push)"
     if not done.committed:
         click.echo(f"{names}: {done.branch} already holds this site; nothing committed")
     else:
-        click.echo(f"published {names} to {done.branch} ({done.site_url})"
-                   + (", pushed" if done.pushed else "; not pushed (use --push)"))
+        click.echo(f"published {names} to {done.branch} ({done.site_url}){pushed}")
     if done.default is not None:
-        click.echo(f"the site's root now redirects to {done.default}/")
+        click.echo(f"the site's root now redirects to {done.default}/ (committed to "
+                   f"{done.branch}{pushed})")
 
 
 @cli.command()

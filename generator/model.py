@@ -75,6 +75,9 @@ StepRef = Annotated[str, Field(description="The id of a step in the same documen
 
 Status = Literal["draft", "in-review", "effective", "superseded", "retired"]
 Language = Literal["en", "fi"]
+Translated = Literal["fi"]
+"""The languages a role or term can be translated into: English is what `name`, `term` and
+`definition` are written in."""
 
 
 class Model(BaseModel):
@@ -470,14 +473,14 @@ class Role(Model):
     description: str = Field("", description="What the role is, in a sentence (Markdown).")
     responsibilities: list[Text] = Field(default_factory=list, description="What it answers for.")
     permissions: list[Text] = Field(default_factory=list, description="Access rights it holds.")
-    translations: dict[Language, RoleName] = Field(
+    translations: dict[Translated, RoleName] = Field(
         default_factory=dict, description="Its name in the languages of the documents that "
         "name it, by language: a document with `language: fi` shows the `fi` name.")
 
     def name_in(self, language: Language) -> str:
         """The name a page in ``language`` shows: its translation, else `name`."""
-        translated = self.translations.get(language)
-        return translated.name if translated else self.name
+        return next((t.name for lang, t in self.translations.items() if lang == language),
+                    self.name)
 
 
 class TermText(Model):
@@ -496,7 +499,7 @@ class Term(Model):
     term: Text = Field(description="The term as written in text.")
     definition: Text = Field(description="What it means here (Markdown).")
     see_also: list[TermRef] = Field(default_factory=list, description="Related terms.")
-    translations: dict[Language, TermText] = Field(
+    translations: dict[Translated, TermText] = Field(
         default_factory=dict, description="The term and its definition in the languages of "
         "the documents that use it, by language: a training module with `language: fi` "
         "shows the `fi` text.")
@@ -504,7 +507,7 @@ class Term(Model):
     def text_in(self, language: Language) -> Term | TermText:
         """What a page in ``language`` shows (`term` and `definition`): its translation,
         else the entry itself."""
-        return self.translations.get(language) or self
+        return next((t for lang, t in self.translations.items() if lang == language), self)
 
 
 AnyDocument = Sop | Process | Retro

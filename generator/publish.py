@@ -122,7 +122,8 @@ def publish(config_file: Path, version: str, aliases: tuple[str, ...] = (), *,
                     from error
         elif not _has_root_page(branch):
             warnings.append(f"the site's root ({url}) has no page, so its address shows "
-                            "nothing; publish with --default to redirect it to this version")
+                            "nothing; publish with --default to redirect it to this "
+                            "publish's first alias, or to its version")
         if push:
             try:
                 git_utils.push_branch(remote, branch)

@@ -255,6 +255,14 @@ def _keyed(annotation: Any) -> bool:
     return any(typing.get_origin(arg) is dict for arg in _flatten(annotation))
 
 
+def _value_info(info: FieldInfo | None) -> FieldInfo | None:
+    """A field standing for the values of a mapping field (no examples of its own)."""
+    for arg in _flatten(info.annotation) if info else ():
+        if typing.get_origin(arg) is dict:
+            return FieldInfo(annotation=typing.get_args(arg)[-1])
+    return None
+
+
 def _unwrap(annotation: Any) -> type[BaseModel] | None:
     """The model class inside ``X | None``, ``list[X]``, ``dict[K, X]`` or
     ``Annotated[X, ...]``, if any."""
@@ -274,8 +282,11 @@ def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, 
     info: FieldInfo | None = None
     key_next = False
     for part in loc:
-        if isinstance(part, int) or key_next:
+        if isinstance(part, int):
+            continue
+        if key_next:  # a key the author chose: what follows is about its value
             key_next = False
+            info = _value_info(info)
             continue
         if current is None:
             return None, None

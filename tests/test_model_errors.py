@@ -146,11 +146,11 @@ def test_unknown_key_in_a_role_list_item() -> None:
 def test_translations_are_keyed_by_a_known_language() -> None:
     text = changed(ROLES, "  name: Technician\n",
                    "  name: Technician\n  translations:\n    fin: {name: Teknikko}\n"
-                   "    sv: {name: Tekniker}\n")
+                   "    en: {name: Tekniker}\n")
     assert model_lines(text) == [
-        "f.yml:9:5: error [MODEL002] unknown key 'fin' in translations; expected one of en, fi; "
+        "f.yml:9:5: error [MODEL002] unknown key 'fin' in translations; expected one of fi; "
         "did you mean 'fi'?",
-        "f.yml:10:5: error [MODEL002] unknown key 'sv' in translations; expected one of en, fi",
+        "f.yml:10:5: error [MODEL002] unknown key 'en' in translations; expected one of fi",
     ]
 
 

@@ -290,6 +290,24 @@ def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
     assert "Reset, then hand over" in warm["roles/tech.md"]
 
 
+def test_a_changed_translation_alone_regenerates_the_finnish_pages(tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
+    before = generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY).pages
+    assert "[Teknikko]" in before["procedures/sop-t-2.md"]
+    people = tmp_path / "sops" / "people.yml"
+    people.write_text(people.read_text("utf-8").replace("{name: Teknikko}", "{name: Asentaja}"),
+                      "utf-8")
+    changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
+    warm = generate(changed, today=TODAY).pages
+    render_module.release_caches()
+    assert warm == generate(changed, today=TODAY).pages
+    assert "[Asentaja]" in warm["procedures/sop-t-2.md"]
+    assert 'subgraph lane1["Asentaja"]' in warm["procedures/sop-t-2.md"]
+    assert "*Finnish (suomi):* Asentaja" in warm["roles/tech.md"]
+
+
 @pytest.mark.parametrize(("old", "new", "page", "shows"), [
     ("effective: 2026-06-01", "effective: 2026-06-02", "catalogue.md", "2026-06-02"),
     ("review_every: 6", "review_every: 3", "catalogue.md", "2026-09-01"),

@@ -129,6 +129,14 @@ def test_answer_of_the_wrong_type_is_a_model_error(book: Path) -> None:
     ]
 
 
+def test_an_option_that_is_not_text_gets_its_own_value_as_the_example(book: Path) -> None:
+    edit(book, "sop-en.yml", "        a: Reset the password\n", "        a: 5\n")
+    assert lines(book) == [
+        f"{book}/sop-en.yml:80:12: error [MODEL004] 'a': expected text, found number 5; put it "
+        'in quotes, e.g. a: "5"'
+    ]
+
+
 def _site() -> dict[str, str]:
     handbook, problems = check_handbook(SITE, today=TODAY, strict=True)
     assert problems == []
