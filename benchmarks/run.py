@@ -60,8 +60,8 @@ from benchmarks.synth import SEED, Mix, Synth  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SOPSITE = BIN / "sopsite"
-CHECK_RUNS = 5
 MKDOCS = BIN / "mkdocs"
+CHECK_RUNS = 5
 MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 ASSETS = REPO / "generator" / "assets"
 TODAY = "2026-11-21"

@@ -241,26 +241,20 @@ def _flatten(annotation: Any) -> Iterator[Any]:
         yield annotation
 
 
+def _mapping_types(info: FieldInfo | None) -> tuple[Any, Any] | None:
+    """The key and value types of a ``dict[K, V]`` field: a mapping whose keys the author
+    chooses, so a location's next part is one of its keys, not a field."""
+    for arg in _flatten(info.annotation) if info else ():
+        if typing.get_origin(arg) is dict:
+            key, value = typing.get_args(arg)
+            return key, value
+    return None
+
+
 def _key_choices(info: FieldInfo | None) -> list[str]:
     """The keys a ``dict[Literal[...], X]`` field allows."""
-    for arg in _flatten(info.annotation) if info else ():
-        if typing.get_origin(arg) is dict:
-            return _literal_choices(FieldInfo(annotation=typing.get_args(arg)[0]))
-    return []
-
-
-def _keyed(annotation: Any) -> bool:
-    """Whether a field is a mapping whose keys the author chooses (a location's next part
-    is then one of its keys, not a field)."""
-    return any(typing.get_origin(arg) is dict for arg in _flatten(annotation))
-
-
-def _value_info(info: FieldInfo | None) -> FieldInfo | None:
-    """A field standing for the values of a mapping field (no examples of its own)."""
-    for arg in _flatten(info.annotation) if info else ():
-        if typing.get_origin(arg) is dict:
-            return FieldInfo(annotation=typing.get_args(arg)[-1])
-    return None
+    types = _mapping_types(info)
+    return _literal_choices(FieldInfo(annotation=types[0])) if types else []
 
 
 def _unwrap(annotation: Any) -> type[BaseModel] | None:
@@ -280,13 +274,12 @@ def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, 
     """The model of the mapping at ``loc``, and the field of its last key."""
     current: type[BaseModel] | None = model
     info: FieldInfo | None = None
-    key_next = False
+    mapping: tuple[Any, Any] | None = None
     for part in loc:
         if isinstance(part, int):
             continue
-        if key_next:  # a key the author chose: what follows is about its value
-            key_next = False
-            info = _value_info(info)
+        if mapping is not None:  # a key the author chose: what follows is about its value
+            info, mapping = FieldInfo(annotation=mapping[1]), None
             continue
         if current is None:
             return None, None
@@ -294,7 +287,7 @@ def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, 
         if info is None:
             return None, None
         current = _unwrap(info.annotation)
-        key_next = _keyed(info.annotation)
+        mapping = _mapping_types(info)
     return current, info
 
 
