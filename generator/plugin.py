@@ -31,7 +31,8 @@ from generator.handbook import Handbook
 from generator.history import read_history
 from generator.problems import Severity
 from generator.render import Site, generate, release_caches, site
-from generator.render.text import plain
+from generator.render.text import plain, quoted
+from generator.sanitise import Sanitiser
 from generator.validate import did_you_mean
 from generator.write import PageWriter, write_pages
 
@@ -47,6 +48,10 @@ STYLE_URI = "assets/stylesheets/sopsite.css"
 _WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
 """Per process, by cache folder: what a live server wrote there and when (see
 `generator.write.PageWriter`)."""
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class SnapshotConfig(base.Config):
@@ -90,6 +95,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.frozen = False
         self.handbook: Handbook | None = None
         self.base = Path()
+        self.sanitiser = Sanitiser()
 
     def _path(self, value: str) -> Path:
         path = Path(value)
@@ -220,15 +226,27 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         return server
 
     def on_page_content(self, html: str, *, page: Any, config: Any, files: Files) -> str:
-        """Let a one-off build forget a generated page's Markdown once it is HTML.
+        """Clean a generated page's HTML, the one path author text takes to a reader.
 
-        MkDocs keeps every page's Markdown and HTML until the build ends, on top of which
-        the search index is serialised: at 5000 documents that is the build's peak. Nothing
-        after this event reads the Markdown; the title is in the page's front matter.
+        It runs before the search plugin and the theme read the content, so the index and
+        the page hold the same cleaned text (see `generator.sanitise`). A one-off build
+        then forgets the page's Markdown: MkDocs keeps every page's Markdown and HTML until
+        the build ends, on top of which the search index is serialised, and at 5000
+        documents that is the build's peak. Nothing after this event reads the Markdown;
+        the title is in the page's front matter.
         """
-        if not self.serving and self._generated(page):
+        if not self._generated(page):
+            return html
+        if not self.serving:
             page.markdown = ""
-        return html
+        cleaned = self.sanitiser.clean(html)
+        if cleaned.removed:
+            found = ", ".join(repr(_excerpt(tag)) for tag in cleaned.removed)
+            log.warning(f"sopsite: {page.file.src_uri}: the page's HTML had markup that is not "
+                        f"allowed ({found}); it was removed. Text from the handbook reached "
+                        "the page as HTML: show code in `backticks`, write links as "
+                        "[text](https://...)")
+        return cleaned.html
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Likewise the HTML body, once the page is written into its template."""
@@ -278,6 +296,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                      "effective": doc.effective.isoformat(), "path": site.doc_path(doc)}
             for doc in (e.item for e in handbook.documents)
         }
+        # What a page gets to print is escaped; `doc_link` reads the raw values.
+        variables = {doc_id: {key: quoted(value) for key, value in doc.items()}
+                     for doc_id, doc in documents.items()}
 
         def doc_link(doc_id: str) -> str:
             """`[ID: Title (vX.Y)](link)` from the calling page; an unknown id is an error."""
@@ -296,5 +317,5 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             text = plain(f"{doc['id']}: {doc['title']} (v{doc['version']})")
             return str(Markup(f"[{text}]({target})"))
 
-        macros.register_variables({"handbook": documents})
+        macros.register_variables({"handbook": variables})
         macros.register_macros({"doc_link": doc_link})

@@ -194,7 +194,7 @@ def test_hostile_handbook_diagrams_parse_and_pages_stay_inert() -> None:
     assert parse_errors(sources) == [None] * len(sources)
     text = re.sub(r"^```\n.*?^```$", "", "\n".join(pages.values()), flags=re.M | re.S)
     body = re.sub(r"^---\n.*?^---$", "", text, flags=re.M | re.S)  # front matter is data
-    for literal in ("<script>", "<img", "<svg", "<iframe", "<b>", "<marquee", "](javascript:"):
+    for literal in ("<script>", "<img", "<svg", "<iframe", "<b>", "<marquee"):
         assert literal not in body, literal
     for pattern in (r"(?<!\\)\{\{", r"(?<!\\)\{%", r"(?<!\\)\{: onclick"):
         assert not re.search(pattern, body), pattern
@@ -214,8 +214,9 @@ def test_markdown_keeps_formatting_and_code_but_not_html() -> None:
     assert markdown("**bold** <i>x</i> `<i>code</i>`") == (
         "**bold** &lt;i>x&lt;/i> `<i>code</i>`"
     )
+    # Links are Markdown: what their URLs may be is the sanitiser's job (test_sanitise.py).
     assert markdown("[a](javascript:alert(1)) [b](https://example.org)") == (
-        "[a]\\(javascript:alert(1)) [b](https://example.org)"
+        "[a](javascript:alert(1)) [b](https://example.org)"
     )
     assert markdown("{{ config }} {: onclick=x }") == "\\{\\{ config \\}\\} \\{: onclick=x \\}"
     assert markdown("```\n<b>{{x}}</b>\n```") == "```\n<b>{{x}}</b>\n```"

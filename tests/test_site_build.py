@@ -7,12 +7,13 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.write import MANIFEST, PageWriter, write_pages
-from tests.support.build import REPO, make_project, sopsite
+from tests.support.build import REPO, SOPSITE, env, make_project, sopsite
 
 pytestmark = pytest.mark.slow
 HOSTILE = REPO / "tests" / "fixtures" / "hostile" / "sops"
@@ -108,7 +109,15 @@ def test_failed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
 
 def test_hostile_handbook_builds_without_injected_markup(tmp_path: Path) -> None:
     make_project(tmp_path, HOSTILE)
-    result = sopsite("build", cwd=tmp_path)
+    strict = sopsite("build", cwd=tmp_path)
+    assert strict.returncode == 1
+    removed = [line for line in strict.stderr.splitlines() if "was removed" in line]
+    assert [line.split(": the page")[0] for line in removed] == [
+        "WARNING -  sopsite: glossary.md", "WARNING -  sopsite: procedures/sop-hostile-1.md"]
+    assert not (tmp_path / "site").exists()
+    # Without --strict the site is built, and the sanitiser has taken the script links out.
+    result = subprocess.run([str(SOPSITE.parent / "mkdocs"), "build", "-q"], cwd=tmp_path,
+                            env=env(), capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     pages = sorted((tmp_path / "site").rglob("*.html"))
     assert len(pages) > 8

@@ -23,7 +23,7 @@
     var body = document.querySelector(".sopsite-asof-result tbody");
     if (!data || !input || !body || input.dataset.ready === "1") return;
     input.dataset.ready = "1";
-    var documents = JSON.parse(data.textContent);
+    var documents = JSON.parse(data.dataset.asof);
 
     function render() {
       var day = input.value;

@@ -11,8 +11,6 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from markupsafe import Markup
-
 from generator.history import IN_FORCE, Revision
 from generator.model import AnyDocument, Change
 from generator.render import site
@@ -99,8 +97,8 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     return days
 
 
-def asof_data(timelines: dict[str, list[Row]]) -> Markup:
-    """The JSON the as-of script reads, safe to place inside a `<script>` element.
+def asof_data(timelines: dict[str, list[Row]]) -> str:
+    """The JSON the as-of script reads from an attribute (the page keeps no `<script>`).
 
     It holds no URLs: the page's table of all revisions has a link per revision, marked
     `data-rev="<id>@<version>"`, which MkDocs resolves for either URL style; the script
@@ -112,5 +110,4 @@ def asof_data(timelines: dict[str, list[Row]]) -> Markup:
                         "status": r.doc.status} for r in rows]}
         for doc_id, rows in sorted(timelines.items())
     ]
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)

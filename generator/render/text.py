@@ -1,9 +1,12 @@
 """Make author text safe to place in generated Markdown.
 
-Templates escape every value by default (see :mod:`generator.render.renderer`): a title is
+Templates escape every value by default (see :mod:`generator.render.core`): a title is
 literal text, never markup. Long fields opt in to Markdown through :func:`markdown`, which
-still refuses raw HTML, attribute lists, macro syntax and script URLs, because YAML from a
-pull request must never become code in a reader's browser.
+shows raw HTML, attribute lists and macro syntax as the literal text the author wrote.
+
+That is for the author's sake, not the reader's: this pass cannot know how Python-Markdown
+reads every shape of Markdown, so it is not what keeps a page safe. The HTML of every
+generated page passes :mod:`generator.sanitise`, which is.
 """
 
 from __future__ import annotations
@@ -22,14 +25,10 @@ _PLAIN = re.compile("|".join(re.escape(c) for c in _PLAIN_ESCAPES))
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
 # Fenced blocks and inline code spans keep their text as written: Markdown shows it literally.
 _CODE = re.compile(r"(^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\2[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
-_SCRIPT_SCHEME = r"\s*<?\s*(?:javascript|vbscript|data)\s*:"
-# A link to a script URL is shown as the literal text the author wrote, not as a link.
-_UNSAFE_INLINE = re.compile(r"\]\((?=" + _SCRIPT_SCHEME + ")", re.I)
-_UNSAFE_REFERENCE = re.compile(r"^(\s*)\[(?=[^\]\n]+\]:" + _SCRIPT_SCHEME + ")", re.I | re.M)
 
 
 _PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
-_MARKDOWN_WORK = re.compile(r"[&<{}`]|\]\(|\]:")
+_MARKDOWN_WORK = re.compile(r"[&<{}]")
 
 
 def plain(value: object) -> Markup:
@@ -49,8 +48,17 @@ def _plain(text: str) -> Markup:
     return Markup(text)
 
 
+def quoted(value: object) -> Markup:
+    """Handbook data for a hand-written page: literal text wherever that page puts it.
+
+    A page in `docs/` is trusted, the handbook values it quotes through macros are not, and
+    the page may place them in Markdown, in HTML text or inside an HTML attribute.
+    """
+    return Markup(str(plain(value)).replace('"', "&quot;").replace("'", "&#39;"))
+
+
 def markdown(value: object) -> Markup:
-    """Author Markdown with raw HTML, attribute lists, macros and script URLs neutralised."""
+    """Author Markdown with raw HTML, attribute lists and macros shown as written."""
     text = str(value).strip()
     if not _MARKDOWN_WORK.search(text):  # the common case: nothing to neutralise
         return Markup(text)
@@ -65,8 +73,7 @@ def markdown(value: object) -> Markup:
             out.append(_neutralise(part))
         elif kind == 1:
             out.append(part)
-    text = _UNSAFE_INLINE.sub(r"]\\(", "".join(out))
-    return Markup(_UNSAFE_REFERENCE.sub(r"\1\\[", text))
+    return Markup("".join(out))
 
 
 def _neutralise(text: str) -> str:

@@ -1,0 +1,197 @@
+"""The one gate author text passes on its way into a reader's browser.
+
+Generated pages carry text from YAML that anyone could have proposed in a pull request. A
+pattern pass over that Markdown cannot know how Python-Markdown will read every shape of it
+(backtick runs, unclosed fences, nested blocks), so the guarantee is taken after conversion
+instead: every generated page's HTML is cleaned by ammonia (through `nh3`) against an
+allow-list of what the handbook's Markdown and sopsite's own templates really produce. What is
+not on the list cannot reach the page, whichever way the Markdown was parsed.
+
+The allow-list, and why each part is there:
+
+- structure and text: headings, paragraphs, lists, definition lists, tables, block quotes,
+  code, emphasis, line breaks and rules: what Markdown and the table extension write;
+- `details`/`summary`, `div`/`span`/`p` with classes: admonitions, collapsible blocks,
+  Pygments' highlighting, task lists and the quiz;
+- `input` only as a checkbox (task lists) or a date (the as-of view), `label` with `for`;
+- `data-*` attributes: the quiz, the as-of view and search hints read them; browsers never
+  run them;
+- `id`, `title`, `aria-*`: anchors, tooltips and accessibility;
+- `style` with `text-align` only: table column alignment;
+- links to `http`, `https` and `mailto` URLs and to relative and fragment URLs; images only
+  from the site itself (a relative `src`), so a page never loads anything from elsewhere.
+
+Everything else is dropped: scripts and styles with their content, event handler
+attributes, forms, frames, objects, SVG, and URLs with any other scheme (`javascript:`,
+`data:`, `vbscript:` …), also when a control character or an entity hides the scheme.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import nh3
+
+TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del",
+    "details", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "input", "ins", "kbd", "label", "li", "mark", "nav", "ol", "p", "pre", "q", "s", "small",
+    "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead",
+    "tr", "u", "ul",
+})
+"""Elements a page may keep; the text inside any other element stays, the element goes."""
+
+DROP_WITH_CONTENT = frozenset({"script", "style", "template", "noscript", "iframe", "object",
+                               "svg", "math", "textarea", "title", "xmp", "noembed",
+                               "noframes"})
+"""Elements removed together with what is inside them: their text is code, not prose."""
+
+ATTRIBUTES: dict[str, set[str]] = {
+    "*": {"class", "id", "title", "lang", "dir"},
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"style", "colspan", "rowspan"},
+    "th": {"style", "colspan", "rowspan", "scope"},
+    "details": {"open"},
+    "label": {"for"},
+    "ol": {"start"},
+    "input": {"disabled", "checked", "value"},
+}
+"""Attributes a kept element may carry; `data-*` and `aria-*` are allowed everywhere."""
+
+ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "date"}}}
+"""Attributes allowed with these values only."""
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+"""Schemes a link may use; relative and fragment URLs need none."""
+
+_EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
+
+
+def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
+    """An image from elsewhere would tell another server who reads which procedure."""
+    if tag == "img" and attribute == "src" and _EXTERNAL.match(value):
+        return None
+    return value
+
+
+def _cleaner(*, images: bool) -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(TAGS),
+        clean_content_tags=set(DROP_WITH_CONTENT),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        tag_attribute_values={tag: {a: set(v) for a, v in values.items()}
+                              for tag, values in ATTRIBUTE_VALUES.items()},
+        generic_attribute_prefixes={"data-", "aria-"},
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties={"text-align"},
+        attribute_filter=_local_images_only if images else None,
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_TAG = re.compile(r"<[^<>]*>?")
+"""From every `<` to the next `>` (or up to the next `<`): each match is one candidate tag,
+and every `<` of the page starts one."""
+_CANONICAL = re.compile(
+    r"<(?:/(?P<close>[a-z][a-z0-9]*)\s*"
+    r"|(?P<open>[a-z][a-z0-9]*)(?P<attrs>(?:\s+[a-z][a-z0-9-]*(?:=\"[^\"<]*\")?)*)\s*/?)>"
+)
+"""A tag as Python-Markdown writes it: lower-case names, double-quoted values."""
+_ATTRIBUTE = re.compile(r"([a-z][a-z0-9-]*)(?:=\"([^\"]*)\")?")
+_URL_NOISE = re.compile(r"[\t\n\r]")
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_ALIGN = re.compile(r"\s*text-align:\s*(?:left|right|center|justify)\s*;?\s*")
+
+
+def _safe_url(value: str, *, local: bool) -> bool:
+    """Read the URL as a browser does (entities decoded, tabs and line breaks removed,
+    leading controls and spaces stripped), then judge its scheme, or its host if it has
+    one: a link may go to the allowed schemes, an image only to this site."""
+    url = _URL_NOISE.sub("", html.unescape(value)).lstrip(_CONTROLS_AND_SPACE)
+    scheme = _SCHEME.match(url)
+    if scheme is not None:
+        return not local and scheme.group(1).lower() in URL_SCHEMES
+    # `//host/x` (and `\\host`, which browsers read the same) leaves the site.
+    return not (local and url[:2].replace("\\", "/") == "//")
+
+
+_CONTROLS_AND_SPACE = "".join(map(chr, range(33)))
+
+
+def _allowed_attribute(tag: str, name: str, value: str | None) -> bool:
+    if name.startswith(("data-", "aria-")):
+        return True
+    if name in ATTRIBUTE_VALUES.get(tag, {}):
+        return value in ATTRIBUTE_VALUES[tag][name]
+    if name not in ATTRIBUTES["*"] and name not in ATTRIBUTES.get(tag, ()):
+        return False
+    if value is None:
+        return True
+    if name == "href":
+        return _safe_url(value, local=False)
+    if name == "src":
+        return _safe_url(value, local=True)
+    if name == "style":
+        return _ALIGN.fullmatch(value) is not None
+    return True
+
+
+def _canonical(tag: str) -> bool:
+    """Whether ammonia would keep this tag exactly as it is."""
+    match = _CANONICAL.fullmatch(tag)
+    if match is None:
+        return False
+    name = match.group("close") or match.group("open")
+    if name not in TAGS:
+        return False
+    return all(_allowed_attribute(name, attr.group(1), attr.group(2))
+               for attr in _ATTRIBUTE.finditer(match.group("attrs") or ""))
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A page's HTML after the gate, and the first tags it had to change (empty: none)."""
+
+    html: str
+    removed: tuple[str, ...]
+
+
+@dataclass
+class Sanitiser:
+    """Cleans page HTML; one per build, because ammonia compiles its rules up front and
+    the tags already seen in canonical form need not be looked at again.
+
+    Pages whose every tag is already on the allow-list in the canonical form Python-Markdown
+    writes are returned as they are, byte for byte; any other page is cleaned by ammonia,
+    which is the guarantee (the check only decides whether ammonia has anything to do).
+    """
+
+    _plain: nh3.Cleaner = field(default_factory=lambda: _cleaner(images=False))
+    _images: nh3.Cleaner = field(default_factory=lambda: _cleaner(images=True))
+    _seen: set[str] = field(default_factory=set)
+
+    def clean(self, page: str) -> Cleaned:
+        """`page` with everything off the allow-list removed."""
+        tags = set(_TAG.findall(page)) - self._seen
+        odd = sorted(tag for tag in tags if not _canonical(tag))
+        if not odd:
+            if len(self._seen) < _SEEN_LIMIT:
+                self._seen |= tags
+            return Cleaned(page, ())
+        return Cleaned(self.clean_fully(page), tuple(odd[:_REPORTED]))
+
+    def clean_fully(self, page: str) -> str:
+        """Ammonia's cleaning of `page`, whether or not it needs any."""
+        # The attribute callback runs in Python for every attribute: only pay for it on the
+        # pages that have an image at all.
+        cleaner = self._images if "<img" in page.lower() else self._plain
+        return cleaner.clean(page)
+
+
+_SEEN_LIMIT = 200_000
+"""Distinct tags remembered; links differ from page to page, so the memory is bounded."""
+_REPORTED = 3
