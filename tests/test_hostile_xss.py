@@ -132,6 +132,8 @@ CASES = [
     Case("role-name", "roles.yml", (0, "name"), f"Director {img('role-name')}"),
     Case("term-name", "glossary.yml", (0, "term"), f"pre {img('term-name')}"),
     Case("tag", "sop-it-001.yml", ("tags",), [f"t {img('tag')}"]),
+    Case("title-breakout", "retro-it-001.yml", ("title",),
+         f"Quarter </title>{img('title-breakout')}<title>"),
     Case("approver-name", "sop-it-001.yml", ("approvals", 0, "name"),
          f"Ada {img('approver-name')}"),
 ]
@@ -338,4 +340,30 @@ def test_check_reports_no_false_errors_for_hostile_text(tmp_path: Path) -> None:
     result = sopsite("check", sops, cwd=tmp_path)
     assert "Traceback" not in result.stderr
     assert result.returncode in (0, 1), result.stderr
+
+
+def test_search_results_show_payloads_as_text(hostile_site: tuple[Path, str]) -> None:
+    """Material's search draws result snippets as HTML from the index the gate fed."""
+    _, url = hostile_site
+    ran: list[str] = []
+    with chromium() as browser, session(browser) as web:
+        web.context.add_init_script(HARNESS)
+        page = web.new_page()
+        page.on("console", lambda m: ran.append(m.text) if "sopsite-xss" in m.text else None)
+        page.goto(url, wait_until="load")
+        matched = []
+        for query in ("onerror", "javascript", "script", "window", "Director"):
+            box = page.locator("input.md-search__input")
+            box.click()
+            box.fill("")
+            box.press_sequentially(query, delay=10)
+            page.wait_for_function(
+                """() => { const m = document.querySelector('.md-search-result__meta');
+                           return m && /matching document|No matching/.test(m.textContent); }""")
+            page.evaluate(PROVOKE.replace("article *", ".md-search-result *"))
+            if page.locator(".md-search-result__item").count():
+                matched.append(query)
+        blocked = web.blocked
+    assert (ran, blocked) == ([], [])
+    assert "onerror" in matched  # the payloads' text is in the index and was listed
 
