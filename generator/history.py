@@ -48,6 +48,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SHORT = 12
 """Characters of a commit id in messages, as on the site's revision tables."""
+NO_AUTHOR = "\N{EN DASH}"
+"""What the revision table shows for an author git cannot read."""
 
 
 @dataclass(frozen=True)
@@ -313,7 +315,11 @@ def _revisions(log: _Log, entry: Entry[AnyDocument], own: str | None,
                 found.pop()
             continue
         author = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", commit.author)
-        if author != commit.author:
+        if not author.strip():
+            problems.append(_warning(entry, ODD_AUTHOR, (
+                f"commit {short}: git cannot read an author name (found "
+                f"{commit.author!r}); it is shown as {NO_AUTHOR!r}")))
+        elif author != commit.author:
             problems.append(_warning(entry, ODD_AUTHOR, (
                 f"commit {short}: the author name {commit.author!r} holds control "
                 f"characters; it is shown as {author!r}")))
