@@ -52,7 +52,7 @@ class RepoState:
 def inspect(path: Path) -> RepoState:
     """The repository containing ``path``: its top folder and HEAD, if history is usable."""
     try:
-        top = Path(git(path, "rev-parse", "--show-toplevel").decode().strip())
+        top = Path(path_text(git(path, "rev-parse", "--show-toplevel").rstrip(b"\n")))
     except GitError:
         return RepoState(None, None, "History is unavailable: this site was not built from a "
                          "git repository.")
@@ -194,13 +194,18 @@ def read_blobs(top: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     result: dict[str, bytes | None] = {}
     position = 0
     for spec in wanted:
-        end = output.index(b"\n", position)
-        header = output[position:end].decode()
+        end = output.find(b"\n", position)
+        header = output[position:end].decode("utf-8", "replace")
+        fields = header.split(" ")
+        sized = len(fields) == 3 and fields[2].isdigit()
+        if end < 0 or not (sized or len(fields) == 2):
+            raise GitError(f"git cat-file gave {header[:80]!r} for {spec!r}; expected "
+                           "'<id> <type> <size>' or '<name> missing'")
         position = end + 1
-        if header.endswith(" missing"):
+        if not sized:  # "<name> missing", "<name> ambiguous"
             result[spec] = None
             continue
-        size = int(header.rsplit(" ", 1)[1])
+        size = int(fields[2])
         result[spec] = output[position : position + size]
         position += size + 1
     return result
