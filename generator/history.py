@@ -358,8 +358,10 @@ def _foreign(log: _Log, documents: list[Entry[AnyDocument]],
     problems = []
     for (doc_id, path), (index, version) in claims.items():
         own = lineages[doc_id][0]
+        other = (f"{_shown(path)} (an earlier file of that name, deleted before this one was "
+                 "added)" if path == own else _shown(path))
         problems.append(_warning(entries[doc_id], FOREIGN, (
-            f"commit {log.entries[index].commit[:SHORT]}: {_shown(path)} claims to be {doc_id} "
+            f"commit {log.entries[index].commit[:SHORT]}: {other} claims to be {doc_id} "
             f"(version {version}), but {doc_id}'s own file is {_shown(own or '?')}; it is not "
             f"counted as a revision of {doc_id}")))
     return problems

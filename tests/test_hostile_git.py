@@ -363,3 +363,17 @@ def test_hostile_history_builds_with_warnings_and_no_traceback(repo: Repo) -> No
     assert "warning [HIST003]" in result.stderr
     site = repo.root / "site" / "procedures" / "sop-h-1"
     assert sorted(p.name for p in site.iterdir() if p.name.startswith("v")) == ["v1.0", "v1.1"]
+
+
+def test_a_deleted_file_of_the_same_name_is_not_the_lineage(bare: Repo) -> None:
+    """Version 9.0 was planted at sops/sop.yml and deleted before the real file was added."""
+    planted = bare.commit("Plant", "2025-12-01", author="Mallory", text=FORGED)
+    bare.remove(OWN, "Unplant", "2025-12-01")
+    bare.commit("First issue", "2026-01-05", text=SOP_V1)
+    history = bare.history()
+    assert [r.version for r in history.revisions["SOP-H-1"]] == ["1.0"]
+    assert lines(history) == [
+        f"{OWN}:1:1: warning [HIST003] commit {planted[:12]}: sops/sop.yml (an earlier file of "
+        "that name, deleted before this one was added) claims to be SOP-H-1 (version 9.0), but "
+        "SOP-H-1's own file is sops/sop.yml; it is not counted as a revision of SOP-H-1"]
+    assert bare.in_force("2026-01-05") is None
