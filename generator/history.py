@@ -45,7 +45,7 @@ UNDECLARED = "HIST004"
 BACKWARDS = "HIST005"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 SHORT = 12
 """Characters of a commit id in messages, as on the site's revision tables."""
 NO_AUTHOR = "\N{EN DASH}"
