@@ -19,13 +19,15 @@ class SiteBuildError(Exception):
 
 
 def _log_to_stderr(verbose: bool) -> None:
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_sopsite", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler._sopsite = True  # type: ignore[attr-defined]
-        logger.addHandler(handler)
-    logger.setLevel(logging.INFO if verbose else logging.WARNING)
+    # sopsite.history is apart from MkDocs' loggers: its warnings never fail a strict build.
+    for name in ("mkdocs", "sopsite"):
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_sopsite", False) for h in logger.handlers):
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+            handler._sopsite = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
+        logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
 def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = False) -> Path:

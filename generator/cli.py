@@ -157,9 +157,12 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         click.echo(render(problems, "text"))
         click.echo(summary(problems), err=True)
         sys.exit(1)
+    history = read_history(path, handbook)
+    for problem in history.problems:
+        click.echo(problem.format(), err=True)
     with PageWriter(out) as writer:
         pages = generate(handbook, today=current_day(), template_dir=templates,
-                         history=read_history(path, handbook), sink=writer).pages
+                         history=history, sink=writer).pages
     report = writer.report
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
                f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")

@@ -40,7 +40,10 @@ def base_documents(root: Path, ref: str) -> dict[str, tuple[AnyDocument, str, st
         raise CompareError(f"unknown revision {ref!r}; {did_you_mean(ref, branches, 'branches')}"
                            ) from None
     folder = root.resolve().relative_to(state.top.resolve()).as_posix()
-    return documents_at(state.top, ref, folder)
+    try:
+        return documents_at(state.top, ref, folder)
+    except GitError as error:
+        raise CompareError(f"cannot read the handbook at {ref!r}: {error}") from error
 
 
 LIFE_CYCLE = frozenset({"approvals", "status", "effective"})

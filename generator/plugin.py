@@ -37,6 +37,10 @@ from generator.validate import did_you_mean
 from generator.write import PageWriter, write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
+history_log = logging.getLogger("sopsite.history")
+"""History warnings (HIST001-005), outside MkDocs' loggers so that a strict build does not
+count them: they name commits, which cannot be taken back, so one that failed the build
+would fail every build after it."""
 
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
 ASSETS = Path(__file__).parent / "assets"
@@ -123,9 +127,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
         writer = None if self.serving else PageWriter(self._path(self.config.cache_dir))
+        history = read_history(root, handbook)
+        for problem in history.problems:
+            history_log.warning(problem.format())
         with writer or nullcontext():
             self.site = generate(handbook, today=current_day(), template_dir=templates,
-                                 history=read_history(root, handbook), sink=writer)
+                                 history=history, sink=writer)
         self._register_macros(config)
         if not self.serving:
             # Macros keep what they need; the models are a third of a large build's memory.

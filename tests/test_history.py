@@ -121,7 +121,10 @@ def test_history_finds_each_version_with_commit_author_and_date(
 def test_the_checked_handbook_lends_its_parsed_documents_to_history(
     repo: tuple[Path, list[str]]
 ) -> None:
-    """The latest revision is the file on disk: it is not parsed (nor held) a second time."""
+    """The latest revision is the file on disk: it is not parsed (nor held) a second time.
+
+    Without a handbook, history loads one (what counts depends on the files as they are):
+    the same revisions either way."""
     root, _ = repo
     forget_history()
     alone = read_history(root / "sops").revisions["SOP-H-1"]
@@ -132,7 +135,6 @@ def test_the_checked_handbook_lends_its_parsed_documents_to_history(
     assert lent == alone
     assert lent[-1].doc is current.item
     assert lent[-1].text is current.text
-    assert alone[-1].doc is not current.item
     assert [r.doc is current.item for r in lent[:-1]] == [False, False]
     forget_history()
 

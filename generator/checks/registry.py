@@ -101,3 +101,12 @@ _builtin("VERSION001", Severity.ERROR, "with --base: content changed without a v
 _builtin("VERSION002", Severity.ERROR, "with --base: the version went down")
 _builtin("VERSION003", Severity.ERROR, "with --base: a major bump without roles to retrain")
 
+_builtin("HIST001", Severity.WARNING, "history: a commit git cannot date (not a revision)")
+_builtin("HIST002", Severity.WARNING, "history: an author name that is empty or holds control "
+         "characters")
+_builtin("HIST003", Severity.WARNING, "history: another file claimed the document's id "
+         "(not a revision)")
+_builtin("HIST004", Severity.WARNING, "history: a version the change history does not declare "
+         "(not a revision, never in force)")
+_builtin("HIST005", Severity.WARNING, "history: a commit that takes the version back down "
+         "(not a revision)")
