@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -222,7 +225,8 @@ def test_as_of_answers_before_between_and_after_revisions(repo: tuple[Path, list
     assert year.index("## 2026-11-30") < year.index("## 2026-01-31")
     index = pages["as-of/index.md"]
     assert ('[v1.1](../procedures/sop-h-1/v1.1.md){ data-rev="SOP-H-1@1.1" }') in index
-    assert '"version": "1.0"' in index
+    data = json.loads(html.unescape(re.search(r'data-asof="([^"]*)"', index)[1]))
+    assert [r["version"] for r in data[0]["revisions"]] == ["1.0", "1.1", "2.0"]
 
 
 def _edit(root: Path, old: str, new: str) -> None:
