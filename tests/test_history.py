@@ -19,7 +19,7 @@ from tests.support.build import make_project, sopsite
 TODAY = dt.date(2026, 11, 21)
 
 PEOPLE = """\
-- {kind: role, id: lead, name: Team Lead}
+- {kind: role, id: lead, name: Team Lead, can_approve: true}
 - {kind: role, id: tech, name: Technician}
 - {kind: role, id: auditor, name: Internal Auditor}
 """
@@ -39,7 +39,7 @@ roles:
   - {role: tech, raci: responsible}
   - {role: auditor, raci: consulted}
 approvals:
-  - {name: Ada Lead, role: lead, date: 2026-01-05, meaning: approval}
+  - {name: Ada Lead, role: lead, version: "1.0", date: 2026-01-05, meaning: approval}
 steps:
   - id: announce
     title: Announce the restart
@@ -342,9 +342,41 @@ def test_signing_and_making_effective_needs_no_new_version(
 ) -> None:
     root, _ = repo
     _edit(root, "approvals:\n", "approvals:\n  - {name: Cy Check, role: auditor, "
-          "date: 2026-05-30, meaning: review}\n")
+          "version: \"2.0\", date: 2026-05-30, meaning: review}\n")
     _edit(root, "effective: 2026-06-01", "effective: 2026-06-02")
     assert _base_lines(root) == []
+
+
+def test_a_major_bump_is_not_signed_by_the_approvals_of_earlier_versions(
+    repo: tuple[Path, list[str]]
+) -> None:
+    root, _ = repo
+    signed = (root / "sops" / "sop.yml").read_text("utf-8").replace(
+        "date: 2026-01-05, meaning: approval}\n", "date: 2026-01-05, meaning: approval}\n"
+        '  - {name: Ada Lead, role: lead, version: "2.0", date: 2026-05-28, meaning: approval}\n')
+    commit(root, signed, "Sign 2.0", "2026-05-28", "Ada Lead")
+    clean = sopsite("check", "--strict", "--base", "HEAD", "sops", cwd=root)
+    assert (clean.returncode, clean.stdout) == (0, "")
+    _edit(root, '\nversion: "2.0"', '\nversion: "3.0"')
+    _edit(root, "effective: 2026-06-01", "effective: 2026-09-01")
+    _edit(root, "retrain: [tech]}\n", "retrain: [tech]}\n  - {version: \"3.0\", date: "
+          "2026-08-20, summary: Two people restart., author: Ada Lead, retrain: [tech]}\n")
+    result = sopsite("check", "--strict", "--base", "HEAD", "sops", cwd=root)
+    assert (result.returncode, result.stdout) == (1, (
+        "sops/sop.yml:5:9: error [APPROVAL001] SOP-H-1 is effective at version 3.0 but has "
+        "approvals of version 1.0, 2.0 only; add an entry with 'meaning: approval' and "
+        "'version: \"3.0\"' under 'approvals'\n"))
+
+
+def test_the_page_shows_which_version_each_signature_signed(
+    repo: tuple[Path, list[str]]
+) -> None:
+    root, _ = repo
+    pages = _site(root)
+    row = "| Ada Lead | [Team Lead](../roles/lead.md) | {} | 2026-01-05 | approval |"
+    assert row.format("signed v1.0, not this version") in pages["procedures/sop-h-1.md"]
+    frozen = pages["procedures/sop-h-1/v1.0.md"]
+    assert row.replace("../roles", "../../roles").format("v1.0 (this version)") in frozen
 
 
 def test_every_changed_field_is_described() -> None:
