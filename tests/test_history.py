@@ -344,7 +344,9 @@ def test_real_build_publishes_frozen_and_diff_pages(repo: tuple[Path, list[str]]
 def test_signing_and_making_effective_needs_no_new_version(
     repo: tuple[Path, list[str]]
 ) -> None:
-    root, _ = repo
+    root, commits = repo
+    diff = sopsite("diff", commits[1], commits[2], cwd=root).stdout
+    assert "- Signature added: “approval of v2.0 by Ada Lead (lead) on 2026-05-28”.\n" in diff
     _edit(root, "approvals:\n", "approvals:\n  - {name: Cy Check, role: auditor, "
           "version: \"2.0\", date: 2026-05-30, meaning: review}\n")
     _edit(root, "effective: 2026-06-01", "effective: 2026-06-02")
