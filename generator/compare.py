@@ -92,10 +92,14 @@ def base_problems(handbook: Handbook, root: Path, ref: str) -> list[Problem]:
 COMMENT_LIMIT = 65_536
 """The most characters GitHub takes in one comment; a longer body is refused whole."""
 
-_NOTE_ROOM = 1_000
-"""Kept free for the note that says the comment was cut (its numbers and file name)."""
+
+def _size(text: str) -> int:
+    """Characters as the strictest counter sees them: UTF-16 code units, so an emoji is two
+    (never fewer than GitHub counts)."""
+    return len(text.encode("utf-16-le")) // 2
 
 _YAML_LEFT_OUT = "*The YAML diff of this document is left out here; it is in the full diff.*\n\n"
+_WORDS_CUT = "*The rest of this document's changes is left out here; it is in the full diff.*\n\n"
 
 
 @dataclass(frozen=True)
@@ -128,38 +132,61 @@ class Report:
         """The report in at most ``limit`` characters.
 
         When the whole does not fit, the comment keeps the documents in order as long as
-        their words fit, then the YAML diffs of those documents while room is left, and
+        their words fit (the first one cut after its last whole line that fits, when even
+        it is too long), then the YAML diffs of those documents while room is left, and
         opens with a note saying how many documents it shows and where the full diff is:
         the file ``full_name`` (from `--full-out`), found at ``full_url`` when given.
         """
         text = self.full()
-        if len(text) <= limit:
+        if _size(text) <= limit:
             return text
-        room = limit - len(self.title) - _NOTE_ROOM
+        total = len(self.documents)
+        # The note at its longest: its counts never exceed the number of documents.
+        widest = _cut_note(_size(text), limit, total, total, total, True, full_name, full_url)
+        room = limit - _size(f"{self.title}\n\n{widest}\n\n")
         shown: list[DocumentDiff] = []
         for document in self.documents:
-            cost = len(document.words) + (len(_YAML_LEFT_OUT) if document.yaml else 0)
+            cost = _size(document.words) + (len(_YAML_LEFT_OUT) if document.yaml else 0)
             if cost > room:
                 break
             shown.append(document)
             room -= cost
+        cut = not shown and total > 0
+        if cut:
+            first = self.documents[0]
+            words = _whole_lines(first.words, room - len(_WORDS_CUT) - len(_YAML_LEFT_OUT))
+            shown.append(DocumentDiff(words + _WORDS_CUT, first.yaml))
+            room -= _size(shown[0].words) + len(_YAML_LEFT_OUT)
         parts, left_out = [], 0
         for document in shown:
             parts.append(document.words)
-            if document.yaml and len(document.yaml) - len(_YAML_LEFT_OUT) <= room:
+            if document.yaml and _size(document.yaml) - len(_YAML_LEFT_OUT) <= room:
                 parts.append(document.yaml)
-                room -= len(document.yaml) - len(_YAML_LEFT_OUT)
+                room -= _size(document.yaml) - len(_YAML_LEFT_OUT)
             elif document.yaml:
                 parts.append(_YAML_LEFT_OUT)
                 left_out += 1
-        note = _cut_note(len(text), limit, len(shown), len(self.documents), left_out,
-                         full_name, full_url)
+        note = _cut_note(_size(text), limit, len(shown), total, left_out, cut, full_name,
+                         full_url)
         return f"{self.title}\n\n{note}\n\n{''.join(parts)}".rstrip("\n") + "\n"
 
 
-def _cut_note(size: int, limit: int, shown: int, total: int, left_out: int,
+def _whole_lines(text: str, room: int) -> str:
+    """The lines of ``text`` from the start that fit in ``room`` characters."""
+    kept: list[str] = []
+    for line in text.splitlines(keepends=True):
+        room -= _size(line)
+        if room < 0:
+            break
+        kept.append(line)
+    return "".join(kept).rstrip("\n") + "\n\n"
+
+
+def _cut_note(size: int, limit: int, shown: int, total: int, left_out: int, cut: bool,
               full_name: str | None, full_url: str | None) -> str:
-    yaml = (f" ({left_out} of them without their YAML diff)" if left_out else "")
+    which = ["the first cut short"] if cut else []
+    which += [f"{left_out} of them without their YAML diff"] if left_out else []
+    yaml = f" ({', '.join(which)})" if which else ""
     if full_name is None:
         where = ("the full diff is what `sopsite diff` prints with `--full-out FILE`, "
                  "which writes it whole to FILE")

@@ -260,3 +260,42 @@ def test_the_full_file_is_written_even_when_the_comment_fits(repo: Path) -> None
     assert result.returncode == 0, result.stderr
     assert (repo / "full.md").read_text("utf-8") == result.stdout
     assert "too long" not in result.stdout
+
+
+def test_the_limit_counts_characters_outside_the_basic_plane_twice() -> None:
+    """36,000 emoji are 36,000 code points but 72,000 UTF-16 units: too long, to be safe."""
+    report = Report("# Changes", tuple(DocumentDiff(f"## SOP-{i}\n\n" + "🧪" * 9_000 + "\n\n")
+                                       for i in range(4)))
+    comment = report.comment(full_name="full.md")
+    assert len(report.full()) < COMMENT_LIMIT
+    assert len(comment.encode("utf-16-le")) // 2 <= COMMENT_LIMIT
+    assert ": 3 of 4 documents shown; the full diff is in the file `full.md`." in comment
+
+
+def test_a_report_of_exactly_the_limit_is_whole() -> None:
+    title = "# Changes"
+    words = "w" * (COMMENT_LIMIT - len(title) - 3)
+    report = Report(title, (DocumentDiff(words + "\n\n"),))
+    assert len(report.full()) == COMMENT_LIMIT
+    assert report.comment() == report.full()
+    longer = Report(title, (DocumentDiff(words + "w\n\n"),))
+    assert "too long for one comment" in longer.comment()
+
+
+def test_one_document_too_long_alone_is_cut_after_a_whole_line() -> None:
+    lines = [f"- Added step {i} “Step number {i}” (s{i}), performed by tech." for i in range(2000)]
+    words = "## SOP-BIG: Big — v1.0 → v2.0\n\n### Steps\n\n" + "\n".join(lines) + "\n\n"
+    report = Report("# Changes", (DocumentDiff(words, "y" * 70_000 + "\n\n"),))
+    comment = report.comment(full_name="full.md")
+    assert len(comment) <= COMMENT_LIMIT
+    assert comment.splitlines()[3].endswith(
+        ": 1 of 1 documents shown (the first cut short, 1 of them without their YAML diff); "
+        "the full diff is in the file `full.md`.")
+    body = comment.splitlines()[5:]
+    assert body[:3] == ["## SOP-BIG: Big — v1.0 → v2.0", "", "### Steps"]
+    steps = [line for line in body if line.startswith("- ")]
+    assert steps == lines[:len(steps)]
+    assert 1000 < len(steps) < 1100  # about 62 characters each
+    assert body[-3:] == [
+        "*The rest of this document's changes is left out here; it is in the full diff.*", "",
+        "*The YAML diff of this document is left out here; it is in the full diff.*"]
