@@ -98,6 +98,7 @@ def _size(text: str) -> int:
     (never fewer than GitHub counts)."""
     return len(text.encode("utf-16-le")) // 2
 
+
 _YAML_LEFT_OUT = "*The YAML diff of this document is left out here; it is in the full diff.*\n\n"
 _WORDS_CUT = "*The rest of this document's changes is left out here; it is in the full diff.*\n\n"
 
