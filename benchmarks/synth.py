@@ -286,9 +286,10 @@ class Synth:
         review = meta.effective - dt.timedelta(days=rng.randint(6, 14))
         approve = meta.effective - dt.timedelta(days=rng.randint(1, 5))
         return [
-            {"name": rng.choice(PEOPLE), "role": "quality-lead", "date": review,
-             "meaning": "review"},
-            {"name": rng.choice(PEOPLE), "role": owner, "date": approve, "meaning": "approval"},
+            {"name": rng.choice(PEOPLE), "role": "quality-lead", "version": meta.versions[-1],
+             "date": review, "meaning": "review"},
+            {"name": rng.choice(PEOPLE), "role": owner, "version": meta.versions[-1],
+             "date": approve, "meaning": "approval"},
         ]
 
     def changes(self, meta: Meta, roles: list[str], rng: random.Random) -> list[dict[str, Any]]:
@@ -636,7 +637,9 @@ class Synth:
         return [{"kind": "role", "id": role_id, "name": name, "description": description + ".",
                  "responsibilities": [f"Keeps the procedures the {name} owns up to date.",
                                       "Takes part in reviews and retrospectives."],
-                 "permissions": ["Read access to the handbook and its records."]}
+                 "permissions": ["Read access to the handbook and its records."],
+                 # Every role owns documents, and an owner approves its own.
+                 "can_approve": True}
                 for role_id, name, description in ROLES]
 
     def glossary(self) -> list[dict[str, Any]]:

@@ -221,12 +221,22 @@ def init(directory: Path) -> None:
 @click.option("--path", "path", default=DEFAULT_ROOT, show_default=True,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The handbook folder.")
-def diff(base: str, head: str | None, path: Path) -> None:
+@click.option("--full-out", "full_out", default=None,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the whole diff to this file; a comment cut to GitHub's limit "
+              "names it.")
+@click.option("--full-url", "full_url", default=None, metavar="URL",
+              help="Where readers find the --full-out file (e.g. the workflow run that keeps "
+              "it as an artifact); a cut comment links to it.")
+def diff(base: str, head: str | None, path: Path, full_out: Path | None,
+         full_url: str | None) -> None:
     """Print what changed in each document from BASE to HEAD (default: the working tree).
 
     The output is Markdown, ready to post as a pull-request comment: steps added, removed,
     reworded or moved, decision paths, roles, risks, metrics and quiz changes in words, with
-    the raw YAML diff folded below.
+    the raw YAML diff folded below. Author text is escaped, so it cannot hide the rest of
+    the comment; a diff longer than GitHub takes in one comment (65,536 characters) is cut,
+    with a note saying how much is shown and where the full diff is (--full-out).
     """
     from generator.compare import CompareError, report
 
@@ -237,9 +247,13 @@ def diff(base: str, head: str | None, path: Path) -> None:
             click.echo(render(problems, "text"), err=True)
             sys.exit(1)
     try:
-        click.echo(report(path, base, head, current), nl=False)
+        made = report(path, base, head, current)
     except CompareError as error:
         raise click.UsageError(str(error)) from error
+    if full_out is not None:
+        full_out.write_text(made.full(), encoding="utf-8")
+    click.echo(made.comment(full_name=full_out.name if full_out else None, full_url=full_url),
+               nl=False)
 
 
 # --- versions and snapshots (generator/publish.py, generator/bundle.py) ----------------------

@@ -91,11 +91,18 @@ class Model(BaseModel):
 
 
 class Approval(Model):
-    """A signature on a revision: who reviewed or approved it, and when."""
+    """A signature on a revision: who reviewed or approved which version, and when.
+
+    A signature signs one version: after a bump the earlier signatures stay as the record,
+    and the new version is signed again.
+    """
 
     name: Text = Field(description="The person's full name.")
-    role: RoleRef = Field(description="The role they signed in.")
-    date: Date = Field(description="The day they signed (YYYY-MM-DD).")
+    role: RoleRef = Field(description="The role they signed in; an `approval` needs a role "
+                          "with `can_approve: true`.")
+    version: Version = Field(description='The version they signed, "MAJOR.MINOR" in quotes.')
+    date: Date = Field(description="The day they signed (YYYY-MM-DD), not in the future; an "
+                       "approval on or before the `effective` date of the version it signs.")
     meaning: Literal["review", "approval"] = Field(
         description="What the signature means: `review` (checked) or `approval` (authorised)."
     )
@@ -275,10 +282,15 @@ class Document(Model):
         default_factory=list, description="Documents this one replaces."
     )
     approvals: list[Approval] = Field(
-        default_factory=list, description="Reviews and approvals of this version."
+        default_factory=list, description="Reviews and approvals, each naming the version it "
+        "signs; an effective document needs an `approval` of its current version."
     )
     changes: list[Change] = Field(default_factory=list, description="Change history, newest "
                                   "first or last.")
+
+    def approves_current(self, approval: Approval) -> bool:
+        """Whether ``approval`` is an `approval` of the version the document is at."""
+        return approval.meaning == "approval" and approval.version == self.version
 
     @property
     def change_entry(self) -> Change | None:
@@ -473,6 +485,8 @@ class Role(Model):
     description: str = Field("", description="What the role is, in a sentence (Markdown).")
     responsibilities: list[Text] = Field(default_factory=list, description="What it answers for.")
     permissions: list[Text] = Field(default_factory=list, description="Access rights it holds.")
+    can_approve: bool = Field(False, description="People in this role may approve documents "
+                              "(sign with `meaning: approval`); anyone may sign a `review`.")
     translations: dict[Translated, RoleName] = Field(
         default_factory=dict, description="Its name in the languages of the documents that "
         "name it, by language: a document with `language: fi` shows the `fi` name.")

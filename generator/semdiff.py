@@ -213,7 +213,7 @@ def _other(old: AnyDocument, new: AnyDocument) -> Section:
 def _approvals(old: AnyDocument, new: AnyDocument) -> Section:
     section = Section("Approvals")
     def key(a: Any) -> str:
-        return f"{a.meaning} by {a.name} ({a.role}) on {a.date}"
+        return f"{a.meaning} of v{a.version} by {a.name} ({a.role}) on {a.date}"
     section.lines += _list_change("Signature", [key(a) for a in old.approvals],
                                   [key(a) for a in new.approvals])
     return section

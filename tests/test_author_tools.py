@@ -136,6 +136,19 @@ def test_workflow_calls_only_commands_and_options_that_exist() -> None:
                 assert f"{word} " in helptext or f"{word}," in helptext, (command[0], word)
 
 
+def test_workflow_keeps_the_full_diff_the_comment_names() -> None:
+    workflow = yaml.safe_load((REPO / ".github/workflows/handbook.yml").read_text("utf-8"))
+    steps = workflow["jobs"]["review"]["steps"]
+    [diff] = [c for c in _workflow_commands() if c[0] == "diff"]
+    full = diff[diff.index("--full-out") + 1]
+    assert "--full-url" in diff
+    [upload] = [s for s in steps if s.get("uses", "").startswith("actions/upload-artifact@")]
+    assert upload["with"]["path"] == full
+    names = [s.get("name") for s in steps]
+    assert names.index("Semantic diff") < names.index(upload["name"]) < names.index(
+        "Comment the diff on the pull request")
+
+
 def test_workflow_check_step_gives_github_annotations(tmp_path: Path) -> None:
     """The PR job's check, run on a handbook with a problem, in GitHub's format."""
     root = tmp_path / "hb"

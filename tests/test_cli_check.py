@@ -47,7 +47,7 @@ def test_errors_exit_1_sorted_with_a_summary(book: Book) -> None:
     assert result.stdout.splitlines() == [
         f"{P}:5:9: error [MODEL004] {STATUS}",
         f"{S}:8:15: warning [REVIEW001] {REVIEW}",
-        f"{S}:30:12: error [REF001] {ROLE}",
+        f"{S}:31:12: error [REF001] {ROLE}",
     ]
     assert result.stderr == "2 error(s), 1 warning(s)\n"
 
@@ -91,7 +91,7 @@ def test_json_format(book: Book) -> None:
          "message": STATUS},
         {"path": S, "line": 8, "column": 15, "code": "REVIEW001", "severity": "warning",
          "message": REVIEW},
-        {"path": S, "line": 30, "column": 12, "code": "REF001", "severity": "error",
+        {"path": S, "line": 31, "column": 12, "code": "REF001", "severity": "error",
          "message": ROLE},
     ]
 
@@ -123,7 +123,7 @@ def test_github_format(book: Book) -> None:
     assert result.stdout.splitlines() == [
         f"::error file={P},line=5,col=9,title=MODEL004::{STATUS}",
         f"::warning file={S},line=8,col=15,title=REVIEW001::{REVIEW}",
-        f"::error file={S},line=30,col=12,title=REF001::{ROLE}",
+        f"::error file={S},line=31,col=12,title=REF001::{ROLE}",
     ]
 
 
@@ -133,7 +133,7 @@ def test_github_format_escapes_the_message(book: Book) -> None:
     result = run_sopsite("check", "hb", "--format", "github", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.stdout == (
-        f"::error file={S},line=30,col=12,title=REF001::unknown role '100%25'; valid roles: "
+        f"::error file={S},line=31,col=12,title=REF001::unknown role '100%25'; valid roles: "
         "it-director, technician\n"
     )
 

@@ -22,7 +22,7 @@ from tests.support.build import make_project, sopsite
 TODAY = dt.date(2026, 11, 21)
 
 PEOPLE = """\
-- {kind: role, id: lead, name: Team Lead}
+- {kind: role, id: lead, name: Team Lead, can_approve: true}
 - {kind: role, id: tech, name: Technician}
 - {kind: role, id: auditor, name: Internal Auditor}
 """
@@ -42,7 +42,7 @@ roles:
   - {role: tech, raci: responsible}
   - {role: auditor, raci: consulted}
 approvals:
-  - {name: Ada Lead, role: lead, date: 2026-01-05, meaning: approval}
+  - {name: Ada Lead, role: lead, version: "1.0", date: 2026-01-05, meaning: approval}
 steps:
   - id: announce
     title: Announce the restart
@@ -62,7 +62,9 @@ SOP_V1_1 = SOP_V1.replace('\nversion: "1.0"', '\nversion: "1.1"').replace(
     "title: Restart the service", "title: Restart the spooler service").replace(
     "author: Ada Lead}\n",
     "author: Ada Lead}\n  - {version: \"1.1\", date: 2026-02-20, summary: Clearer wording., "
-    "author: Ben Tech}\n")
+    "author: Ben Tech}\n").replace(
+    "meaning: approval}\n", "meaning: approval}\n  - {name: Ada Lead, role: lead, version: "
+    "\"1.1\", date: 2026-02-25, meaning: approval}\n")
 
 SOP_V2 = SOP_V1_1.replace('\nversion: "1.1"', '\nversion: "2.0"').replace(
     "effective: 2026-03-01", "effective: 2026-06-01").replace(
@@ -72,7 +74,9 @@ SOP_V2 = SOP_V1_1.replace('\nversion: "1.1"', '\nversion: "2.0"').replace(
     "    actor: lead\n").replace(
     "author: Ben Tech}\n",
     "author: Ben Tech}\n  - {version: \"2.0\", date: 2026-05-20, summary: The lead logs every "
-    "restart., author: Ada Lead, retrain: [tech]}\n")
+    "restart., author: Ada Lead, retrain: [tech]}\n").replace(
+    "date: 2026-02-25, meaning: approval}\n", "date: 2026-02-25, meaning: approval}\n"
+    "  - {name: Ada Lead, role: lead, version: \"2.0\", date: 2026-05-28, meaning: approval}\n")
 
 
 def run(repo: Path, *args: str, day: str = "2026-01-05") -> str:
@@ -277,7 +281,7 @@ def test_change_entry_ahead_of_the_document_is_an_error(repo: tuple[Path, list[s
     _edit(root, '{version: "2.0", date: 2026-05-20', '{version: "2.2", date: 2026-05-20')
     _, problems = check_handbook(root / "sops", today=TODAY)
     assert [p.format() for p in problems if p.code == "CHANGE001"] == [
-        f"{root}/sops/sop.yml:31:15: error [CHANGE001] changes lists version 2.2, but SOP-H-1 "
+        f"{root}/sops/sop.yml:33:15: error [CHANGE001] changes lists version 2.2, but SOP-H-1 "
         "is at version 2.0; a change entry cannot be ahead of the document"
     ]
 
@@ -346,11 +350,51 @@ def test_real_build_publishes_frozen_and_diff_pages(repo: tuple[Path, list[str]]
 def test_signing_and_making_effective_needs_no_new_version(
     repo: tuple[Path, list[str]]
 ) -> None:
-    root, _ = repo
+    root, commits = repo
+    diff = sopsite("diff", commits[1], commits[2], cwd=root).stdout
+    assert "- Signature added: “approval of v2.0 by Ada Lead (lead) on 2026-05-28”.\n" in diff
     _edit(root, "approvals:\n", "approvals:\n  - {name: Cy Check, role: auditor, "
-          "date: 2026-05-30, meaning: review}\n")
+          "version: \"2.0\", date: 2026-05-30, meaning: review}\n")
     _edit(root, "effective: 2026-06-01", "effective: 2026-06-02")
     assert _base_lines(root) == []
+
+
+def test_a_major_bump_is_not_signed_by_the_approvals_of_earlier_versions(
+    repo: tuple[Path, list[str]]
+) -> None:
+    root, _ = repo
+    clean = sopsite("check", "--strict", "--base", "HEAD", "sops", cwd=root)
+    assert (clean.returncode, clean.stdout) == (0, "")
+    _edit(root, '\nversion: "2.0"', '\nversion: "3.0"')
+    _edit(root, "effective: 2026-06-01", "effective: 2026-09-01")
+    _edit(root, "retrain: [tech]}\n", "retrain: [tech]}\n  - {version: \"3.0\", date: "
+          "2026-08-20, summary: Two people restart., author: Ada Lead, retrain: [tech]}\n")
+    result = sopsite("check", "--strict", "--base", "HEAD", "sops", cwd=root)
+    assert (result.returncode, result.stdout) == (1, (
+        "sops/sop.yml:5:9: error [APPROVAL001] SOP-H-1 is effective at version 3.0 but has "
+        "approvals of version 1.0, 1.1, 2.0 only; add an entry with 'meaning: approval' and "
+        "'version: \"3.0\"' under 'approvals'\n"))
+
+
+def test_the_page_shows_which_version_each_signature_signed(
+    repo: tuple[Path, list[str]]
+) -> None:
+    root, _ = repo
+    pages = _site(root)
+    page = pages["procedures/sop-h-1.md"]
+    table = page[page.index("### Approvals"):page.index("## Purpose")]
+    assert table.splitlines()[4:] == [
+        "| Ada Lead | [Team Lead](../roles/lead.md) | signed v1.0, not this version | "
+        "2026-01-05 | approval |",
+        "| Ada Lead | [Team Lead](../roles/lead.md) | signed v1.1, not this version | "
+        "2026-02-25 | approval |",
+        "| Ada Lead | [Team Lead](../roles/lead.md) | v2.0 (this version) | 2026-05-28 | "
+        "approval |",
+        "",
+    ]
+    frozen = pages["procedures/sop-h-1/v1.0.md"]
+    assert ("| Ada Lead | [Team Lead](../../roles/lead.md) | v1.0 (this version) | 2026-01-05 "
+            "| approval |") in frozen
 
 
 def test_every_changed_field_is_described() -> None:

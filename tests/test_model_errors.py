@@ -74,7 +74,7 @@ def test_missing_kind() -> None:
 
 def test_missing_kind_in_a_list_points_at_the_item() -> None:
     assert model_lines(changed(ROLES, "- kind: role\n  id: technician", "- id: technician")) == [
-        "f.yml:5:3: error [MODEL001] missing required key 'kind'; expected one of: sop, process, "
+        "f.yml:6:3: error [MODEL001] missing required key 'kind'; expected one of: sop, process, "
         "retro, role, term"
     ]
 
@@ -102,19 +102,19 @@ def test_document_alone_in_a_list_is_still_in_a_list() -> None:
 def test_unknown_key_points_at_the_key_with_the_closest_valid_key() -> None:
     assert model_lines(changed(SOP, "purpose:", "purpos:")) == [
         # One mistake, one line: no separate "missing required key 'purpose'".
-        "f.yml:20:1: error [MODEL002] unknown key 'purpos' in the sop; did you mean 'purpose'?",
+        "f.yml:21:1: error [MODEL002] unknown key 'purpos' in the sop; did you mean 'purpose'?",
     ]
 
 
 def test_unknown_key_in_a_step() -> None:
     assert model_lines(changed(SOP, "    duration: 5m", "    duraton: 5m")) == [
-        "f.yml:31:5: error [MODEL002] unknown key 'duraton' in steps[0]; did you mean 'duration'?"
+        "f.yml:32:5: error [MODEL002] unknown key 'duraton' in steps[0]; did you mean 'duration'?"
     ]
 
 
 def test_unknown_key_in_a_decision_branch() -> None:
     assert model_lines(changed(SOP, "          next: reset", "          nxt: reset")) == [
-        "f.yml:39:11: error [MODEL002] unknown key 'nxt' in steps[1].decision.branches[0]; "
+        "f.yml:40:11: error [MODEL002] unknown key 'nxt' in steps[1].decision.branches[0]; "
         "did you mean 'next'?",
     ]
 
@@ -128,7 +128,7 @@ def test_unknown_key_in_a_list_item_of_a_process() -> None:
 
 def test_unknown_key_lists_valid_keys_when_nothing_is_close() -> None:
     assert model_lines(SOP + "zzz: 1\n") == [
-        "f.yml:46:1: error [MODEL002] unknown key 'zzz' in the sop; valid keys: approvals, "
+        "f.yml:47:1: error [MODEL002] unknown key 'zzz' in the sop; valid keys: approvals, "
         "changes, controls, effective, id, inputs, kind, language, metrics, outputs, owner, "
         "permissions, ..."
     ]
@@ -136,10 +136,10 @@ def test_unknown_key_lists_valid_keys_when_nothing_is_close() -> None:
 
 def test_unknown_key_in_a_role_list_item() -> None:
     assert model_lines(changed(ROLES, "  name: Technician", "  title: Technician")) == [
-        "f.yml:5:3: error [MODEL003] missing required key 'name' in the role (the role's name as "
+        "f.yml:6:3: error [MODEL003] missing required key 'name' in the role (the role's name as "
         "people say it)",
-        "f.yml:7:3: error [MODEL002] unknown key 'title' in the role; valid keys: description, "
-        "id, kind, name, permissions, responsibilities, translations",
+        "f.yml:8:3: error [MODEL002] unknown key 'title' in the role; valid keys: can_approve, "
+        "description, id, kind, name, permissions, responsibilities, translations",
     ]
 
 
@@ -148,9 +148,9 @@ def test_translations_are_keyed_by_a_known_language() -> None:
                    "  name: Technician\n  translations:\n    fin: {name: Teknikko}\n"
                    "    en: {name: Tekniker}\n")
     assert model_lines(text) == [
-        "f.yml:9:5: error [MODEL002] unknown key 'fin' in translations; expected one of fi; "
+        "f.yml:10:5: error [MODEL002] unknown key 'fin' in translations; expected one of fi; "
         "did you mean 'fi'?",
-        "f.yml:10:5: error [MODEL002] unknown key 'en' in translations; expected one of fi",
+        "f.yml:11:5: error [MODEL002] unknown key 'en' in translations; expected one of fi",
     ]
 
 
@@ -158,7 +158,7 @@ def test_a_translation_is_checked_like_the_role_itself() -> None:
     text = changed(ROLES, "  name: Technician\n",
                    "  name: Technician\n  translations:\n    fi: {nmae: Teknikko}\n")
     assert model_lines(text) == [
-        "f.yml:9:10: error [MODEL002] unknown key 'nmae' in translations.fi; did you mean "
+        "f.yml:10:10: error [MODEL002] unknown key 'nmae' in translations.fi; did you mean "
         "'name'?",
     ]
 
@@ -182,9 +182,9 @@ def test_decision_keys_written_on_the_step() -> None:
         next: verify
 """)
     assert model_lines(text) == [
-        "f.yml:35:5: error [MODEL002] unknown key 'question' in steps[1]; did you mean "
+        "f.yml:36:5: error [MODEL002] unknown key 'question' in steps[1]; did you mean "
         "'duration'?",
-        "f.yml:36:5: error [MODEL002] unknown key 'branches' in steps[1]; valid keys: actor, "
+        "f.yml:37:5: error [MODEL002] unknown key 'branches' in steps[1]; valid keys: actor, "
         "checks, decision, duration, end, id, instructions, next, sop, substeps, title, warnings",
     ]
 
@@ -202,7 +202,7 @@ def test_missing_key_in_a_step() -> None:
     text = changed(SOP, "    title: Reset the password\n    actor: technician\n",
                    "    title: Reset the password\n")
     assert model_lines(text) == [
-        "f.yml:42:5: error [MODEL003] missing required key 'actor' in steps[2] (the role that "
+        "f.yml:43:5: error [MODEL003] missing required key 'actor' in steps[2] (the role that "
         "performs the step)"
     ]
 
@@ -211,6 +211,29 @@ def test_missing_key_in_an_approval() -> None:
     assert model_lines(changed(SOP, "    meaning: approval\n", "")) == [
         "f.yml:11:5: error [MODEL003] missing required key 'meaning' in approvals[0] (what the "
         "signature means: `review` (checked) or `approval` (authorised))"
+    ]
+
+
+def test_approval_without_the_version_it_signs() -> None:
+    assert model_lines(changed(SOP, '    version: "1.1"\n    date: 2025-08-20\n',
+                               "    date: 2025-08-20\n")) == [
+        "f.yml:11:5: error [MODEL003] missing required key 'version' in approvals[0] (the "
+        'version they signed, "MAJOR.MINOR" in quotes)'
+    ]
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    ("1.1", 'expected text, found number 1.1; put it in quotes, e.g. version: "1.0"'),
+    ('"v1.1"', "expected \"MAJOR.MINOR\" such as \"2.1\", found 'v1.1'"),
+])
+def test_approval_version_in_the_wrong_shape(written: str, message: str) -> None:
+    text = changed(SOP, '    version: "1.1"\n    date', f"    version: {written}\n    date")
+    assert model_lines(text) == [f"f.yml:13:14: error [MODEL004] 'version': {message}"]
+
+
+def test_can_approve_is_true_or_false() -> None:
+    assert model_lines(changed(ROLES, "  can_approve: true\n", "  can_approve: sure\n")) == [
+        "f.yml:5:16: error [MODEL004] 'can_approve': expected true or false, found text 'sure'"
     ]
 
 
@@ -223,7 +246,7 @@ def test_missing_key_in_a_nested_mapping() -> None:
 
 def test_missing_key_of_a_role_in_a_list() -> None:
     assert model_lines(changed(ROLES, "  name: Technician\n", "")) == [
-        "f.yml:5:3: error [MODEL003] missing required key 'name' in the role (the role's name "
+        "f.yml:6:3: error [MODEL003] missing required key 'name' in the role (the role's name "
         "as people say it)"
     ]
 
@@ -249,10 +272,10 @@ def test_version_not_major_minor() -> None:
 @pytest.mark.parametrize(
     ("old", "new", "position", "found"),
     [
-        ('- label: "yes"', "- label: yes", "38:18", "boolean true"),
-        ('- label: "no"', "- label: no", "40:18", "boolean false"),
-        ('- label: "yes"', "- label: on", "38:18", "boolean true"),
-        ('- label: "no"', "- label: Off", "40:18", "boolean false"),
+        ('- label: "yes"', "- label: yes", "39:18", "boolean true"),
+        ('- label: "no"', "- label: no", "41:18", "boolean false"),
+        ('- label: "yes"', "- label: on", "39:18", "boolean true"),
+        ('- label: "no"', "- label: Off", "41:18", "boolean false"),
     ],
     ids=["yes", "no", "on", "Off"],
 )
@@ -273,7 +296,7 @@ def test_number_where_text_is_expected() -> None:
 def test_duration_written_as_a_number_gets_a_valid_example() -> None:
     # Quoting "5" would only trade this error for another one; the hint must be a duration.
     assert model_lines(changed(SOP, "duration: 5m", "duration: 5")) == [
-        "f.yml:31:15: error [MODEL004] 'duration': expected text, found number 5; put it in "
+        "f.yml:32:15: error [MODEL004] 'duration': expected text, found number 5; put it in "
         'quotes, e.g. duration: "15m"'
     ]
 
@@ -281,7 +304,7 @@ def test_duration_written_as_a_number_gets_a_valid_example() -> None:
 @pytest.mark.parametrize("written", ["5 minutes", "5M", "0m", "1.5h", "m"])
 def test_bad_duration(written: str) -> None:
     assert model_lines(changed(SOP, "duration: 5m", f'duration: "{written}"')) == [
-        "f.yml:31:15: error [MODEL004] 'duration': expected a number and a unit (m, h, d or w) "
+        "f.yml:32:15: error [MODEL004] 'duration': expected a number and a unit (m, h, d or w) "
         f"such as '15m' or '2h', found {written!r}"
     ]
 
@@ -296,10 +319,10 @@ def test_bad_duration(written: str) -> None:
          "f.yml:5:9: error [MODEL004] 'status': expected one of draft, in-review, effective, "
          "superseded, retired; found text 'xyz'"),
         ("raci: responsible", "raci: responsable",
-         "f.yml:24:11: error [MODEL004] 'raci': expected one of responsible, accountable, "
+         "f.yml:25:11: error [MODEL004] 'raci': expected one of responsible, accountable, "
          "consulted, informed; found text 'responsable'; did you mean 'responsible'?"),
         ("    meaning: approval", "    meaning: approved",
-         "f.yml:14:14: error [MODEL004] 'meaning': expected one of review, approval; found text "
+         "f.yml:15:14: error [MODEL004] 'meaning': expected one of review, approval; found text "
          "'approved'; did you mean 'approval'?"),
         ("review_every: 12", "review_every: 12\nlanguage: english",
          "f.yml:9:11: error [MODEL004] 'language': expected one of en, fi; found text 'english'"),
@@ -364,7 +387,7 @@ def test_step_with_both_next_and_end() -> None:
     text = changed(SOP, "    actor: technician\n    end: true",
                    "    actor: technician\n    next: verify\n    end: true")
     assert model_lines(text) == [
-        "f.yml:42:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
+        "f.yml:43:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
         "or end, found next and end"
     ]
 
@@ -373,7 +396,7 @@ def test_step_with_next_decision_and_end() -> None:
     text = changed(SOP, "    actor: technician\n    decision:",
                    "    actor: technician\n    next: reset\n    end: true\n    decision:")
     assert model_lines(text) == [
-        "f.yml:32:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
+        "f.yml:33:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
         "or end, found next and decision and end"
     ]
 
@@ -386,7 +409,7 @@ def test_step_with_end_false_and_next_is_fine() -> None:
 def test_decision_with_one_branch() -> None:
     text = changed(SOP, '        - label: "no"\n          next: verify\n', "")
     assert model_lines(text) == [
-        "f.yml:38:9: error [MODEL004] 'branches': expected at least 2 item(s), found 1"
+        "f.yml:39:9: error [MODEL004] 'branches': expected at least 2 item(s), found 1"
     ]
 
 
@@ -394,7 +417,7 @@ def test_sop_without_roles() -> None:
     text = changed(SOP, "roles:\n  - role: technician\n    raci: responsible\n  - role: "
                    "it-director\n    raci: accountable\n", "roles: []\n")
     assert model_lines(text) == [
-        "f.yml:22:8: error [MODEL004] 'roles': expected at least 1 item(s), found 0"
+        "f.yml:23:8: error [MODEL004] 'roles': expected at least 1 item(s), found 0"
     ]
 
 
@@ -419,10 +442,10 @@ def test_sop_without_roles() -> None:
          '        - label: "yes"\n          next: reset\n        - label: "no"\n'
          "          next: verify\n",
          "    decision: Is the identity confirmed?\n",
-         "f.yml:35:15: error [MODEL004] 'decision': expected a mapping of keys and values, found "
+         "f.yml:36:15: error [MODEL004] 'decision': expected a mapping of keys and values, found "
          "text 'Is the identity confirmed?'"),
         ("    end: true", "    end: maybe",
-         "f.yml:45:10: error [MODEL004] 'end': expected true or false, found text 'maybe'"),
+         "f.yml:46:10: error [MODEL004] 'end': expected true or false, found text 'maybe'"),
         ("effective: 2026-03-01", "effective: March 2026",
          "f.yml:7:12: error [MODEL004] 'effective': expected a date as YYYY-MM-DD, found text "
          "'March 2026'"),
@@ -450,7 +473,7 @@ def test_metric_target_as_text() -> None:
     text = SOP + ("metrics:\n  - name: Resets on time\n    target: high\n    unit: '%'\n"
                   "    frequency: monthly\n    owner: it-director\n")
     assert model_lines(text) == [
-        "f.yml:48:13: error [MODEL004] 'target': expected a number, found text 'high', e.g. "
+        "f.yml:49:13: error [MODEL004] 'target': expected a number, found text 'high', e.g. "
         "target: 95"
     ]
 
@@ -468,7 +491,7 @@ def test_several_errors_in_one_file_are_all_reported() -> None:
     assert model_lines(text) == [
         "f.yml:5:9: error [MODEL004] 'status': expected one of draft, in-review, effective, "
         "superseded, retired; found text 'live'",
-        "f.yml:31:15: error [MODEL004] 'duration': expected a number and a unit (m, h, d or w) "
+        "f.yml:32:15: error [MODEL004] 'duration': expected a number and a unit (m, h, d or w) "
         "such as '15m' or '2h', found 'soon'",
     ]
 
@@ -484,7 +507,7 @@ def test_model_error_in_one_file_does_not_hide_the_others(book: Book) -> None:
     assert book.lines() == [
         "hb/retro-it-001.yml:13:1: error [MODEL002] unknown key 'facilitatr' in the retro; did "
         "you mean 'facilitator'?",
-        "hb/roles.yml:7:9: error [MODEL004] 'name': expected text, found number 5; put it in "
+        "hb/roles.yml:8:9: error [MODEL004] 'name': expected text, found number 5; put it in "
         'quotes, e.g. name: "5"',
     ]
 

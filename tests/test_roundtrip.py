@@ -43,7 +43,6 @@ text = st.text(
 ).filter(lambda s: s.strip() != "")
 optional_text = st.one_of(st.just(""), text)
 slug = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
-dates = st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31))
 version = st.builds(lambda a, b: f"{a}.{b}", st.integers(0, 30), st.integers(0, 30))
 role = st.sampled_from(ROLES)
 number = st.one_of(st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False))
@@ -74,10 +73,11 @@ def steps(draw: st.DrawFn) -> list[Step]:
 
 def common(draw: st.DrawFn, prefix: str) -> dict[str, object]:
     effective = draw(st.dates(min_value=dt.date(2026, 1, 1), max_value=TODAY))
+    current = draw(version)
     return {
         "id": f"{prefix}-{draw(st.integers(1, 999))}",
         "title": draw(text),
-        "version": draw(version),
+        "version": current,
         "status": draw(st.sampled_from(["draft", "in-review", "effective"])),
         "owner": draw(role),
         "effective": effective,
@@ -85,7 +85,10 @@ def common(draw: st.DrawFn, prefix: str) -> dict[str, object]:
         "language": draw(st.sampled_from(["en", "fi"])),
         "tags": draw(st.lists(text, max_size=3)),
         "terms": TERMS,
-        "approvals": [Approval(name=draw(text), role=draw(role), date=draw(dates),
+        # Approved before it took effect, as the checks require of an effective document.
+        "approvals": [Approval(name=draw(text), role=draw(role), version=current,
+                               date=draw(st.dates(min_value=dt.date(2000, 1, 1),
+                                                  max_value=effective)),
                                meaning="approval")],
     }
 
@@ -118,8 +121,8 @@ def _write(folder: Path, name: str, data: object) -> None:
 
 
 BASE = [
-    Role(kind="role", id="it-director", name="IT Director"),
-    Role(kind="role", id="level-1-technician", name="Level 1 Technician"),
+    Role(kind="role", id="it-director", name="IT Director", can_approve=True),
+    Role(kind="role", id="level-1-technician", name="Level 1 Technician", can_approve=True),
     Term(kind="term", id="kpi", term="KPI", definition="A key performance indicator."),
 ]
 

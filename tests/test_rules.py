@@ -23,7 +23,8 @@ R = "hb/retro-it-001.yml"
 
 COVERED = {
     "ID001", "ID002", "ID003", "REF001", "REF002", "REF003", "REF004", "REF005", "FLOW001",
-    "FLOW002", "FLOW003", "RISK001", "REVIEW001", "APPROVAL001", "PLAN001",
+    "FLOW002", "FLOW003", "RISK001", "REVIEW001", "APPROVAL001", "APPROVAL002", "APPROVAL003",
+    "APPROVAL004", "APPROVAL005", "PLAN001",
 }
 
 
@@ -72,7 +73,7 @@ def test_duplicate_role_id_across_files(book: Book) -> None:
     book.write("zz-roles.yml", "kind: role\nid: technician\nname: Another technician\n")
     assert book.lines() == [
         "hb/zz-roles.yml:2:5: error [ID001] duplicate role id 'technician': first defined at "
-        "hb/roles.yml:6:7"
+        "hb/roles.yml:7:7"
     ]
 
 
@@ -150,7 +151,7 @@ def test_unsafe_step_id(book: Book) -> None:
 
 def test_unsafe_role_id(book: Book) -> None:
     book.write("roles.yml", book.text("roles.yml") + "- kind: role\n  id: ../admin\n  name: A\n")
-    assert book.lines() == [f"hb/roles.yml:11:7: error [ID002] role id '../admin' {UNSAFE}"]
+    assert book.lines() == [f"hb/roles.yml:12:7: error [ID002] role id '../admin' {UNSAFE}"]
 
 
 def test_unsafe_action_id(book: Book) -> None:
@@ -195,7 +196,7 @@ def test_document_id_with_zero_width_space(book: Book) -> None:
 def test_role_id_with_suggestion(book: Book) -> None:
     book.write("roles.yml", book.text("roles.yml") + "- kind: role\n  id: Level_1\n  name: L1\n")
     assert book.lines() == [
-        "hb/roles.yml:11:7: error [ID003] expected a role id of lower-case letters, digits and "
+        "hb/roles.yml:12:7: error [ID003] expected a role id of lower-case letters, digits and "
         "hyphens, found 'Level_1'; e.g. 'level-1'"
     ]
 
@@ -229,7 +230,7 @@ def test_unknown_role_with_did_you_mean(book: Book) -> None:
     book.edit("sop-it-001.yml", "    actor: technician\n    duration",
               "    actor: technicain\n    duration")
     assert book.lines() == [
-        f"{S}:30:12: error [REF001] unknown role 'technicain'; did you mean 'technician'?"
+        f"{S}:31:12: error [REF001] unknown role 'technicain'; did you mean 'technician'?"
     ]
 
 
@@ -237,16 +238,16 @@ def test_unknown_role_with_did_you_mean(book: Book) -> None:
     ("file", "old", "new", "position"),
     [
         ("sop-it-001.yml", "owner: it-director", "owner: ceo", f"{S}:6:8"),
-        ("sop-it-001.yml", "    role: it-director\n    date", "    role: ceo\n    date",
+        ("sop-it-001.yml", "    role: it-director\n    version", "    role: ceo\n    version",
          f"{S}:12:11"),
-        ("sop-it-001.yml", "  - role: it-director", "  - role: ceo", f"{S}:25:11"),
+        ("sop-it-001.yml", "  - role: it-director", "  - role: ceo", f"{S}:26:11"),
         ("proc-it-rollout.yml", "  - role: technician", "  - role: ceo", f"{P}:14:11"),
         ("proc-it-rollout.yml", "    owner: it-director\nrollout", "    owner: ceo\nrollout",
          f"{P}:30:12"),
         ("proc-it-rollout.yml", "    owner: technician", "    owner: ceo", f"{P}:34:12"),
         ("retro-it-001.yml", "    owner: it-director", "    owner: ceo", f"{R}:18:12"),
         ("sop-it-001.yml", "    author: Ada Lovelace", "    author: Ada Lovelace\n"
-         "    retrain: [technician, ceo]", f"{S}:20:27"),
+         "    retrain: [technician, ceo]", f"{S}:21:27"),
     ],
     ids=["owner", "approval", "raci", "stakeholder", "risk-owner", "phase-owner",
          "action-owner", "retrain"],
@@ -265,7 +266,7 @@ def test_metric_owner_must_be_a_role(book: Book) -> None:
         "metrics:\n  - name: Resets\n    target: 95\n    unit: '%'\n    frequency: monthly\n"
         "    owner: it-directr\n"))
     assert book.lines() == [
-        f"{S}:51:12: error [REF001] unknown role 'it-directr'; did you mean 'it-director'?"
+        f"{S}:52:12: error [REF001] unknown role 'it-directr'; did you mean 'it-director'?"
     ]
 
 
@@ -278,7 +279,7 @@ def test_reference_to_a_term_that_failed_is_not_a_reference_to_a_role(book: Book
     assert book.lines() == [
         "hb/glossary.yml:6:3: error [MODEL003] missing required key 'definition' in the term "
         "(what it means here (Markdown))",
-        f"{S}:30:12: error [REF001] unknown role 'retrospective'; valid roles: it-director, "
+        f"{S}:31:12: error [REF001] unknown role 'retrospective'; valid roles: it-director, "
         "technician",
     ]
 
@@ -389,6 +390,7 @@ def test_retro_of_the_current_version_passes(book: Book) -> None:
 
 def test_versions_compare_as_numbers(book: Book) -> None:
     book.edit("sop-it-001.yml", 'version: "1.1"\nstatus', 'version: "1.10"\nstatus')
+    book.edit("sop-it-001.yml", '    version: "1.1"\n    date', '    version: "1.10"\n    date')
     book.edit("retro-it-001.yml", '  version: "1.0"', '  version: "1.9"')
     assert book.lines() == []
     book.edit("retro-it-001.yml", '  version: "1.9"', '  version: "1.11"')
@@ -404,9 +406,9 @@ def test_versions_compare_as_numbers(book: Book) -> None:
 def test_branch_to_an_unknown_step(book: Book) -> None:
     book.edit("sop-it-001.yml", "          next: reset", "          next: rest")
     assert book.lines() == [
-        f"{S}:39:17: error [FLOW001] branch 'yes' of step 'verified' leads to unknown step "
+        f"{S}:40:17: error [FLOW001] branch 'yes' of step 'verified' leads to unknown step "
         "'rest'; did you mean 'reset'?",
-        f"{S}:42:9: error [FLOW002] step 'reset' is not reachable from the first step 'verify'; "
+        f"{S}:43:9: error [FLOW002] step 'reset' is not reachable from the first step 'verify'; "
         "point a 'next' or a decision branch at it, or remove it",
     ]
 
@@ -424,18 +426,18 @@ def test_next_to_an_unknown_step(book: Book) -> None:
 def test_unknown_step_lists_each_step_once(book: Book) -> None:
     book.edit("sop-it-001.yml", "  - id: reset", "  - id: verify")
     assert book.lines() == [
-        f"{S}:39:17: error [FLOW001] branch 'yes' of step 'verified' leads to unknown step "
+        f"{S}:40:17: error [FLOW001] branch 'yes' of step 'verified' leads to unknown step "
         "'reset'; valid steps: verified, verify",
-        f"{S}:42:9: error [ID001] duplicate step id 'verify': first defined at {S}:28:9",
+        f"{S}:43:9: error [ID001] duplicate step id 'verify': first defined at {S}:29:9",
     ]
 
 
 def test_unknown_next_of_the_first_of_two_same_named_steps(book: Book) -> None:
-    # The bad `next` is on the first `verify` step (line 32); that is where to point.
+    # The bad `next` is on the first `verify` step (line 33); that is where to point.
     book.edit("sop-it-001.yml", "    duration: 5m", "    duration: 5m\n    next: nowhere")
     book.edit("sop-it-001.yml", "  - id: reset", "  - id: verify")
     flow001 = [p for p in book.problems() if p.code == "FLOW001" and "nowhere" in p.message]
-    assert [(p.line, p.column) for p in flow001] == [(32, 11)]
+    assert [(p.line, p.column) for p in flow001] == [(33, 11)]
 
 
 # --- FLOW002 -----------------------------------------------------------------------------
@@ -461,9 +463,9 @@ def test_loop_with_no_way_out(book: Book) -> None:
     book.edit("sop-it-001.yml", '- label: "yes"\n          next: reset',
               '- label: "yes"\n          next: verify')
     assert book.lines() == [
-        f"{S}:28:9: error [FLOW003] no path from step 'verify' reaches an end; give the loop a "
+        f"{S}:29:9: error [FLOW003] no path from step 'verify' reaches an end; give the loop a "
         "way out with a decision, or mark a step 'end: true'",
-        f"{S}:42:9: error [FLOW002] step 'reset' is not reachable from the first step 'verify'; "
+        f"{S}:43:9: error [FLOW002] step 'reset' is not reachable from the first step 'verify'; "
         "point a 'next' or a decision branch at it, or remove it",
     ]
 
@@ -618,7 +620,8 @@ def test_retro_is_never_overdue(book: Book) -> None:
     book.edit("retro-it-001.yml", "effective: 2026-06-15", "effective: 2020-06-15")
     book.write("retro-it-001.yml", book.text("retro-it-001.yml").replace(
         "date: 2026-06-10", "date: 2026-06-10\napprovals:\n  - name: Ada Lovelace\n"
-        "    role: it-director\n    date: 2026-06-12\n    meaning: approval"))
+        "    role: it-director\n    version: \"1.0\"\n    date: 2020-06-12\n"
+        "    meaning: approval"))
     assert book.lines(strict=True) == []
 
 
@@ -627,8 +630,9 @@ def test_retro_is_never_overdue(book: Book) -> None:
 
 def test_effective_document_without_approval(book: Book) -> None:
     book.edit("sop-it-001.yml", "    meaning: approval", "    meaning: review")
-    expected = (f"{S}:5:9: {{}} [APPROVAL001] SOP-IT-001 is effective but has no approval; "
-                "add an entry with 'meaning: approval' under 'approvals'")
+    expected = (f"{S}:5:9: {{}} [APPROVAL001] SOP-IT-001 is effective at version 1.1 but has "
+                "no approval; add an entry with 'meaning: approval' and 'version: \"1.1\"' "
+                "under 'approvals'")
     assert book.lines() == [expected.format("warning")]
     assert book.lines(strict=True) == [expected.format("error")]
 
@@ -642,8 +646,146 @@ def test_draft_needs_no_approval(book: Book) -> None:
 def test_effective_process_without_any_approvals(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "status: draft", "status: effective")
     assert book.lines() == [
-        f"{P}:5:9: warning [APPROVAL001] PROC-IT-ROLLOUT is effective but has no approval; add "
-        "an entry with 'meaning: approval' under 'approvals'"
+        f"{P}:5:9: warning [APPROVAL001] PROC-IT-ROLLOUT is effective at version 1.0 but has "
+        "no approval; add an entry with 'meaning: approval' and 'version: \"1.0\"' under "
+        "'approvals'"
+    ]
+
+
+def _major_bump(book: Book) -> None:
+    """SOP-IT-001 goes from 1.1 to 2.0, properly recorded, but nobody signs 2.0."""
+    book.edit("sop-it-001.yml", 'version: "1.1"\nstatus', 'version: "2.0"\nstatus')
+    book.edit("sop-it-001.yml", "changes:\n", "changes:\n  - version: \"2.0\"\n"
+              "    date: 2026-02-25\n    summary: Reset only after a call back.\n"
+              "    author: Ada Lovelace\n    retrain: [technician]\n")
+
+
+def test_signatures_of_the_previous_version_do_not_sign_a_major_bump(book: Book) -> None:
+    _major_bump(book)
+    assert book.lines(strict=True) == [
+        f"{S}:5:9: error [APPROVAL001] SOP-IT-001 is effective at version 2.0 but has "
+        "approvals of version 1.1 only; add an entry with 'meaning: approval' and "
+        "'version: \"2.0\"' under 'approvals'"
+    ]
+    book.edit("sop-it-001.yml", "approvals:\n", "approvals:\n  - name: Ada Lovelace\n"
+              "    role: it-director\n    version: \"2.0\"\n    date: 2026-02-26\n"
+              "    meaning: approval\n")
+    assert book.lines(strict=True) == []
+
+
+def test_a_minor_bump_is_signed_again_too(book: Book) -> None:
+    book.edit("sop-it-001.yml", 'version: "1.1"\nstatus', 'version: "1.2"\nstatus')
+    assert [line.split(" [")[1][:11] for line in book.lines()] == ["APPROVAL001"]
+
+
+def test_a_review_of_the_current_version_is_not_an_approval(book: Book) -> None:
+    book.edit("sop-it-001.yml", '    version: "1.1"\n    date: 2025-08-20\n    meaning: approval',
+              '    version: "1.0"\n    date: 2025-08-20\n    meaning: approval\n'
+              '  - name: Ada Lovelace\n    role: technician\n    version: "1.1"\n'
+              '    date: 2026-02-21\n    meaning: review')
+    assert book.lines() == [
+        f"{S}:5:9: warning [APPROVAL001] SOP-IT-001 is effective at version 1.1 but has "
+        "approvals of version 1.0 only; add an entry with 'meaning: approval' and "
+        "'version: \"1.1\"' under 'approvals'"
+    ]
+
+
+# --- APPROVAL002 -------------------------------------------------------------------------
+
+
+def test_approval_in_a_role_that_may_not_approve(book: Book) -> None:
+    book.edit("sop-it-001.yml", "    role: it-director\n", "    role: technician\n")
+    assert book.lines() == [
+        f"{S}:12:11: error [APPROVAL002] 'Ada Lovelace' approved in role 'technician', which "
+        "may not approve; expected a role with 'can_approve: true' (roles that may approve: "
+        "it-director)"
+    ]
+
+
+def test_no_role_may_approve(book: Book) -> None:
+    book.edit("roles.yml", "  can_approve: true\n", "")
+    assert book.lines() == [
+        f"{S}:12:11: error [APPROVAL002] 'Ada Lovelace' approved in role 'it-director', which "
+        "may not approve; expected a role with 'can_approve: true' (no role has "
+        "'can_approve: true')"
+    ]
+
+
+def test_any_role_may_review(book: Book) -> None:
+    book.edit("sop-it-001.yml", "approvals:\n", "approvals:\n  - name: Tom Tech\n"
+              "    role: technician\n    version: \"1.1\"\n    date: 2026-02-18\n"
+              "    meaning: review\n")
+    assert book.lines(strict=True) == []
+
+
+def test_approval_in_an_unknown_role_is_a_reference_error_only(book: Book) -> None:
+    book.edit("sop-it-001.yml", "    role: it-director\n", "    role: it-directr\n")
+    assert book.lines() == [
+        f"{S}:12:11: error [REF001] unknown role 'it-directr'; did you mean 'it-director'?"
+    ]
+
+
+# --- APPROVAL003 -------------------------------------------------------------------------
+
+
+def test_signature_dated_in_the_future(book: Book) -> None:
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert tomorrow.isoformat() == "2026-11-22"
+    book.edit("sop-it-001.yml", "    date: 2025-08-20\n", f"    date: {tomorrow}\n")
+    assert book.lines() == [
+        f"{S}:14:11: error [APPROVAL003] 'Ada Lovelace' signed on 2026-11-22, which is in the "
+        "future; expected a date on or before today (2026-11-21)"
+    ]
+
+
+def test_signature_dated_today_is_fine(book: Book) -> None:
+    book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2026-11-21")
+    book.edit("sop-it-001.yml", "    date: 2025-08-20\n", "    date: 2026-11-21\n")
+    assert book.lines(strict=True) == []
+
+
+def test_future_review_in_a_draft(book: Book) -> None:
+    book.edit("sop-it-001.yml", "status: effective", "status: draft")
+    book.edit("sop-it-001.yml", "    date: 2025-08-20\n    meaning: approval",
+              "    date: 2027-01-04\n    meaning: review")
+    assert book.lines() == [
+        f"{S}:14:11: error [APPROVAL003] 'Ada Lovelace' signed on 2027-01-04, which is in the "
+        "future; expected a date on or before today (2026-11-21)"
+    ]
+
+
+# --- APPROVAL004 -------------------------------------------------------------------------
+
+
+def test_approval_after_the_version_took_effect(book: Book) -> None:
+    book.edit("sop-it-001.yml", "    date: 2025-08-20\n", "    date: 2026-03-02\n")
+    assert book.lines() == [
+        f"{S}:14:11: error [APPROVAL004] 'Ada Lovelace' approved version 1.1 on 2026-03-02, "
+        "after it took effect on 2026-03-01; expected a date on or before 'effective' (or move "
+        "'effective' to the day of the approval or later)"
+    ]
+
+
+def test_approval_on_the_effective_day_and_late_signatures_of_old_versions(book: Book) -> None:
+    book.edit("sop-it-001.yml", "    date: 2025-08-20\n", "    date: 2026-03-01\n")
+    # A review after the fact, and an approval of an earlier version, are records only.
+    book.edit("sop-it-001.yml", "approvals:\n", "approvals:\n  - name: Tom Tech\n"
+              "    role: technician\n    version: \"1.1\"\n    date: 2026-03-05\n"
+              "    meaning: review\n  - name: Ada Lovelace\n    role: it-director\n"
+              "    version: \"1.0\"\n    date: 2026-04-01\n    meaning: approval\n")
+    assert book.lines(strict=True) == []
+
+
+# --- APPROVAL005 -------------------------------------------------------------------------
+
+
+def test_signature_of_a_version_not_reached_yet(book: Book) -> None:
+    book.edit("sop-it-001.yml", "approvals:\n", "approvals:\n  - name: Tom Tech\n"
+              "    role: technician\n    version: \"1.10\"\n    date: 2026-02-18\n"
+              "    meaning: review\n")
+    assert book.lines() == [
+        f"{S}:13:14: error [APPROVAL005] 'Tom Tech' signed version 1.10, but SOP-IT-001 is at "
+        "version 1.1; a signature cannot be ahead of the document"
     ]
 
 

@@ -43,7 +43,7 @@ def test_fixture_training_checks_clean(book: Path) -> None:
 def test_empty_answer_key(book: Path) -> None:
     edit(book, "sop-en.yml", "      answer: b\n", "      answer: []\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:82:15: error [QUIZ001] question 'first-step' has an empty answer "
+        f"{book}/sop-en.yml:88:15: error [QUIZ001] question 'first-step' has an empty answer "
         "key; name the correct option(s)"
     ]
 
@@ -51,7 +51,7 @@ def test_empty_answer_key(book: Path) -> None:
 def test_answer_naming_an_unknown_option(book: Path) -> None:
     edit(book, "sop-en.yml", "      answer: [a, b]\n", "      answer: [a, d]\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:92:15: error [QUIZ002] question 'escalate-who': answer 'd' is not "
+        f"{book}/sop-en.yml:98:15: error [QUIZ002] question 'escalate-who': answer 'd' is not "
         "an option; valid options: a, b, c"
     ]
 
@@ -59,7 +59,7 @@ def test_answer_naming_an_unknown_option(book: Path) -> None:
 def test_two_answers_on_a_single_choice_question(book: Path) -> None:
     edit(book, "sop-en.yml", "      answer: b\n", "      answer: [a, b]\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:82:15: error [QUIZ003] question 'first-step' (single): a "
+        f"{book}/sop-en.yml:88:15: error [QUIZ003] question 'first-step' (single): a "
         "single-choice question has one answer, found 2 (a, b); use kind: multiple"
     ]
 
@@ -67,7 +67,7 @@ def test_two_answers_on_a_single_choice_question(book: Path) -> None:
 def test_true_false_needs_a_boolean(book: Path) -> None:
     edit(book, "sop-en.yml", "      answer: false\n", "      answer: a\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:98:15: error [QUIZ003] question 'name-only' (true-false): "
+        f"{book}/sop-en.yml:104:15: error [QUIZ003] question 'name-only' (true-false): "
         "expected true or false, found 'a'"
     ]
 
@@ -75,9 +75,9 @@ def test_true_false_needs_a_boolean(book: Path) -> None:
 def test_covers_an_unknown_step(book: Path) -> None:
     edit(book, "sop-en.yml", "      covers: [escalate]\n", "      covers: [escalation]\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:71:1: warning [QUIZ006] the quiz covers 67% of the steps (2 of 3), "
+        f"{book}/sop-en.yml:77:1: warning [QUIZ006] the quiz covers 67% of the steps (2 of 3), "
         "below the minimum of 80%; not covered: escalate",
-        f"{book}/sop-en.yml:94:16: error [QUIZ004] question 'escalate-who': unknown step "
+        f"{book}/sop-en.yml:100:16: error [QUIZ004] question 'escalate-who': unknown step "
         "'escalation'; did you mean 'escalate'?",
     ]
 
@@ -85,7 +85,7 @@ def test_covers_an_unknown_step(book: Path) -> None:
 def test_ordering_must_follow_the_step_graph(book: Path) -> None:
     edit(book, "sop-en.yml", "      answer: [verify, reset]\n", "      answer: [reset, verify]\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:104:15: error [QUIZ005] question 'order': no path in the flow leads "
+        f"{book}/sop-en.yml:110:15: error [QUIZ005] question 'order': no path in the flow leads "
         "from 'reset' to 'verify', so this order is wrong"
     ]
 
@@ -100,7 +100,7 @@ def test_coverage_below_the_minimum_warns(book: Path) -> None:
     assert lines(book, min_coverage=0.8) == []
     edit(book, "sop-en.yml", "      covers: [escalate]\n", "      covers: [verify]\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:71:1: warning [QUIZ006] the quiz covers 67% of the steps (2 of 3), "
+        f"{book}/sop-en.yml:77:1: warning [QUIZ006] the quiz covers 67% of the steps (2 of 3), "
         "below the minimum of 80%; not covered: escalate"
     ]
     assert lines(book, min_coverage=0.5) == []
@@ -109,22 +109,22 @@ def test_coverage_below_the_minimum_warns(book: Path) -> None:
 def test_duplicate_question_ids(book: Path) -> None:
     edit(book, "sop-en.yml", "    - id: order\n", "    - id: first-step\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:101:11: error [ID001] duplicate question id 'first-step': first "
-        f"defined at {book}/sop-en.yml:76:11"
+        f"{book}/sop-en.yml:107:11: error [ID001] duplicate question id 'first-step': first "
+        f"defined at {book}/sop-en.yml:82:11"
     ]
 
 
 def test_unknown_audience_role(book: Path) -> None:
     edit(book, "sop-en.yml", "  audience: [tech, lead]\n", "  audience: [tech, leed]\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:73:20: error [REF001] unknown role 'leed'; did you mean 'lead'?"
+        f"{book}/sop-en.yml:79:20: error [REF001] unknown role 'leed'; did you mean 'lead'?"
     ]
 
 
 def test_answer_of_the_wrong_type_is_a_model_error(book: Path) -> None:
     edit(book, "sop-en.yml", "      answer: b\n", "      answer: {b: 1}\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:82:15: error [MODEL004] 'answer': expected an option id, a list of "
+        f"{book}/sop-en.yml:88:15: error [MODEL004] 'answer': expected an option id, a list of "
         "option ids or steps, or true/false, found dict {'b': 1}"
     ]
 
@@ -132,7 +132,7 @@ def test_answer_of_the_wrong_type_is_a_model_error(book: Path) -> None:
 def test_an_option_that_is_not_text_gets_its_own_value_as_the_example(book: Path) -> None:
     edit(book, "sop-en.yml", "        a: Reset the password\n", "        a: 5\n")
     assert lines(book) == [
-        f"{book}/sop-en.yml:80:12: error [MODEL004] 'a': expected text, found number 5; put it "
+        f"{book}/sop-en.yml:86:12: error [MODEL004] 'a': expected text, found number 5; put it "
         'in quotes, e.g. a: "5"'
     ]
 

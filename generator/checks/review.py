@@ -1,4 +1,5 @@
-"""Document control: reviews on time, approvals present, high risks owned and mitigated."""
+"""Document control: reviews on time, approvals of the version in force (signed by a role
+that may approve, dated before it took effect), high risks owned and mitigated."""
 
 from __future__ import annotations
 
@@ -31,17 +32,106 @@ def review_overdue(context: Context) -> Iterator[Finding]:
                           "effective date")
 
 
-@rule("APPROVAL001", Severity.WARNING, "an effective document without an approval", local=True)
+@rule("APPROVAL001", Severity.WARNING,
+      "an effective document without an approval of its current version", local=True)
 def unapproved(context: Context) -> Iterator[Finding]:
-    """Auditors expect every effective revision to carry an `approval` signature.
+    """Auditors expect every effective revision to carry an `approval` of that version.
 
-    Passes: `approvals: [{meaning: approval, ...}]`. Fails: only `meaning: review` entries.
+    A signature names the version it signs, so the approvals of 1.2 do not carry over to
+    2.0: a new revision is approved again.
+
+    Passes: version "2.0" with `{meaning: approval, version: "2.0", ...}`. Fails: only
+    `meaning: review` entries, or an approval of version "1.2".
     """
     for entry in context.handbook.documents:
         doc = entry.item
-        if doc.status == "effective" and not any(a.meaning == "approval" for a in doc.approvals):
-            yield Finding(entry.source, ("status",), f"{doc.id} is effective but has no "
-                          "approval; add an entry with 'meaning: approval' under 'approvals'")
+        if doc.status != "effective" or any(doc.approves_current(a) for a in doc.approvals):
+            continue
+        signed = sorted({a.version for a in doc.approvals if a.meaning == "approval"},
+                        key=version_key)
+        found = (f"has approvals of version {', '.join(signed)} only" if signed
+                 else "has no approval")
+        yield Finding(entry.source, ("status",), f"{doc.id} is effective at version "
+                      f"{doc.version} but {found}; add an entry with 'meaning: approval' and "
+                      f"'version: \"{doc.version}\"' under 'approvals'")
+
+
+@rule("APPROVAL002", Severity.ERROR, "an approval in a role that may not approve")
+def approver_permission(context: Context) -> Iterator[Finding]:
+    """Only a role with `can_approve: true` may sign with `meaning: approval`.
+
+    Anyone may sign a `review`. An unknown role is REF001's to report.
+
+    Passes: `{role: it-director, meaning: approval}` where the role has `can_approve: true`.
+    Fails: `{role: technician, meaning: approval}` where it has not.
+    """
+    roles = context.handbook.role_index
+    approvers = sorted(role_id for role_id, role in roles.items() if role.can_approve)
+    for entry in context.handbook.documents:
+        for i, approval in enumerate(entry.item.approvals):
+            role = roles.get(approval.role)
+            if approval.meaning == "approval" and role is not None and not role.can_approve:
+                choices = (f"roles that may approve: {', '.join(approvers)}" if approvers
+                           else "no role has 'can_approve: true'")
+                yield Finding(entry.source, ("approvals", i, "role"), f"{approval.name!r} "
+                              f"approved in role {approval.role!r}, which may not approve; "
+                              f"expected a role with 'can_approve: true' ({choices})")
+
+
+@rule("APPROVAL003", Severity.ERROR, "a signature dated in the future", local=True)
+def future_signature(context: Context) -> Iterator[Finding]:
+    """Nobody signs ahead of time: a signature is dated on or before the day of the check.
+
+    Passes: `date: 2026-05-28` checked on 2026-11-21. Fails: `date: 2026-12-01` that day.
+    """
+    for entry in context.handbook.documents:
+        for i, approval in enumerate(entry.item.approvals):
+            if approval.date > context.today:
+                yield Finding(entry.source, ("approvals", i, "date"), f"{approval.name!r} "
+                              f"signed on {approval.date.isoformat()}, which is in the future; "
+                              f"expected a date on or before today "
+                              f"({context.today.isoformat()})")
+
+
+@rule("APPROVAL004", Severity.ERROR,
+      "the approval of the version in force dated after it took effect", local=True)
+def late_approval(context: Context) -> Iterator[Finding]:
+    """A version is approved before it takes effect, not after.
+
+    Passes: effective 2026-06-01, approval of that version on 2026-05-28. Fails: approval
+    on 2026-06-03.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        if doc.status != "effective":
+            continue
+        for i, approval in enumerate(doc.approvals):
+            # A date in the future is APPROVAL003's: one wrong date, one problem.
+            if (doc.approves_current(approval)
+                    and doc.effective < approval.date <= context.today):
+                yield Finding(entry.source, ("approvals", i, "date"), f"{approval.name!r} "
+                              f"approved version {doc.version} on {approval.date.isoformat()}, "
+                              f"after it took effect on {doc.effective.isoformat()}; expected "
+                              "a date on or before 'effective' (or move 'effective' to the day "
+                              "of the approval or later)")
+
+
+@rule("APPROVAL005", Severity.ERROR,
+      "a signature of a version the document has not reached", local=True)
+def approval_ahead(context: Context) -> Iterator[Finding]:
+    """A signature signs the current version or an earlier one, never a later one.
+
+    Passes: version "2.0" with approvals of 1.2 and 2.0. Fails: version "2.0" with a 2.1
+    signature.
+    """
+    for entry in context.handbook.documents:
+        doc = entry.item
+        current = version_key(doc.version)
+        for i, approval in enumerate(doc.approvals):
+            if version_key(approval.version) > current:
+                yield Finding(entry.source, ("approvals", i, "version"), f"{approval.name!r} "
+                              f"signed version {approval.version}, but {doc.id} is at version "
+                              f"{doc.version}; a signature cannot be ahead of the document")
 
 
 @rule("RISK001", Severity.ERROR, "a high risk without a mitigation or an owner", local=True)

@@ -95,3 +95,43 @@ def fenced(code: str, language: str = "") -> Markup:
     longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
     fence = "`" * max(3, longest + 1)
     return Markup(f"{fence}{language}\n{code.rstrip(chr(10))}\n{fence}")
+
+
+# --- GitHub-flavoured Markdown, for the pull-request comment of `sopsite diff` ---------------
+
+_GFM_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Backslash-escaped, these are literal anywhere in a paragraph, heading or list item: code
+# spans and fences (`), emphasis (* _), strikethrough (~), links and images ([ ]), table
+# cells (|), math ($) and the escape itself.
+_GFM_SPECIAL = re.compile(r"[&<>\\`*_~\[\]|$]")
+_GFM_BLOCK_START = re.compile(r"^(?:([-+=])|(\d+)([.)]))")
+# A run of # that is not an issue reference (#123, #fix): a heading's marker or its closing
+# sequence.
+_GFM_HASHES = re.compile(r"^#|#(?![0-9A-Za-z])")
+_GFM_MENTION = re.compile(r"(?<![0-9A-Za-z_@])@(?=[0-9A-Za-z])")
+ZERO_WIDTH_JOINER = "\u200d"
+"""Put after the `@` of `@name` so GitHub neither links nor notifies the person or team."""
+
+
+def gfm(value: object) -> str:
+    """One line of literal text for GitHub-flavoured Markdown: author text in a comment.
+
+    No HTML (tags and comments), entities, code, emphasis, links, images, table cells or
+    math; no heading, quote or list started at the front; no @mention that notifies anyone.
+    Issue references such as #123 stay as written. Line breaks become spaces.
+    """
+    text = " ".join(str(value).split())
+    text = _GFM_SPECIAL.sub(lambda m: _GFM_ENTITIES.get(m[0], "\\" + m[0]), text)
+    text = _GFM_HASHES.sub(r"\\#", text)
+    text = _GFM_BLOCK_START.sub(
+        lambda m: "\\" + m[1] if m[1] else f"{m[2]}\\{m[3]}", text)
+    return _GFM_MENTION.sub("@" + ZERO_WIDTH_JOINER, text)
+
+
+def gfm_code(value: object) -> str:
+    """``value`` as one inline code span that no backtick inside it can close early."""
+    text = " ".join(str(value).split())
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
