@@ -161,8 +161,12 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         pages = generate(handbook, today=current_day(), template_dir=templates,
                          history=read_history(path, handbook), sink=writer).pages
     report = writer.report
+    if report.refused:
+        click.echo(render(report.refused, "text"))
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
-               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+               + (f", {len(report.refused)} refused" if report.refused else ""))
+    sys.exit(1 if report.refused else 0)
 
 
 @cli.command(name="new")

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
+from generator.boundary import check_output, project_root
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
 from generator.gcpause import freeze_survivors
@@ -33,7 +34,7 @@ from generator.problems import Severity
 from generator.render import Site, generate, release_caches, site
 from generator.render.text import plain
 from generator.validate import did_you_mean
-from generator.write import PageWriter, write_pages
+from generator.write import PageWriter, WriteReport, write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
 
@@ -47,6 +48,13 @@ STYLE_URI = "assets/stylesheets/sopsite.css"
 _WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
 """Per process, by cache folder: what a live server wrote there and when (see
 `generator.write.PageWriter`)."""
+
+
+def _refuse_overwrites(report: WriteReport) -> None:
+    """Stop the build when the cache held files sopsite did not write (they are kept)."""
+    if report.refused:
+        raise PluginError("sopsite: the cache folder holds files sopsite did not write:\n"
+                          + "\n".join(p.format() for p in report.refused))
 
 
 class SnapshotConfig(base.Config):
@@ -101,9 +109,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if not root.is_dir():
             raise PluginError(f"sopsite: handbook folder {root} does not exist; set "
                               "'sops:' under the sopsite plugin in mkdocs.yml")
+        project = project_root(self.base)
+        cache = self._path(self.config.cache_dir)
+        unsafe = check_output(cache, project, "cache folder (cache_dir)")
+        if unsafe is not None:
+            raise PluginError(f"sopsite: {unsafe}")
         handbook, problems = check_handbook(
             root, today=current_day(), strict=self.config.strict,
-            settings=Settings(min_coverage=self.config.training_coverage),
+            settings=Settings(min_coverage=self.config.training_coverage), boundary=project,
         )
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for problem in problems:
@@ -116,10 +129,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         templates = self._path(self.config.templates) if self.config.templates else None
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
-        writer = None if self.serving else PageWriter(self._path(self.config.cache_dir))
+        writer = None if self.serving else PageWriter(cache)
         with writer or nullcontext():
             self.site = generate(handbook, today=current_day(), template_dir=templates,
                                  history=read_history(root, handbook), sink=writer)
+        if writer is not None:
+            _refuse_overwrites(writer.report)
         self._register_macros(config)
         if not self.serving:
             # Macros keep what they need; the models are a third of a large build's memory.
@@ -153,7 +168,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         assert self.site is not None
         cache = self._path(self.config.cache_dir)
         if self.serving:
-            write_pages(self.site.pages, cache, _WRITTEN.setdefault(str(cache), {}))
+            _refuse_overwrites(write_pages(self.site.pages, cache,
+                                           _WRITTEN.setdefault(str(cache), {})))
         for uri in self.site.pages:
             if uri in files.src_uris:
                 raise PluginError(f"sopsite: docs/{uri} would be replaced by a generated page; "

@@ -1,0 +1,190 @@
+"""The repository is the boundary: sopsite reads and writes nothing outside the project.
+
+A handbook is reviewed in pull requests, and what is published must be what reviewers saw.
+A symbolic link in `sops/` to `/etc/passwd` or to `~/.aws/credentials` is one line in a
+diff, yet it would put that file's text in error messages, annotations and the published
+site; a link to `/dev/zero` or a named pipe would hang or exhaust the process. So every
+source is admitted here first, with `lstat` and `stat` only, and a refused one is never
+opened: its problem names the link and where it points, never what the target holds.
+
+The project is the nearest folder at or above the handbook folder that holds `mkdocs.yml`
+or `.git` (a file in a worktree or submodule), else the handbook folder itself: the unit a
+reviewer sees. The nearest, not the outermost: a dotfiles repository in a home folder must
+not make the whole home folder "inside".
+
+Links to files that stay inside the project are followed: git stores the link, so a
+reviewer sees where it points, and a glossary shared by two handbooks of one repository is
+a real need. Links to folders are never followed: one can loop or bring a tree in twice,
+and what a folder holds is not visible in the diff that adds the link.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.problems import Problem, Severity
+
+MARKERS = ("mkdocs.yml", ".git")
+"""What marks a project's top folder."""
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def project_root(path: Path) -> Path:
+    """The resolved project folder that ``path`` belongs to (see the module docstring).
+
+    The search starts from the path as written, not as resolved: a handbook folder that is
+    itself a link out of the project must still be judged against the project it sits in.
+    """
+    start = _absolute(path)
+    for folder in (start, *start.parents):
+        if any(os.path.lexists(folder / marker) for marker in MARKERS):
+            return folder.resolve()
+    return start.resolve()
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` made absolute with ``..`` removed as written, links left unresolved."""
+    return Path(os.path.normpath(path.absolute()))
+
+
+def inside(path: Path, boundary: Path) -> bool:
+    """Whether ``path``, with every link resolved, is ``boundary`` or lies beneath it."""
+    return Path(os.path.realpath(path)).is_relative_to(boundary)
+
+
+def kind_of(mode: int) -> str | None:
+    """What a file that is not a regular file is, in words; None for a regular file."""
+    for test, words in _KINDS:
+        if test(mode):
+            return words
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def display_path(path: Path) -> str:
+    """A path as an author's editor wants it: relative to the working folder when inside."""
+    relative = os.path.relpath(path)
+    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+
+
+def _refuse(display: str, code: str, message: str) -> Problem:
+    return Problem(display, 1, 1, code, Severity.ERROR, message)
+
+
+def _outside(display: str, what: str, path: Path, boundary: Path) -> Problem:
+    target = str(path.readlink()) if path.is_symlink() else os.path.realpath(path)
+    link = "a symbolic link to" if path.is_symlink() else "a path that resolves to"
+    return _refuse(display, "FILE006", f"expected a {what} inside the project "
+                   f"{display_path(boundary)}, found {link} {target!r} outside it; sopsite reads "
+                   f"nothing from outside the project: copy the {what} in instead")
+
+
+def admit(path: Path, display: str, boundary: Path) -> Problem | None:
+    """Why the handbook file ``path`` must not be read, or None when it may be.
+
+    Only metadata is looked at; a refused file is never opened.
+    """
+    try:
+        if not inside(path, boundary):
+            return _outside(display, "file", path, boundary)
+        mode = path.stat().st_mode
+    except OSError as error:
+        return _refuse(display, "FILE005", f"cannot read file: {error.strerror}")
+    kind = kind_of(mode)
+    if kind is not None:
+        return _refuse(display, "FILE007", f"expected a regular file, found {kind}; sopsite "
+                       "reads only regular files")
+    return None
+
+
+def walk(root: Path, boundary: Path, suffixes: tuple[str, ...]
+         ) -> tuple[list[Path], list[Problem]]:
+    """The files under ``root`` named with one of ``suffixes``, in a stable order, and the
+    problems with linked folders (which are never followed) and with ``root`` itself.
+
+    Hidden files and folders are skipped, as before; a link named like a YAML file is
+    returned like any file, for `admit` to judge.
+    """
+    if not inside(root, boundary):
+        return [], [_outside(display_path(root), "folder", root, boundary)]
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for entry in _entries(root, problems):
+        path = Path(entry.path)
+        if entry.is_symlink() and entry.is_dir():
+            if not inside(path, boundary):
+                problems.append(_outside(display_path(path), "folder", path, boundary))
+            else:
+                problems.append(_refuse(
+                    display_path(path), "FILE007", "expected a file or a folder, found a "
+                    f"symbolic link to the folder {str(path.readlink())!r}; sopsite does not "
+                    "follow linked folders: link the files instead"))
+        elif entry.name.endswith(suffixes):
+            found.append(path)
+    return found, problems
+
+
+def _entries(folder: Path, problems: list[Problem]) -> Iterator[os.DirEntry[str]]:
+    """Every visible entry below ``folder`` that is not a real folder, depth first, sorted."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")),
+                             key=lambda e: e.name)
+    except OSError as error:
+        problems.append(_refuse(display_path(folder), "FILE005",
+                                f"cannot read folder: {error.strerror}"))
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _entries(Path(entry.path), problems)
+        else:
+            yield entry
+
+
+def read_bounded(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """At most ``limit + 1`` bytes of a regular file, and what `fstat` says it is.
+
+    Opened without blocking, so a file replaced by a named pipe after `admit` looked at it
+    cannot hang the run, and checked again on the open descriptor: anything but a regular
+    file gives no bytes, and the caller looks at the mode. The caller compares the length
+    with ``limit``.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            return b"", status
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(descriptor, min(left, 1 << 20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks), status
+    finally:
+        os.close(descriptor)
+
+
+def check_output(folder: Path, boundary: Path, what: str) -> str | None:
+    """Why sopsite must not write ``folder`` (its cache, its site), or None when it may.
+
+    A folder that is a symbolic link, or resolves outside ``boundary``, would have the
+    build write (and, for a site, replace) files elsewhere on the machine.
+    """
+    lexical = _absolute(folder)
+    if lexical.is_symlink():
+        return (f"the {what} {display_path(lexical)} is a symbolic link to "
+                f"{str(lexical.readlink())!r}; sopsite writes only to real folders inside the "
+                f"project {display_path(boundary)}: remove the link")
+    if not inside(lexical, boundary):
+        return (f"the {what} {display_path(lexical)} resolves to {os.path.realpath(lexical)!r}, "
+                f"outside the project {display_path(boundary)}; choose a folder inside it")
+    return None
