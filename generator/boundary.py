@@ -21,6 +21,7 @@ and what a folder holds is not visible in the diff that adds the link.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,17 @@ from generator.problems import Problem, Severity
 
 MARKERS = ("mkdocs.yml", ".git")
 """What marks a project's top folder."""
+
+WINDOWS_DEVICES = frozenset(
+    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
+)
+"""Names Windows reserves for devices, in any case and with any extension (`nul.md`)."""
+
+NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""A name given on the command line that becomes a folder (a published version)."""
+MAX_NAME = 64
+RESERVED_NAMES = frozenset({"versions.json", "index.html"})
+"""What mike writes at the top of the gh-pages branch: a version of that name would clash."""
 
 _KINDS = (
     (stat.S_ISFIFO, "a named pipe (FIFO)"),
@@ -76,6 +88,57 @@ def display_path(path: Path) -> str:
     return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
+def windows_device(value: str) -> bool:
+    """Whether Windows cannot create a file named ``value`` (plus an extension).
+
+    Windows reads `NUL.txt` and `nul.md` as the device NUL, and drops a trailing dot or
+    space from a name, so `SOP.` and `SOP` would be one file.
+    """
+    stem = value.split(".", 1)[0].rstrip(" ").upper()
+    return stem in WINDOWS_DEVICES or value.endswith((".", " "))
+
+
+def name_problem(value: str, noun: str) -> str | None:
+    """Why ``value`` cannot name a folder of the published site, or None when it can.
+
+    A version name becomes a folder on the gh-pages branch and text in Material's version
+    selector; `.git`, `..` or markup there would write into git's own folder, out of the
+    site, or run in readers' browsers. So the pattern is strict, and says so.
+    """
+    expected = (f"expected a {noun} of letters, digits, '.', '_' and '-' that starts with a "
+                f"letter or digit, at most {MAX_NAME} characters, such as 1.2 or latest")
+    if not NAME.fullmatch(value) or len(value) > MAX_NAME:
+        if len(value) <= 40:
+            return f"{expected}; found {value!r}"
+        return f"{expected}; found {value[:37] + '...'!r} ({len(value)} characters)"
+    if value.lower() in RESERVED_NAMES:
+        return f"{expected}; found {value!r}, the name of a file mike keeps next to the versions"
+    if windows_device(value):
+        return (f"{expected}; found {value!r}, which Windows cannot use as a folder name (a "
+                "device name such as CON or NUL, or a name ending in a dot)")
+    return None
+
+
+def segment_problem(value: str) -> str | None:
+    """Why ``value`` cannot be one folder name inside a zip, or None.
+
+    Looser than `name_problem` (a bundle may be called `Handbook 2026.zip`), but what every
+    unzip tool reads as one plain folder: no separator of any system, no `..`, no control
+    characters, nothing Windows refuses.
+    """
+    if value in ("", ".", "..") or any(c in value for c in '/\\:*?"<>|') \
+            or any(ord(c) < 32 or ord(c) == 127 for c in value) or windows_device(value):
+        return (f"expected a plain folder name, found {value!r}: no '/', '\\', ':', '..', "
+                "control characters or Windows device names")
+    return None
+
+
+def _project(boundary: Path) -> str:
+    """The project folder as messages name it: relative when below the working folder."""
+    shown = display_path(boundary)
+    return boundary.as_posix() if shown == "." else shown
+
+
 def _refuse(display: str, code: str, message: str) -> Problem:
     return Problem(display, 1, 1, code, Severity.ERROR, message)
 
@@ -84,7 +147,7 @@ def _outside(display: str, what: str, path: Path, boundary: Path) -> Problem:
     target = str(path.readlink()) if path.is_symlink() else os.path.realpath(path)
     link = "a symbolic link to" if path.is_symlink() else "a path that resolves to"
     return _refuse(display, "FILE006", f"expected a {what} inside the project "
-                   f"{display_path(boundary)}, found {link} {target!r} outside it; sopsite reads "
+                   f"{_project(boundary)}, found {link} {target!r} outside it; sopsite reads "
                    f"nothing from outside the project: copy the {what} in instead")
 
 
@@ -183,8 +246,8 @@ def check_output(folder: Path, boundary: Path, what: str) -> str | None:
     if lexical.is_symlink():
         return (f"the {what} {display_path(lexical)} is a symbolic link to "
                 f"{str(lexical.readlink())!r}; sopsite writes only to real folders inside the "
-                f"project {display_path(boundary)}: remove the link")
+                f"project {_project(boundary)}: remove the link")
     if not inside(lexical, boundary):
         return (f"the {what} {display_path(lexical)} resolves to {os.path.realpath(lexical)!r}, "
-                f"outside the project {display_path(boundary)}; choose a folder inside it")
+                f"outside the project {_project(boundary)}; choose a folder inside it")
     return None

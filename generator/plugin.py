@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from generator.boundary import check_output, project_root
+from generator.boundary import admit, check_output, display_path, project_root
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
 from generator.gcpause import freeze_survivors
@@ -166,6 +166,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.site is not None
+        self._refuse_outside_docs(files, config.docs_dir)
         cache = self._path(self.config.cache_dir)
         if self.serving:
             _refuse_overwrites(write_pages(self.site.pages, cache,
@@ -191,6 +192,22 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             # A one-off build need not hold every parsed file while MkDocs renders the HTML.
             release_caches()
         return files
+
+    def _refuse_outside_docs(self, files: Files, docs_dir: str) -> None:
+        """Stop the build when a hand-written page or asset is a link out of the project.
+
+        MkDocs follows links in docs/ and publishes what they point at, as it would a
+        YAML source: the same boundary holds (`generator.boundary`).
+        """
+        prefix = Path(docs_dir).as_posix().rstrip("/") + "/"
+        project = project_root(self.base)
+        refused = [problem for file in files
+                   if file.abs_src_path and Path(file.abs_src_path).as_posix().startswith(prefix)
+                   and (problem := admit(Path(file.abs_src_path),
+                                         display_path(Path(file.abs_src_path)), project))]
+        if refused:
+            raise PluginError("sopsite: docs/ holds files that may not be read:\n"
+                              + "\n".join(p.format() for p in refused))
 
     def on_nav(self, nav: Navigation, *, config: Any, files: Files) -> Navigation:
         """Open the sidebar at the section a page left out of the navigation belongs to.

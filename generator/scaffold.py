@@ -16,12 +16,12 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from generator.boundary import windows_device
 from generator.checks.ids import (
     DOC_ID,
     SLUG_ID,
     long_id_message,
     too_long,
-    windows_device,
     windows_message,
 )
 from generator.handbook import Handbook, load_handbook

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc, SourceMap
 from generator.model import Process, Retro
@@ -31,12 +32,6 @@ is then under 110 characters, leaving 150 for the folder the site or its checkou
 Real ids are 10 to 20 characters long.
 """
 
-WINDOWS_DEVICES = frozenset(
-    ["CON", "PRN", "AUX", "NUL"] + [f"{port}{n}" for port in ("COM", "LPT") for n in range(10)]
-)
-"""Names Windows reserves for devices, in any case and with any extension (`nul.md`)."""
-
-
 def too_long(value: str) -> bool:
     """Whether an id is longer than `MAX_ID_LENGTH`."""
     return len(value) > MAX_ID_LENGTH
@@ -48,16 +43,6 @@ def long_id_message(noun: str, value: str) -> str:
     return (f"expected a {noun} id of at most {MAX_ID_LENGTH} characters, found {shown!r} of "
             f"{len(value)}: page file names are made from ids and must fit every file "
             "system; shorten it")
-
-
-def windows_device(value: str) -> bool:
-    """Whether Windows cannot create a file named ``value`` (plus an extension).
-
-    Windows reads `NUL.txt` and `nul.md` as the device NUL, and drops a trailing dot or
-    space from a name, so `SOP.` and `SOP` would be one file.
-    """
-    stem = value.split(".", 1)[0].rstrip(" ").upper()
-    return stem in WINDOWS_DEVICES or value.endswith((".", " "))
 
 
 def windows_message(noun: str, value: str) -> str:
