@@ -24,7 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from generator.boundary import admit, check_output, display_path, project_root
+from generator.boundary import admit, check_output, display_path, project_root, walk
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
 from generator.gcpause import freeze_survivors
@@ -127,6 +127,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in errors))
         self.handbook = handbook
         templates = self._path(self.config.templates) if self.config.templates else None
+        if templates is not None:
+            # A template is rendered into pages: a link out of the project would publish
+            # what it points at, as a YAML source would.
+            files, refused = walk(templates, project, ("",))
+            refused += [p for f in files if (p := admit(f, display_path(f), project))]
+            if refused:
+                raise PluginError("sopsite: the templates folder holds files that may not be "
+                                  "read:\n" + "\n".join(p.format() for p in refused))
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
         writer = None if self.serving else PageWriter(cache)

@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from generator.boundary import windows_device
+from generator.boundary import check_output, project_root, windows_device
 from generator.checks.ids import (
     DOC_ID,
     SLUG_ID,
@@ -125,6 +125,9 @@ def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | No
     context["schema"] = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
     text = _environment().get_template(f"{kind}.yml.j2").render(**context)
     _validate(text, target, TITLE_KEYS.get(kind, "title"), title)
+    unsafe = check_output(target.parent, project_root(root), "folder")
+    if unsafe is not None:
+        raise ScaffoldError(unsafe)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
         handle.write(text)

@@ -227,7 +227,48 @@ def test_a_leaking_link_fails_the_build_and_reaches_no_built_file(where: str,
     assert files_holding(tmp_path / "p", MARKER) == []
 
 
+def test_a_template_linked_out_of_the_project_fails_the_build_unread(tmp_path: Path) -> None:
+    config = make_project(tmp_path / "p", MINIMAL)
+    config.write_text(config.read_text("utf-8").replace(
+        "      sops: sops\n", "      sops: sops\n      templates: overrides\n"), "utf-8")
+    (tmp_path / "p" / "overrides").mkdir()
+    secret(tmp_path)
+    (tmp_path / "p" / "overrides" / "glossary.md.j2").symlink_to("../../outside/passwd")
+    result = run("build", "-f", str(config), cwd=tmp_path / "p")
+    assert_clean_refusal(result, 1)
+    assert ("overrides/glossary.md.j2:1:1: error [FILE006] expected a file inside the project "
+            f"{tmp_path}/p, found a symbolic link to '../../outside/passwd' outside it"
+            ) in result.stderr
+    assert files_holding(tmp_path / "p", MARKER) == []
+
+
 # --- writing: only inside the project, only files of ours ---------------------------------
+
+
+def test_a_staging_folder_planted_as_a_link_is_removed_not_built_into(tmp_path: Path) -> None:
+    config = make_project(tmp_path / "p", MINIMAL)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "p" / ".site.building").symlink_to(elsewhere, target_is_directory=True)
+    result = run("build", "-f", str(config), cwd=tmp_path / "p")
+    assert result.returncode == 0, result.stderr
+    assert list(elsewhere.iterdir()) == []
+    assert (tmp_path / "p" / "site" / "index.html").is_file()
+    assert not (tmp_path / "p" / "site").is_symlink()
+
+
+def test_new_refuses_a_kind_folder_linked_out_of_the_project(book: Book,
+                                                             tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (book.root / "sops").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ScaffoldError) as refused:
+        new_file(book.root, "sop", "SOP-IT-009", "x", today=TODAY)
+    assert str(refused.value) == (
+        f"the folder hb/sops is a symbolic link to '{elsewhere}'; sopsite writes only to real "
+        "folders inside the project hb: remove the link")
+    assert list(elsewhere.iterdir()) == []
+
 
 
 @pytest.mark.parametrize("folder", ["cache", "site"])
