@@ -171,11 +171,13 @@ def admit(path: Path, display: str, boundary: Path) -> Problem | None:
 
 def walk(root: Path, boundary: Path, suffixes: tuple[str, ...]
          ) -> tuple[list[Path], list[Problem]]:
-    """The files under ``root`` named with one of ``suffixes``, in a stable order, and the
-    problems with linked folders (which are never followed) and with ``root`` itself.
+    """The files under ``root`` named with one of ``suffixes`` that may be read, in a stable
+    order, and the problems of those that may not, of linked folders (never followed) and
+    of ``root`` itself. Hidden files and folders are skipped.
 
-    Hidden files and folders are skipped, as before; a link named like a YAML file is
-    returned like any file, for `admit` to judge.
+    A plain file found this way is inside ``root``, and so inside the project, by
+    construction: only links need `admit`, which keeps a large handbook's walk as cheap as
+    listing it (the folder listing already says which entries are links or regular files).
     """
     if not inside(root, boundary):
         return [], [_outside(display_path(root), "folder", root, boundary)]
@@ -192,7 +194,12 @@ def walk(root: Path, boundary: Path, suffixes: tuple[str, ...]
                     f"symbolic link to the folder {str(path.readlink())!r}; sopsite does not "
                     "follow linked folders: link the files instead"))
         elif entry.name.endswith(suffixes):
-            found.append(path)
+            refused = (None if entry.is_file(follow_symlinks=False)
+                       else admit(path, display_path(path), boundary))
+            if refused is None:
+                found.append(path)
+            else:
+                problems.append(refused)
     return found, problems
 
 

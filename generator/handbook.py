@@ -19,7 +19,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Generic, TypeVar, cast
 
-from generator.boundary import admit, display_path, project_root, read_bounded, walk
+from generator.boundary import display_path, project_root, read_bounded, walk
 from generator.load import LoadResult, SourceMap, load_file
 from generator.model import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
 from generator.problems import Problem
@@ -104,15 +104,7 @@ def discover(root: Path, boundary: Path | None = None) -> tuple[list[Path], list
     ``boundary`` is the project folder; by default the one ``root`` belongs to.
     """
     boundary = project_root(root) if boundary is None else boundary.resolve()
-    candidates, problems = walk(root, boundary, SUFFIXES)
-    found = []
-    for path in candidates:
-        refused = admit(path, display_path(path), boundary)
-        if refused is None:
-            found.append(path)
-        else:
-            problems.append(refused)
-    return found, problems
+    return walk(root, boundary, SUFFIXES)
 
 
 @dataclass(frozen=True)
