@@ -243,11 +243,12 @@ def read_bounded(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
         os.close(descriptor)
 
 
-def check_output(folder: Path, boundary: Path, what: str) -> str | None:
+def check_output(folder: Path, boundary: Path, what: str, hint: str = "") -> str | None:
     """Why sopsite must not write ``folder`` (its cache, its site), or None when it may.
 
     A folder that is a symbolic link, or resolves outside ``boundary``, would have the
-    build write (and, for a site, replace) files elsewhere on the machine.
+    build write (and, for a site, replace) files elsewhere on the machine. ``hint`` ends
+    the message (another way to say where).
     """
     lexical = _absolute(folder)
     if lexical.is_symlink():
@@ -256,5 +257,5 @@ def check_output(folder: Path, boundary: Path, what: str) -> str | None:
                 f"project {_project(boundary)}: remove the link")
     if not inside(lexical, boundary):
         return (f"the {what} {display_path(lexical)} resolves to {os.path.realpath(lexical)!r}, "
-                f"outside the project {_project(boundary)}; choose a folder inside it")
+                f"outside the project {_project(boundary)}; choose a folder inside it{hint}")
     return None

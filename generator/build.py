@@ -44,7 +44,8 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     # boundary (its parent folder holds the staging folders).
     boundary = (project_root(Path(config.config_file_path).parent) if site_dir is None
                 else Path(os.path.normpath(target.absolute())).parent.resolve())
-    unsafe = check_output(target, boundary, "site folder")
+    unsafe = check_output(target, boundary, "site folder",
+                          " (or name the folder with -d)" if site_dir is None else "")
     if unsafe is not None:
         raise SiteBuildError(unsafe)
     target = target.resolve()

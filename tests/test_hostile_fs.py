@@ -26,6 +26,7 @@ from generator.bundle import write_zip
 from generator.check import check_handbook
 from generator.checks.ids import MAX_ID_LENGTH
 from generator.load import MAX_FILE_BYTES, load_file
+from generator.publish import PublishError, publish
 from generator.scaffold import ScaffoldError, new_file
 from generator.write import MANIFEST, write_pages
 from tests.conftest import MINIMAL, SOPSITE, TODAY, TODAY_ARG, Book
@@ -209,6 +210,15 @@ def test_load_file_reads_no_more_than_the_limit_whatever_the_file_claims(
         "zero.yml:1:1: error [FILE007] expected a regular file, found a character device; "
         "sopsite reads only regular files"
     ]
+
+
+def test_a_mkdocs_yml_linked_to_a_device_does_not_hang_the_check(book: Book,
+                                                                 tmp_path: Path) -> None:
+    """`check` reads the training policy from mkdocs.yml: bounded, and regular files only."""
+    (tmp_path / "mkdocs.yml").symlink_to("/dev/zero")
+    result = run("check", "hb", cwd=tmp_path)
+    assert_clean_refusal(result, 0)
+    assert result.stderr == "no problems found\n"
 
 
 @pytest.mark.parametrize("where", ["sops", "docs"])
@@ -411,6 +421,13 @@ def test_publish_refuses_names_that_are_not_plain_folders(name: str, found: str,
                                   f"{EXPECTED_NAME.format(noun=noun)}; found {found}\n")
     assert subprocess.run(["git", "-C", str(tmp_path), "branch", "--list"], check=True,
                           capture_output=True, text=True).stdout == ""
+
+
+def test_the_publish_core_refuses_the_same_names(tmp_path: Path) -> None:
+    """The command's check is a courtesy: the function behind it refuses on its own."""
+    with pytest.raises(PublishError) as refused:
+        publish(tmp_path / "mkdocs.yml", "1.0", ("latest", ".git"))
+    assert str(refused.value) == f"{EXPECTED_NAME.format(noun='alias')}; found '.git'"
 
 
 @pytest.mark.parametrize("title", [
