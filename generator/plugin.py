@@ -98,6 +98,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.frozen = False
         self.handbook: Handbook | None = None
         self.base = Path()
+        self.project = Path()
+        """The folder nothing is read from or written to outside of (`generator.boundary`)."""
 
     def _path(self, value: str) -> Path:
         path = Path(value)
@@ -109,7 +111,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if not root.is_dir():
             raise PluginError(f"sopsite: handbook folder {root} does not exist; set "
                               "'sops:' under the sopsite plugin in mkdocs.yml")
-        project = project_root(self.base)
+        self.project = project = project_root(self.base)
         cache = self._path(self.config.cache_dir)
         unsafe = check_output(cache, project, "cache folder (cache_dir)")
         if unsafe is not None:
@@ -208,7 +210,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         YAML source: the same boundary holds (`generator.boundary`).
         """
         prefix = Path(docs_dir).as_posix().rstrip("/") + "/"
-        project = project_root(self.base)
+        project = self.project
         refused = [problem for file in files
                    if file.abs_src_path and Path(file.abs_src_path).as_posix().startswith(prefix)
                    and (problem := admit(Path(file.abs_src_path),

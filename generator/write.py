@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,11 +80,15 @@ class PageWriter:
             self.report.unchanged.append(relative)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            # A name of its own, so that no file of the author's is taken for a temporary.
-            handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            with os.fdopen(handle, "wb") as stream:
+            # A name no author would pick, created afresh (never through a planted link),
+            # with the permissions a plain write would give.
+            temporary = target.with_name(f".{target.name}.sopsite-tmp")
+            temporary.unlink(missing_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                 | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            with os.fdopen(descriptor, "wb") as stream:
                 stream.write(data)
-            Path(temporary).replace(target)
+            temporary.replace(target)
             self.report.written.append(relative)
         if self._remembered is not None:
             self._remembered[relative] = (text, _mtime(target))

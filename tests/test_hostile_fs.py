@@ -331,6 +331,19 @@ def test_a_file_with_exactly_our_bytes_is_adopted(tmp_path: Path) -> None:
     assert (report.unchanged, report.refused) == (["a.md"], [])
 
 
+def test_a_planted_temporary_link_is_replaced_not_written_through(tmp_path: Path) -> None:
+    target = secret(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".a.md.sopsite-tmp").symlink_to(target)
+    assert write_pages({"a.md": "A\n"}, out).written == ["a.md"]
+    assert target.read_text(encoding="utf-8") == SECRET
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out / "a.md").stat().st_mode & 0o777 == 0o666 & ~umask
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "a.md"]
+
+
 def _site(tmp_path: Path) -> Path:
     site = tmp_path / "built"
     (site / "assets").mkdir(parents=True)
