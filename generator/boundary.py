@@ -204,7 +204,9 @@ def walk(root: Path, boundary: Path, suffixes: tuple[str, ...]
 
 
 def _entries(folder: Path, problems: list[Problem]) -> Iterator[os.DirEntry[str]]:
-    """Every visible entry below ``folder`` that is not a real folder, depth first, sorted."""
+    """Every visible entry below ``folder`` that is not a real folder: a folder's own, sorted,
+    then each subfolder's, as `os.walk` lists them (the first of two duplicate ids is the
+    one found first, so the order is part of what authors see)."""
     try:
         with os.scandir(folder) as scan:
             entries = sorted((e for e in scan if not e.name.startswith(".")),
@@ -213,11 +215,10 @@ def _entries(folder: Path, problems: list[Problem]) -> Iterator[os.DirEntry[str]
         problems.append(_refuse(display_path(folder), "FILE005",
                                 f"cannot read folder: {error.strerror}"))
         return
-    for entry in entries:
-        if entry.is_dir(follow_symlinks=False):
-            yield from _entries(Path(entry.path), problems)
-        else:
-            yield entry
+    folders = [entry for entry in entries if entry.is_dir(follow_symlinks=False)]
+    yield from (entry for entry in entries if not entry.is_dir(follow_symlinks=False))
+    for entry in folders:
+        yield from _entries(Path(entry.path), problems)
 
 
 def read_bounded(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
