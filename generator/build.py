@@ -13,6 +13,8 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from generator.boundary import check_output, project_root
+
 
 class SiteBuildError(Exception):
     """The build did not complete; the previous site is untouched."""
@@ -39,10 +41,21 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     except MkDocsException as error:
         raise SiteBuildError(str(error)) from error
     target = Path(site_dir) if site_dir else Path(config.site_dir)
+    # The site folder is replaced as a whole: a link there, or a site_dir out of the
+    # project, would have the build replace a folder elsewhere. A given -d is its own
+    # boundary (its parent folder holds the staging folders).
+    boundary = (project_root(Path(config.config_file_path).parent) if site_dir is None
+                else Path(os.path.normpath(target.absolute())).parent.resolve())
+    unsafe = check_output(target, boundary, "site folder",
+                          " (or name the folder with -d)" if site_dir is None else "")
+    if unsafe is not None:
+        raise SiteBuildError(unsafe)
     target = target.resolve()
     staging = target.with_name(f".{target.name}.building")
     retired = target.with_name(f".{target.name}.previous")
     for leftover in (staging, retired):
+        if leftover.is_symlink():  # rmtree refuses a link, and the build would follow it
+            leftover.unlink()
         shutil.rmtree(leftover, ignore_errors=True)
     config.site_dir = str(staging)
     try:

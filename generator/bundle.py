@@ -42,6 +42,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
+from generator.boundary import inside, segment_problem
 from generator.build import SiteBuildError, _log_to_stderr
 from generator.check import current_day
 from generator.gitrepo import GitError, git, inspect
@@ -178,9 +179,38 @@ def offline_overrides(raw: dict[str, Any], snapshot: Snapshot) -> dict[str, Any]
             "use_directory_urls": False}
 
 
+def site_files(site: Path) -> list[tuple[str, Path]]:
+    """Every file of the built ``site`` by its path inside it, sorted; links are refused.
+
+    An auditor unzips the bundle with whatever tool is at hand, and many write an entry
+    wherever its name says: so each name is a plain relative path, of plain folder names
+    (`generator.boundary.segment_problem`), and no file may be a link, which would put
+    content from outside the site into the zip.
+    """
+    files: list[tuple[str, Path]] = []
+    for folder, folders, names in os.walk(site):
+        for name in sorted(folders + names):
+            path = Path(folder, name)
+            relative = path.relative_to(site).as_posix()
+            if path.is_symlink() or not inside(path, site.resolve()):
+                raise SiteBuildError(f"the site file {relative} is a symbolic link to "
+                                     f"{str(path.readlink())!r}; a bundle holds only the "
+                                     "site's own files")
+            unsafe = segment_problem(name)
+            if unsafe is not None:
+                raise SiteBuildError(f"the site file {relative!r} cannot be a zip entry: "
+                                     f"{unsafe}")
+            if name in names:
+                files.append((relative, path))
+    return sorted(files)
+
+
 def write_zip(site: Path, out: Path, top: str, when: dt.date) -> int:
     """Zip ``site`` under the folder ``top``: sorted entries, one timestamp, then rename."""
-    files = sorted((p.relative_to(site).as_posix(), p) for p in site.rglob("*") if p.is_file())
+    unsafe = segment_problem(top)
+    if unsafe is not None:
+        raise SiteBuildError(f"the zip's top folder is named after {out.name}: {unsafe}")
+    files = site_files(site)
     partial = out.with_name(f".{out.name}.partial")
     try:
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:

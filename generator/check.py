@@ -21,12 +21,13 @@ def current_day() -> dt.date:
 
 def check_handbook(
     root: Path, *, today: dt.date | None = None, strict: bool = False,
-    settings: Settings | None = None,
+    settings: Settings | None = None, boundary: Path | None = None,
 ) -> tuple[Handbook, list[Problem]]:
     """Load ``root`` and run every rule; problems come back sorted.
 
     Rules run on whatever validated, even when some files failed: one broken file should
-    not hide the problems of the others.
+    not hide the problems of the others. Files outside ``boundary`` (by default the project
+    ``root`` belongs to, `generator.boundary.project_root`) are refused unread.
     """
     day, settings = today or current_day(), settings or Settings()
 
@@ -36,7 +37,7 @@ def check_handbook(
         local_findings(entry, root, day, settings)
 
     with collector_paused():
-        handbook, problems = load_handbook(root, loaded=check_entry)
+        handbook, problems = load_handbook(root, loaded=check_entry, boundary=boundary)
         problems += run_checks(handbook, day, settings)
     if strict:
         problems = promote_warnings(problems)

@@ -10,7 +10,9 @@ import datetime as dt
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -164,8 +166,12 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         pages = generate(handbook, today=current_day(), template_dir=templates,
                          history=history, sink=writer).pages
     report = writer.report
+    if report.refused:
+        click.echo(render(report.refused, "text"))
     click.echo(f"{len(pages)} pages in {out}: {len(report.written)} written, "
-               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed")
+               f"{len(report.unchanged)} unchanged, {len(report.removed)} removed"
+               + (f", {len(report.refused)} refused" if report.refused else ""))
+    sys.exit(1 if report.refused else 0)
 
 
 @cli.command(name="new")
@@ -259,9 +265,25 @@ def diff(base: str, head: str | None, path: Path, full_out: Path | None,
 # --- versions and snapshots (generator/publish.py, generator/bundle.py) ----------------------
 
 
+def _safe_names(noun: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    """A click callback that refuses a name that cannot be a folder of the published site."""
+
+    def check(_: click.Context, parameter: click.Parameter, value: Any) -> Any:
+        from generator.boundary import name_problem
+
+        for name in (value,) if isinstance(value, str) else value:
+            problem = name_problem(name, noun)
+            if problem is not None:
+                raise click.BadParameter(problem, param=parameter)
+        return value
+
+    return check
+
+
 @cli.command()
-@click.argument("version")
+@click.argument("version", callback=_safe_names("version name"))
 @click.option("--alias", "aliases", multiple=True, metavar="ALIAS",
+              callback=_safe_names("version alias"),
               help="Another name for this version, e.g. latest (repeatable); an alias that "
               "named another version moves here. Aliases are redirect pages.")
 @click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
@@ -323,9 +345,14 @@ def bundle(out: Path, config_file: Path, verbose: bool) -> None:
 
     The front page states the commit, the build date (UTC) and the as-of date of the checks.
     """
+    from generator.boundary import segment_problem
     from generator.build import SiteBuildError
     from generator.bundle import make_bundle
 
+    unsafe = segment_problem(out.stem)
+    if unsafe is not None:
+        raise click.BadParameter(f"the zip's top folder is named after the file: {unsafe}",
+                                 param_hint="'--out'")
     try:
         made = make_bundle(config_file, out, verbose=verbose)
     except SiteBuildError as error:

@@ -6,12 +6,15 @@ so the check does too rather than keeping a second copy that could drift.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from generator.boundary import read_bounded
 from generator.checks import Settings
+from generator.load import MAX_FILE_BYTES
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -29,8 +32,13 @@ _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
 def plugin_options(mkdocs_yml: Path) -> dict[str, Any]:
     """The `sopsite` plugin's options, or {} when there is no such file or plugin."""
     try:
-        config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_TolerantLoader)
-    except (OSError, yaml.YAMLError):
+        # Bounded and regular only: `sopsite check` must not hang on a mkdocs.yml that is a
+        # link to a pipe or a device; such a file sets no policy (the build refuses it).
+        raw, status = read_bounded(mkdocs_yml, MAX_FILE_BYTES)
+        if not stat.S_ISREG(status.st_mode) or len(raw) > MAX_FILE_BYTES:
+            return {}
+        config = yaml.load(raw.decode("utf-8"), Loader=_TolerantLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     plugins = config.get("plugins", []) if isinstance(config, dict) else []
     entries = plugins.items() if isinstance(plugins, dict) else (

@@ -19,6 +19,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import Generic, TypeVar, cast
 
+from generator.boundary import display_path, project_root, read_bounded, walk
 from generator.load import LoadResult, SourceMap, load_file
 from generator.model import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
 from generator.problems import Problem
@@ -96,23 +97,14 @@ class Handbook:
         return index
 
 
-def display_path(path: Path) -> str:
-    """The path as an author's editor wants it: relative to where they ran the command."""
-    relative = os.path.relpath(path)
-    return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
+def discover(root: Path, boundary: Path | None = None) -> tuple[list[Path], list[Problem]]:
+    """The YAML files of a handbook that may be read, in a stable order, and the problems of
+    those that may not (see `generator.boundary`); hidden files and folders are skipped.
 
-
-def discover(root: Path) -> list[Path]:
-    """The YAML files of a handbook, in a stable order; hidden files and folders are skipped."""
-    found: list[Path] = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        found.extend(
-            Path(dirpath) / name
-            for name in sorted(filenames)
-            if name.endswith(SUFFIXES) and not name.startswith(".")
-        )
-    return found
+    ``boundary`` is the project folder; by default the one ``root`` belongs to.
+    """
+    boundary = project_root(root) if boundary is None else boundary.resolve()
+    return walk(root, boundary, SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -291,14 +283,16 @@ def _signature(file: Path) -> tuple[int, int, int] | None:
 
 
 def load_handbook(
-    root: Path, *, loaded: Callable[[Entry[AnyItem]], object] | None = None
+    root: Path, *, loaded: Callable[[Entry[AnyItem]], object] | None = None,
+    boundary: Path | None = None,
 ) -> tuple[Handbook, list[Problem]]:
     """Load and validate every file under ``root``; what fails is reported, not raised.
 
     ``loaded`` is called with each entry validated in this run (not those kept from an
-    earlier one), as soon as it is, in no particular order.
+    earlier one), as soon as it is, in no particular order. Files outside ``boundary``
+    (by default the project ``root`` belongs to) or not regular are refused unread.
     """
-    files = discover(root)
+    files, refused = discover(root, boundary)
     cwd = str(Path.cwd())
     known = [_paths(file, cwd) for file in files]
     shown = [display for _, display in known]
@@ -324,7 +318,7 @@ def load_handbook(
         if signature is not None:
             _CACHE[key] = (signature, results[index])
     entries: list[Entry[AnyItem]] = []
-    problems: list[Problem] = []
+    problems: list[Problem] = refused
     invalid: set[tuple[str, str]] = set()
     for index in range(len(files)):
         entries.extend(results[index].entries)
@@ -339,6 +333,8 @@ def _namespace(kind: object) -> str:
     return kind if kind in ("role", "term") else "document"
 
 
+HEAD_BYTES = 20_000
+"""How much of a file that failed to load is searched for its id."""
 _TOP_LEVEL = re.compile(r"^(kind|id):[ \t]*['\"]?([A-Za-z0-9._-]+)", re.M)
 
 
@@ -349,10 +345,10 @@ def _ids_in_unreadable(file: Path) -> set[tuple[str, str]]:
     already says what is wrong, and a wall of follow-on errors would bury it.
     """
     try:
-        text = file.read_text(encoding="utf-8", errors="replace")
+        head, _ = read_bounded(file, HEAD_BYTES)  # the file may be huge, or irregular
     except OSError:
         return set()
-    found = dict(_TOP_LEVEL.findall(text[:20_000]))
+    found = dict(_TOP_LEVEL.findall(head[:HEAD_BYTES].decode("utf-8", errors="replace")))
     if "id" not in found:
         return set()
     return {(_namespace(found.get("kind")), found["id"])}

@@ -22,6 +22,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
+from generator.boundary import kind_of, read_bounded
 from generator.problems import Problem, Severity
 
 try:  # libyaml's parser is several times faster on large handbooks
@@ -668,18 +669,26 @@ def _positions(text: str, path: str) -> tuple[dict[Loc, Position], dict[Loc, Pos
 
 
 def load_file(file: Path, display: str) -> LoadResult:
-    """Read and parse one file; ``display`` is the path shown in problems."""
+    """Read and parse one file; ``display`` is the path shown in problems.
+
+    At most one byte more than the limit is read, whatever the file claims to hold, and
+    only from a regular file (see `generator.boundary.read_bounded`).
+    """
     try:
-        size = file.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return LoadResult(problems=[Problem(
-                display, 1, 1, "FILE001", Severity.ERROR,
-                f"file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}; "
-                "split the procedure into smaller documents")])
-        raw = file.read_bytes()
+        raw, status = read_bounded(file, MAX_FILE_BYTES)
     except OSError as error:
         return LoadResult(problems=[Problem(display, 1, 1, "FILE005", Severity.ERROR,
                                             f"cannot read file: {error.strerror}")])
+    kind = kind_of(status.st_mode)
+    if kind is not None:
+        return LoadResult(problems=[Problem(
+            display, 1, 1, "FILE007", Severity.ERROR,
+            f"expected a regular file, found {kind}; sopsite reads only regular files")])
+    if max(status.st_size, len(raw)) > MAX_FILE_BYTES:
+        return LoadResult(problems=[Problem(
+            display, 1, 1, "FILE001", Severity.ERROR,
+            f"file is {max(status.st_size, len(raw)):,} bytes, more than the limit of "
+            f"{MAX_FILE_BYTES:,}; split the procedure into smaller documents")])
     text, problems = _decode(raw, display)
     if text is None:
         return LoadResult(problems=problems)

@@ -24,6 +24,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
+from generator.boundary import admit, check_output, display_path, project_root, walk
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
 from generator.gcpause import freeze_survivors
@@ -34,7 +35,7 @@ from generator.render import Site, generate, release_caches, site
 from generator.render.text import plain, quoted
 from generator.sanitise import Sanitiser
 from generator.validate import did_you_mean
-from generator.write import PageWriter, write_pages
+from generator.write import PageWriter, WriteReport, write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
 history_log = logging.getLogger("sopsite.history")
@@ -56,6 +57,13 @@ _WRITTEN: dict[str, dict[str, tuple[str, int]]] = {}
 
 def _excerpt(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _refuse_overwrites(report: WriteReport) -> None:
+    """Stop the build when the cache held files sopsite did not write (they are kept)."""
+    if report.refused:
+        raise PluginError("sopsite: the cache folder holds files sopsite did not write:\n"
+                          + "\n".join(p.format() for p in report.refused))
 
 
 class SnapshotConfig(base.Config):
@@ -100,6 +108,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.handbook: Handbook | None = None
         self.base = Path()
         self.sanitiser = Sanitiser()
+        self.project = Path()
+        """The folder nothing is read from or written to outside of (`generator.boundary`)."""
 
     def _path(self, value: str) -> Path:
         path = Path(value)
@@ -111,9 +121,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if not root.is_dir():
             raise PluginError(f"sopsite: handbook folder {root} does not exist; set "
                               "'sops:' under the sopsite plugin in mkdocs.yml")
+        self.project = project = project_root(self.base)
+        cache = self._path(self.config.cache_dir)
+        unsafe = check_output(cache, project, "cache folder (cache_dir)")
+        if unsafe is not None:
+            raise PluginError(f"sopsite: {unsafe}")
         handbook, problems = check_handbook(
             root, today=current_day(), strict=self.config.strict,
-            settings=Settings(min_coverage=self.config.training_coverage),
+            settings=Settings(min_coverage=self.config.training_coverage), boundary=project,
         )
         errors = [p for p in problems if p.severity is Severity.ERROR]
         for problem in problems:
@@ -124,15 +139,25 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in errors))
         self.handbook = handbook
         templates = self._path(self.config.templates) if self.config.templates else None
+        if templates is not None:
+            # A template is rendered into pages: a link out of the project would publish
+            # what it points at, as a YAML source would.
+            files, refused = walk(templates, project, ("",))
+            refused += [p for f in files if (p := admit(f, display_path(f), project))]
+            if refused:
+                raise PluginError("sopsite: the templates folder holds files that may not be "
+                                  "read:\n" + "\n".join(p.format() for p in refused))
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
-        writer = None if self.serving else PageWriter(self._path(self.config.cache_dir))
+        writer = None if self.serving else PageWriter(cache)
         history = read_history(root, handbook)
         for problem in history.problems:
             history_log.warning(problem.format())
         with writer or nullcontext():
             self.site = generate(handbook, today=current_day(), template_dir=templates,
                                  history=history, sink=writer)
+        if writer is not None:
+            _refuse_overwrites(writer.report)
         self._register_macros(config)
         if not self.serving:
             # Macros keep what they need; the models are a third of a large build's memory.
@@ -164,9 +189,11 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.site is not None
+        self._refuse_outside_docs(files, config.docs_dir)
         cache = self._path(self.config.cache_dir)
         if self.serving:
-            write_pages(self.site.pages, cache, _WRITTEN.setdefault(str(cache), {}))
+            _refuse_overwrites(write_pages(self.site.pages, cache,
+                                           _WRITTEN.setdefault(str(cache), {})))
         for uri in self.site.pages:
             if uri in files.src_uris:
                 raise PluginError(f"sopsite: docs/{uri} would be replaced by a generated page; "
@@ -188,6 +215,22 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             # A one-off build need not hold every parsed file while MkDocs renders the HTML.
             release_caches()
         return files
+
+    def _refuse_outside_docs(self, files: Files, docs_dir: str) -> None:
+        """Stop the build when a hand-written page or asset is a link out of the project.
+
+        MkDocs follows links in docs/ and publishes what they point at, as it would a
+        YAML source: the same boundary holds (`generator.boundary`).
+        """
+        prefix = Path(docs_dir).as_posix().rstrip("/") + "/"
+        project = self.project
+        refused = [problem for file in files
+                   if file.abs_src_path and Path(file.abs_src_path).as_posix().startswith(prefix)
+                   and (problem := admit(Path(file.abs_src_path),
+                                         display_path(Path(file.abs_src_path)), project))]
+        if refused:
+            raise PluginError("sopsite: docs/ holds files that may not be read:\n"
+                              + "\n".join(p.format() for p in refused))
 
     def on_nav(self, nav: Navigation, *, config: Any, files: Files) -> Navigation:
         """Open the sidebar at the section a page left out of the navigation belongs to.

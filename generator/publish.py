@@ -29,6 +29,7 @@ from urllib.parse import urljoin, urlsplit
 from mike import commands as mike_commands  # type: ignore[import-untyped]
 from mike import git_utils
 
+from generator.boundary import name_problem
 from generator.bundle import build_variant, plugin_entries, read_config, uncommitted
 from generator.gitrepo import inspect
 
@@ -65,6 +66,10 @@ def publish(config_file: Path, version: str, aliases: tuple[str, ...] = (), *,
     a second commit, made only when the root pointed elsewhere. Without it, a branch whose
     root has no page yet gets a warning: readers who open the site's address see a 404.
     """
+    for name, noun in [(version, "version name"), *((a, "version alias") for a in aliases)]:
+        unsafe = name_problem(name, noun)
+        if unsafe is not None:
+            raise PublishError(unsafe)
     config_file = config_file.resolve()
     base = config_file.parent
     raw = read_config(config_file)

@@ -8,15 +8,22 @@ wrong lesson on day one. Nothing is ever overwritten.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import re
 import shutil
 from pathlib import Path
 
+import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from generator.checks.ids import DOC_ID, SLUG_ID
+from generator.boundary import check_output, project_root, windows_device
+from generator.checks.ids import (
+    DOC_ID,
+    SLUG_ID,
+    long_id_message,
+    too_long,
+    windows_message,
+)
 from generator.handbook import Handbook, load_handbook
 from generator.load import load_text
 from generator.model import Process, Sop
@@ -26,6 +33,9 @@ from generator.validate import validate_item
 FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros", "role": "roles",
            "term": "glossary"}
 """Where each kind of new file goes under the handbook folder."""
+
+TITLE_KEYS = {"role": "name", "term": "term"}
+"""The key that `--title` fills, where it is not `title`."""
 
 STARTER = Path(__file__).parent / "starter"
 RENAMED = {"gitignore": ".gitignore", "vscode-settings.json": ".vscode/settings.json"}
@@ -38,12 +48,28 @@ class ScaffoldError(Exception):
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("generator", "templates/new"),
                       undefined=StrictUndefined, keep_trailing_newline=True, autoescape=False)
-    # JSON strings are valid YAML double-quoted scalars: any title is safe.
-    env.filters["yaml"] = lambda value: json.dumps(str(value), ensure_ascii=False)
+    env.filters["yaml"] = yaml_scalar
     return env
 
 
+def yaml_scalar(value: object) -> str:
+    """``value`` as one double-quoted YAML scalar on one line, written by PyYAML's emitter.
+
+    Text from the command line reaches the file only through this: a line break, a quote,
+    a `#` or a control character is escaped, so a title can never add a key (`x\nowner: y`)
+    and loads back exactly as given. The templates keep it out of comments for the same
+    reason.
+    """
+    return yaml.safe_dump(str(value), allow_unicode=True, default_style='"',
+                          width=float("inf")).rstrip("\n")
+
+
 def _check_id(kind: str, item_id: str) -> None:
+    noun = kind if kind in ("role", "term") else "document"
+    if too_long(item_id):
+        raise ScaffoldError(long_id_message(noun, item_id))
+    if kind != "term" and windows_device(item_id):
+        raise ScaffoldError(windows_message(noun, item_id))
     if kind in ("role", "term"):
         if not SLUG_ID.match(item_id):
             suggestion = re.sub(r"[^a-z0-9]+", "-", item_id.lower()).strip("-")
@@ -67,6 +93,8 @@ def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | No
              author: str = "Your Name", today: dt.date | None = None) -> Path:
     """Write a new, valid, commented file for ``kind`` under the handbook ``root``."""
     _check_id(kind, item_id)
+    if not title.strip():
+        raise ScaffoldError(f"expected a --title with some text, found {title!r}")
     handbook, _ = load_handbook(root)
     if _taken(handbook, kind, item_id):
         raise ScaffoldError(f"{item_id} already exists in {root}; choose another id")
@@ -96,15 +124,19 @@ def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | No
     schema = (root.resolve().parent / "schemas" / f"{kind}.schema.json")
     context["schema"] = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
     text = _environment().get_template(f"{kind}.yml.j2").render(**context)
-    _validate(text, target)
+    _validate(text, target, TITLE_KEYS.get(kind, "title"), title)
+    unsafe = check_output(target.parent, project_root(root), "folder")
+    if unsafe is not None:
+        raise ScaffoldError(unsafe)
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:
         handle.write(text)
     return target
 
 
-def _validate(text: str, target: Path) -> None:
-    """The template's output must load and validate; a failure here is a sopsite bug."""
+def _validate(text: str, target: Path, key: str, title: str) -> None:
+    """The template's output must load, validate and hold the title exactly as given; a
+    failure here is a sopsite bug."""
     loaded = load_text(text, str(target))
     problems = list(loaded.problems)
     for raw in loaded.items:
@@ -112,6 +144,9 @@ def _validate(text: str, target: Path) -> None:
     if problems or not loaded.items:
         raise ScaffoldError("internal error: the starting file does not validate: "
                             + "; ".join(p.format() for p in problems))
+    if loaded.items[0].data.get(key) != title:
+        raise ScaffoldError(f"internal error: the starting file reads {key} as "
+                            f"{loaded.items[0].data.get(key)!r}, not {title!r}")
 
 
 def init(target: Path) -> list[Path]:

@@ -3,14 +3,21 @@
 Rewriting an unchanged file would bump its modification time, and `mkdocs serve --dirty`
 would rebuild it; so each file is compared first. Files this generator wrote earlier but no
 longer produces are removed, and only those: a manifest records what is ours, so nothing an
-author put in the folder is ever deleted.
+author put in the folder is ever deleted. Nor is it overwritten: a page whose file exists,
+is not in the manifest and holds other bytes is refused with a problem (`OUT001`), as is a
+page that a linked folder would send outside the output folder; the other pages are still
+written, so every refusal shows in one run.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from generator.boundary import display_path, inside
+from generator.problems import Problem, Severity
 
 MANIFEST = ".sopsite-manifest.json"
 
@@ -22,6 +29,8 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    refused: list[Problem] = field(default_factory=list)
+    """Pages not written, because that would have replaced a file that is not ours."""
 
 
 class PageWriter:
@@ -41,6 +50,8 @@ class PageWriter:
         """Path -> (text, mtime) of what this process wrote before: a live server that finds
         the same text and an untouched file skips reading it back."""
         out.mkdir(parents=True, exist_ok=True)
+        self._root = out.resolve()
+        self._ours = set(self._previous())
 
     def __enter__(self) -> PageWriter:
         return self
@@ -59,16 +70,53 @@ class PageWriter:
             self.report.unchanged.append(relative)
             return
         data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
+        refused = self._refusal(relative, target, data)
+        if refused is not None:
+            self._seen.discard(relative)
+            self.report.refused.append(Problem(display_path(target), 1, 1, "OUT001",
+                                               Severity.ERROR, refused))
+            return
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
             self.report.unchanged.append(relative)
         else:
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(target.name + ".tmp")
-            temporary.write_bytes(data)
+            # A name no author would pick, created afresh (never through a planted link),
+            # with the permissions a plain write would give.
+            temporary = target.with_name(f".{target.name}.sopsite-tmp")
+            temporary.unlink(missing_ok=True)
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                 | getattr(os, "O_NOFOLLOW", 0), 0o666)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
             temporary.replace(target)
             self.report.written.append(relative)
         if self._remembered is not None:
             self._remembered[relative] = (text, _mtime(target))
+
+    def _refusal(self, relative: str, target: Path, data: bytes) -> str | None:
+        """Why ``relative`` must not be written, or None.
+
+        A file of ours may be replaced even when edited by hand (the manifest says it is
+        generated); a file with exactly the bytes we would write is adopted, so a folder
+        whose manifest was lost recovers without a conflict.
+        """
+        folder = next((p for p in (target.parent, *target.parent.parents)
+                       if os.path.lexists(p)), self.out)
+        if not inside(folder, self._root):
+            return (f"expected a folder inside the output folder {display_path(self.out)}, "
+                    f"found one that resolves to {os.path.realpath(folder)!r}; sopsite "
+                    "writes nothing outside it: remove the link")
+        if relative in self._ours or not os.path.lexists(target):
+            return None
+        if target.is_symlink() or not target.is_file():
+            found = "a symbolic link" if target.is_symlink() else "a folder or special file"
+        elif target.read_bytes() == data:
+            return None
+        else:
+            found = "a file that sopsite did not write"
+        return (f"expected no file here, or one sopsite wrote (listed in {MANIFEST}), found "
+                f"{found}; sopsite never overwrites a file it did not write: move it away "
+                "or choose another output folder")
 
     def close(self) -> WriteReport:
         """Remove what an earlier run wrote and this one did not, and record what is ours."""

@@ -1,7 +1,9 @@
 """Identifiers: unique, safe to use in a URL, and in the shape the handbook agrees on.
 
 Document ids become page addresses and role, term and step ids become anchors and file
-names, so an id that holds ``/`` or ``..`` could write outside the site.
+names, so an id that holds ``/`` or ``..`` could write outside the site; one that is too
+long, or a device name on Windows (`CON`, `NUL`), makes a page that cannot be written, or
+a gh-pages branch that cannot be checked out there.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc, SourceMap
 from generator.model import Process, Retro
@@ -17,6 +20,40 @@ from generator.problems import Severity
 DOC_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 SLUG_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 UNSAFE = re.compile(r"[/\\\s\x00-\x1f\x7f]|\.\.|^\.")
+
+MAX_ID_LENGTH = 64
+"""Longest id, in characters (ids of the agreed shapes are ASCII, so also in bytes).
+
+A file name may hold 255 bytes on every common file system, and an id appears in one with
+at most a few more characters (`<id>.md`, `<id>.html`, the folder `<id>/` of its revisions).
+The tighter limit is Windows' 260 characters for a whole path, which many tools still
+enforce: the deepest page made from an id, `retrospectives/<id>/diff-v10.10-v11.0.html`,
+is then under 110 characters, leaving 150 for the folder the site or its checkout is in.
+Real ids are 10 to 20 characters long.
+"""
+
+def too_long(value: str) -> bool:
+    """Whether an id is longer than `MAX_ID_LENGTH`."""
+    return len(value) > MAX_ID_LENGTH
+
+
+def long_id_message(noun: str, value: str) -> str:
+    """What ID004 says, and `sopsite new`: the id itself is shortened to stay readable."""
+    shown = value if len(value) <= 40 else value[:37] + "..."
+    return (f"expected a {noun} id of at most {MAX_ID_LENGTH} characters, found {shown!r} of "
+            f"{len(value)}: page file names are made from ids and must fit every file "
+            "system; shorten it")
+
+
+def windows_message(noun: str, value: str) -> str:
+    """What ID005 says, and `sopsite new`, with an id Windows accepts as the example."""
+    suggestion = re.sub(r"[. ]+", "-", value).strip("-") or noun
+    if windows_device(suggestion):
+        suggestion += "-1"
+    return (f"expected a {noun} id that Windows can use as a file name, found {value!r}: "
+            "CON, PRN, AUX, NUL, COM0-COM9 and LPT0-LPT9 (in any case, with any extension) "
+            "are device names there, and a name may not end in a dot or a space; choose "
+            f"another, e.g. {suggestion!r}")
 
 
 def _all_ids(context: Context) -> Iterator[tuple[str, str, SourceMap, Loc, str]]:
@@ -91,3 +128,29 @@ def id_format(context: Context) -> Iterator[Finding]:
             suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
             yield Finding(source, loc, f"expected a {noun} id of lower-case letters, digits "
                           f"and hyphens, found {value!r}; e.g. {suggestion!r}")
+
+
+@rule("ID004", Severity.ERROR, f"an id longer than {MAX_ID_LENGTH} characters", local=True)
+def long_ids(context: Context) -> Iterator[Finding]:
+    """Ids name page files and folders: 64 characters keep the deepest page's path well
+    within Windows' limit of 260 characters, wherever the site is checked out.
+
+    Passes: `SOP-IT-004`. Fails: a document id of 65 characters or more.
+    """
+    for _, noun, source, loc, value in _all_ids(context):
+        if too_long(value):
+            yield Finding(source, loc, long_id_message(noun, value))
+
+
+@rule("ID005", Severity.ERROR, "a document or role id that Windows reserves (CON, NUL, COM1)",
+      local=True)
+def windows_ids(context: Context) -> Iterator[Finding]:
+    """Document and role ids name page files (`procedures/con.md`, `roles/nul.md`), which
+    Windows cannot create when the name is a device; step, term and other ids are anchors.
+
+    Passes: `SOP-CON`, `console-operator`. Fails: `CON`, `nul`, `COM1.x`, `SOP-IT.`.
+    """
+    for namespace, noun, source, loc, value in _all_ids(context):
+        if namespace in ("document", "role") and not UNSAFE.search(value) \
+                and windows_device(value):
+            yield Finding(source, loc, windows_message(noun, value))

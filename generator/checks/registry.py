@@ -86,6 +86,12 @@ _builtin("FILE002", Severity.ERROR, "binary file (contains a NUL byte)")
 _builtin("FILE003", Severity.ERROR, "file is not valid UTF-8")
 _builtin("FILE004", Severity.ERROR, "file is empty")
 _builtin("FILE005", Severity.ERROR, "file cannot be read")
+_builtin("FILE006", Severity.ERROR, "a symbolic link (or the handbook folder) that leads out of "
+         "the project; never read")
+_builtin("FILE007", Severity.ERROR, "not a regular file (named pipe, device, socket) or a "
+         "linked folder; never read")
+_builtin("OUT001", Severity.ERROR, "export or the cache would overwrite a file sopsite did not "
+         "write, or write through a link out of its folder")
 _builtin("YAML001", Severity.ERROR, "invalid YAML syntax or an unsupported tag")
 _builtin("YAML002", Severity.ERROR, "duplicate key in a mapping")
 _builtin("YAML003", Severity.ERROR, "top level (or a list item) is not a mapping")
