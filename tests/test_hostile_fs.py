@@ -497,8 +497,10 @@ def test_document_ids_that_no_file_system_takes(document_id: str, expected: list
 
 
 def test_a_role_named_like_a_device_in_lower_case(book: Book) -> None:
-    book.write("roles.yml", book.text("roles.yml") + "- kind: role\n  id: nul\n  name: Nobody\n")
-    assert book.lines() == ["hb/roles.yml:11:7: error [ID005] " + WINDOWS.format(
+    roles = book.text("roles.yml")
+    book.write("roles.yml", roles + "- kind: role\n  id: nul\n  name: Nobody\n")
+    line = roles.count("\n") + 2  # the added role's id
+    assert book.lines() == [f"hb/roles.yml:{line}:7: error [ID005] " + WINDOWS.format(
         noun="role", value="nul", suggestion="nul-1")]
 
 

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from html.parser import HTMLParser
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "tests" / "js" / "gfm-render.mjs"
+from tests.support.node import run_json
 
 
 def to_html(texts: list[str]) -> list[str]:
     """The HTML marked makes of each Markdown text, GFM extensions on."""
-    node = shutil.which("node")
-    assert node, "Node.js is needed to render GitHub-flavoured Markdown; install nodejs"
-    assert (REPO / "node_modules" / "marked").is_dir(), (
-        "marked is not installed; run `npm ci` (make test does it)"
-    )
-    result = subprocess.run(
-        [node, str(SCRIPT)], input=json.dumps(texts), capture_output=True, text=True,
-        cwd=REPO, timeout=120, check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    pages: list[str] = json.loads(result.stdout)
+    pages: list[str] = run_json("gfm-render.mjs", "marked", texts,
+                                what="render GitHub-flavoured Markdown")
     return pages
 
 

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import re
-import shutil
-import subprocess
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-SCRIPT = REPO / "tests" / "js" / "mermaid-parse.mjs"
+from tests.support.node import run_json
+
 FENCE = re.compile(r"^``` ?mermaid\n(.*?)\n```$", re.M | re.S)
 
 
@@ -20,15 +16,6 @@ def diagrams(markdown: str) -> list[str]:
 
 def parse_errors(sources: list[str]) -> list[str | None]:
     """Mermaid's verdict per source: None when it parsed, else the parser's message."""
-    node = shutil.which("node")
-    assert node, "Node.js is needed to run Mermaid's parser; install nodejs"
-    assert (REPO / "node_modules" / "mermaid").is_dir(), (
-        "Mermaid is not installed; run `npm ci` (make test does it)"
-    )
-    result = subprocess.run(
-        [node, str(SCRIPT)], input=json.dumps(sources), capture_output=True, text=True,
-        cwd=REPO, timeout=120, check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    verdicts: list[str | None] = json.loads(result.stdout)
+    verdicts: list[str | None] = run_json("mermaid-parse.mjs", "mermaid", sources,
+                                          what="run Mermaid's parser")
     return verdicts
