@@ -674,7 +674,7 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
                 Severity.WARNING, f"text after ' #' is a YAML comment and is dropped: "
                 f"{shown!r}; quote the value to keep it (a comment meant as one starts "
                 "with '# ')"))
-    return problems
+    return sorted(problems)  # in file order, as the walk's stack does not visit them
 
 
 def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
