@@ -642,10 +642,11 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
     ones: ``key: #ops`` is null) are looked at, and only those that end on a line with
     such a comment.
     """
-    starts = [0, *(found.end() for found in _YAML_BREAK.finditer(text))]
-    lines = {bisect_right(starts, found.start()) - 1 for found in _HASHTAG.finditer(text)}
-    if not lines:
+    hashtags = [found.start() for found in _HASHTAG.finditer(text)]
+    if not hashtags:  # only `# ` comments, the common case
         return []
+    starts = [0, *(found.end() for found in _YAML_BREAK.finditer(text))]
+    lines = {bisect_right(starts, offset) - 1 for offset in hashtags}
     problems: list[Problem] = []
     seen: set[int] = set()
     stack = [root]
