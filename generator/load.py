@@ -654,8 +654,9 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
     are text an author expected to keep. Keys, quoted and block values keep their text,
     and typed values (``12 #months``) are not text, so only plain text values (and empty
     ones: ``key: #ops`` is null) are looked at, and only those that end on a line with
-    such a comment. Only the collections that span such a line are entered: walking every
-    value of a file that has one made loading it half as slow again.
+    such a comment. Only the collections that span such a line are entered, and only those
+    lines are numbered: walking every value and numbering every line cost a fifth of
+    loading a file that has one.
     """
     hashtags = []
     at = text.find("#")
@@ -670,8 +671,8 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
     lines = sorted(starts)
 
     def spans(node: yaml.Node) -> bool:
-        at = bisect_left(lines, node.start_mark.line)
-        return at < len(lines) and lines[at] <= node.end_mark.line
+        first = bisect_left(lines, node.start_mark.line)  # the first such line it may hold
+        return first < len(lines) and lines[first] <= node.end_mark.line
 
     problems: list[Problem] = []
     seen: set[int] = set()
