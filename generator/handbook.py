@@ -20,9 +20,9 @@ from queue import SimpleQueue
 from typing import Generic, TypeVar, cast
 
 from generator.boundary import display_path, project_root, read_bounded, walk
-from generator.load import LoadResult, SourceMap, load_file
+from generator.load import LoadResult, RawItem, SourceMap, load_file
 from generator.model import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
-from generator.problems import Problem
+from generator.problems import Problem, debugging, internal_problem
 from generator.validate import validate_item
 
 T = TypeVar("T", bound=AnyItem)
@@ -142,6 +142,33 @@ def _paths(file: Path, cwd: str) -> tuple[str, str]:
     return known
 
 
+def _load(file: Path, display: str) -> LoadResult:
+    """`load_file`, with a bug it meets reported as the file's problem instead of raised:
+    in this process and in helpers alike, the other files are still checked."""
+    try:
+        return load_file(file, display)
+    except Exception as error:
+        if debugging():
+            raise
+        return LoadResult(problems=[internal_problem(display, 1, 1, "INTERNAL001",
+                                                     "loading this file", error)])
+
+
+def _validate_one(raw: RawItem) -> tuple[AnyItem | None, list[Problem]]:
+    """`validate_item`, with a bug it meets reported at the item instead of raised."""
+    try:
+        return validate_item(raw, in_list=raw.source.in_list)
+    except Exception as error:
+        if debugging():
+            raise
+        try:
+            line, column = raw.source.position(())
+        except Exception:  # positions come from the same text: they may fail alike
+            line, column = 1, 1
+        return None, [internal_problem(raw.source.path, line, column, "INTERNAL001",
+                                       "validating this item", error)]
+
+
 def _validate(file: Path, loaded: LoadResult) -> _FileResult:
     entries: list[Entry[AnyItem]] = []
     problems = list(loaded.problems)
@@ -149,7 +176,7 @@ def _validate(file: Path, loaded: LoadResult) -> _FileResult:
     if loaded.problems and not loaded.items:
         invalid.update(_ids_in_unreadable(file))
     for raw in loaded.items:
-        item, item_problems = validate_item(raw, in_list=raw.source.in_list)
+        item, item_problems = _validate_one(raw)
         problems.extend(item_problems)
         if item is not None and not raw.source.reported:
             entries.append(Entry(item, raw.source, loaded.text))
@@ -200,7 +227,7 @@ def _load_files(files: list[tuple[Path, str]],
     parsed here, as is everything when helpers cannot start (no fork, a resource limit).
     """
     def here(chunk: list[tuple[Path, str]]) -> list[_FileResult]:
-        return [finish(file, load_file(file, display)) for file, display in chunk]
+        return [finish(file, _load(file, display)) for file, display in chunk]
 
     jobs = _jobs(len(files))
     if jobs < 2:
@@ -229,7 +256,7 @@ def _load_files(files: list[tuple[Path, str]],
         for index, batch in enumerate(batches):
             while index not in arrived:
                 if helpers[index % len(helpers)][1] not in open_pipes:  # it will never come
-                    arrived[index] = [load_file(file, display) for file, display in batch]
+                    arrived[index] = [_load(file, display) for file, display in batch]
                     break
                 for pipe in cast(list[Connection], wait(list(open_pipes))):
                     try:
@@ -267,7 +294,7 @@ def _parse_batches(batches: list[list[tuple[Path, str]]], number: int, helpers: 
     sender.start()
     try:
         for index in range(number, len(batches), helpers):
-            outbox.put((index, [load_file(file, display) for file, display in batches[index]]))
+            outbox.put((index, [_load(file, display) for file, display in batches[index]]))
     finally:
         outbox.put(None)
         sender.join()

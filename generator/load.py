@@ -10,6 +10,7 @@ what lets a model error point at the offending value rather than at the file.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -606,6 +607,9 @@ def load_text(text: str, path: str) -> LoadResult:
             result.problems.append(Problem(path, line, column, "YAML005", Severity.ERROR,
                                            message))
             return result
+        if data is None:  # the top-level value itself was refused (a tag): nothing to split
+            result.problems.extend(builder.problems)
+            return result
         if data == []:
             result.problems.append(
                 Problem(path, 1, 1, "FILE004", Severity.ERROR,
@@ -614,10 +618,92 @@ def load_text(text: str, path: str) -> LoadResult:
             )
             return result
         result.problems.extend(builder.problems)
+        if " #" in text or "\t#" in text:  # rare: only these files are walked again
+            result.problems.extend(_dropped_comments(root, text, path))
         _split(data, builder, path, result)
         return result
     finally:
         loader.dispose()
+
+
+_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+"""YAML 1.1's line breaks, as libyaml counts lines: CRLF, lone CR, LF, NEL, LS and PS."""
+_COMMENT = re.compile(r"[ \t]+(#\S[^\r\n\x85\u2028\u2029]*)")
+
+
+def _line_starts(text: str, offsets: list[int]) -> dict[int, int]:
+    """Where each line holding one of ``offsets`` (ascending) starts, by its 0-based number
+    as libyaml counts lines. Only those lines: numbering them all cost more than the walk."""
+    if any(other in text for other in ("\r", "\x85", "\u2028", "\u2029")):
+        every = [0, *(found.end() for found in _YAML_BREAK.finditer(text))]
+        return {line: every[line] for line in (bisect_right(every, o) - 1 for o in offsets)}
+    starts: dict[int, int] = {}
+    line = last = 0
+    for offset in offsets:
+        line += text.count("\n", last, offset)
+        last = offset
+        starts[line] = text.rfind("\n", 0, offset) + 1
+    return starts
+
+
+def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
+    """A warning at each ``#word`` comment that cuts a plain text value short.
+
+    A plain value ends where `` #`` starts a comment, so ``channel: post in #ops-alerts``
+    loads as ``post in`` and the page shows half a sentence. A comment written as one
+    (``# ``, the space yamllint also asks for) is taken to be meant; ``#ops``, ``#1234``
+    are text an author expected to keep. Keys, quoted and block values keep their text,
+    and typed values (``12 #months``) are not text, so only plain text values (and empty
+    ones: ``key: #ops`` is null) are looked at, and only those that end on a line with
+    such a comment. Only the collections that span such a line are entered, and only those
+    lines are numbered: walking every value and numbering every line cost a fifth of
+    loading a file that has one.
+    """
+    hashtags = []
+    at = text.find("#")
+    while at != -1:
+        after = text[at + 1:at + 2]
+        if text[at - 1:at] in (" ", "\t") and after and not after.isspace():
+            hashtags.append(at)
+        at = text.find("#", at + 1)
+    if not hashtags:  # only `# ` comments, the common case
+        return []
+    starts = _line_starts(text, hashtags)
+    lines = sorted(starts)
+
+    def spans(node: yaml.Node) -> bool:
+        first = bisect_left(lines, node.start_mark.line)  # the first such line it may hold
+        return first < len(lines) and lines[first] <= node.end_mark.line
+
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # an alias: its node was looked at already
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend(value for _, value in node.value if spans(value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(item for item in node.value if spans(item))
+        elif isinstance(node, yaml.ScalarNode) and not node.style:
+            tag: Any = node.tag
+            if (_deferred_tag(tag) if tag.__class__ is slice else tag) != STR_TAG and (
+                    node.value != ""):  # `key: #ops` loses all its text: a null
+                continue
+            line = node.end_mark.line
+            comment = _COMMENT.match(text, starts[line] + node.end_mark.column)
+            if comment is None:
+                continue
+            dropped = comment.group(1).rstrip()
+            shown = dropped if len(dropped) <= 40 else dropped[:37] + "..."
+            problems.append(Problem(
+                path, line + 1, comment.start(1) - starts[line] + 1, "YAML007",
+                Severity.WARNING, f"text after ' #' is a YAML comment and is dropped: "
+                f"{shown!r}; quote the value to keep it (a comment meant as one starts "
+                "with '# ')"))
+    return sorted(problems)  # in file order, as the walk's stack does not visit them
 
 
 def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
@@ -639,6 +725,8 @@ def _split(data: Any, builder: _Builder, path: str, result: LoadResult) -> None:
     for index, item in enumerate(data):
         here = source((index,))
         if not isinstance(item, dict):
+            if (index,) in builder.reported:
+                continue  # a tagged item: refused already, and not null as written
             result.problems.append(
                 here.problem((), "YAML003", f"expected each list item to be a mapping "
                              f"with 'kind', found {describe(item)}")

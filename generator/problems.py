@@ -9,6 +9,7 @@ see everything that is wrong in one run.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
@@ -55,6 +56,32 @@ class Problem:
             f"::{self.severity.value} file={path},line={self.line},"
             f"col={self.column},title={self.code}::{message}"
         )
+
+
+REPORT_TO = "the sopsite issue tracker"
+"""Where a bug in sopsite is reported (the package declares no project URL yet)."""
+
+
+def internal_problem(path: str, line: int, column: int, code: str, doing: str,
+                     error: Exception) -> Problem:
+    """A bug in sopsite, met while handling one file, as a problem of that file.
+
+    The run goes on with the other files, so one file that trips a bug cannot hide every
+    other finding. The exception's own text is cut short: it may quote the file, and the
+    author needs its type and where it happened, not the content.
+    """
+    detail = " ".join(str(error).split())
+    detail = detail if len(detail) <= 60 else detail[:57] + "..."
+    named = type(error).__name__ + (f": {detail}" if detail else "")
+    return Problem(path, line, column, code, Severity.ERROR,
+                   f"internal error while {doing} ({named}); this is a bug in sopsite, not in "
+                   f"the file: please report it at {REPORT_TO} (SOPSITE_DEBUG=1 shows where "
+                   "it failed)")
+
+
+def debugging() -> bool:
+    """Whether SOPSITE_DEBUG asks for internal errors to be raised with their traceback."""
+    return bool(os.environ.get("SOPSITE_DEBUG"))
 
 
 def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:

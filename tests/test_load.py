@@ -699,3 +699,129 @@ def test_whatever_loads_cleanly_is_what_pyyaml_reads(raw: bytes) -> None:
         return  # refused (merge keys, tags, duplicates), or keys sopsite reads as text
     data = [item.data for item in result.items]
     assert (data if isinstance(expected, list) else data[0]) == expected
+
+
+# --- tags on the top-level value ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text", ["!x {kind: role, id: a}\n", "!x [a]\n", "!x\nkind: role\n", "--- !x\nkind: role\n",
+             "!!set {a}\n"],
+    ids=["flow-mapping", "flow-list", "block-mapping", "after-document-start", "set"],
+)
+def test_tag_on_the_top_level_value_is_refused(text: str) -> None:
+    result = load_text(text, "f.yml")
+    [problem] = result.problems
+    assert (problem.code, problem.message) == (
+        "YAML001", f"the tag {'tag:yaml.org,2002:set' if 'set' in text else '!x'!r} is not "
+        "supported; remove it")
+    assert (problem.line, problem.column) == ((1, 5) if text.startswith("---") else (1, 1))
+    assert result.items == []
+
+
+def test_tagged_list_item_is_one_problem_and_the_others_load() -> None:
+    result = load_text("- !x {kind: role}\n- kind: role\n  id: b\n", "f.yml")
+    # Not also "expected each list item to be a mapping, found nothing": it was a mapping.
+    assert lines(result) == ["f.yml:1:3: error [YAML001] the tag '!x' is not supported; "
+                             "remove it"]
+    assert [item.data["id"] for item in result.items] == ["b"]
+
+
+# --- comments that cut a plain text value short ---------------------------------------------
+
+
+def dropped(shown: str) -> str:
+    return (f"warning [YAML007] text after ' #' is a YAML comment and is dropped: {shown!r}; "
+            "quote the value to keep it (a comment meant as one starts with '# ')")
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "value"),
+    [
+        ("kind: role\nname: post in #ops-alerts\n", ["2:15 #ops-alerts"], "post in"),
+        ("kind: role\nname: see issue #1234 and #99\n", ["2:17 #1234 and #99"], "see issue"),
+        ("kind: role\nname: two  \t#spaces\n", ["2:13 #spaces"], "two"),
+        ("kind: role\nname: a\tb\t#tab\n", ["2:11 #tab"], "a\tb"),
+        # a multi-line value: the comment after its last line
+        ("kind: role\nname: first\n  second #x\n", ["3:10 #x"], "first second"),
+        # in a flow list: `[a #b` keeps `a`, the comment runs to the end of the line
+        ("kind: role\nname: [a #b, c\n  , d]\n", ["2:10 #b, c"], ["a", "d"]),
+        # an empty value loses all its text: it is null
+        ("kind: role\nname: #ops\n", ["2:7 #ops"], None),
+        ("- kind: role\n  name: x #y\n", ["2:11 #y"], "x"),
+        ("kind: role\nname: &a x #y\nid: *a\n", ["2:12 #y"], "x"),  # once, not per alias
+        ("kind: role\nname: é😀 #ü\n", ["2:10 #ü"], "é😀"),
+        ("kind: role\r\nname: x #y\r\n", ["2:9 #y"], "x"),
+        ("kind: role\rname: x #y\r", ["2:9 #y"], "x"),
+        ("kind: role\x85name: x #y\x85", ["2:9 #y"], "x"),
+        ("kind: role\nname: x #" + "y" * 60 + "\n", ["2:9 #" + "y" * 36 + "..."], "x"),
+        ("kind: role\nname: !!str x #y\n", ["2:15 #y"], "x"),
+        ("name: x\nkind: role #ops\n", ["2:12 #ops"], "x"),
+    ],
+    ids=["channel", "issue", "spaces-and-tab", "tab", "multi-line", "flow-list", "empty",
+         "list-item", "alias", "wide-characters", "crlf", "cr", "nel", "long", "str-tag", "kind"],
+)
+def test_hashtag_comment_after_plain_text_is_a_warning(text: str, found: list[str],
+                                                       value: object) -> None:
+    result = load_text(text, "f.yml")
+    expected = []
+    for entry in found:
+        where, shown = entry.split(" ", 1)
+        expected.append(f"f.yml:{where}: {dropped(shown)}")
+    assert lines(result) == expected
+    # Only a warning: the file loads, with the value YAML gives it.
+    [item] = result.items
+    assert item.data["name"] == value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind: role\nname: draft  # a comment written as one\n",
+        "kind: role\nname: x #\n",
+        "kind: role\nname: 'post in #ops'\n",
+        'kind: role\nname: "post in" #ops\n',
+        "kind: role\nname: 'post in' #ops\n",
+        "kind: role\nname: |\n  post in #ops\n",
+        "kind: role\nname: >-\n  post in #ops\n",
+        "kind: role\nname: >- #ops\n  folded\n",
+        "kind: role\nname: Fix#1234 and C# code\n",
+        "kind: role\nname: [a, b] #ops\n",
+        "kind: role\nname: {a: b} #ops\n",
+        "kind: role\nname: [a, 'b' #ops\n  ]\n",
+        "kind: role\nname:\n  - a\n  #ops on a line of its own\n",
+        "#ops\nkind: role\n",
+        "kind: role\n? name #x\n: v\n",
+        "kind: role\nreview_every: 12 #months\n",
+        "kind: role\nflag: yes #really\n",
+        "kind: role\nnothing: ~ #really\n",
+        "kind: role\nwhen: 2026-01-02 #monday\n",
+        "kind: role\nname:  # a comment\n  text below\n",
+    ],
+    ids=["spaced-comment", "bare-hash", "single-quoted", "double-quoted-then-comment",
+         "single-quoted-then-comment", "literal-block", "folded-block", "block-header",
+         "no-space-before-hash", "after-flow-list", "after-flow-mapping",
+         "after-quoted-in-flow", "own-line", "first-line", "after-a-key",
+         "number", "boolean", "null", "date", "comment-then-value"],
+)
+def test_no_warning_where_no_text_is_lost(text: str) -> None:
+    assert load_text(text, "f.yml").problems == []
+
+
+def test_hashtag_comment_after_a_key_with_text_on_its_line_is_not_blamed_on_the_key() -> None:
+    # `kind #x: role` is the plain key-less scalar `kind`: a YAML003, not a YAML007.
+    assert [p.code for p in load_text("kind #x: role\n", "f.yml").problems] == ["YAML003"]
+
+
+def test_dropped_comment_warning_keeps_positions_lazy(tmp_path: Path) -> None:
+    """A warning needs no position table: a file with one still loads on the fast path."""
+    result = load_bytes(tmp_path, b"kind: role\nid: lead\nname: Lead #oncall\n")
+    [item] = result.items
+    assert "_tables" not in item.source.__dict__
+    assert lines(result) == [f"f.yml:3:12: {dropped('#oncall')}"]
+
+
+def test_dropped_comment_same_with_either_composer(composer: str) -> None:
+    text = "kind: role\nname: post in #ops\nsteps:\n  - a #b\n  - {c: d #e\n  }\n"
+    assert [(p.line, p.column, p.code) for p in load_text(text, "f.yml").problems] == [
+        (2, 15, "YAML007"), (4, 7, "YAML007"), (5, 11, "YAML007")]

@@ -12,10 +12,11 @@ from pathlib import Path
 
 from generator.checks import flow, ids, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
+from generator.boundary import display_path
 from generator.handbook import Entry, Handbook
 from generator.memo import ByIdentity
 from generator.model import AnyItem
-from generator.problems import Problem
+from generator.problems import Problem, debugging, internal_problem
 
 __all__ = ["RULES", "Rule", "Settings", "forget_findings", "local_findings", "run_checks"]
 _RULE_MODULES = (flow, ids, quiz, refs, review)
@@ -67,14 +68,35 @@ def local_findings(
 
 
 def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
-    problems = []
+    problems: list[Problem] = []
     for registered in rules:
         assert registered.check is not None
-        for finding in registered.check(context):
-            problems.append(
+        try:
+            problems.extend(
                 finding.source.problem(
                     finding.loc, registered.code, finding.message, registered.severity,
                     key=finding.key,
                 )
+                for finding in registered.check(context)
             )
+        except Exception as error:
+            if debugging():
+                raise
+            problems.append(_rule_failed(context, registered, error))
     return problems
+
+
+def _rule_failed(context: Context, registered: Rule, error: Exception) -> Problem:
+    """A rule that raised, as a problem: at the item when it ran on one (a local rule),
+    else at the handbook's folder. The other rules and files are still checked."""
+    doing = f"running rule {registered.code} on this item"
+    entries = context.handbook.entries
+    if len(entries) == 1:
+        source = entries[0].source
+        try:
+            line, column = source.position(())
+        except Exception:  # positions come from the same text: they may fail alike
+            line, column = 1, 1
+        return internal_problem(source.path, line, column, "INTERNAL002", doing, error)
+    return internal_problem(display_path(context.handbook.root), 1, 1, "INTERNAL002",
+                            f"running rule {registered.code}", error)
