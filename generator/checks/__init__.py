@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from generator.boundary import display_path
 from generator.checks import flow, ids, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
-from generator.boundary import display_path
 from generator.handbook import Entry, Handbook
 from generator.memo import ByIdentity
 from generator.model import AnyItem
