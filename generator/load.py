@@ -628,7 +628,10 @@ def load_text(text: str, path: str) -> LoadResult:
 
 _YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 """YAML 1.1's line breaks, as libyaml counts lines: CRLF, lone CR, LF, NEL, LS and PS."""
-_COMMENT = re.compile(r"[ \t]+(#\S[^\r\n\x85\u2028\u2029]*)")
+_COMMENT = re.compile(r"[ \t]+(#\S[^\r\n\x85\u2028\u2029]*)"
+                      r"|[ \t](#[ \t]+\S[^\r\n\x85\u2028\u2029]*)")
+"""After a plain value: a comment that starts with a word (`#ops`), or one set off by a
+single space (`text # more text`); `value  # note`, two spaces then `# `, is a comment."""
 
 
 def _line_starts(text: str, offsets: list[int]) -> dict[int, int]:
@@ -647,23 +650,24 @@ def _line_starts(text: str, offsets: list[int]) -> dict[int, int]:
 
 
 def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
-    """A warning at each ``#word`` comment that cuts a plain text value short.
+    """A warning at each comment that cuts a plain text value short.
 
     A plain value ends where `` #`` starts a comment, so ``channel: post in #ops-alerts``
     loads as ``post in`` and the page shows half a sentence. A comment written as one
-    (``# ``, the space yamllint also asks for) is taken to be meant; ``#ops``, ``#1234``
-    are text an author expected to keep. Keys, quoted and block values keep their text,
-    and typed values (``12 #months``) are not text, so only plain text values (and empty
-    ones: ``key: #ops`` is null) are looked at, and only those that end on a line with
-    such a comment. Only the collections that span such a line are entered, and only those
-    lines are numbered: walking every value and numbering every line cost a fifth of
-    loading a file that has one.
+    (two spaces, then ``# ``, as yamllint asks) is taken to be meant; ``#ops``, ``#1234``
+    and ``call the desk # then log it`` are text an author expected to keep. Keys, quoted
+    and block values keep their text, and typed values (``12 #months``) are not text, so
+    only plain text values (and empty ones: ``key: #ops`` is null) are looked at, and only
+    those that end on a line with such a comment. Only the collections that span such a
+    line are entered, and only those lines are numbered: walking every value and numbering
+    every line made a file with one such comment much slower to load.
     """
     hashtags = []
     at = text.find("#")
     while at != -1:
         after = text[at + 1:at + 2]
-        if text[at - 1:at] in (" ", "\t") and after and not after.isspace():
+        if text[at - 1:at] in (" ", "\t") and after and (
+                not after.isspace() or text[at - 2:at - 1] not in (" ", "\t", "\n", "")):
             hashtags.append(at)
         at = text.find("#", at + 1)
     if not hashtags:  # only `# ` comments, the common case
@@ -696,13 +700,14 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
             comment = _COMMENT.match(text, starts[line] + node.end_mark.column)
             if comment is None:
                 continue
-            dropped = comment.group(1).rstrip()
+            group = comment.lastindex or 1
+            dropped = comment.group(group).rstrip()
             shown = dropped if len(dropped) <= 40 else dropped[:37] + "..."
             problems.append(Problem(
-                path, line + 1, comment.start(1) - starts[line] + 1, "YAML007",
+                path, line + 1, comment.start(group) - starts[line] + 1, "YAML007",
                 Severity.WARNING, f"text after ' #' is a YAML comment and is dropped: "
-                f"{shown!r}; quote the value to keep it (a comment meant as one starts "
-                "with '# ')"))
+                f"{shown!r}; quote the value to keep it (a comment meant as one is set off "
+                "by two spaces and '# ')"))
     return sorted(problems)  # in file order, as the walk's stack does not visit them
 
 

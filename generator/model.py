@@ -299,9 +299,15 @@ class Document(Model):
 
     @property
     def next_review(self) -> dt.date:
-        """The day the document is due for review: `effective` plus `review_every` months."""
+        """The day the document is due for review: `effective` plus `review_every` months.
+
+        Past the calendar's last year it is the calendar's last day: never due, and never a
+        crash for a document that takes effect in 9999.
+        """
         months = self.effective.month - 1 + self.review_every
         year, month = self.effective.year + months // 12, months % 12 + 1
+        if year > dt.MAXYEAR:
+            return dt.date.max
         day = min(self.effective.day, calendar.monthrange(year, month)[1])
         return dt.date(year, month, day)
 

@@ -732,7 +732,7 @@ def test_tagged_list_item_is_one_problem_and_the_others_load() -> None:
 
 def dropped(shown: str) -> str:
     return (f"warning [YAML007] text after ' #' is a YAML comment and is dropped: {shown!r}; "
-            "quote the value to keep it (a comment meant as one starts with '# ')")
+            "quote the value to keep it (a comment meant as one is set off by two spaces and '# ')")
 
 
 @pytest.mark.parametrize(
@@ -757,9 +757,14 @@ def dropped(shown: str) -> str:
         ("kind: role\nname: x #" + "y" * 60 + "\n", ["2:9 #" + "y" * 36 + "..."], "x"),
         ("kind: role\nname: !!str x #y\n", ["2:15 #y"], "x"),
         ("name: x\nkind: role #ops\n", ["2:12 #ops"], "x"),
+        # one space before `# `: a sentence, not a comment set off as one
+        ("kind: role\nname: call the desk # then log it\n", ["2:21 # then log it"],
+         "call the desk"),
+        ("kind: role\nname: a\t# b\n", ["2:9 # b"], "a"),
     ],
     ids=["channel", "issue", "spaces-and-tab", "tab", "multi-line", "flow-list", "empty",
-         "list-item", "alias", "wide-characters", "crlf", "cr", "nel", "long", "str-tag", "kind"],
+         "list-item", "alias", "wide-characters", "crlf", "cr", "nel", "long", "str-tag", "kind",
+         "one-space-sentence", "one-tab-sentence"],
 )
 def test_hashtag_comment_after_plain_text_is_a_warning(text: str, found: list[str],
                                                        value: object) -> None:
