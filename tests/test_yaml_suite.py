@@ -23,7 +23,7 @@ from conftest import run_sopsite
 from generator.load import LoadResult, load_text
 from generator.problems import Severity
 
-SUITE = Path(__file__).resolve().parents[2] / "shared" / "yaml-test-suite"
+SUITE = Path(__file__).resolve().parent / "corpus" / "yaml-test-suite"
 CASES = sorted(path.parent for path in SUITE.rglob("in.yaml"))
 
 
