@@ -14,8 +14,9 @@ The allow-list, and why each part is there:
 - `details`/`summary`, `div`/`span`/`p` with classes: admonitions, collapsible blocks,
   Pygments' highlighting, task lists and the quiz;
 - `input` only as a checkbox (task lists) or a date (the as-of view), `label` with `for`;
-- `data-*` attributes: the quiz, the as-of view and search hints read them; browsers never
-  run them;
+- the `data-` attributes that the quiz, the as-of view and Material's search read, by
+  name: others could steer the theme's own scripts (Material finds its components by
+  `data-md-*`);
 - `id`, `title`, `aria-*`: anchors, tooltips and accessibility;
 - `style` with `text-align` only: table column alignment;
 - links to `http`, `https` and `mailto` URLs and to relative and fragment URLs; images only
@@ -59,7 +60,15 @@ ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start"},
     "input": {"disabled", "checked", "value"},
 }
-"""Attributes a kept element may carry; `data-*` and `aria-*` are allowed everywhere."""
+"""Attributes a kept element may carry; `aria-*` is allowed everywhere."""
+
+DATA_ATTRIBUTES = frozenset({
+    "data-answer", "data-asof", "data-check", "data-correct", "data-empty", "data-kind",
+    "data-option", "data-position", "data-result", "data-rev", "data-score",
+    "data-search-exclude", "data-wrong",
+})
+"""The `data-` attributes sopsite's templates and scripts use; Material reads the last."""
+ATTRIBUTES["*"] |= DATA_ATTRIBUTES
 
 ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "date"}}}
 """Attributes allowed with these values only."""
@@ -84,7 +93,7 @@ def _cleaner(*, images: bool) -> nh3.Cleaner:
         attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
         tag_attribute_values={tag: {a: set(v) for a, v in values.items()}
                               for tag, values in ATTRIBUTE_VALUES.items()},
-        generic_attribute_prefixes={"data-", "aria-"},
+        generic_attribute_prefixes={"aria-"},
         url_schemes=set(URL_SCHEMES),
         filter_style_properties={"text-align"},
         attribute_filter=_local_images_only if images else None,
@@ -123,7 +132,7 @@ _CONTROLS_AND_SPACE = "".join(map(chr, range(33)))
 
 
 def _allowed_attribute(tag: str, name: str, value: str | None) -> bool:
-    if name.startswith(("data-", "aria-")):
+    if name.startswith("aria-"):
         return True
     if name in ATTRIBUTE_VALUES.get(tag, {}):
         return value in ATTRIBUTE_VALUES[tag][name]
