@@ -79,14 +79,21 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
 
 
-def _local_images_only(tag: str, attribute: str, value: str) -> str | None:
-    """An image from elsewhere would tell another server who reads which procedure."""
+def _filter(tag: str, attribute: str, value: str) -> str | None:
+    """Attribute values the allow-list of names cannot judge.
+
+    An image from elsewhere would tell another server who reads which procedure. An `id`
+    starting with `__` is the theme's: Material finds its configuration, search and drawer
+    by such ids, and an element of the page's text holding one would be found first.
+    """
     if tag == "img" and attribute == "src" and _EXTERNAL.match(value):
+        return None
+    if attribute == "id" and value.startswith("__"):
         return None
     return value
 
 
-def _cleaner(*, images: bool) -> nh3.Cleaner:
+def _ammonia() -> nh3.Cleaner:
     return nh3.Cleaner(
         tags=set(TAGS),
         clean_content_tags=set(DROP_WITH_CONTENT),
@@ -96,7 +103,7 @@ def _cleaner(*, images: bool) -> nh3.Cleaner:
         generic_attribute_prefixes={"aria-"},
         url_schemes=set(URL_SCHEMES),
         filter_style_properties={"text-align"},
-        attribute_filter=_local_images_only if images else None,
+        attribute_filter=_filter,
         link_rel=None,
         strip_comments=True,
     )
@@ -146,6 +153,8 @@ def _allowed_attribute(tag: str, name: str, value: str | None) -> bool:
         return _safe_url(value, local=True)
     if name == "style":
         return _ALIGN.fullmatch(value) is not None
+    if name == "id":
+        return not value.startswith("__")
     return True
 
 
@@ -179,8 +188,7 @@ class Sanitiser:
     which is the guarantee (the check only decides whether ammonia has anything to do).
     """
 
-    _plain: nh3.Cleaner = field(default_factory=lambda: _cleaner(images=False))
-    _images: nh3.Cleaner = field(default_factory=lambda: _cleaner(images=True))
+    _cleaner: nh3.Cleaner = field(default_factory=_ammonia)
     _seen: set[str] = field(default_factory=set)
 
     def clean(self, page: str) -> Cleaned:
@@ -195,10 +203,7 @@ class Sanitiser:
 
     def clean_fully(self, page: str) -> str:
         """Ammonia's cleaning of `page`, whether or not it needs any."""
-        # The attribute callback runs in Python for every attribute: only pay for it on the
-        # pages that have an image at all.
-        cleaner = self._images if "<img" in page.lower() else self._plain
-        return cleaner.clean(page)
+        return self._cleaner.clean(page)
 
 
 _SEEN_LIMIT = 200_000
