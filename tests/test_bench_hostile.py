@@ -79,10 +79,10 @@ def test_prose_has_the_asked_length() -> None:
 
 
 def figures(seconds: float | None, code: int | None, problem: str = "",
-            status: str = "ok") -> dict[str, Any]:
+            status: str = "") -> dict[str, Any]:
     return {"seconds": seconds, "exit": code, "peak_mb": None if seconds is None else 40.0,
             "stdout_bytes": 120,
-            "code": problem, "status": status}
+            "code": problem, "status": status or ("ok" if code == 0 else "failed")}
 
 
 def size(n: int, check: dict[str, Any], build: dict[str, Any]) -> dict[str, Any]:
@@ -101,14 +101,20 @@ def test_report_rows_and_verdicts() -> None:
     fine = hostile.Result("lanes", "lanes", "prose", {
         "n": size(5, figures(1.0, 0), figures(2.0, 0)),
         "4n": size(20, figures(1.1, 0), figures(2.4, 0))})
-    lines = hostile.render_rows([slow, refused, fine])
+    broken = hostile.Result("nested-list", "list", "prose", {
+        "n": size(5, figures(1.0, 0), figures(9.0, 3))})
+    lines = hostile.render_rows([slow, refused, fine, broken])
     assert lines[0].startswith("| shape | size | bytes | check |")
     assert "| brackets | 4n = 20 | 2,000 | 1.50 s | 0 | 120 | timeout | — | 40 / — " in lines[3]
     assert lines[3].endswith(f"| 1.50{hostile.TIMES} / — |")
     assert "| 1 FLOW001 |" in lines[4]
-    verdicts = {line.split(" | ")[0][2:]: line.split(" | ")[-1] for line in lines[-3:]}
-    assert verdicts == {"brackets": "**no**: timeout |", "missing-next": "yes: refused (FLOW001) |",
-                        "lanes": "yes |"}
+    verdicts = {line.split(" | ")[0][2:]: line.split(" | ")[-1] for line in lines[-4:]}
+    assert verdicts == {
+        "brackets": "**no**: build times out at 4n |",
+        "missing-next": "yes: refused (FLOW001) |",
+        "lanes": "yes |",
+        "nested-list": "**no**: build fails at n (exit 3) after check accepts the file |",
+    }
 
 
 def test_section_is_replaced_not_repeated(tmp_path: Path) -> None:
