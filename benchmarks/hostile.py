@@ -299,6 +299,9 @@ class Run:
     """The first problem code `check` printed (the first error's, when there are errors)."""
     status: str = "ok"
     """ok, failed, timeout or skipped."""
+    message: str = ""
+    """When the command failed: the last line it wrote on stderr that says "error" (else its
+    last line)."""
 
 
 CODE = re.compile(r" (error|warning) \[([A-Z]+[0-9]+)\]")
@@ -316,11 +319,11 @@ def run(command: list[str], cwd: Path, timeout: float) -> Run:
         report = Path(scratch) / "time.txt"
         argv = ([str(GNU_TIME), "-v", "-o", str(report), *command] if GNU_TIME.is_file()
                 else command)
-        with (Path(scratch) / "out").open("wb") as out:
+        errors = Path(scratch) / "err"
+        with (Path(scratch) / "out").open("wb") as out, errors.open("wb") as err:
             start = time.perf_counter()
-            process = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=out,
-                                       stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
+            process = subprocess.Popen(argv, cwd=cwd, env=ENV, stdout=out, stderr=err,
+                                       stdin=subprocess.DEVNULL, start_new_session=True)
             try:
                 _, status, usage = _wait(process, timeout)
             except TimeoutError:
@@ -335,10 +338,13 @@ def run(command: list[str], cwd: Path, timeout: float) -> Run:
                               report.read_text(encoding="utf-8", errors="replace"))
             if match:
                 peak = int(match.group(1)) / 1024
+        lines = [line for line in errors.read_text(encoding="utf-8", errors="replace")
+                 .splitlines() if line.strip() and not line.startswith(("\t", "Command "))]
+        last = [line for line in lines if "error" in line.lower()] or lines
     code = os.waitstatus_to_exitcode(status)
     text = stdout.decode("utf-8", "replace")
     return Run(seconds, code, peak, len(stdout), first_code(text),
-               "ok" if code == 0 else "failed")
+               "ok" if code == 0 else "failed", last[-1][:200] if code and last else "")
 
 
 def _wait(process: subprocess.Popen[bytes], timeout: float) -> tuple[int, int, Any]:
@@ -468,8 +474,9 @@ def verdict(result: Result) -> str:
             if run["status"] == "timeout":
                 problems.append(f"{command} times out at {label}")
             elif run["status"] == "failed" and command == "build":
-                problems.append(f"build fails at {label} (exit {run['exit']}) after check "
-                                "accepts the file")
+                why = run.get("message", "").replace("|", "\\|")
+                problems.append(f"build fails at {label} (exit {run['exit']}"
+                                + (f": {why}" if why else "") + ") after check accepts the file")
             elif run["status"] == "failed":
                 problems.append(f"check exits {run['exit']} at {label} without a located "
                                 "problem")
