@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site serve test lint bench lock chromium clean
+.PHONY: site serve test lint bench bench-hostile lock chromium clean
 
 ## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
 site: $(VENV)/.installed node_modules/.installed
@@ -27,6 +27,12 @@ test: $(VENV)/.test-installed node_modules/.installed chromium
 ## handbooks of 100, 1000 and 5000 documents; writes docs/benchmarks.md (BENCH_ARGS=--quick: 100, 1000)
 bench: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
+## bench-hostile: time check and build on hostile YAML shapes (n and 4n) against ordinary files
+## of the same size; writes the Hostile shapes section of docs/benchmarks.md and
+## benchmarks/hostile.json (HOSTILE_ARGS=--quick, --shapes a,b, --timeout S)
+bench-hostile: $(VENV)/.installed node_modules/.installed
+	$(BIN)/python benchmarks/hostile.py $(HOSTILE_ARGS)
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check generator tests benchmarks
