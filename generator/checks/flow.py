@@ -9,6 +9,7 @@ from generator.graph import edges, reachable, reaching_end
 from generator.handbook import Entry
 from generator.model import Process, Sop, Step
 from generator.problems import Severity
+from generator.mermaid import measure, over_budget
 from generator.validate import did_you_mean
 
 
@@ -75,3 +76,30 @@ def endless_paths(context: Context) -> Iterator[Finding]:
                 yield Finding(entry.source, ("steps", i, "id"), f"no path from step "
                               f"{step.id!r} reaches an end; give the loop a way out with a "
                               "decision, or mark a step 'end: true'")
+
+
+@rule("FLOW004", Severity.WARNING,
+      "a flow too large for a readable diagram: the page shows a note instead", local=True)
+def oversized_diagrams(context: Context) -> Iterator[Finding]:
+    """The flowchart must stay within the diagram budget (`generator.mermaid.BUDGET`).
+
+    A larger one would freeze every reader's tab while Mermaid lays it out, or show
+    Mermaid's error box, so the page leaves it out and says so; the steps are all listed.
+    Passes: 12 steps in 3 lanes. Fails: 240 steps, each by a role of its own.
+    """
+    for entry, steps in _flows(context):
+        size = measure(steps)
+        over = over_budget(size)
+        if over is None:
+            continue
+        name, value, limit = over
+        yield Finding(entry.source, ("steps",), f"the flowchart is left out of the page: "
+                      f"{value} {_MEASURE_WORDS[name]}, over the diagram budget of {limit} "
+                      f"(this flow: {size.steps} steps, {size.lanes} lanes, {size.edges} "
+                      f"arrows, {size.chars} characters of source); the page says so and "
+                      "lists the steps. To get a diagram back, move groups of steps into "
+                      "SOPs of their own and link them from a step ('sop:')", key=True)
+
+
+_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes (roles)", "edges": "arrows",
+                  "chars": "characters of Mermaid source"}
