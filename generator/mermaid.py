@@ -118,9 +118,9 @@ class Budget:
     lane labels longer than the placeholder `measure` counts them with.
     """
 
-    steps: int = 60
+    steps: int = 40
     lanes: int = 10
-    edges: int = 90
+    edges: int = 60
     chars: int = 40_000
 
 
@@ -129,10 +129,7 @@ BUDGET = Budget()
 MEASURES = ("steps", "lanes", "edges", "chars")
 
 
-def over_budget(size: Size, budget: Budget = BUDGET) -> tuple[str, int, int] | None:
-    """The first measure of ``size`` over ``budget``: its name, value and limit."""
-    for name in MEASURES:
-        value, limit = getattr(size, name), getattr(budget, name)
-        if value > limit:
-            return name, value, limit
-    return None
+def over_budget(size: Size, budget: Budget = BUDGET) -> tuple[tuple[str, int, int], ...]:
+    """Each measure of ``size`` over ``budget`` (name, value, limit); none when it fits."""
+    return tuple((name, getattr(size, name), getattr(budget, name)) for name in MEASURES
+                 if getattr(size, name) > getattr(budget, name))

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from generator.checks.registry import Context, Finding, rule
 from generator.graph import edges, reachable, reaching_end
 from generator.handbook import Entry
+from generator.mermaid import measure, over_budget
 from generator.model import Process, Sop, Step
 from generator.problems import Severity
-from generator.mermaid import measure, over_budget
 from generator.validate import did_you_mean
 
 
@@ -90,16 +90,15 @@ def oversized_diagrams(context: Context) -> Iterator[Finding]:
     for entry, steps in _flows(context):
         size = measure(steps)
         over = over_budget(size)
-        if over is None:
+        if not over:
             continue
-        name, value, limit = over
-        yield Finding(entry.source, ("steps",), f"the flowchart is left out of the page: "
-                      f"{value} {_MEASURE_WORDS[name]}, over the diagram budget of {limit} "
-                      f"(this flow: {size.steps} steps, {size.lanes} lanes, {size.edges} "
-                      f"arrows, {size.chars} characters of source); the page says so and "
-                      "lists the steps. To get a diagram back, move groups of steps into "
-                      "SOPs of their own and link them from a step ('sop:')", key=True)
+        found = ", ".join(f"{value} {_MEASURE_WORDS[name]} (at most {limit})"
+                          for name, value, limit in over)
+        yield Finding(entry.source, ("steps",), f"the flowchart is left out of the page, over "
+                      f"the diagram budget: {found}; the page says so and lists the steps. "
+                      "For a diagram, move groups of steps into SOPs of their own and link "
+                      "each from one step ('sop:')", key=True)
 
 
-_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes (roles)", "edges": "arrows",
+_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
                   "chars": "characters of Mermaid source"}

@@ -35,8 +35,8 @@ EN: dict[str, str] = {
     "outputs": "Outputs",
     "flowchart": "Flowchart",
     "flowchart_too_big": "This flow has {steps} steps in {lanes} {lane_word}, more than a diagram "
-                         "can show readably ({value} {measure}, at most {limit}); the steps "
-                         "below are the procedure.",
+                         "can show readably (at most {limits}); the steps below are the "
+                         "procedure.",
     "flowchart_steps": "steps",
     "flowchart_lanes": "lanes",
     "flowchart_edges": "arrows",
@@ -222,12 +222,12 @@ FI: dict[str, str] = {
     "outputs": "Tuotokset",
     "flowchart": "Vuokaavio",
     "flowchart_too_big": "Tässä kulussa on {steps} vaihetta {lanes} kaistalla, enemmän kuin "
-                         "kaavio voi näyttää luettavasti ({measure}: {value}, enintään "
-                         "{limit}); alla olevat vaiheet ovat menettely.",
-    "flowchart_steps": "vaiheita",
-    "flowchart_lanes": "kaistoja",
-    "flowchart_edges": "nuolia",
-    "flowchart_chars": "kaavion lähdetekstin merkkejä",
+                         "kaavio voi näyttää luettavasti (enintään {limits}); alla olevat "
+                         "vaiheet ovat menettely.",
+    "flowchart_steps": "vaihetta",
+    "flowchart_lanes": "kaistaa",
+    "flowchart_edges": "nuolta",
+    "flowchart_chars": "kaavion lähdetekstin merkkiä",
     "lane": "kaista",
     "lanes": "kaistaa",
     "steps": "Vaiheet",
