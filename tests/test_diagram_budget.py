@@ -12,11 +12,13 @@ from conftest import TODAY, Book
 
 from generator.check import check_handbook
 from generator.mermaid import BUDGET, Size, measure
-from generator.model import Step
+from generator.model import Sop, Step
 from generator.problems import Severity
 from generator.render import generate
+from generator.render.site import doc_path
 from tests.support.mermaid import diagrams, parse_errors
 
+REPO = Path(__file__).resolve().parents[1]
 S = "hb/sop-it-001.yml"
 PAGE = "procedures/sop-it-001.md"
 
@@ -57,8 +59,8 @@ def test_five_thousand_linear_steps_get_a_note_and_a_warning(book: Book) -> None
     assert diagrams(page) == []
     assert "``` mermaid" not in page
     assert ("*This flow has 5000 steps in 1 lane, more than a diagram can show readably (at "
-            "most 40 steps, 60 arrows, 40000 characters of diagram source); the steps below are the "
-            "procedure.*") in page
+            "most 40 steps, 60 arrows, 40000 characters of diagram source); the steps below "
+            "are the procedure.*") in page
     assert "### 5000. Do the work of step 5000 {#step-s-5000}" in page
 
 
@@ -82,8 +84,9 @@ def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book)
 
 def _steps(book: Book) -> list[Step]:
     handbook, _ = check_handbook(Path("hb"), today=TODAY)
-    steps: list[Step] = getattr(handbook.document_index["SOP-IT-001"], "steps")
-    return steps
+    sop = handbook.document_index["SOP-IT-001"]
+    assert isinstance(sop, Sop)
+    return sop.steps
 
 
 def test_a_flow_right_at_the_budget_is_drawn_and_parses(book: Book) -> None:
@@ -111,3 +114,15 @@ def test_a_finnish_flow_over_the_budget_gets_a_finnish_note(book: Book) -> None:
     assert diagrams(page) == []
     assert ("*Tässä kulussa on 12 vaihetta 12 kaistalla, enemmän kuin kaavio voi näyttää "
             "luettavasti (enintään 10 kaistaa); alla olevat vaiheet ovat menettely.*") in page
+
+
+def test_the_example_handbook_keeps_every_diagram() -> None:
+    handbook, problems = check_handbook(REPO / "sops", today=TODAY, strict=True)
+    assert problems == []
+    pages = generate(handbook, today=TODAY).pages
+    flows = [doc for doc in handbook.document_index.values() if getattr(doc, "steps", None)]
+    assert flows
+    for doc in flows:
+        page = pages[doc_path(doc)]
+        assert len(diagrams(page)) >= 1, doc.id
+        assert "more than a diagram can show readably" not in page
