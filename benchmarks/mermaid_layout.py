@@ -62,15 +62,17 @@ RENDER = """async source => {
 }"""
 
 
-def steps(count: int, lanes: int, decisions: float) -> list[Step]:
+def steps(count: int, lanes: int, decisions: float, *, first: int = 0) -> list[Step]:
     """A flow of ``count`` steps dealt round-robin to ``lanes`` roles (every edge crosses
-    lanes, the hard case); every k-th step a decision whose second branch skips ahead."""
+    lanes, the hard case); every k-th step a decision whose second branch skips ahead, or
+    else the ``first`` steps."""
     every = round(1 / decisions) if decisions else 0
     result = []
     for i in range(count):
         title = f"Do the work of step {i + 1} and record it"
         decision = None
-        if every and i % every == every - 1 and i + 2 < count:
+        chosen = i < first or (every and i % every == every - 1)
+        if chosen and i + 2 < count:
             decision = Decision(question=f"Is step {i + 1} complete?", branches=[
                 Branch(label="yes", next=f"s-{i + 2}"), Branch(label="no", next=f"s-{i + 3}")])
         result.append(Step(id=f"s-{i + 1}", title=title, actor=f"role-{i % lanes + 1}",
@@ -84,6 +86,10 @@ def main() -> None:
     parser.add_argument("--stop", type=float, default=8000.0,
                         help="ms after which a row's larger points are skipped")
     parser.add_argument("--json", type=Path, help="also write the points here")
+    parser.add_argument("--corner", nargs=3, type=int, action="append", default=[],
+                        metavar=("STEPS", "LANES", "EDGES"),
+                        help="measure only a flow with exactly these steps, lanes and arrows "
+                        "(a candidate budget's worst corner); repeatable")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -98,27 +104,30 @@ def main() -> None:
         page.add_script_tag(path=str(MERMAID_JS))
         page.evaluate("mermaid.initialize({startOnLoad: false})")
         page.evaluate(RENDER, flowchart(steps(5, 2, 0.5), str, WORDS))  # warm up the JIT
-        for share in shares:
-            for lanes in lane_counts:
-                for count in counts:
-                    if lanes > count:
-                        continue
-                    source = flowchart(steps(count, lanes, share), str, WORDS)
-                    runs = []
-                    for _ in range(3):
-                        runs.append(page.evaluate(RENDER, source))
-                        if runs[-1]["ms"] > 1000:
-                            break  # one run of a slow point is enough to place it
-                    size = measure(steps(count, lanes, share))
-                    point = {"steps": count, "lanes": lanes, "decisions": share,
-                             "edges": size.edges, "chars": len(source),
-                             "ms": statistics.median(r["ms"] for r in runs),
-                             "longest": max(r["longest"] for r in runs),
-                             "error": runs[0]["error"]}
-                    points.append(point)
-                    print(json.dumps(point), file=sys.stderr, flush=True)
-                    if point["ms"] > args.stop:
-                        break
+        flows = [[(count, lanes, share, 0) for count in counts if lanes <= count]
+                 for share in shares for lanes in lane_counts]
+        if args.corner:
+            flows = [[(count, lanes, 0.0, edges - count - 1)] for count, lanes, edges
+                     in args.corner]
+        for row in flows:
+            for count, lanes, share, first in row:
+                flow = steps(count, lanes, share, first=first)
+                source = flowchart(flow, str, WORDS)
+                runs = []
+                for _ in range(5 if args.corner else 3):
+                    runs.append(page.evaluate(RENDER, source))
+                    if runs[-1]["ms"] > 1000 and not args.corner:
+                        break  # one run of a slow point is enough to place it
+                size = measure(flow)
+                point = {"steps": count, "lanes": lanes,
+                         "decisions": sum(step.decision is not None for step in flow) / count,
+                         "edges": size.edges, "chars": len(source),
+                         "ms": statistics.median(r["ms"] for r in runs),
+                         "longest": max(r["longest"] for r in runs), "error": runs[0]["error"]}
+                points.append(point)
+                print(json.dumps(point), file=sys.stderr, flush=True)
+                if point["ms"] > args.stop:
+                    break
         browser.close()
     if args.json:
         args.json.write_text(json.dumps(points, indent=1) + "\n", encoding="utf-8")

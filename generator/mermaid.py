@@ -118,9 +118,9 @@ class Budget:
     lane labels longer than the placeholder `measure` counts them with.
     """
 
-    steps: int = 40
-    lanes: int = 10
-    edges: int = 60
+    steps: int = 25
+    lanes: int = 6
+    edges: int = 40
     chars: int = 40_000
 
 

@@ -51,7 +51,7 @@ def test_five_thousand_linear_steps_get_a_note_and_a_warning(book: Book) -> None
     _write_flow(book, 5000, 1)
     assert book.lines() == [
         f"{S}:28:1: warning [FLOW004] the flowchart is left out of the page, over the diagram "
-        "budget: 5000 steps (at most 40), 5001 arrows (at most 60), 443549 characters of "
+        "budget: 5000 steps (at most 25), 5001 arrows (at most 40), 443549 characters of "
         "Mermaid source (at most 40000); the page says so and lists the steps. For a diagram, "
         "move groups of steps into SOPs of their own and link each from one step ('sop:')",
     ]
@@ -59,7 +59,7 @@ def test_five_thousand_linear_steps_get_a_note_and_a_warning(book: Book) -> None
     assert diagrams(page) == []
     assert "``` mermaid" not in page
     assert ("*This flow has 5000 steps in 1 lane, more than a diagram can show readably (at "
-            "most 40 steps, 60 arrows, 40000 characters of diagram source); the steps below "
+            "most 25 steps, 40 arrows, 40000 characters of diagram source); the steps below "
             "are the procedure.*") in page
     assert "### 5000. Do the work of step 5000 {#step-s-5000}" in page
 
@@ -70,7 +70,7 @@ def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book)
         _steps(book)).chars)
     assert book.lines() == [
         f"{S}:28:1: warning [FLOW004] the flowchart is left out of the page, over the diagram "
-        "budget: 240 steps (at most 40), 240 lanes (at most 10), 480 arrows (at most 60), 46151 "
+        "budget: 240 steps (at most 25), 240 lanes (at most 6), 480 arrows (at most 40), 46151 "
         "characters of Mermaid source (at most 40000); the page says so and lists the steps. "
         "For a diagram, move groups of steps into SOPs of their own and link each from one "
         "step ('sop:')",
@@ -78,7 +78,7 @@ def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book)
     page = _page(book)
     assert diagrams(page) == []
     assert ("*This flow has 240 steps in 240 lanes, more than a diagram can show readably (at "
-            "most 40 steps, 10 lanes, 60 arrows, 40000 characters of diagram source); the steps "
+            "most 25 steps, 6 lanes, 40 arrows, 40000 characters of diagram source); the steps "
             "below are the procedure.*") in page
 
 
@@ -113,7 +113,7 @@ def test_a_finnish_flow_over_the_budget_gets_a_finnish_note(book: Book) -> None:
     page = _page(book)
     assert diagrams(page) == []
     assert ("*Tässä kulussa on 12 vaihetta 12 kaistalla, enemmän kuin kaavio voi näyttää "
-            "luettavasti (enintään 10 kaistaa); alla olevat vaiheet ovat menettely.*") in page
+            "luettavasti (enintään 6 kaistaa); alla olevat vaiheet ovat menettely.*") in page
 
 
 def test_the_example_handbook_keeps_every_diagram() -> None:
