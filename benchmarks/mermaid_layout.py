@@ -90,6 +90,9 @@ def main() -> None:
                         metavar=("STEPS", "LANES", "EDGES"),
                         help="measure only a flow with exactly these steps, lanes and arrows "
                         "(a candidate budget's worst corner); repeatable")
+    parser.add_argument("--handbook", type=Path,
+                        help="measure only the flows of this handbook (e.g. one from "
+                        "benchmarks/synth.py), and print their median and slowest")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -104,6 +107,10 @@ def main() -> None:
         page.add_script_tag(path=str(MERMAID_JS))
         page.evaluate("mermaid.initialize({startOnLoad: false})")
         page.evaluate(RENDER, flowchart(steps(5, 2, 0.5), str, WORDS))  # warm up the JIT
+        if args.handbook:
+            _handbook(page, args.handbook)
+            browser.close()
+            return
         flows = [[(count, lanes, share, 0) for count in counts if lanes <= count]
                  for share in shares for lanes in lane_counts]
         if args.corner:
@@ -137,6 +144,24 @@ def main() -> None:
         note = f" ({p['error']})" if p["error"] else ""
         print(f"| {p['steps']} | {p['lanes']} | {p['decisions']:.0%} | {p['edges']} | "
               f"{p['chars']:,} | {p['ms']:,.0f}{note} | {p['longest']:,.0f} |")
+
+
+def _handbook(page: Any, root: Path) -> None:
+    """Every flow of a handbook as its page would draw it (role ids as lane names)."""
+    from generator.handbook import load_handbook
+
+    handbook, _ = load_handbook(root)
+    times, longest, errors = [], [], 0
+    for entry in handbook.documents:
+        flow = getattr(entry.item, "steps", None)
+        if not flow:
+            continue
+        result = page.evaluate(RENDER, flowchart(flow, str, WORDS))
+        times.append(result["ms"])
+        longest.append(result["longest"])
+        errors += result["error"] is not None
+    print(f"{len(times)} flows: render median {statistics.median(times):,.0f} ms, slowest "
+          f"{max(times):,.0f} ms, longest task {max(longest):,.0f} ms, {errors} errors")
 
 
 if __name__ == "__main__":
