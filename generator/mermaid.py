@@ -89,7 +89,7 @@ class Size:
     edges: int
     """Arrows drawn, the start's and the ends' included."""
     chars: int
-    """Characters of the source, with every lane label at the longest a label can be:
+    """Characters of the source, with every lane label as long as a plain label can be:
     role names live in other files, and the size must be the same in `sopsite check`
     (which reads one file at a time) and in the build."""
 
@@ -103,10 +103,6 @@ def measure(steps: list[Step]) -> Size:
     return Size(len(steps), len({step.actor for step in steps}), drawn + ends + 1, len(source))
 
 
-MERMAID_MAX_TEXT = 50_000
-"""Mermaid's own `maxTextSize`: a longer source is drawn as an error box, not a diagram."""
-
-
 @dataclass(frozen=True)
 class Budget:
     """The largest flowchart a page shows; a larger one is left out with a note.
@@ -114,8 +110,9 @@ class Budget:
     Mermaid lays a flowchart out in one main-thread task of the reader's browser: the tab
     neither scrolls nor answers clicks until it is done, and that time grows faster than the
     chart. The limits come from the curve `benchmarks/mermaid_layout.py` measures (the table
-    is in docs/benchmarks.md); ``chars`` stays below Mermaid's own text limit with room for
-    lane labels longer than the placeholder `measure` counts them with.
+    is in docs/benchmarks.md). ``chars`` stays below Mermaid's own `maxTextSize` (50,000; a
+    longer source is drawn as an error box) with room for the few lanes' labels to be
+    longer, once entity-encoded, than the placeholder `measure` counts them with.
     """
 
     steps: int = 25

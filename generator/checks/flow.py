@@ -78,6 +78,10 @@ def endless_paths(context: Context) -> Iterator[Finding]:
                               "decision, or mark a step 'end: true'")
 
 
+_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
+                  "chars": "characters of Mermaid source"}
+
+
 @rule("FLOW004", Severity.WARNING,
       "a flow too large for a readable diagram: the page shows a note instead", local=True)
 def oversized_diagrams(context: Context) -> Iterator[Finding]:
@@ -98,7 +102,3 @@ def oversized_diagrams(context: Context) -> Iterator[Finding]:
                       f"the diagram budget: {found}; the page says so and lists the steps. "
                       "For a diagram, move groups of steps into SOPs of their own and link "
                       "each from one step ('sop:')", key=True)
-
-
-_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
-                  "chars": "characters of Mermaid source"}
