@@ -126,3 +126,14 @@ def test_the_example_handbook_keeps_every_diagram() -> None:
         page = pages[doc_path(doc)]
         assert len(diagrams(page)) >= 1, doc.id
         assert "more than a diagram can show readably" not in page
+
+
+def test_the_training_module_of_a_flow_over_the_budget_gets_the_note(book: Book) -> None:
+    _write_flow(book, BUDGET.steps + 5, 1)
+    book.edit("sop-it-001.yml", "review_every: 12\n", "review_every: 12\ntraining:\n"
+              "  objectives: [Follow the procedure]\n  audience: [role-1]\n  time: 30m\n")
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
+    assert [p for p in problems if p.severity == Severity.ERROR] == []
+    module = generate(handbook, today=TODAY).pages["training/sop-it-001.md"]
+    assert diagrams(module) == []
+    assert f"*This flow has {BUDGET.steps + 5} steps in 1 lane, more than" in module
