@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from generator.graph import edges, is_end
+from generator.graph import edges, is_end, once
 from generator.model import Step
 
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")
@@ -96,6 +96,10 @@ class Size:
 
 def measure(steps: list[Step]) -> Size:
     """The size of the flowchart of ``steps``, in the measures the budget limits."""
+    return once(steps, "diagram size", _measure)
+
+
+def _measure(steps: list[Step]) -> Size:
     node = {step.id for step in steps}
     drawn = sum(1 for edge in edges(steps) if edge.target in node)
     ends = sum(1 for i in range(len(steps)) if is_end(steps, i))
