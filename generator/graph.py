@@ -45,8 +45,9 @@ def forget_graphs() -> None:
 T = TypeVar("T")
 
 
-def _once(steps: list[Step], name: str, make: Callable[[list[Step]], T]) -> T:
-    """``make(steps)``, worked out once per step list."""
+def once(steps: list[Step], name: str, make: Callable[[list[Step]], T]) -> T:
+    """``make(steps)``, worked out once per step list (also the diagram's size, which the
+    flow rules and the renderer both ask for)."""
     memo = _MEMO.get(steps, dict)
     if name not in memo:
         memo[name] = make(steps)
@@ -55,7 +56,7 @@ def _once(steps: list[Step], name: str, make: Callable[[list[Step]], T]) -> T:
 
 def edges(steps: list[Step]) -> tuple[Edge, ...]:
     """Every edge of the graph in document order, including ones to unknown steps."""
-    return _once(steps, "edges", _edges)
+    return once(steps, "edges", _edges)
 
 
 def _edges(steps: list[Step]) -> tuple[Edge, ...]:
@@ -94,7 +95,7 @@ def _walk(start: Iterable[str], adjacency: dict[str, list[str]]) -> set[str]:
 
 def reachable(steps: list[Step]) -> frozenset[str]:
     """Step ids reachable from the first step."""
-    return _once(steps, "reachable", lambda steps: frozenset(
+    return once(steps, "reachable", lambda steps: frozenset(
         reachable_from(steps, steps[0].id) if steps else ()))
 
 
@@ -107,14 +108,14 @@ def _successors(steps: list[Step]) -> dict[str, list[str]]:
 
 def reachable_from(steps: list[Step], start: str) -> set[str]:
     """Step ids reachable from ``start``, ``start`` included."""
-    forward = _once(steps, "successors", _successors)
+    forward = once(steps, "successors", _successors)
     seen = _walk(forward.get(start, []), forward)
     return seen | {start}
 
 
 def reaching_end(steps: list[Step]) -> frozenset[str]:
     """Step ids from which some path reaches an end step."""
-    return _once(steps, "reaching_end", _reaching_end)
+    return once(steps, "reaching_end", _reaching_end)
 
 
 def _reaching_end(steps: list[Step]) -> frozenset[str]:

@@ -13,9 +13,9 @@ import yaml
 import generator.render as render_module
 from generator.check import check_handbook
 from generator.handbook import Handbook
+from generator.mermaid import label
 from generator.render import generate, release_caches
 from generator.render.i18n import EN, FI
-from generator.render.mermaid import label
 from generator.render.text import markdown, plain
 from tests.support.mermaid import diagrams, parse_errors
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from generator.checks.registry import Context, Finding, rule
 from generator.graph import edges, reachable, reaching_end
 from generator.handbook import Entry
+from generator.mermaid import measure, over_budget
 from generator.model import Process, Sop, Step
 from generator.problems import Severity
 from generator.validate import did_you_mean
@@ -75,3 +76,29 @@ def endless_paths(context: Context) -> Iterator[Finding]:
                 yield Finding(entry.source, ("steps", i, "id"), f"no path from step "
                               f"{step.id!r} reaches an end; give the loop a way out with a "
                               "decision, or mark a step 'end: true'")
+
+
+_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
+                  "chars": "characters of Mermaid source"}
+
+
+@rule("FLOW004", Severity.WARNING,
+      "a flow too large for a readable diagram: the page shows a note instead", local=True)
+def oversized_diagrams(context: Context) -> Iterator[Finding]:
+    """The flowchart must stay within the diagram budget (`generator.mermaid.BUDGET`).
+
+    A larger one would freeze every reader's tab while Mermaid lays it out, or show
+    Mermaid's error box, so the page leaves it out and says so; the steps are all listed.
+    Passes: 12 steps in 3 lanes. Fails: 240 steps, each by a role of its own.
+    """
+    for entry, steps in _flows(context):
+        size = measure(steps)
+        over = over_budget(size)
+        if not over:
+            continue
+        found = ", ".join(f"{value} {_MEASURE_WORDS[name]} (at most {limit})"
+                          for name, value, limit in over)
+        yield Finding(entry.source, ("steps",), f"the flowchart is left out of the page, over "
+                      f"the diagram budget: {found}; the page says so and lists the steps. "
+                      "For a diagram, move groups of steps into SOPs of their own and link "
+                      "each from one step ('sop:')", key=True)

@@ -188,8 +188,7 @@ def generate(
                        superseded_by=superseded_by.get(doc.id, []),
                        history_notice=history.notice if history else None)
         if isinstance(doc, Sop | Process):
-            context.update(diagram=flow(doc, handbook, context["words"]),
-                           steps=step_views(doc.steps))
+            context.update(flow(doc, handbook, context["words"]), steps=step_views(doc.steps))
         if isinstance(doc, Process):
             context.update(retros=retros_of.get(doc.id, []),
                            risks=sorted(doc.premortem,
@@ -232,8 +231,7 @@ def generate(
         if module is not None and isinstance(doc, Sop | Process):
             context = common(module, doc)
             checklist = site.checklist_path(doc)
-            context.update(doc=doc, diagram=flow(doc, handbook, context["words"]),
-                           checklist=checklist,
+            context.update(flow(doc, handbook, context["words"]), doc=doc, checklist=checklist,
                            **training.module_context(doc, handbook.term_index))
             own[module] = renderer.render("module.md.j2", **context)
             own[checklist] = renderer.render("checklist.md.j2", **common(checklist, doc),

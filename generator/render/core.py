@@ -16,9 +16,9 @@ from markupsafe import Markup, escape
 
 from generator.graph import is_end
 from generator.handbook import Handbook
+from generator.mermaid import flowchart, measure, over_budget
 from generator.model import AnyDocument, Language, Process, Sop, Step
 from generator.render import site
-from generator.render.mermaid import flowchart
 from generator.render.text import fenced, markdown, plain, raw
 
 
@@ -143,12 +143,29 @@ def front_matter(
     return Markup(f"---\n{dumped}---")
 
 
-def flow(doc: Sop | Process, handbook: Handbook, words: dict[str, str]) -> Markup:
+def flow(doc: Sop | Process, handbook: Handbook, words: dict[str, str]) -> dict[str, Any]:
+    """The page's ``diagram`` (Mermaid source), or, for a flow over the budget, none and the
+    ``diagram_note`` that stands in for it: readers get the steps at once instead of a
+    frozen tab or Mermaid's error box (FLOW004 tells the author)."""
+    over = over_budget(measure(doc.steps))
+    if over:
+        return {"diagram": None, "diagram_note": flow_note(doc.steps, over, words)}
+
     def role_name(role_id: str) -> str:
         role = handbook.role_index.get(role_id)
         return role.name_in(doc.language) if role else role_id
 
-    return Markup(flowchart(doc.steps, role_name, words))
+    return {"diagram": Markup(flowchart(doc.steps, role_name, words)), "diagram_note": None}
+
+
+def flow_note(steps: list[Step], over: tuple[tuple[str, int, int], ...],
+              words: dict[str, str]) -> str:
+    """What the page says where a diagram too large to show would be."""
+    lanes = len({step.actor for step in steps})
+    limits = ", ".join(f"{limit} {words['flowchart_' + name]}" for name, _, limit in over)
+    return words["flowchart_too_big"].format(
+        steps=len(steps), lanes=lanes, lane_word=words["lane" if lanes == 1 else "lanes"],
+        limits=limits)
 
 
 def step_views(steps: list[Step]) -> list[dict[str, Any]]:

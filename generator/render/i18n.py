@@ -34,6 +34,15 @@ EN: dict[str, str] = {
     "inputs": "Inputs",
     "outputs": "Outputs",
     "flowchart": "Flowchart",
+    "flowchart_too_big": "This flow has {steps} steps in {lanes} {lane_word}, more than a diagram "
+                         "can show readably (at most {limits}); the steps below are the "
+                         "procedure.",
+    "flowchart_steps": "steps",
+    "flowchart_lanes": "lanes",
+    "flowchart_edges": "arrows",
+    "flowchart_chars": "characters of diagram source",
+    "lane": "lane",
+    "lanes": "lanes",
     "steps": "Steps",
     "actor": "Performed by",
     "duration": "Expected duration",
@@ -212,6 +221,15 @@ FI: dict[str, str] = {
     "inputs": "Syötteet",
     "outputs": "Tuotokset",
     "flowchart": "Vuokaavio",
+    "flowchart_too_big": "Tässä kulussa on {steps} vaihetta {lanes} kaistalla, enemmän kuin "
+                         "kaavio voi näyttää luettavasti (enintään {limits}); alla olevat "
+                         "vaiheet ovat menettely.",
+    "flowchart_steps": "vaihetta",
+    "flowchart_lanes": "kaistaa",
+    "flowchart_edges": "nuolta",
+    "flowchart_chars": "kaavion lähdetekstin merkkiä",
+    "lane": "kaista",
+    "lanes": "kaistaa",
     "steps": "Vaiheet",
     "actor": "Suorittaja",
     "duration": "Arvioitu kesto",

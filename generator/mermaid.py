@@ -1,4 +1,7 @@
-"""Mermaid flowcharts from the step graph, safe for any text an author writes.
+"""Mermaid flowcharts from the step graph, safe for any text an author writes, and their size.
+
+Beside `generator.graph`, not in `generator.render`: the flow rules measure the diagram a
+page would get (FLOW004) with the same code that draws it.
 
 Node and lane ids are generated (`s1`, `lane1`), never taken from YAML, so keywords such as
 `end` cannot break the syntax. Every label is quoted and every character outside letters,
@@ -9,9 +12,10 @@ digits and a few harmless marks becomes a Mermaid entity (`#35;`), so quotes, br
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from generator.graph import edges, is_end
+from generator.graph import edges, is_end, once
 from generator.model import Step
 
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")
@@ -74,3 +78,59 @@ def _shape(step: Step, node_id: str) -> str:
     if step.sop is not None:
         return f"{node_id}[[{label(step.title)}]]"
     return f"{node_id}[{label(step.title)}]"
+
+
+@dataclass(frozen=True)
+class Size:
+    """What a flowchart costs a reader's browser, known before Mermaid sees it."""
+
+    steps: int
+    lanes: int
+    edges: int
+    """Arrows drawn, the start's and the ends' included."""
+    chars: int
+    """Characters of the source, with every lane label as long as a plain label can be:
+    role names live in other files, and the size must be the same in `sopsite check`
+    (which reads one file at a time) and in the build."""
+
+
+def measure(steps: list[Step]) -> Size:
+    """The size of the flowchart of ``steps``, in the measures the budget limits."""
+    return once(steps, "diagram size", _measure)
+
+
+def _measure(steps: list[Step]) -> Size:
+    node = {step.id for step in steps}
+    drawn = sum(1 for edge in edges(steps) if edge.target in node)
+    ends = sum(1 for i in range(len(steps)) if is_end(steps, i))
+    source = flowchart(steps, lambda _: "W" * MAX_LABEL, {"start": "Start", "end": "End"})
+    return Size(len(steps), len({step.actor for step in steps}), drawn + ends + 1, len(source))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The largest flowchart a page shows; a larger one is left out with a note.
+
+    Mermaid lays a flowchart out in one main-thread task of the reader's browser: the tab
+    neither scrolls nor answers clicks until it is done, and that time grows faster than the
+    chart. The limits come from the curve `benchmarks/mermaid_layout.py` measures (the table
+    is in docs/benchmarks.md). ``chars`` stays below Mermaid's own `maxTextSize` (50,000; a
+    longer source is drawn as an error box) with room for the few lanes' labels to be
+    longer, once entity-encoded, than the placeholder `measure` counts them with.
+    """
+
+    steps: int = 25
+    lanes: int = 6
+    edges: int = 40
+    chars: int = 40_000
+
+
+BUDGET = Budget()
+
+MEASURES = ("steps", "lanes", "edges", "chars")
+
+
+def over_budget(size: Size, budget: Budget = BUDGET) -> tuple[tuple[str, int, int], ...]:
+    """Each measure of ``size`` over ``budget`` (name, value, limit); none when it fits."""
+    return tuple((name, getattr(size, name), getattr(budget, name)) for name in MEASURES
+                 if getattr(size, name) > getattr(budget, name))

@@ -1,0 +1,139 @@
+"""Diagrams sized for the reader: a flow over the budget gets a note and FLOW004, not a chart.
+
+The flows are written into the minimal handbook's SOP (its `steps:` key is on line 28) and
+go through the same check and generation as any handbook.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import TODAY, Book
+
+from generator.check import check_handbook
+from generator.mermaid import BUDGET, Size, measure
+from generator.model import Sop, Step
+from generator.problems import Severity
+from generator.render import generate
+from generator.render.site import doc_path
+from tests.support.mermaid import diagrams, parse_errors
+
+REPO = Path(__file__).resolve().parents[1]
+S = "hb/sop-it-001.yml"
+PAGE = "procedures/sop-it-001.md"
+
+
+def _write_flow(book: Book, steps: int, lanes: int, decisions: int = 0) -> None:
+    """The SOP with ``steps`` steps dealt round-robin to ``lanes`` roles; the first
+    ``decisions`` steps ask a question whose second branch skips one step ahead."""
+    book.write("crowd.yml", "".join(
+        f"- kind: role\n  id: role-{n}\n  name: Role {n}\n" for n in range(1, lanes + 1)))
+    lines = []
+    for i in range(1, steps + 1):
+        lines += [f"  - id: s-{i}", f"    title: Do the work of step {i}",
+                  f"    actor: role-{(i - 1) % lanes + 1}"]
+        if i <= decisions:
+            skip = i + 2 if i + 2 <= steps else 1
+            lines += ["    decision:", f"      question: Is step {i} done?", "      branches:",
+                      "        - label: \"yes\"", f"          next: s-{i + 1}",
+                      "        - label: \"no\"", f"          next: s-{skip}"]
+    text = book.text("sop-it-001.yml")
+    book.write("sop-it-001.yml", text[: text.index("steps:\n") + 7] + "\n".join(lines) + "\n")
+
+
+def _page(book: Book) -> str:
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
+    assert [p for p in problems if p.severity == Severity.ERROR] == []
+    return generate(handbook, today=TODAY).pages[PAGE]
+
+
+def test_five_thousand_linear_steps_get_a_note_and_a_warning(book: Book) -> None:
+    _write_flow(book, 5000, 1)
+    assert book.lines() == [
+        f"{S}:28:1: warning [FLOW004] the flowchart is left out of the page, over the diagram "
+        "budget: 5000 steps (at most 25), 5001 arrows (at most 40), 443549 characters of "
+        "Mermaid source (at most 40000); the page says so and lists the steps. For a diagram, "
+        "move groups of steps into SOPs of their own and link each from one step ('sop:')",
+    ]
+    page = _page(book)
+    assert diagrams(page) == []
+    assert "``` mermaid" not in page
+    assert ("*This flow has 5000 steps in 1 lane, more than a diagram can show readably (at "
+            "most 25 steps, 40 arrows, 40000 characters of diagram source); the steps below "
+            "are the procedure.*") in page
+    assert "### 5000. Do the work of step 5000 {#step-s-5000}" in page
+
+
+def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book) -> None:
+    _write_flow(book, 240, 240, decisions=239)
+    assert measure(_steps(book)) == Size(steps=240, lanes=240, edges=480, chars=measure(
+        _steps(book)).chars)
+    assert book.lines() == [
+        f"{S}:28:1: warning [FLOW004] the flowchart is left out of the page, over the diagram "
+        "budget: 240 steps (at most 25), 240 lanes (at most 6), 480 arrows (at most 40), 46151 "
+        "characters of Mermaid source (at most 40000); the page says so and lists the steps. "
+        "For a diagram, move groups of steps into SOPs of their own and link each from one "
+        "step ('sop:')",
+    ]
+    page = _page(book)
+    assert diagrams(page) == []
+    assert ("*This flow has 240 steps in 240 lanes, more than a diagram can show readably (at "
+            "most 25 steps, 6 lanes, 40 arrows, 40000 characters of diagram source); the steps "
+            "below are the procedure.*") in page
+
+
+def _steps(book: Book) -> list[Step]:
+    handbook, _ = check_handbook(Path("hb"), today=TODAY)
+    sop = handbook.document_index["SOP-IT-001"]
+    assert isinstance(sop, Sop)
+    return sop.steps
+
+
+def test_a_flow_right_at_the_budget_is_drawn_and_parses(book: Book) -> None:
+    extra = BUDGET.edges - (BUDGET.steps + 1)  # a linear flow has one arrow per step, + start
+    _write_flow(book, BUDGET.steps, BUDGET.lanes, decisions=extra)
+    size = measure(_steps(book))
+    assert (size.steps, size.lanes, size.edges) == (BUDGET.steps, BUDGET.lanes, BUDGET.edges)
+    assert size.chars <= BUDGET.chars
+    assert book.lines() == []
+    [source] = diagrams(_page(book))
+    assert parse_errors([source]) == [None]
+
+
+def test_one_step_over_the_budget_is_left_out(book: Book) -> None:
+    _write_flow(book, BUDGET.steps + 1, 1)
+    [line] = book.lines()
+    assert f"{BUDGET.steps + 1} steps (at most {BUDGET.steps})" in line
+    assert diagrams(_page(book)) == []
+
+
+def test_a_finnish_flow_over_the_budget_gets_a_finnish_note(book: Book) -> None:
+    _write_flow(book, 12, 12)
+    book.edit("sop-it-001.yml", "review_every: 12\n", "review_every: 12\nlanguage: fi\n")
+    page = _page(book)
+    assert diagrams(page) == []
+    assert ("*Tässä kulussa on 12 vaihetta 12 kaistalla, enemmän kuin kaavio voi näyttää "
+            "luettavasti (enintään 6 kaistaa); alla olevat vaiheet ovat menettely.*") in page
+
+
+def test_the_example_handbook_keeps_every_diagram() -> None:
+    handbook, problems = check_handbook(REPO / "sops", today=TODAY, strict=True)
+    assert problems == []
+    pages = generate(handbook, today=TODAY).pages
+    flows = [doc for doc in handbook.document_index.values() if getattr(doc, "steps", None)]
+    assert flows
+    for doc in flows:
+        page = pages[doc_path(doc)]
+        assert len(diagrams(page)) >= 1, doc.id
+        assert "more than a diagram can show readably" not in page
+
+
+def test_the_training_module_of_a_flow_over_the_budget_gets_the_note(book: Book) -> None:
+    _write_flow(book, BUDGET.steps + 5, 1)
+    book.edit("sop-it-001.yml", "review_every: 12\n", "review_every: 12\ntraining:\n"
+              "  objectives: [Follow the procedure]\n  audience: [role-1]\n  time: 30m\n")
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
+    assert [p for p in problems if p.severity == Severity.ERROR] == []
+    module = generate(handbook, today=TODAY).pages["training/sop-it-001.md"]
+    assert diagrams(module) == []
+    assert f"*This flow has {BUDGET.steps + 5} steps in 1 lane, more than" in module
