@@ -23,12 +23,21 @@ _PLAIN_ESCAPES = {
 }
 _PLAIN = re.compile("|".join(re.escape(c) for c in _PLAIN_ESCAPES))
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
-# Fenced blocks and inline code spans keep their text as written: Markdown shows it literally.
-_CODE = re.compile(r"(^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\2[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
 
 
 _PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
-_MARKDOWN_WORK = re.compile(r"[&<{}]")
+_MARKDOWN_WORK = re.compile(r"[&<{}\[]")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_CLOSER = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*")
+_TICKS = re.compile(r"`+")
+_LINK_SYNTAX = re.compile(r"[\[\]()|]")
+
+MAX_BRACKET_DEPTH = 4
+"""Deepest nesting of `[...]` that reaches Python-Markdown as link syntax.
+
+Its link scanner searches from every `[` to the matching `]` (or to the end of the
+paragraph), so brackets nested n deep cost n times their length. An image inside a link,
+`[![alt](src)](url)`, is 2 deep; brackets deeper than this are shown as written."""
 
 
 def plain(value: object) -> Markup:
@@ -58,22 +67,102 @@ def quoted(value: object) -> Markup:
 
 
 def markdown(value: object) -> Markup:
-    """Author Markdown with raw HTML, attribute lists and macros shown as written."""
+    """Author Markdown with raw HTML, attribute lists and macros shown as written.
+
+    Fenced blocks and inline code spans keep their text as written: Markdown shows it
+    literally. Brackets that cannot make a link (an unclosed `[`, a `(` after `]` that is
+    never closed, brackets nested deeper than `MAX_BRACKET_DEPTH`) are escaped: they look
+    the same on the page, and Python-Markdown's link scanner, which searches from each one
+    to the end of its paragraph, never sees them.
+
+    One pass over the lines, each line read a fixed number of times: no shape of text makes
+    this pass, or the link scanner after it, search the rest of the text again and again.
+    """
     text = str(value).strip()
     if not _MARKDOWN_WORK.search(text):  # the common case: nothing to neutralise
         return Markup(text)
-    parts = _CODE.split(text)
+    lines = text.split("\n")
+    closers = _last_closers(lines)
     out: list[str] = []
-    # re.split with two groups yields: text, code, fence-marker, text, code, fence-marker...
-    for index, part in enumerate(parts):
-        if part is None:
-            continue
-        kind = index % 3
-        if kind == 0:
-            out.append(_neutralise(part))
-        elif kind == 1:
-            out.append(part)
-    return Markup("".join(out))
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        fence = _FENCE.match(line)
+        if fence:
+            marker = fence.group(1)
+            if closers[marker[0]][index + 1] >= len(marker):
+                end = index + 1
+                while not _closes(lines[end], marker):
+                    end += 1
+                out.extend(lines[index:end + 1])
+                index = end + 1
+                continue
+        out.append(_inline(line))
+        index += 1
+    return Markup("\n".join(out))
+
+
+def _closes(line: str, marker: str) -> bool:
+    """Whether ``line`` ends a fence opened by ``marker``: the same character, as many or
+    more of it, and nothing else but spaces (as in CommonMark and Python-Markdown)."""
+    closer = _CLOSER.fullmatch(line)
+    return (closer is not None and closer.group(1)[0] == marker[0]
+            and len(closer.group(1)) >= len(marker))
+
+
+def _last_closers(lines: list[str]) -> dict[str, list[int]]:
+    """By fence character: at each line, the longest closing fence from there to the end.
+
+    A fence opener without a closer is text; knowing this at once, instead of searching
+    the rest of the text from every opener, keeps the pass linear."""
+    longest = {"`": [0] * (len(lines) + 1), "~": [0] * (len(lines) + 1)}
+    for index in range(len(lines) - 1, -1, -1):
+        for column in longest.values():
+            column[index] = column[index + 1]
+        closer = _CLOSER.fullmatch(lines[index])
+        if closer:
+            run = closer.group(1)
+            column = longest[run[0]]
+            column[index] = max(column[index], len(run))
+    return longest
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """Inline code spans in ``line``: from a backtick run to the next run of equal length."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)
+    seen: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = seen.get(length)
+        seen[length] = i
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+        else:
+            spans.append((runs[i][0], runs[j][1]))
+            i = j + 1
+    return spans
+
+
+def _inline(line: str) -> str:
+    """One line outside fences: code spans as written, the text between them neutralised."""
+    spans = _code_spans(line)
+    loose = _loose_brackets(line, spans)
+    out: list[str] = []
+    position = next_loose = 0
+    for start, end in [*spans, (len(line), len(line))]:
+        while next_loose < len(loose) and loose[next_loose] < start:
+            at = loose[next_loose]
+            out.extend((_neutralise(line[position:at]), "\\"))
+            position = at
+            next_loose += 1
+        out.extend((_neutralise(line[position:start]), line[start:end]))
+        position = end
+    return "".join(out)
 
 
 def _neutralise(text: str) -> str:
@@ -83,6 +172,53 @@ def _neutralise(text: str) -> str:
         .replace("{", "\\{")
         .replace("}", "\\}")
     )
+
+
+def _loose_brackets(line: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Where in ``line`` (outside ``spans``) a bracket cannot make a link, in order.
+
+    Matched within the line, and within a table cell: Python-Markdown reads each cell
+    alone, and a link whose text runs over two lines is rare enough to show as written.
+    """
+    loose: list[int] = []
+    squares: list[int] = []
+    rounds: list[int] = []
+    span = 0
+    for match in _LINK_SYNTAX.finditer(line):
+        at, char = match.start(), match.group(0)
+        while span < len(spans) and spans[span][1] <= at:
+            span += 1
+        if (span < len(spans) and spans[span][0] <= at) or _escaped(line, at):
+            continue
+        if char == "|":
+            loose.extend(squares)
+            loose.extend(rounds)
+            squares.clear()
+            rounds.clear()
+        elif char == "[":
+            squares.append(at)
+        elif char == "]" and squares:
+            opening = squares.pop()
+            if len(squares) >= MAX_BRACKET_DEPTH:
+                loose.extend((opening, at))
+        elif char == "(":
+            if at and line[at - 1] == "]":
+                rounds.append(at)
+            else:
+                rounds.append(-1)  # only a link's own parentheses are escaped
+        elif char == ")" and rounds:
+            rounds.pop()
+    loose.extend(squares)
+    loose.extend(rounds)
+    return sorted(at for at in loose if at >= 0)
+
+
+def _escaped(line: str, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd run of backslashes."""
+    run = 0
+    while at - run > 0 and line[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
 
 
 def raw(value: str) -> Markup:
