@@ -15,6 +15,8 @@ import re
 
 from markupsafe import Markup
 
+from generator.mdscan import stretches
+
 _PLAIN_ESCAPES = {
     "&": "&amp;",
     "<": "&lt;",
@@ -27,8 +29,6 @@ _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
 
 _PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
 _MARKDOWN_WORK = re.compile(r"[&<{}\[]")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_CLOSER = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*")
 _TICKS = re.compile(r"`+")
 _LINK_SYNTAX = re.compile(r"[\[\]()|]")
 
@@ -82,49 +82,13 @@ def markdown(value: object) -> Markup:
     if not _MARKDOWN_WORK.search(text):  # the common case: nothing to neutralise
         return Markup(text)
     lines = text.split("\n")
-    closers = _last_closers(lines)
     out: list[str] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        fence = _FENCE.match(line)
-        if fence:
-            marker = fence.group(1)
-            if closers[marker[0]][index + 1] >= len(marker):
-                end = index + 1
-                while not _closes(lines[end], marker):
-                    end += 1
-                out.extend(lines[index:end + 1])
-                index = end + 1
-                continue
-        out.append(_inline(line))
-        index += 1
+    for start, end, fenced in stretches(lines):
+        if fenced:
+            out.extend(lines[start:end])
+        else:
+            out.extend(_inline(line) for line in lines[start:end])
     return Markup("\n".join(out))
-
-
-def _closes(line: str, marker: str) -> bool:
-    """Whether ``line`` ends a fence opened by ``marker``: the same character, as many or
-    more of it, and nothing else but spaces (as in CommonMark and Python-Markdown)."""
-    closer = _CLOSER.fullmatch(line)
-    return (closer is not None and closer.group(1)[0] == marker[0]
-            and len(closer.group(1)) >= len(marker))
-
-
-def _last_closers(lines: list[str]) -> dict[str, list[int]]:
-    """By fence character: at each line, the longest closing fence from there to the end.
-
-    A fence opener without a closer is text; knowing this at once, instead of searching
-    the rest of the text from every opener, keeps the pass linear."""
-    longest = {"`": [0] * (len(lines) + 1), "~": [0] * (len(lines) + 1)}
-    for index in range(len(lines) - 1, -1, -1):
-        for column in longest.values():
-            column[index] = column[index + 1]
-        closer = _CLOSER.fullmatch(lines[index])
-        if closer:
-            run = closer.group(1)
-            column = longest[run[0]]
-            column[index] = max(column[index], len(run))
-    return longest
 
 
 def _code_spans(line: str) -> list[tuple[int, int]]:
