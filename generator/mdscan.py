@@ -13,6 +13,15 @@ from collections.abc import Iterator
 
 _FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
 _CLOSER = re.compile(r"[ \t]*(`{3,}|~{3,})[ \t]*")
+_TICKS = re.compile(r"`+")
+_LINK_SYNTAX = re.compile(r"[\[\]()|]")
+
+MAX_BRACKET_DEPTH = 4
+"""Deepest nesting of `[...]` that reaches Python-Markdown as link syntax.
+
+Its link scanner searches from every `[` to the matching `]` (or to the end of the
+paragraph), so brackets nested n deep cost n times their length. An image inside a link,
+`[![alt](src)](url)`, is 2 deep; brackets deeper than this are shown as written."""
 
 
 def nesting(value: str) -> tuple[int, int]:
@@ -98,3 +107,103 @@ def _last_closers(lines: list[str]) -> dict[str, list[int]]:
             column = longest[run[0]]
             column[index] = max(column[index], len(run))
     return longest
+
+
+def code_spans(line: str) -> list[tuple[int, int]]:
+    """Inline code spans in ``line``: from a backtick run to the next run of equal length."""
+    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
+    following: list[int | None] = [None] * len(runs)
+    seen: dict[int, int] = {}
+    for i in range(len(runs) - 1, -1, -1):
+        length = runs[i][1] - runs[i][0]
+        following[i] = seen.get(length)
+        seen[length] = i
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(runs):
+        j = following[i]
+        if j is None:
+            i += 1
+        else:
+            spans.append((runs[i][0], runs[j][1]))
+            i = j + 1
+    return spans
+
+
+def loose_brackets(line: str, spans: list[tuple[int, int]]) -> list[int]:
+    """Where in ``line`` (outside ``spans``) a bracket cannot make a link, in order.
+
+    Matched within the line, and within a table cell: Python-Markdown reads each cell
+    alone, and a link whose text runs over two lines is rare enough to show as written.
+    """
+    loose: list[int] = []
+    squares: list[int] = []
+    rounds: list[int] = []
+    span = 0
+    for match in _LINK_SYNTAX.finditer(line):
+        at, char = match.start(), match.group(0)
+        while span < len(spans) and spans[span][1] <= at:
+            span += 1
+        if (span < len(spans) and spans[span][0] <= at) or _escaped(line, at):
+            continue
+        if char == "|":
+            loose.extend(squares)
+            loose.extend(rounds)
+            squares.clear()
+            rounds.clear()
+        elif char == "[":
+            squares.append(at)
+        elif char == "]" and squares:
+            opening = squares.pop()
+            if len(squares) >= MAX_BRACKET_DEPTH:
+                loose.extend((opening, at))
+        elif char == "(":
+            if at and line[at - 1] == "]":
+                rounds.append(at)
+            else:
+                rounds.append(-1)  # only a link's own parentheses are escaped
+        elif char == ")" and rounds:
+            rounds.pop()
+    loose.extend(squares)
+    loose.extend(rounds)
+    return sorted(at for at in loose if at >= 0)
+
+
+def _escaped(line: str, at: int) -> bool:
+    """Whether the character at ``at`` follows an odd run of backslashes."""
+    run = 0
+    while at - run > 0 and line[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+_SHOWN = re.compile(r"[&<{}]")
+
+
+def shown_as_written(value: str) -> int:
+    """How many characters of Markdown ``value`` the pre-pass escapes (`&`, `<`, `{`, `}`
+    and brackets that make no link, outside code).
+
+    Python-Markdown turns each into an escape or an entity of its own, and copies the rest
+    of its paragraph to do so: a text of n of them costs n times its length.
+    """
+    lines = value.split("\n")
+    count = 0
+    for start, end, fenced in stretches(lines):
+        if fenced:
+            continue
+        for line in lines[start:end]:
+            spans = code_spans(line)
+            count += len(loose_brackets(line, spans))
+            if spans:
+                line = "".join(line[a:b] for a, b in _between(spans, len(line)))
+            count += len(_SHOWN.findall(line))
+    return count
+
+
+def _between(spans: list[tuple[int, int]], length: int) -> Iterator[tuple[int, int]]:
+    position = 0
+    for start, end in spans:
+        yield position, start
+        position = end
+    yield position, length

@@ -11,9 +11,9 @@ import markdown as python_markdown
 import pytest
 from conftest import Book
 
-from generator.checks.markdown import MAX_NESTING
-from generator.mdscan import nesting
-from generator.render.text import MAX_BRACKET_DEPTH, markdown
+from generator.checks.markdown import MAX_NESTING, MAX_SHOWN_AS_WRITTEN
+from generator.mdscan import MAX_BRACKET_DEPTH, nesting, shown_as_written
+from generator.render.text import markdown
 
 S = "hb/sop-it-001.yml"
 EXTENSIONS = [  # as in mkdocs.yml, with superfences' Mermaid fence left out
@@ -169,3 +169,47 @@ def test_nesting_is_checked_in_lists_of_text_too(book: Book) -> None:
         "calling itself again, and nesting this deep can stop the build; flatten it into "
         "fewer levels"
     ]
+
+
+# --- characters shown as written ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "count"), [
+    ("Check [the form](https://example.org) & the log <daily>.", 2),
+    ("a [b `[<&` {c}", 3),  # [ { } outside code; the span is as written
+    ("```\n<&{}[\n```\n[", 1),
+    ("[[[[[a]]]]] (", 2),  # the pair nested 5 deep; a ( after no ] is only text
+])
+def test_shown_as_written_counts_what_the_pre_pass_escapes(text: str, count: int) -> None:
+    assert shown_as_written(text) == count
+
+
+def message(found: int) -> str:
+    return (f"{S}:21:10: error [MARKDOWN002] expected at most 1000 characters that Markdown "
+            "must show as written (&, <, {, }, brackets that make no link) in one text, found "
+            f"{found}: Python-Markdown rereads the rest of the paragraph for each one; put "
+            "literal text in a fenced code block")
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("a " + "[" * 20_000, 20_000),
+    ("[a](" * 5_000, 5_000),
+    ("&" * 80_000, 80_000),  # 80 KB of these took Python-Markdown 17 s
+    ("x < y " * 1_001, 1_001),
+])
+def test_too_many_characters_shown_as_written_are_refused(
+    book: Book, text: str, found: int
+) -> None:
+    book.edit("sop-it-001.yml", "purpose: Let users back in safely.\n",
+              "purpose: |\n" + indented(text))
+    assert book.lines() == [message(found)]
+
+
+def test_the_budget_of_characters_shown_as_written_passes_and_converts(book: Book) -> None:
+    # The budget counts outside code only: a fence may hold any number.
+    text = "a < b & " * (MAX_SHOWN_AS_WRITTEN // 2) + "\n\n```\n" + "<&[" * 5_000 + "\n```"
+    book.edit("sop-it-001.yml", "purpose: Let users back in safely.\n",
+              "purpose: |\n" + indented(text))
+    assert book.lines() == []
+    html = convert(str(markdown(text)))
+    assert html.count("&lt;") == MAX_SHOWN_AS_WRITTEN // 2 + 5_000

@@ -6,8 +6,12 @@ although every value is valid YAML of the right type, and a list nested a hundre
 already costs seconds. Real procedures rarely nest deeper than four levels, so the budget
 leaves room and refuses the shapes long before they cost anything.
 
-Link brackets, the other shape Python-Markdown is slow on, need no rule: the Markdown
-pre-pass (`generator.render.text.markdown`) escapes every bracket that cannot make a link.
+Python-Markdown's link scanner searches from every `[` to the end of its paragraph; the
+Markdown pre-pass (`generator.render.text.markdown`) escapes each bracket that cannot make
+a link, so the scanner never sees them. But each escape, like each `&` or `<` the pre-pass
+turns into an entity, is one more place where Python-Markdown copies the rest of the
+paragraph: a text needing thousands of them costs their number times its length. A
+second budget bounds that number.
 """
 
 from __future__ import annotations
@@ -18,11 +22,15 @@ from pydantic import BaseModel
 
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc
-from generator.mdscan import nesting
+from generator.mdscan import nesting, shown_as_written
 from generator.problems import Severity
 
 MAX_NESTING = 8
 """Deepest nesting of lists and block quotes (together) in one Markdown value."""
+
+MAX_SHOWN_AS_WRITTEN = 1000
+"""Most characters one Markdown value may need escaped (see `shown_as_written`): ordinary
+text has a few dozen at most; a long literal listing belongs in a fenced code block."""
 
 
 def _texts(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
@@ -55,8 +63,8 @@ def deep_nesting(context: Context) -> Iterator[Finding]:
     """
     for entry in context.handbook.entries:
         for loc, text in _texts(entry.item, ()):
-            if not any(c in text for c in "-+*>.)"):
-                continue
+            if "\n" not in text and sum(map(text.count, "-+*>.)")) <= MAX_NESTING:
+                continue  # one line nests a level per marker at most: too few to count
             depth, line = nesting(text)
             if depth > MAX_NESTING:
                 yield Finding(entry.source, loc, f"expected lists and block quotes nested at "
@@ -64,3 +72,26 @@ def deep_nesting(context: Context) -> Iterator[Finding]:
                               "of this text: Python-Markdown reads each level by calling "
                               "itself again, and nesting this deep can stop the build; "
                               "flatten it into fewer levels")
+
+
+@rule("MARKDOWN002", Severity.ERROR, f"more than {MAX_SHOWN_AS_WRITTEN} characters in one "
+      "text that Markdown must show as written (&, <, {, }, brackets that make no link)",
+      local=True)
+def many_escapes(context: Context) -> Iterator[Finding]:
+    """At most 1000 characters (`MAX_SHOWN_AS_WRITTEN`) of a text outside code may need
+    escaping: `&`, `<`, `{`, `}`, and brackets that make no link.
+
+    Passes: `Check [the form](https://example.org) & the log <daily>.` Fails: a text of
+    20,000 `[`, or a long listing of `a < b & c` outside a fenced code block.
+    """
+    for entry in context.handbook.entries:
+        for loc, text in _texts(entry.item, ()):
+            if sum(map(text.count, "&<{}[]()")) <= MAX_SHOWN_AS_WRITTEN:
+                continue  # too few candidates, whatever else the text holds
+            found = shown_as_written(text)
+            if found > MAX_SHOWN_AS_WRITTEN:
+                yield Finding(entry.source, loc, f"expected at most {MAX_SHOWN_AS_WRITTEN} "
+                              "characters that Markdown must show as written (&, <, {, }, "
+                              f"brackets that make no link) in one text, found {found}: "
+                              "Python-Markdown rereads the rest of the paragraph for each "
+                              "one; put literal text in a fenced code block")

@@ -15,7 +15,7 @@ import re
 
 from markupsafe import Markup
 
-from generator.mdscan import stretches
+from generator.mdscan import code_spans, loose_brackets, stretches
 
 _PLAIN_ESCAPES = {
     "&": "&amp;",
@@ -29,15 +29,8 @@ _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
 
 _PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
 _MARKDOWN_WORK = re.compile(r"[&<{}\[]")
-_TICKS = re.compile(r"`+")
-_LINK_SYNTAX = re.compile(r"[\[\]()|]")
 
-MAX_BRACKET_DEPTH = 4
-"""Deepest nesting of `[...]` that reaches Python-Markdown as link syntax.
 
-Its link scanner searches from every `[` to the matching `]` (or to the end of the
-paragraph), so brackets nested n deep cost n times their length. An image inside a link,
-`[![alt](src)](url)`, is 2 deep; brackets deeper than this are shown as written."""
 
 
 def plain(value: object) -> Markup:
@@ -71,7 +64,7 @@ def markdown(value: object) -> Markup:
 
     Fenced blocks and inline code spans keep their text as written: Markdown shows it
     literally. Brackets that cannot make a link (an unclosed `[`, a `(` after `]` that is
-    never closed, brackets nested deeper than `MAX_BRACKET_DEPTH`) are escaped: they look
+    never closed, brackets nested deeper than `mdscan.MAX_BRACKET_DEPTH`) are escaped: they look
     the same on the page, and Python-Markdown's link scanner, which searches from each one
     to the end of its paragraph, never sees them.
 
@@ -91,31 +84,10 @@ def markdown(value: object) -> Markup:
     return Markup("\n".join(out))
 
 
-def _code_spans(line: str) -> list[tuple[int, int]]:
-    """Inline code spans in ``line``: from a backtick run to the next run of equal length."""
-    runs = [(m.start(), m.end()) for m in _TICKS.finditer(line)]
-    following: list[int | None] = [None] * len(runs)
-    seen: dict[int, int] = {}
-    for i in range(len(runs) - 1, -1, -1):
-        length = runs[i][1] - runs[i][0]
-        following[i] = seen.get(length)
-        seen[length] = i
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(runs):
-        j = following[i]
-        if j is None:
-            i += 1
-        else:
-            spans.append((runs[i][0], runs[j][1]))
-            i = j + 1
-    return spans
-
-
 def _inline(line: str) -> str:
     """One line outside fences: code spans as written, the text between them neutralised."""
-    spans = _code_spans(line)
-    loose = _loose_brackets(line, spans)
+    spans = code_spans(line)
+    loose = loose_brackets(line, spans)
     out: list[str] = []
     position = next_loose = 0
     for start, end in [*spans, (len(line), len(line))]:
@@ -136,53 +108,6 @@ def _neutralise(text: str) -> str:
         .replace("{", "\\{")
         .replace("}", "\\}")
     )
-
-
-def _loose_brackets(line: str, spans: list[tuple[int, int]]) -> list[int]:
-    """Where in ``line`` (outside ``spans``) a bracket cannot make a link, in order.
-
-    Matched within the line, and within a table cell: Python-Markdown reads each cell
-    alone, and a link whose text runs over two lines is rare enough to show as written.
-    """
-    loose: list[int] = []
-    squares: list[int] = []
-    rounds: list[int] = []
-    span = 0
-    for match in _LINK_SYNTAX.finditer(line):
-        at, char = match.start(), match.group(0)
-        while span < len(spans) and spans[span][1] <= at:
-            span += 1
-        if (span < len(spans) and spans[span][0] <= at) or _escaped(line, at):
-            continue
-        if char == "|":
-            loose.extend(squares)
-            loose.extend(rounds)
-            squares.clear()
-            rounds.clear()
-        elif char == "[":
-            squares.append(at)
-        elif char == "]" and squares:
-            opening = squares.pop()
-            if len(squares) >= MAX_BRACKET_DEPTH:
-                loose.extend((opening, at))
-        elif char == "(":
-            if at and line[at - 1] == "]":
-                rounds.append(at)
-            else:
-                rounds.append(-1)  # only a link's own parentheses are escaped
-        elif char == ")" and rounds:
-            rounds.pop()
-    loose.extend(squares)
-    loose.extend(rounds)
-    return sorted(at for at in loose if at >= 0)
-
-
-def _escaped(line: str, at: int) -> bool:
-    """Whether the character at ``at`` follows an odd run of backslashes."""
-    run = 0
-    while at - run > 0 and line[at - run - 1] == "\\":
-        run += 1
-    return run % 2 == 1
 
 
 def raw(value: str) -> Markup:
