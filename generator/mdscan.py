@@ -29,7 +29,7 @@ def nesting(value: str) -> tuple[int, int]:
     (1-based) that deep; fenced code does not count.
 
     Python-Markdown reads each level of a list or a quote by calling itself again: nested
-    a few hundred deep it passes Python's recursion limit and the build fails. A level is
+    deep enough, it passes Python's recursion limit and the build fails. A level is
     a `>`, or a list marker (`-`, `+`, `*`, `1.`, `1)`) at the start of a line or after
     another marker, or four columns of indentation before a list marker.
     """

@@ -1,10 +1,10 @@
 """Markdown that Python-Markdown cannot read in bounded time or depth.
 
 Python-Markdown reads each level of a nested list or block quote by calling itself again:
-nested a few hundred deep, the build stops at Python's recursion limit ("internal error")
-although every value is valid YAML of the right type, and a list nested a hundred deep
-already costs seconds. Real procedures rarely nest deeper than four levels, so the budget
-leaves room and refuses the shapes long before they cost anything.
+nested deep enough, the build stops at Python's recursion limit ("internal error")
+although every value is valid YAML of the right type, and well before that the time a
+list takes grows faster than the list. Real procedures rarely nest deeper than four
+levels, so the budget leaves room and refuses the shapes long before they cost anything.
 
 Python-Markdown's link scanner searches from every `[` to the end of its paragraph; the
 Markdown pre-pass (`generator.render.text.markdown`) escapes each bracket that cannot make

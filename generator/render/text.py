@@ -64,12 +64,13 @@ def markdown(value: object) -> Markup:
 
     Fenced blocks and inline code spans keep their text as written: Markdown shows it
     literally. Brackets that cannot make a link (an unclosed `[`, a `(` after `]` that is
-    never closed, brackets nested deeper than `mdscan.MAX_BRACKET_DEPTH`) are escaped: they look
-    the same on the page, and Python-Markdown's link scanner, which searches from each one
-    to the end of its paragraph, never sees them.
+    never closed, brackets nested deeper than `mdscan.MAX_BRACKET_DEPTH`) are escaped:
+    they look the same on the page, and Python-Markdown's link scanner, which searches
+    from each one to the end of its paragraph, never sees them.
 
     One pass over the lines, each line read a fixed number of times: no shape of text makes
     this pass, or the link scanner after it, search the rest of the text again and again.
+    How many escapes one text may need is the check's budget (MARKDOWN002).
     """
     text = str(value).strip()
     if not _MARKDOWN_WORK.search(text):  # the common case: nothing to neutralise
