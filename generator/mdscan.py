@@ -45,11 +45,15 @@ def nesting(value: str) -> tuple[int, int]:
     return deepest
 
 
+_MARKERS = frozenset("-+*>0123456789")
 _CONTAINER = re.compile(r"[ \t]*(?:>|(?:[-+*]|\d+[.)])(?=[ \t]|$))")
 _THEMATIC_BREAK = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
 
 
 def _depth(line: str) -> int:
+    text = line.lstrip(" \t")
+    if not text or text[0] not in _MARKERS:  # most lines: no list or quote starts here
+        return 0
     if _THEMATIC_BREAK.fullmatch(line):
         return 0
     indent = len(line) - len(line.lstrip(" \t"))

@@ -16,7 +16,7 @@ second budget bounds that number.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -33,24 +33,32 @@ MAX_SHOWN_AS_WRITTEN = 1000
 text has a few dozen at most; a long literal listing belongs in a fenced code block."""
 
 
-def _texts(value: object, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    """Every text value under ``value`` with its location.
+def _texts(item: BaseModel) -> Iterator[tuple[Loc, str]]:
+    """Every text value in ``item`` with its location, in the order of the fields.
 
     Every text, not only the fields the templates render as Markdown today: a field that
     becomes Markdown later is covered without a list to keep in step, and no title or name
-    holds a list nested this deep.
+    holds a list nested this deep. A stack, not recursion: both rules walk every item.
     """
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from _texts(getattr(value, name), (*loc, name))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from _texts(item, (*loc, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*loc, key))
+    stack: list[tuple[Loc, object]] = [((), item)]
+    while stack:
+        loc, value = stack.pop()
+        if isinstance(value, str):
+            yield loc, value
+            continue
+        if isinstance(value, BaseModel):
+            children: Iterable[tuple[str | int, object]] = value.__dict__.items()
+        elif isinstance(value, list | tuple):
+            children = enumerate(value)
+        elif isinstance(value, dict):
+            children = value.items()
+        else:
+            continue
+        stack.extend(reversed([((*loc, key), child) for key, child in children
+                               if isinstance(child, _CONTAINERS)]))
+
+
+_CONTAINERS = (str, BaseModel, list, tuple, dict)
 
 
 @rule("MARKDOWN001", Severity.ERROR,
@@ -62,7 +70,7 @@ def deep_nesting(context: Context) -> Iterator[Finding]:
     (each level indented four more spaces), or a line starting `> > > > > > > > > `.
     """
     for entry in context.handbook.entries:
-        for loc, text in _texts(entry.item, ()):
+        for loc, text in _texts(entry.item):
             if "\n" not in text and sum(map(text.count, "-+*>.)")) <= MAX_NESTING:
                 continue  # one line nests a level per marker at most: too few to count
             depth, line = nesting(text)
@@ -85,8 +93,9 @@ def many_escapes(context: Context) -> Iterator[Finding]:
     20,000 `[`, or a long listing of `a < b & c` outside a fenced code block.
     """
     for entry in context.handbook.entries:
-        for loc, text in _texts(entry.item, ()):
-            if sum(map(text.count, "&<{}[]()")) <= MAX_SHOWN_AS_WRITTEN:
+        for loc, text in _texts(entry.item):
+            if (len(text) <= MAX_SHOWN_AS_WRITTEN
+                    or sum(map(text.count, "&<{}[]()")) <= MAX_SHOWN_AS_WRITTEN):
                 continue  # too few candidates, whatever else the text holds
             found = shown_as_written(text)
             if found > MAX_SHOWN_AS_WRITTEN:
