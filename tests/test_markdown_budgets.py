@@ -13,7 +13,8 @@ from conftest import Book
 
 from generator.checks.markdown import MAX_NESTING, MAX_SHOWN_AS_WRITTEN
 from generator.mdscan import MAX_BRACKET_DEPTH, nesting, shown_as_written
-from generator.render.text import markdown
+from generator.render.text import markdown, plain
+from generator.sanitise import Sanitiser
 
 S = "hb/sop-it-001.yml"
 EXTENSIONS = [  # as in mkdocs.yml, with superfences' Mermaid fence left out
@@ -213,3 +214,15 @@ def test_the_budget_of_characters_shown_as_written_passes_and_converts(book: Boo
     assert book.lines() == []
     html = convert(str(markdown(text)))
     assert html.count("&lt;") == MAX_SHOWN_AS_WRITTEN // 2 + 5_000
+
+
+# --- sopsite's own patterns -------------------------------------------------------------------
+
+
+def test_a_lone_angle_bracket_before_many_blank_lines_is_read_once() -> None:
+    # A pattern that searched on from every `<` once made this shape quadratic.
+    text = "<" + "\n" * 100_000 + "x"
+    assert markdown(text) == "&lt;" + "\n" * 100_000 + "x"
+    assert plain(text) == "&lt; x"
+    cleaned = Sanitiser().clean(f"<p>{text}</p>")
+    assert cleaned.html == "<p>&lt;" + "\n" * 100_000 + "x</p>"
