@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from generator.boundary import display_path
-from generator.checks import flow, ids, quiz, refs, review
+from generator.checks import flow, ids, markdown, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
 from generator.handbook import Entry, Handbook
 from generator.memo import ByIdentity
@@ -19,7 +19,7 @@ from generator.model import AnyItem
 from generator.problems import Problem, debugging, internal_problem
 
 __all__ = ["RULES", "Rule", "Settings", "forget_findings", "local_findings", "run_checks"]
-_RULE_MODULES = (flow, ids, quiz, refs, review)
+_RULE_MODULES = (flow, ids, markdown, quiz, refs, review)
 
 
 _LOCAL: ByIdentity[dict[tuple[dt.date, Settings], list[Problem]]] = ByIdentity()

@@ -15,6 +15,8 @@ import re
 
 from markupsafe import Markup
 
+from generator.mdscan import code_spans, loose_brackets, stretches
+
 _PLAIN_ESCAPES = {
     "&": "&amp;",
     "<": "&lt;",
@@ -23,12 +25,12 @@ _PLAIN_ESCAPES = {
 }
 _PLAIN = re.compile("|".join(re.escape(c) for c in _PLAIN_ESCAPES))
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
-# Fenced blocks and inline code spans keep their text as written: Markdown shows it literally.
-_CODE = re.compile(r"(^[ \t]*(```|~~~)[^\n]*\n.*?^[ \t]*\2[ \t]*$|`+[^`\n]*`+)", re.M | re.S)
 
 
 _PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
-_MARKDOWN_WORK = re.compile(r"[&<{}]")
+_MARKDOWN_WORK = re.compile(r"[&<{}\[]")
+
+
 
 
 def plain(value: object) -> Markup:
@@ -58,22 +60,46 @@ def quoted(value: object) -> Markup:
 
 
 def markdown(value: object) -> Markup:
-    """Author Markdown with raw HTML, attribute lists and macros shown as written."""
+    """Author Markdown with raw HTML, attribute lists and macros shown as written.
+
+    Fenced blocks and inline code spans keep their text as written: Markdown shows it
+    literally. Brackets that cannot make a link (an unclosed `[`, a `(` after `]` that is
+    never closed, brackets nested deeper than `mdscan.MAX_BRACKET_DEPTH`) are escaped:
+    they look the same on the page, and Python-Markdown's link scanner, which searches
+    from each one to the end of its paragraph, never sees them.
+
+    One pass over the lines, each line read a fixed number of times: no shape of text makes
+    this pass, or the link scanner after it, search the rest of the text again and again.
+    How many escapes one text may need is the check's budget (MARKDOWN002).
+    """
     text = str(value).strip()
     if not _MARKDOWN_WORK.search(text):  # the common case: nothing to neutralise
         return Markup(text)
-    parts = _CODE.split(text)
+    lines = text.split("\n")
     out: list[str] = []
-    # re.split with two groups yields: text, code, fence-marker, text, code, fence-marker...
-    for index, part in enumerate(parts):
-        if part is None:
-            continue
-        kind = index % 3
-        if kind == 0:
-            out.append(_neutralise(part))
-        elif kind == 1:
-            out.append(part)
-    return Markup("".join(out))
+    for start, end, fenced in stretches(lines):
+        if fenced:
+            out.extend(lines[start:end])
+        else:
+            out.extend(_inline(line) for line in lines[start:end])
+    return Markup("\n".join(out))
+
+
+def _inline(line: str) -> str:
+    """One line outside fences: code spans as written, the text between them neutralised."""
+    spans = code_spans(line)
+    loose = loose_brackets(line, spans)
+    out: list[str] = []
+    position = next_loose = 0
+    for start, end in [*spans, (len(line), len(line))]:
+        while next_loose < len(loose) and loose[next_loose] < start:
+            at = loose[next_loose]
+            out.extend((_neutralise(line[position:at]), "\\"))
+            position = at
+            next_loose += 1
+        out.extend((_neutralise(line[position:start]), line[start:end]))
+        position = end
+    return "".join(out)
 
 
 def _neutralise(text: str) -> str:
