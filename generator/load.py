@@ -24,7 +24,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from generator.boundary import kind_of, read_bounded
-from generator.problems import Problem, Severity
+from generator.problems import Problem, Severity, quote
 
 try:  # libyaml's parser is several times faster on large handbooks
     from yaml._yaml import CParser as _Parser
@@ -365,7 +365,7 @@ class _Builder:
             self.aliased = True
             raise _TooLargeError(node.start_mark)
         if tag.__class__ is not slice and tag not in COLLECTION_TAGS:  # slice: no tag given
-            self.problems.append(self._at(node, "YAML001", f"the tag {node.tag!r} is not "
+            self.problems.append(self._at(node, "YAML001", f"the tag {quote(node.tag)} is not "
                                           "supported; remove it"))
             self.reported.add(loc)
             return None
@@ -384,7 +384,7 @@ class _Builder:
         if node.tag == STR_TAG:  # most values: text needs no constructing
             return node.value
         if node.tag not in PLAIN_TAGS:
-            self._refuse(node, loc, "YAML001", f"the tag {node.tag!r} is not supported; "
+            self._refuse(node, loc, "YAML001", f"the tag {quote(node.tag)} is not supported; "
                          "remove it")
             return node.value
         try:
@@ -399,10 +399,10 @@ class _Builder:
             if node.tag.endswith(":timestamp") and not explicit:
                 # PyYAML resolves `2024-13-45` as a date, then fails to build it.
                 self._refuse(node, loc, "YAML006", f"expected a valid date as YYYY-MM-DD, "
-                             f"found {node.value!r} ({error})")
+                             f"found {quote(node.value)} ({error})")
             else:
                 short = node.tag.rsplit(":", 1)[-1]
-                self._refuse(node, loc, "YAML001", f"{node.value!r} cannot be read as the "
+                self._refuse(node, loc, "YAML001", f"{quote(node.value)} cannot be read as the "
                              f"explicit type !!{short}; remove the tag or fix the value")
             return node.value
 
@@ -428,7 +428,7 @@ class _Builder:
                     raise _NeedsPositions
                 line, column = self.keys[(*loc, key)]
                 self.problems.append(
-                    self._at(key_node, "YAML002", f"duplicate key {key!r}: first defined at "
+                    self._at(key_node, "YAML002", f"duplicate key {quote(key)}: first defined at "
                              f"line {line}, column {column}; YAML keeps only the last one")
                 )
                 continue
@@ -560,7 +560,7 @@ def load_text(text: str, path: str) -> LoadResult:
             reason = error.problem or "invalid YAML"
             if reason == "found undefined alias" and mark is not None:
                 name = re.match(r"\*([^\s,\[\]{}]+)", text[mark.index:])
-                reason += f" {name.group(1)!r}" if name else ""
+                reason += f" {quote(name.group(1))}" if name else ""
             if error.context:
                 reason = f"{error.context}: {reason}"
             result.problems.append(
@@ -587,7 +587,7 @@ def load_text(text: str, path: str) -> LoadResult:
             result.problems.append(
                 Problem(path, line, column, "YAML003", Severity.ERROR,
                         f"expected a mapping with 'kind' (or a list of them) at the top level, "
-                        f"found a scalar {root.value!r}")
+                        f"found a scalar {quote(root.value)}")
             )
             return result
         builder = _Builder(loader, path, track=False)
@@ -702,11 +702,10 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
                 continue
             group = comment.lastindex or 1
             dropped = comment.group(group).rstrip()
-            shown = dropped if len(dropped) <= 40 else dropped[:37] + "..."
             problems.append(Problem(
                 path, line + 1, comment.start(group) - starts[line] + 1, "YAML007",
                 Severity.WARNING, f"text after ' #' is a YAML comment and is dropped: "
-                f"{shown!r}; quote the value to keep it (a comment meant as one is set off "
+                f"{quote(dropped)}; quote the value to keep it (a comment meant as one is set off "
                 "by two spaces and '# ')"))
     return sorted(problems)  # in file order, as the walk's stack does not visit them
 
@@ -797,8 +796,7 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"number {value!r}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text {shown!r}"
+        return f"text {quote(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)} item(s)"
     if isinstance(value, dict):

@@ -26,20 +26,23 @@ from pydantic import (
     model_validator,
 )
 
+from generator.problems import quote
+
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
 
 
 def _version(value: str) -> str:
     if not VERSION_PATTERN.match(value):
-        raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {value!r}')
+        raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {quote(value)}')
     return value
 
 
 def _duration(value: str) -> str:
     if not DURATION_PATTERN.match(value):
         raise ValueError(
-            f"expected a number and a unit (m, h, d or w) such as '15m' or '2h', found {value!r}"
+            "expected a number and a unit (m, h, d or w) such as '15m' or '2h', found "
+            f"{quote(value)}"
         )
     return value
 
@@ -50,7 +53,7 @@ def _iso_date(value: object) -> object:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"expected a date as YYYY-MM-DD, found text {value!r}") from None
+            raise ValueError(f"expected a date as YYYY-MM-DD, found text {quote(value)}") from None
     return value
 
 
@@ -233,7 +236,7 @@ class Question(Model):
             return value
         raise ValueError(
             "expected an option id, a list of option ids or steps, or true/false, found "
-            f"{type(value).__name__} {value!r}"
+            f"{type(value).__name__} {quote(value)}"
         )
 
     def answer_keys(self) -> list[str]:
