@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from generator.load import Loc, RawItem, describe
-from generator.model import KINDS, LISTABLE_KINDS, AnyItem
+from generator.model import KINDS, LISTABLE_KINDS, MAX_NAME, MAX_TEXT, AnyItem
 from generator.problems import QUOTE_CHARS, Problem, quote
 
 MAX_SUGGESTED = 20
@@ -172,7 +172,23 @@ def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Prob
         about = f" ({_lower_first(info.description)})" if info and info.description else ""
         return source.problem(loc[:-1], "MODEL003", f"missing required key {quote(field)} in "
                               f"{_where(loc[:-1], model)}{about}")
+    if kind == "string_too_long":
+        limit = int(detail.get("ctx", {}).get("max_length", MAX_TEXT))
+        if loc and loc[-1] == "[key]":  # a key the author chose, in a mapping of them
+            return source.problem(loc[:-1], "MODEL006", _too_long(None, str(loc[-2]), limit),
+                                  key=True)
+        return source.problem(loc, "MODEL006", _too_long(field, value, limit))
     return source.problem(loc, "MODEL004", _invalid(detail, value, field, info))
+
+
+def _too_long(field: str | None, value: Any, limit: int) -> str:
+    """MODEL006: the length and the limit, and how to stay within it, not the text itself."""
+    name = f"{quote(field)}: " if field else ""
+    length = len(value) if isinstance(value, str) else 0
+    advice = ("shorten it, and say the rest in the text it heads" if limit <= MAX_NAME else
+              "split it: into several steps, substeps or items, or a document of its own "
+              "that this one links to")
+    return f"{name}expected text of at most {limit:,} characters, found {length:,}; {advice}"
 
 
 def _invalid(detail: ErrorDetails, value: Any, field: str | None, info: FieldInfo | None) -> str:
