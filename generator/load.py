@@ -352,6 +352,9 @@ class _Builder:
         self.reported: set[Loc] = set()
         self.active: set[int] = set()
         self.aliased = False
+        self.long_text = 0
+        """Characters in values longer than `SHORT_TEXT`, each alias counted: with `count`,
+        a bound on the file's expanded text that costs nearly nothing to keep."""
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         # The hot loop of every check: one call per value, so kept lean.
@@ -367,13 +370,19 @@ class _Builder:
                 # the same test for nearly every value: plain text that cannot be typed
                 value = node.value
                 if not (value[:1] in _IMPLICIT and tag.step[0] and _maybe_typed(value)):
-                    return intern(value) if len(value) <= 40 else value
+                    if len(value) <= 40:  # SHORT_TEXT
+                        return intern(value)
+                    self.long_text += len(value)
+                    return value
                 tag = node.tag = _plain_tag(value)
             if tag == STR_TAG:
                 # Short texts (ids, role and term references, statuses) repeat thousands of
                 # times in a large handbook; one shared copy each saves a tenth of its memory.
                 value = node.value
-                return intern(value) if len(value) <= 40 else value
+                if len(value) <= 40:  # SHORT_TEXT
+                    return intern(value)
+                self.long_text += len(value)
+                return value
             return self._scalar(node, loc)
         if id(node) in self.active:
             # A recursive alias would never end; treat it like any other runaway expansion.
@@ -396,6 +405,7 @@ class _Builder:
             self.active.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc | None) -> Any:
+        self.long_text += len(node.value)  # typed values are rare: counted whatever their length
         if node.tag == STR_TAG:  # most values: text needs no constructing
             return node.value
         if node.tag not in PLAIN_TAGS:
@@ -499,6 +509,11 @@ def _unique_nodes(root: yaml.Node) -> int:
         elif isinstance(node, yaml.MappingNode):
             stack.extend(n for pair in node.value for n in pair)
     return len(seen)
+
+
+SHORT_TEXT = 40
+"""Values this long or shorter are interned by the builder and not measured one by one; at
+most this many characters each, they are bounded by the count of values instead."""
 
 
 def expansion_budget(text: str) -> int:
@@ -700,7 +715,10 @@ def load_text(text: str, path: str) -> LoadResult:
             result.problems.append(Problem(path, line, column, "YAML005", Severity.ERROR,
                                            message))
             return result
-        overrun = _expansion_overrun(text, path) if _may_alias(text) else None
+        overrun = None
+        if builder.long_text + SHORT_TEXT * builder.count > expansion_budget(text) and (
+                _may_alias(text)):  # the bound the builder kept is passed: measure exactly
+            overrun = _expansion_overrun(text, path)
         if overrun is not None:
             result.problems.append(overrun)
             return result
