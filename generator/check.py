@@ -10,7 +10,7 @@ from generator.checks import Settings, local_findings, run_checks
 from generator.gcpause import collector_paused
 from generator.handbook import Entry, Handbook, load_handbook
 from generator.model import AnyItem
-from generator.problems import Problem, promote_warnings
+from generator.problems import Problem, bounded, promote_warnings
 
 
 def current_day() -> dt.date:
@@ -23,7 +23,8 @@ def check_handbook(
     root: Path, *, today: dt.date | None = None, strict: bool = False,
     settings: Settings | None = None, boundary: Path | None = None,
 ) -> tuple[Handbook, list[Problem]]:
-    """Load ``root`` and run every rule; problems come back sorted.
+    """Load ``root`` and run every rule; problems come back sorted, at most
+    `generator.problems.MAX_PER_CODE` of one code per file (and a line for the rest).
 
     Rules run on whatever validated, even when some files failed: one broken file should
     not hide the problems of the others. Files outside ``boundary`` (by default the project
@@ -41,4 +42,4 @@ def check_handbook(
         problems += run_checks(handbook, day, settings)
     if strict:
         problems = promote_warnings(problems)
-    return handbook, sorted(problems)
+    return handbook, bounded(problems)

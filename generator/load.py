@@ -24,7 +24,7 @@ from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
 from generator.boundary import kind_of, read_bounded
-from generator.problems import Problem, Severity
+from generator.problems import Problem, Severity, quote
 
 try:  # libyaml's parser is several times faster on large handbooks
     from yaml._yaml import CParser as _Parser
@@ -47,6 +47,21 @@ MAX_NODES = 100_000
 
 MAX_DEPTH = 128
 """Bound on nesting; deeper input is hostile (libyaml's own composer would crash on it)."""
+
+EXPANSION_FACTOR = 4
+"""How many times its own size a file's text may grow through aliases.
+
+Without aliases a file's text is never longer than the file, so the budget only ever
+binds an aliased file. Real procedures are 20 to 100 KB of YAML and repeat a sentence
+or a checklist through an anchor at most a few times; four times the file leaves that
+room many times over, while the whole budget stays a few MiB at most (the file limit
+times four): a page or a check that long takes seconds, not the minutes a small file
+aliasing a long text thousands of times would make every later stage take.
+"""
+
+MIN_EXPANDED = 1024 * 1024
+"""The expanded-text budget of a small file, in characters: a short file may still
+repeat one paragraph through aliases many times without reaching it."""
 
 PLAIN_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
@@ -337,6 +352,9 @@ class _Builder:
         self.reported: set[Loc] = set()
         self.active: set[int] = set()
         self.aliased = False
+        self.long_text = 0
+        """Characters in values longer than `SHORT_TEXT`, each alias counted: with `count`,
+        a bound on the file's expanded text that costs nearly nothing to keep."""
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         # The hot loop of every check: one call per value, so kept lean.
@@ -352,20 +370,26 @@ class _Builder:
                 # the same test for nearly every value: plain text that cannot be typed
                 value = node.value
                 if not (value[:1] in _IMPLICIT and tag.step[0] and _maybe_typed(value)):
-                    return intern(value) if len(value) <= 40 else value
+                    if len(value) <= 40:  # SHORT_TEXT
+                        return intern(value)
+                    self.long_text += len(value)
+                    return value
                 tag = node.tag = _plain_tag(value)
             if tag == STR_TAG:
                 # Short texts (ids, role and term references, statuses) repeat thousands of
                 # times in a large handbook; one shared copy each saves a tenth of its memory.
                 value = node.value
-                return intern(value) if len(value) <= 40 else value
+                if len(value) <= 40:  # SHORT_TEXT
+                    return intern(value)
+                self.long_text += len(value)
+                return value
             return self._scalar(node, loc)
         if id(node) in self.active:
             # A recursive alias would never end; treat it like any other runaway expansion.
             self.aliased = True
             raise _TooLargeError(node.start_mark)
         if tag.__class__ is not slice and tag not in COLLECTION_TAGS:  # slice: no tag given
-            self.problems.append(self._at(node, "YAML001", f"the tag {node.tag!r} is not "
+            self.problems.append(self._at(node, "YAML001", f"the tag {quote(node.tag)} is not "
                                           "supported; remove it"))
             self.reported.add(loc)
             return None
@@ -381,10 +405,11 @@ class _Builder:
             self.active.discard(id(node))
 
     def _scalar(self, node: yaml.ScalarNode, loc: Loc | None) -> Any:
+        self.long_text += len(node.value)  # typed values are rare: counted whatever their length
         if node.tag == STR_TAG:  # most values: text needs no constructing
             return node.value
         if node.tag not in PLAIN_TAGS:
-            self._refuse(node, loc, "YAML001", f"the tag {node.tag!r} is not supported; "
+            self._refuse(node, loc, "YAML001", f"the tag {quote(node.tag)} is not supported; "
                          "remove it")
             return node.value
         try:
@@ -399,10 +424,10 @@ class _Builder:
             if node.tag.endswith(":timestamp") and not explicit:
                 # PyYAML resolves `2024-13-45` as a date, then fails to build it.
                 self._refuse(node, loc, "YAML006", f"expected a valid date as YYYY-MM-DD, "
-                             f"found {node.value!r} ({error})")
+                             f"found {quote(node.value)} ({error})")
             else:
                 short = node.tag.rsplit(":", 1)[-1]
-                self._refuse(node, loc, "YAML001", f"{node.value!r} cannot be read as the "
+                self._refuse(node, loc, "YAML001", f"{quote(node.value)} cannot be read as the "
                              f"explicit type !!{short}; remove the tag or fix the value")
             return node.value
 
@@ -428,7 +453,7 @@ class _Builder:
                     raise _NeedsPositions
                 line, column = self.keys[(*loc, key)]
                 self.problems.append(
-                    self._at(key_node, "YAML002", f"duplicate key {key!r}: first defined at "
+                    self._at(key_node, "YAML002", f"duplicate key {quote(key)}: first defined at "
                              f"line {line}, column {column}; YAML keeps only the last one")
                 )
                 continue
@@ -484,6 +509,89 @@ def _unique_nodes(root: yaml.Node) -> int:
         elif isinstance(node, yaml.MappingNode):
             stack.extend(n for pair in node.value for n in pair)
     return len(seen)
+
+
+SHORT_TEXT = 40
+"""Values this long or shorter are interned by the builder and not measured one by one; at
+most this many characters each, they are bounded by the count of values instead."""
+
+
+def expansion_budget(text: str) -> int:
+    """How many characters of text ``text`` may expand to through aliases."""
+    return max(EXPANSION_FACTOR * len(text), MIN_EXPANDED)
+
+
+_ANCHOR_BEFORE = frozenset(" \t\r\n\x85\u2028\u2029[{,")
+_ANCHOR_NOT_AFTER = frozenset(" \t\r\n\x85\u2028\u2029[]{},")
+
+
+def _may_alias(text: str) -> bool:
+    """Whether ``text`` may define an anchor (``&name`` after a space or a bracket).
+
+    Only then can aliases grow its text, and only then is it parsed a second time
+    (`_expansion_overrun`). `&` alone is rare in prose, and ``R&D`` or `` & `` is no
+    anchor, so nearly every file is cleared by a few searches for one character.
+    """
+    at = text.find("&")
+    while at != -1:
+        if ((at == 0 or text[at - 1] in _ANCHOR_BEFORE)
+                and text[at + 1:at + 2] not in _ANCHOR_NOT_AFTER):
+            return True
+        at = text.find("&", at + 1)
+    return False
+
+
+def _expansion_overrun(text: str, path: str) -> Problem | None:
+    """YAML008 at the alias whose expansion takes the file's text over its budget, if any.
+
+    Sizes are added up from the parser's events without expanding anything: each anchor's
+    expanded size is noted where its value ends, and each alias adds it again, so the
+    whole file's measure costs one pass however far its aliases would expand. The
+    builder's count of values (YAML005) does not bound this: 20,000 aliases of one long
+    text are few values, but a page of hundreds of megabytes.
+    """
+    budget = expansion_budget(text)
+    total = 0
+    sizes: dict[str, int] = {}
+    opened: list[tuple[str | None, int]] = []
+    alias: yaml.Mark | None = None
+    crossed: yaml.Mark | None = None
+    parser = _Parser(text)
+    try:
+        while True:
+            event: Any = parser.get_event()
+            kind = event.__class__
+            if kind is yaml.StreamEndEvent:
+                break
+            if kind is yaml.ScalarEvent:
+                total += len(event.value)
+                if event.anchor is not None:
+                    sizes[event.anchor] = len(event.value)
+            elif kind is yaml.AliasEvent:
+                alias = event.start_mark
+                total += sizes.get(event.anchor, 0)
+            elif kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                opened.append((event.anchor, total))
+                continue
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                anchor, start = opened.pop()
+                if anchor is not None:
+                    sizes[anchor] = total - start
+                continue
+            else:
+                continue
+            if crossed is None and total > budget:
+                crossed = alias
+    finally:
+        parser.dispose()
+    if crossed is None:
+        return None
+    line, column = _pos(crossed)
+    return Problem(path, line, column, "YAML008", Severity.ERROR,
+                   f"aliases expand the file's text to {total:,} characters, more than the "
+                   f"limit of {budget:,} (the larger of {MIN_EXPANDED:,} and "
+                   f"{EXPANSION_FACTOR} times the file's {len(text):,} characters); this alias "
+                   "crosses it: repeat less text through aliases, or split the document")
 
 
 def _pos(mark: yaml.Mark) -> Position:
@@ -560,7 +668,7 @@ def load_text(text: str, path: str) -> LoadResult:
             reason = error.problem or "invalid YAML"
             if reason == "found undefined alias" and mark is not None:
                 name = re.match(r"\*([^\s,\[\]{}]+)", text[mark.index:])
-                reason += f" {name.group(1)!r}" if name else ""
+                reason += f" {quote(name.group(1))}" if name else ""
             if error.context:
                 reason = f"{error.context}: {reason}"
             result.problems.append(
@@ -587,7 +695,7 @@ def load_text(text: str, path: str) -> LoadResult:
             result.problems.append(
                 Problem(path, line, column, "YAML003", Severity.ERROR,
                         f"expected a mapping with 'kind' (or a list of them) at the top level, "
-                        f"found a scalar {root.value!r}")
+                        f"found a scalar {quote(root.value)}")
             )
             return result
         builder = _Builder(loader, path, track=False)
@@ -606,6 +714,13 @@ def load_text(text: str, path: str) -> LoadResult:
                        "documents")
             result.problems.append(Problem(path, line, column, "YAML005", Severity.ERROR,
                                            message))
+            return result
+        overrun = None
+        if builder.long_text + SHORT_TEXT * builder.count > expansion_budget(text) and (
+                _may_alias(text)):  # the bound the builder kept is passed: measure exactly
+            overrun = _expansion_overrun(text, path)
+        if overrun is not None:
+            result.problems.append(overrun)
             return result
         if data is None:  # the top-level value itself was refused (a tag): nothing to split
             result.problems.extend(builder.problems)
@@ -702,11 +817,10 @@ def _dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
                 continue
             group = comment.lastindex or 1
             dropped = comment.group(group).rstrip()
-            shown = dropped if len(dropped) <= 40 else dropped[:37] + "..."
             problems.append(Problem(
                 path, line + 1, comment.start(group) - starts[line] + 1, "YAML007",
                 Severity.WARNING, f"text after ' #' is a YAML comment and is dropped: "
-                f"{shown!r}; quote the value to keep it (a comment meant as one is set off "
+                f"{quote(dropped)}; quote the value to keep it (a comment meant as one is set off "
                 "by two spaces and '# ')"))
     return sorted(problems)  # in file order, as the walk's stack does not visit them
 
@@ -797,8 +911,7 @@ def describe(value: Any) -> str:
     if isinstance(value, int | float):
         return f"number {value!r}"
     if isinstance(value, str):
-        shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"text {shown!r}"
+        return f"text {quote(value)}"
     if isinstance(value, list):
         return f"a list of {len(value)} item(s)"
     if isinstance(value, dict):

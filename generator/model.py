@@ -26,20 +26,23 @@ from pydantic import (
     model_validator,
 )
 
+from generator.problems import quote
+
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
 
 
 def _version(value: str) -> str:
     if not VERSION_PATTERN.match(value):
-        raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {value!r}')
+        raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {quote(value)}')
     return value
 
 
 def _duration(value: str) -> str:
     if not DURATION_PATTERN.match(value):
         raise ValueError(
-            f"expected a number and a unit (m, h, d or w) such as '15m' or '2h', found {value!r}"
+            "expected a number and a unit (m, h, d or w) such as '15m' or '2h', found "
+            f"{quote(value)}"
         )
     return value
 
@@ -50,7 +53,7 @@ def _iso_date(value: object) -> object:
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"expected a date as YYYY-MM-DD, found text {value!r}") from None
+            raise ValueError(f"expected a date as YYYY-MM-DD, found text {quote(value)}") from None
     return value
 
 
@@ -60,7 +63,18 @@ def minutes(duration: str) -> int:
     return int(duration[:-1]) * {"m": 1, "h": 60, "d": 480, "w": 2400}[unit]
 
 
+MAX_TEXT = 20_000
+"""Longest text value, in characters: about ten printed pages, several times the longest
+instructions of a real step. A page is rendered, searched and drawn from these values, and
+one pasted log or manual would make each of those slow for every reader; a text that long
+reads better split into steps, substeps or an SOP of its own anyway."""
+
+MAX_NAME = 200
+"""Longest title or name, in characters: these head pages, fill the navigation, label the
+flowchart's boxes and the browser's tab, where two lines of text is already a lot."""
+
 Text = Annotated[str, Field(min_length=1)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), Field(examples=["2026-05-01"])]
 Version = Annotated[str, AfterValidator(_version), Field(examples=["1.0", "2.3"])]
 Duration = Annotated[str, AfterValidator(_duration), Field(examples=["15m", "2h", "1d"])]
@@ -84,7 +98,9 @@ class Model(BaseModel):
     """Shared configuration: immutable, and no key the model does not know."""
 
     # Strict: `review_every: yes` must not become 1, nor `effective: 0` the 1st of January 1970.
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    # Every text is bounded (MAX_TEXT; titles and names MAX_NAME): checked by pydantic's
+    # core as it reads each value, which costs nothing a check would notice.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_max_length=MAX_TEXT)
 
 
 # --- shared parts -------------------------------------------------------------------
@@ -97,7 +113,7 @@ class Approval(Model):
     and the new version is signed again.
     """
 
-    name: Text = Field(description="The person's full name.")
+    name: Name = Field(description="The person's full name.")
     role: RoleRef = Field(description="The role they signed in; an `approval` needs a role "
                           "with `can_approve: true`.")
     version: Version = Field(description='The version they signed, "MAJOR.MINOR" in quotes.')
@@ -124,7 +140,7 @@ class Change(Model):
 class Metric(Model):
     """A measure that tells whether the procedure works."""
 
-    name: Text = Field(description="What is measured.")
+    name: Name = Field(description="What is measured.")
     target: float = Field(description="The value to reach.", examples=[95, 2.5])
     unit: Text = Field(description="Unit of the target, e.g. `%`, `hours`, `tickets`.")
     better: Literal["higher", "lower"] = Field(
@@ -167,7 +183,7 @@ class Step(Model):
 
     id: Text = Field(description="Stable step id (lower-case, digits, hyphens); the anchor "
                      "`#step-<id>` derives from it.", examples=["collect-feedback"])
-    title: Text = Field(description="A short imperative title.")
+    title: Name = Field(description="A short imperative title.")
     actor: RoleRef = Field(description="The role that performs the step.")
     instructions: str = Field("", description="What to do, in Markdown.")
     substeps: list[Text] = Field(default_factory=list, description="Ordered sub-steps.")
@@ -233,7 +249,7 @@ class Question(Model):
             return value
         raise ValueError(
             "expected an option id, a list of option ids or steps, or true/false, found "
-            f"{type(value).__name__} {value!r}"
+            f"{type(value).__name__} {quote(value)}"
         )
 
     def answer_keys(self) -> list[str]:
@@ -267,7 +283,7 @@ class Document(Model):
     id: Text = Field(description="Stable document id: upper-case letters, digits, hyphens. "
                      "The page address derives from it and never changes.",
                      examples=["SOP-IT-004"])
-    title: Text = Field(description="The document title.")
+    title: Name = Field(description="The document title.")
     version: Version = Field(description='"MAJOR.MINOR" in quotes. A major bump means people '
                              "must retrain; a minor one is editorial.")
     status: Status = Field(description="Where the document is in its life cycle.")
@@ -438,7 +454,7 @@ class Subject(Model):
 class Observation(Model):
     """A metric as it was observed, against its target."""
 
-    name: Text = Field(description="The metric's name.")
+    name: Name = Field(description="The metric's name.")
     target: float = Field(description="What was aimed for.")
     observed: float = Field(description="What was measured.")
     unit: Text = Field(description="The unit of both figures.")
@@ -478,7 +494,7 @@ class Retro(Document):
 class RoleName(Model):
     """A role's name in another language."""
 
-    name: Text = Field(description="The role's name as people say it in that language.")
+    name: Name = Field(description="The role's name as people say it in that language.")
 
 
 class Role(Model):
@@ -487,7 +503,7 @@ class Role(Model):
     kind: Literal["role"] = Field(description="Always `role`.")
     id: Text = Field(description="Stable role id (lower-case, digits, hyphens).",
                      examples=["level-1-technician"])
-    name: Text = Field(description="The role's name as people say it.")
+    name: Name = Field(description="The role's name as people say it.")
     description: str = Field("", description="What the role is, in a sentence (Markdown).")
     responsibilities: list[Text] = Field(default_factory=list, description="What it answers for.")
     permissions: list[Text] = Field(default_factory=list, description="Access rights it holds.")
@@ -506,7 +522,7 @@ class Role(Model):
 class TermText(Model):
     """A glossary term in another language."""
 
-    term: Text = Field(description="The term as written in that language.")
+    term: Name = Field(description="The term as written in that language.")
     definition: Text = Field(description="What it means here, in that language (Markdown).")
 
 
@@ -516,7 +532,7 @@ class Term(Model):
     kind: Literal["term"] = Field(description="Always `term`.")
     id: Text = Field(description="Stable term id (lower-case, digits, hyphens).",
                      examples=["pre-mortem"])
-    term: Text = Field(description="The term as written in text.")
+    term: Name = Field(description="The term as written in text.")
     definition: Text = Field(description="What it means here (Markdown).")
     see_also: list[TermRef] = Field(default_factory=list, description="Related terms.")
     translations: dict[Translated, TermText] = Field(

@@ -58,6 +58,55 @@ class Problem:
         )
 
 
+QUOTE_CHARS = 60
+"""The most of a value a message quotes: enough to recognise it, never a whole pasted page."""
+
+MAX_PER_CODE = 100
+"""Problems of one code shown per file; the rest are counted in one closing line."""
+
+
+def quote(value: object) -> str:
+    """A value as a message shows it: quoted, and cut to a prefix when long.
+
+    Messages echo what the author wrote so they can find it, but a value can be a pasted
+    page, aliased thousands of times: quoted in full, one broken reference would print
+    megabytes. The length says how much was left out.
+    """
+    if not isinstance(value, str):
+        shown = repr(value)
+        return shown if len(shown) <= QUOTE_CHARS else f"{shown[:QUOTE_CHARS]}…"
+    if len(value) <= QUOTE_CHARS:
+        return repr(value)
+    return f"{value[:QUOTE_CHARS] + '…'!r} ({len(value):,} characters)"
+
+
+def bounded(problems: Iterable[Problem], limit: int = MAX_PER_CODE) -> list[Problem]:
+    """``problems`` sorted, with at most ``limit`` of one code per file and a line for the rest.
+
+    One mistake copied through a generated file (thousands of steps leading to one missing
+    step) would otherwise print thousands of lines that all say the same: the first ones
+    show the pattern, the count says how far it goes, and the output stays bounded.
+    """
+    seen: dict[tuple[str, str], int] = {}
+    dropped: dict[tuple[str, str], Problem] = {}
+    kept: list[Problem] = []
+    for problem in sorted(problems):
+        key = (problem.path, problem.code)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= limit:
+            kept.append(problem)
+        else:
+            dropped.setdefault(key, problem)
+    # At the first problem left out, so the line sorts after the ones shown.
+    kept.extend(
+        Problem(first.path, first.line, first.column, first.code, first.severity,
+                f"and {seen[key] - limit:,} more {first.code} problem(s) in this file from "
+                f"here on, after the first {limit:,}; fix those and check again")
+        for key, first in dropped.items()
+    )
+    return sorted(kept)
+
+
 REPORT_TO = "the sopsite issue tracker"
 """Where a bug in sopsite is reported (the package declares no project URL yet)."""
 

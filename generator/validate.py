@@ -22,8 +22,11 @@ from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
 from generator.load import Loc, RawItem, describe
-from generator.model import KINDS, LISTABLE_KINDS, AnyItem
-from generator.problems import Problem
+from generator.model import KINDS, LISTABLE_KINDS, MAX_NAME, MAX_TEXT, AnyItem
+from generator.problems import QUOTE_CHARS, Problem, quote
+
+MAX_SUGGESTED = 20
+"""Unknown values per file that are compared with every valid choice for a "did you mean"."""
 
 
 def closest(word: str, choices: typing.Iterable[str]) -> str | None:
@@ -34,6 +37,11 @@ def closest(word: str, choices: typing.Iterable[str]) -> str | None:
 @functools.lru_cache(maxsize=4096)
 def _closest(word: str, choices: tuple[str, ...]) -> str | None:
     # Cached: one broken reference is often repeated across many documents.
+    return _close_match(word, choices)
+
+
+def _close_match(word: str, choices: typing.Sequence[str]) -> str | None:
+    """The one place a word is compared with every choice: the cost `Suggestions` bounds."""
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
@@ -41,13 +49,55 @@ def _closest(word: str, choices: tuple[str, ...]) -> str | None:
 def did_you_mean(word: str, choices: typing.Iterable[str], noun: str = "") -> str:
     """A "did you mean" hint, or the list of valid choices when nothing is close."""
     options = sorted(set(choices))
-    guess = closest(word, options)
+    return _hint(closest(word, options), options, noun)
+
+
+def _hint(guess: str | None, options: list[str], noun: str) -> str:
     if guess:
-        return f"did you mean {guess!r}?"
+        return f"did you mean {quote(guess)}?"
     if not options:
         return f"no {noun or 'choices'} are defined"
-    shown = ", ".join(options[:12]) + (", ..." if len(options) > 12 else "")
+    shown = ", ".join(o if len(o) <= QUOTE_CHARS else o[:QUOTE_CHARS] + "…"
+                      for o in options[:12]) + (", ..." if len(options) > 12 else "")
     return f"valid {noun or 'choices'}: {shown}"
+
+
+class Suggestions:
+    """"Did you mean" hints against one set of choices, in time linear in the unknowns.
+
+    Each hint compares the unknown word with every choice. A generated file with thousands
+    of steps that all lead to missing steps would make that quadratic (minutes for one
+    file), so the choices are sorted once, and only the first `MAX_SUGGESTED` distinct
+    unknown words of each file are compared; the rest say that the file has too many.
+    The choices are only read when a hint is asked for: most checks need none.
+    """
+
+    def __init__(self, choices: typing.Iterable[str], noun: str,
+                 limit: int = MAX_SUGGESTED) -> None:
+        self.choices = choices
+        self.noun = noun
+        self.limit = limit
+        self._asked: dict[str, int] = {}
+        self._hints: dict[tuple[str, str], str] = {}
+
+    @functools.cached_property
+    def options(self) -> list[str]:
+        """The choices, sorted once, and only when some value is unknown."""
+        return sorted(set(self.choices))
+
+    def hint(self, word: str, path: str) -> str:
+        """The hint for ``word``, unknown in the file at ``path``."""
+        known = self._hints.get((path, word))
+        if known is not None:
+            return known
+        asked = self._asked.get(path, 0)
+        if asked >= self.limit:
+            return (f"no suggestion: more than {self.limit} unknown {self.noun} in this file "
+                    "were compared already")
+        self._asked[path] = asked + 1
+        hint = _hint(_close_match(word, self.options), self.options, self.noun)
+        self._hints[(path, word)] = hint
+        return hint
 
 
 def validate_item(raw: RawItem, *, in_list: bool) -> tuple[AnyItem | None, list[Problem]]:
@@ -62,7 +112,7 @@ def validate_item(raw: RawItem, *, in_list: bool) -> tuple[AnyItem | None, list[
                                      f"{describe(kind)}; valid kinds: "
                                      f"{', '.join(sorted(KINDS))}")]
     if kind not in KINDS:
-        return None, [source.problem(("kind",), "MODEL001", f"unknown kind {kind!r}; "
+        return None, [source.problem(("kind",), "MODEL001", f"unknown kind {quote(kind)}; "
                                      f"{did_you_mean(kind, KINDS, 'kinds')}")]
     if in_list and kind not in LISTABLE_KINDS:
         return None, [source.problem(("kind",), "MODEL005",
@@ -104,7 +154,7 @@ def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Prob
         key = str(loc[-2])
         choices = _key_choices(info)
         hint = did_you_mean(key, choices)
-        return source.problem(loc[:-1], "MODEL002", f"unknown key {key!r} in "
+        return source.problem(loc[:-1], "MODEL002", f"unknown key {quote(key)} in "
                               f"{_where(loc[:-2], model)}; expected one of "
                               f"{', '.join(choices)}" + (f"; {hint}" if hint.startswith("did")
                                                          else ""), key=True)
@@ -113,22 +163,39 @@ def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Prob
         key = str(loc[-1])
         valid = list(parent.model_fields) if parent else []
         hint = did_you_mean(key, valid, "keys")
-        return source.problem(loc, "MODEL002", f"unknown key {key!r} in {_where(loc[:-1], model)}"
+        return source.problem(loc, "MODEL002", f"unknown key {quote(key)} in "
+                              f"{_where(loc[:-1], model)}"
                               f"; {hint}", key=True)
     _, info = _resolve(model, loc)
     field = str(loc[-1]) if loc and isinstance(loc[-1], str) else None
     if kind == "missing":
         about = f" ({_lower_first(info.description)})" if info and info.description else ""
-        return source.problem(loc[:-1], "MODEL003", f"missing required key {field!r} in "
+        return source.problem(loc[:-1], "MODEL003", f"missing required key {quote(field)} in "
                               f"{_where(loc[:-1], model)}{about}")
+    if kind == "string_too_long":
+        limit = int(detail.get("ctx", {}).get("max_length", MAX_TEXT))
+        if loc and loc[-1] == "[key]":  # a key the author chose, in a mapping of them
+            return source.problem(loc[:-1], "MODEL006", _too_long(None, str(loc[-2]), limit),
+                                  key=True)
+        return source.problem(loc, "MODEL006", _too_long(field, value, limit))
     return source.problem(loc, "MODEL004", _invalid(detail, value, field, info))
+
+
+def _too_long(field: str | None, value: Any, limit: int) -> str:
+    """MODEL006: the length and the limit, and how to stay within it, not the text itself."""
+    name = f"{quote(field)}: " if field else ""
+    length = len(value) if isinstance(value, str) else 0
+    advice = ("shorten it, and say the rest in the text it heads" if limit <= MAX_NAME else
+              "split it: into several steps, substeps or items, or a document of its own "
+              "that this one links to")
+    return f"{name}expected text of at most {limit:,} characters, found {length:,}; {advice}"
 
 
 def _invalid(detail: ErrorDetails, value: Any, field: str | None, info: FieldInfo | None) -> str:
     kind = detail["type"]
     ctx = detail.get("ctx", {})
     found = describe(value)
-    name = f"{field!r}: " if field else ""
+    name = f"{quote(field)}: " if field else ""
     if kind == "literal_error":
         choices = _literal_choices(info)
         hint = did_you_mean(str(value), choices) if isinstance(value, str) else ""

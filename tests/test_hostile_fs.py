@@ -476,8 +476,8 @@ WINDOWS = ("expected a {noun} id that Windows can use as a file name, found {val
 
 @pytest.mark.parametrize(("document_id", "expected"), [
     (LONG, [f"hb/doc.yml:2:5: error [ID004] expected a document id of at most {MAX_ID_LENGTH} "
-            f"characters, found {LONG[:37] + '...'!r} of {MAX_ID_LENGTH + 1}: page file names "
-            "are made from ids and must fit every file system; shorten it"]),
+            f"characters, found {LONG[:60] + '…'!r} ({MAX_ID_LENGTH + 1} characters): page file "
+            "names are made from ids and must fit every file system; shorten it"]),
     ("CON", ["hb/doc.yml:2:5: error [ID005] " + WINDOWS.format(noun="document", value="CON",
                                                               suggestion="CON-1")]),
     ("LPT9", ["hb/doc.yml:2:5: error [ID005] " + WINDOWS.format(noun="document", value="LPT9",
@@ -506,8 +506,8 @@ def test_a_role_named_like_a_device_in_lower_case(book: Book) -> None:
 
 @pytest.mark.parametrize(("kind", "item_id", "message"), [
     ("sop", LONG, f"expected a document id of at most {MAX_ID_LENGTH} characters, found "
-                  f"{LONG[:37] + '...'!r} of {MAX_ID_LENGTH + 1}: page file names are made "
-                  "from ids and must fit every file system; shorten it"),
+                  f"{LONG[:60] + '…'!r} ({MAX_ID_LENGTH + 1} characters): page file names are "
+                  "made from ids and must fit every file system; shorten it"),
     ("role", "com1", WINDOWS.format(noun="role", value="com1", suggestion="com1-1")),
 ])
 def test_new_refuses_the_same_ids(kind: str, item_id: str, message: str, book: Book) -> None:

@@ -9,8 +9,8 @@ from generator.graph import edges, reachable, reaching_end
 from generator.handbook import Entry
 from generator.mermaid import measure, over_budget
 from generator.model import Process, Sop, Step
-from generator.problems import Severity
-from generator.validate import did_you_mean
+from generator.problems import Severity, quote
+from generator.validate import Suggestions
 
 
 def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]]:
@@ -27,17 +27,18 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
     Passes: `next: approve` with a step `approve`. Fails: `next: aprove`.
     """
     for entry, steps in _flows(context):
-        ids = [step.id for step in steps]
         index = {step.id: i for i, step in enumerate(steps)}
+        hints = Suggestions(index, "steps")
         for edge in edges(steps):
             if edge.target in index:
                 continue
             i = edge.position
             loc = (("steps", i, "next") if edge.branch is None
                    else ("steps", i, "decision", "branches", edge.branch, "next"))
-            what = "next step" if edge.branch is None else f"branch {edge.label!r}"
-            yield Finding(entry.source, loc, f"{what} of step {edge.source!r} leads to unknown "
-                          f"step {edge.target!r}; {did_you_mean(edge.target, ids, 'steps')}")
+            what = "next step" if edge.branch is None else f"branch {quote(edge.label)}"
+            yield Finding(entry.source, loc, f"{what} of step {quote(edge.source)} leads to "
+                          f"unknown step {quote(edge.target)}; "
+                          f"{hints.hint(edge.target, entry.source.path)}")
 
 
 @rule("FLOW002", Severity.ERROR, "a step that no path from the first step reaches", local=True)
@@ -50,8 +51,8 @@ def unreachable_steps(context: Context) -> Iterator[Finding]:
         seen = reachable(steps)
         for i, step in enumerate(steps):
             if step.id not in seen:
-                yield Finding(entry.source, ("steps", i, "id"), f"step {step.id!r} is not "
-                              f"reachable from the first step {steps[0].id!r}; point a 'next' "
+                yield Finding(entry.source, ("steps", i, "id"), f"step {quote(step.id)} is not "
+                              f"reachable from the first step {quote(steps[0].id)}; point a 'next' "
                               "or a decision branch at it, or remove it")
 
 
@@ -74,7 +75,7 @@ def endless_paths(context: Context) -> Iterator[Finding]:
         for i, step in enumerate(steps):
             if step.id in entered:
                 yield Finding(entry.source, ("steps", i, "id"), f"no path from step "
-                              f"{step.id!r} reaches an end; give the loop a way out with a "
+                              f"{quote(step.id)} reaches an end; give the loop a way out with a "
                               "decision, or mark a step 'end: true'")
 
 

@@ -15,7 +15,7 @@ from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc, SourceMap
 from generator.model import Process, Retro
-from generator.problems import Severity
+from generator.problems import Severity, quote
 
 DOC_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
 SLUG_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -39,9 +39,8 @@ def too_long(value: str) -> bool:
 
 def long_id_message(noun: str, value: str) -> str:
     """What ID004 says, and `sopsite new`: the id itself is shortened to stay readable."""
-    shown = value if len(value) <= 40 else value[:37] + "..."
-    return (f"expected a {noun} id of at most {MAX_ID_LENGTH} characters, found {shown!r} of "
-            f"{len(value)}: page file names are made from ids and must fit every file "
+    return (f"expected a {noun} id of at most {MAX_ID_LENGTH} characters, found "
+            f"{quote(value)}: page file names are made from ids and must fit every file "
             "system; shorten it")
 
 
@@ -50,10 +49,10 @@ def windows_message(noun: str, value: str) -> str:
     suggestion = re.sub(r"[. ]+", "-", value).strip("-") or noun
     if windows_device(suggestion):
         suggestion += "-1"
-    return (f"expected a {noun} id that Windows can use as a file name, found {value!r}: "
+    return (f"expected a {noun} id that Windows can use as a file name, found {quote(value)}: "
             "CON, PRN, AUX, NUL, COM0-COM9 and LPT0-LPT9 (in any case, with any extension) "
             "are device names there, and a name may not end in a dot or a space; choose "
-            f"another, e.g. {suggestion!r}")
+            f"another, e.g. {quote(suggestion)}")
 
 
 def _all_ids(context: Context) -> Iterator[tuple[str, str, SourceMap, Loc, str]]:
@@ -95,7 +94,7 @@ def duplicate_ids(context: Context) -> Iterator[Finding]:
             continue
         other_source, other_loc = seen
         line, column = other_source.position(other_loc)
-        yield Finding(source, loc, f"duplicate {noun} id {value!r}: first defined at "
+        yield Finding(source, loc, f"duplicate {noun} id {quote(value)}: first defined at "
                       f"{other_source.path}:{line}:{column}")
 
 
@@ -107,7 +106,7 @@ def unsafe_ids(context: Context) -> Iterator[Finding]:
     """
     for _, noun, source, loc, value in _all_ids(context):
         if UNSAFE.search(value):
-            yield Finding(source, loc, f"{noun} id {value!r} could escape the site: ids must "
+            yield Finding(source, loc, f"{noun} id {quote(value)} could escape the site: ids must "
                           "not contain '/', '\\', '..', spaces or control characters")
 
 
@@ -123,11 +122,11 @@ def id_format(context: Context) -> Iterator[Finding]:
         if namespace == "document":
             if not DOC_ID.match(value):
                 yield Finding(source, loc, f"expected a document id of upper-case letters, "
-                              f"digits and hyphens such as 'SOP-IT-004', found {value!r}")
+                              f"digits and hyphens such as 'SOP-IT-004', found {quote(value)}")
         elif not SLUG_ID.match(value):
             suggestion = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
             yield Finding(source, loc, f"expected a {noun} id of lower-case letters, digits "
-                          f"and hyphens, found {value!r}; e.g. {suggestion!r}")
+                          f"and hyphens, found {quote(value)}; e.g. {quote(suggestion)}")
 
 
 @rule("ID004", Severity.ERROR, f"an id longer than {MAX_ID_LENGTH} characters", local=True)

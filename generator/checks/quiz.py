@@ -9,8 +9,8 @@ from generator.checks.registry import Context, Finding, rule
 from generator.graph import reachable_from
 from generator.handbook import Entry
 from generator.model import Process, Question, Sop
-from generator.problems import Severity
-from generator.validate import did_you_mean
+from generator.problems import Severity, quote
+from generator.validate import Suggestions, did_you_mean
 
 
 def _quizzes(context: Context) -> Iterator[tuple[Entry[Sop | Process], int, Question]]:
@@ -33,7 +33,7 @@ def empty_answer(context: Context) -> Iterator[Finding]:
     """
     for entry, i, question in _quizzes(context):
         if question.answer in ([], ""):
-            yield Finding(entry.source, _loc(i, "answer"), f"question {question.id!r} has an "
+            yield Finding(entry.source, _loc(i, "answer"), f"question {quote(question.id)} has an "
                           "empty answer key; name the correct option(s)")
 
 
@@ -48,8 +48,8 @@ def unknown_option(context: Context) -> Iterator[Finding]:
             continue
         for key in question.answer_keys():
             if key not in question.options:
-                yield Finding(entry.source, _loc(i, "answer"), f"question {question.id!r}: "
-                              f"answer {key!r} is not an option; "
+                yield Finding(entry.source, _loc(i, "answer"), f"question {quote(question.id)}: "
+                              f"answer {quote(key)} is not an option; "
                               f"{did_you_mean(key, question.options, 'options')}")
 
 
@@ -64,7 +64,7 @@ def answer_fits_kind(context: Context) -> Iterator[Finding]:
         answer, kind = question.answer, question.kind
         problem = None
         if kind == "true-false" and not isinstance(answer, bool):
-            problem = f"expected true or false, found {answer!r}"
+            problem = f"expected true or false, found {quote(answer)}"
         elif kind != "true-false" and isinstance(answer, bool):
             problem = f"expected {'an option id' if kind == 'single' else 'a list'}, found " \
                       f"{str(answer).lower()}"
@@ -77,7 +77,7 @@ def answer_fits_kind(context: Context) -> Iterator[Finding]:
             problem = f"expected at least two options, found {len(question.options)}"
         if problem:
             yield Finding(entry.source, _loc(i, "answer"),
-                          f"question {question.id!r} ({kind}): {problem}")
+                          f"question {quote(question.id)} ({kind}): {problem}")
 
 
 @rule("QUIZ004", Severity.ERROR,
@@ -88,14 +88,16 @@ def unknown_steps(context: Context) -> Iterator[Finding]:
     Passes: `covers: [review-meeting]`. Fails: `covers: [review]` with no such step.
     """
     for entry, i, question in _quizzes(context):
-        steps = [step.id for step in entry.item.steps]
+        steps = {step.id for step in entry.item.steps}
+        hints = Suggestions(steps, "steps")
         named = [("covers", j, ref) for j, ref in enumerate(question.covers)]
         if question.kind == "ordering" and isinstance(question.answer, list):
             named += [("answer", j, ref) for j, ref in enumerate(question.answer)]
         for field, j, ref in named:
             if ref not in steps:
-                yield Finding(entry.source, (*_loc(i, field), j), f"question {question.id!r}: "
-                              f"unknown step {ref!r}; {did_you_mean(ref, steps, 'steps')}")
+                yield Finding(entry.source, (*_loc(i, field), j), f"question {quote(question.id)}: "
+                              f"unknown step {quote(ref)}; "
+                              f"{hints.hint(ref, entry.source.path)}")
 
 
 @rule("QUIZ005", Severity.ERROR,
@@ -114,9 +116,9 @@ def ordering_follows_graph(context: Context) -> Iterator[Finding]:
         order = [ref for ref in question.answer if ref in known]
         for before, after in pairwise(order):
             if after not in reachable_from(steps, before) - {before}:
-                yield Finding(entry.source, _loc(i, "answer"), f"question {question.id!r}: "
-                              f"no path in the flow leads from {before!r} to {after!r}, so "
-                              "this order is wrong")
+                yield Finding(entry.source, _loc(i, "answer"), f"question {quote(question.id)}: "
+                              f"no path in the flow leads from {quote(before)} to "
+                              f"{quote(after)}, so this order is wrong")
                 break
 
 

@@ -14,8 +14,8 @@ from generator.handbook import Entry
 from generator.load import Loc
 from generator.memo import ByIdentity
 from generator.model import AnyDocument, Process, Retro, Sop
-from generator.problems import Severity
-from generator.validate import did_you_mean
+from generator.problems import Severity, quote
+from generator.validate import Suggestions
 
 Ref = tuple[Loc, str]
 DocRef = tuple[Loc, str, tuple[str, ...]]
@@ -99,11 +99,12 @@ def unknown_roles(context: Context) -> Iterator[Finding]:
     Passes: `actor: it-director` with that role defined. Fails: `actor: it-directr`.
     """
     roles = context.handbook.role_index
+    hints = Suggestions(roles, "roles")
     for entry in context.handbook.documents:
         for loc, ref in role_refs(entry.item):
             if ref not in roles and ("role", ref) not in context.handbook.invalid_ids:
-                yield Finding(entry.source, loc, f"unknown role {ref!r}; "
-                              f"{did_you_mean(ref, roles, 'roles')}")
+                yield Finding(entry.source, loc, f"unknown role {quote(ref)}; "
+                              f"{hints.hint(ref, entry.source.path)}")
 
 
 @rule("REF002", Severity.ERROR, "a reference to a glossary term that is not defined")
@@ -113,6 +114,7 @@ def unknown_terms(context: Context) -> Iterator[Finding]:
     Passes: `terms: [pre-mortem]` with that term defined. Fails: `terms: [premortem]`.
     """
     terms = context.handbook.term_index
+    hints = Suggestions(terms, "terms")
     sources: list[tuple[Entry[Any], str, Loc]] = []
     for entry in context.handbook.documents:
         sources.extend((entry, ref, ("terms", i)) for i, ref in enumerate(entry.item.terms))
@@ -124,8 +126,8 @@ def unknown_terms(context: Context) -> Iterator[Finding]:
         sources.extend((term, ref, ("see_also", i)) for i, ref in enumerate(term.item.see_also))
     for entry, ref, loc in sources:
         if ref not in terms and ("term", ref) not in context.handbook.invalid_ids:
-            yield Finding(entry.source, loc, f"unknown term {ref!r}; "
-                          f"{did_you_mean(ref, terms, 'terms')}")
+            yield Finding(entry.source, loc, f"unknown term {quote(ref)}; "
+                          f"{hints.hint(ref, entry.source.path)}")
 
 
 @rule("REF003", Severity.ERROR, "a reference to a document that is not defined")
@@ -135,11 +137,12 @@ def unknown_documents(context: Context) -> Iterator[Finding]:
     Passes: `related: [SOP-IT-004]` with that SOP defined. Fails: `related: [SOP-IT-04]`.
     """
     documents = context.handbook.document_index
+    hints = Suggestions(documents, "documents")
     for entry in context.handbook.documents:
         for loc, ref, _ in document_refs(entry.item):
             if ref not in documents and ("document", ref) not in context.handbook.invalid_ids:
-                yield Finding(entry.source, loc, f"unknown document {ref!r}; "
-                              f"{did_you_mean(ref, documents, 'documents')}")
+                yield Finding(entry.source, loc, f"unknown document {quote(ref)}; "
+                              f"{hints.hint(ref, entry.source.path)}")
 
 
 @rule("REF004", Severity.ERROR, "a reference to a document of the wrong kind")
@@ -154,7 +157,7 @@ def wrong_kind(context: Context) -> Iterator[Finding]:
             target = documents.get(ref)
             if target is not None and target.kind not in kinds:
                 yield Finding(entry.source, loc, f"expected {' or '.join(kinds)}, found "
-                              f"{ref!r} which is a {target.kind}")
+                              f"{quote(ref)} which is a {target.kind}")
 
 
 @rule("REF005", Severity.ERROR, "a retrospective of a version that does not exist yet")

@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from generator.handbook import Handbook
-from generator.load import Loc, SourceMap
+from generator.load import EXPANSION_FACTOR, MIN_EXPANDED, Loc, SourceMap
+from generator.model import MAX_NAME, MAX_TEXT
 from generator.problems import Severity
 
 
@@ -99,6 +100,8 @@ _builtin("YAML004", Severity.ERROR, "merge key ('<<') used")
 _builtin("YAML005", Severity.ERROR, "aliases expand beyond the bound (billion laughs)")
 _builtin("YAML006", Severity.ERROR, "a date that does not exist")
 _builtin("YAML007", Severity.WARNING, "a ' #word' comment cuts a plain text value short")
+_builtin("YAML008", Severity.ERROR, f"aliases expand the file's text beyond its budget "
+         f"({EXPANSION_FACTOR} times the file, at least {MIN_EXPANDED:,} characters)")
 _builtin("INTERNAL001", Severity.ERROR, "a bug in sopsite while loading or validating a file")
 _builtin("INTERNAL002", Severity.ERROR, "a bug in sopsite while running a rule")
 _builtin("MODEL001", Severity.ERROR, "missing or unknown 'kind'")
@@ -106,6 +109,8 @@ _builtin("MODEL002", Severity.ERROR, "unknown key (with the closest valid key)")
 _builtin("MODEL003", Severity.ERROR, "missing required key")
 _builtin("MODEL004", Severity.ERROR, "value of the wrong type or out of range")
 _builtin("MODEL005", Severity.ERROR, "an SOP, process or retro in a list with other items")
+_builtin("MODEL006", Severity.ERROR, f"a text longer than its budget ({MAX_TEXT:,} characters; "
+         f"titles and names {MAX_NAME})")
 _builtin("VERSION001", Severity.ERROR, "with --base: content changed without a version bump")
 _builtin("VERSION002", Severity.ERROR, "with --base: the version went down")
 _builtin("VERSION003", Severity.ERROR, "with --base: a major bump without roles to retrain")

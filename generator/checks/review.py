@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from generator.checks.refs import version_key
 from generator.checks.registry import Context, Finding, rule
 from generator.model import PHASE_ORDER, Process
-from generator.problems import Severity
+from generator.problems import Severity, quote
 
 HIGH_RISK = 15
 """Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
@@ -73,8 +73,8 @@ def approver_permission(context: Context) -> Iterator[Finding]:
             if approval.meaning == "approval" and role is not None and not role.can_approve:
                 choices = (f"roles that may approve: {', '.join(approvers)}" if approvers
                            else "no role has 'can_approve: true'")
-                yield Finding(entry.source, ("approvals", i, "role"), f"{approval.name!r} "
-                              f"approved in role {approval.role!r}, which may not approve; "
+                yield Finding(entry.source, ("approvals", i, "role"), f"{quote(approval.name)} "
+                              f"approved in role {quote(approval.role)}, which may not approve; "
                               f"expected a role with 'can_approve: true' ({choices})")
 
 
@@ -87,7 +87,7 @@ def future_signature(context: Context) -> Iterator[Finding]:
     for entry in context.handbook.documents:
         for i, approval in enumerate(entry.item.approvals):
             if approval.date > context.today:
-                yield Finding(entry.source, ("approvals", i, "date"), f"{approval.name!r} "
+                yield Finding(entry.source, ("approvals", i, "date"), f"{quote(approval.name)} "
                               f"signed on {approval.date.isoformat()}, which is in the future; "
                               f"expected a date on or before today "
                               f"({context.today.isoformat()})")
@@ -109,7 +109,7 @@ def late_approval(context: Context) -> Iterator[Finding]:
             # A date in the future is APPROVAL003's: one wrong date, one problem.
             if (doc.approves_current(approval)
                     and doc.effective < approval.date <= context.today):
-                yield Finding(entry.source, ("approvals", i, "date"), f"{approval.name!r} "
+                yield Finding(entry.source, ("approvals", i, "date"), f"{quote(approval.name)} "
                               f"approved version {doc.version} on {approval.date.isoformat()}, "
                               f"after it took effect on {doc.effective.isoformat()}; expected "
                               "a date on or before 'effective' (or move 'effective' to the day "
@@ -129,7 +129,7 @@ def approval_ahead(context: Context) -> Iterator[Finding]:
         current = version_key(doc.version)
         for i, approval in enumerate(doc.approvals):
             if version_key(approval.version) > current:
-                yield Finding(entry.source, ("approvals", i, "version"), f"{approval.name!r} "
+                yield Finding(entry.source, ("approvals", i, "version"), f"{quote(approval.name)} "
                               f"signed version {approval.version}, but {doc.id} is at version "
                               f"{doc.version}; a signature cannot be ahead of the document")
 
@@ -148,7 +148,7 @@ def unowned_high_risks(context: Context) -> Iterator[Finding]:
             score = risk.likelihood * risk.impact
             missing = [name for name in ("mitigation", "owner") if not getattr(risk, name)]
             if score >= HIGH_RISK and missing:
-                yield Finding(entry.source, ("premortem", i, "id"), f"risk {risk.id!r} scores "
+                yield Finding(entry.source, ("premortem", i, "id"), f"risk {quote(risk.id)} scores "
                               f"{score} (likelihood {risk.likelihood} x impact {risk.impact}, "
                               f"high from {HIGH_RISK}) but has no {' and no '.join(missing)}")
 
@@ -167,8 +167,8 @@ def rollout_order(context: Context) -> Iterator[Finding]:
         for i, phase in enumerate(doc.rollout):
             rank = PHASE_ORDER.index(phase.phase)
             if rank <= seen:
-                yield Finding(entry.source, ("rollout", i, "phase"), f"phase {phase.phase!r} "
-                              f"comes after {PHASE_ORDER[seen]!r}; expected the order "
+                yield Finding(entry.source, ("rollout", i, "phase"), f"phase {quote(phase.phase)} "
+                              f"comes after {quote(PHASE_ORDER[seen])}; expected the order "
                               f"{', '.join(PHASE_ORDER)}, each phase once")
             seen = max(seen, rank)
 

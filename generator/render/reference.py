@@ -17,7 +17,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.checks import RULES
-from generator.model import KINDS, LISTABLE_KINDS
+from generator.load import MIN_EXPANDED
+from generator.model import KINDS, LISTABLE_KINDS, MAX_TEXT
 from generator.render.text import markdown, plain
 
 FIELDS = "reference/fields.md"
@@ -77,6 +78,10 @@ def _table(model: type[BaseModel], nested: list[type[BaseModel]]) -> list[str]:
     for name, info in model.model_fields.items():
         meaning = markdown(info.description or "").replace("|", "\\|")
         kind = _named(info.examples) or _type(info.annotation, nested)
+        limit = next((meta.max_length for meta in info.metadata
+                      if isinstance(getattr(meta, "max_length", None), int)), None)
+        if limit is not None:
+            kind += f", at most {limit:,} characters"
         rows.append(f"| `{name}` | {kind} | {_required(info)} | "
                     f"{meaning} |")
     return rows
@@ -88,7 +93,13 @@ def fields_page() -> str:
     out = ["---", "title: Field reference", "render_macros: false", "---", "",
            "# Field reference", "",
            "Generated from the content model (`generator/model.py`); the JSON Schemas in "
-           "`schemas/` come from the same source.", ""]
+           "`schemas/` come from the same source.", "",
+           f"Every text value is at most {MAX_TEXT:,} characters, and the fields below that "
+           "say so fewer (titles and names): longer text is refused "
+           "([MODEL006](rules.md#MODEL006)), since every page, search and flowchart "
+           "made from it would be slow; split it into steps, substeps or an SOP of its own. "
+           "Aliases may repeat text up to four times the size of their file, at least "
+           f"{MIN_EXPANDED:,} characters ([YAML008](rules.md#YAML008)).", ""]
     nested: list[type[BaseModel]] = []
     for kind, top in KINDS.items():
         listable = " A file may hold one or a list of them." if kind in LISTABLE_KINDS else ""
