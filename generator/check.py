@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from generator.checks import Settings, local_findings, run_checks
+from generator.checks.registry import advisory_codes
 from generator.gcpause import collector_paused
 from generator.handbook import Entry, Handbook, load_handbook
 from generator.model import AnyItem
@@ -41,5 +42,5 @@ def check_handbook(
         handbook, problems = load_handbook(root, loaded=check_entry, boundary=boundary)
         problems += run_checks(handbook, day, settings)
     if strict:
-        problems = promote_warnings(problems)
+        problems = promote_warnings(problems, advisory_codes())
     return handbook, bounded(problems)

@@ -27,6 +27,7 @@ from mkdocs.structure.nav import Navigation
 from generator.boundary import admit, check_output, display_path, project_root, walk
 from generator.check import check_handbook, current_day
 from generator.checks import Settings
+from generator.checks.registry import advisory_codes
 from generator.gcpause import freeze_survivors
 from generator.handbook import Handbook
 from generator.history import read_history
@@ -38,6 +39,9 @@ from generator.validate import did_you_mean
 from generator.write import PageWriter, WriteReport, write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
+advice_log = logging.getLogger("sopsite.advice")
+"""Advisory warnings (`Rule.advisory`), outside MkDocs' loggers: a strict build does not
+count them."""
 history_log = logging.getLogger("sopsite.history")
 """History warnings (HIST001-005), outside MkDocs' loggers so that a strict build does not
 count them: they name commits, which cannot be taken back, so one that failed the build
@@ -131,9 +135,10 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             settings=Settings(min_coverage=self.config.training_coverage), boundary=project,
         )
         errors = [p for p in problems if p.severity is Severity.ERROR]
+        advice = advisory_codes()
         for problem in problems:
             if problem.severity is Severity.WARNING:
-                log.warning(problem.format())
+                (advice_log if problem.code in advice else log).warning(problem.format())
         if errors:
             raise PluginError("sopsite: the handbook has errors:\n"
                               + "\n".join(p.format() for p in errors))

@@ -133,11 +133,13 @@ def debugging() -> bool:
     return bool(os.environ.get("SOPSITE_DEBUG"))
 
 
-def promote_warnings(problems: Iterable[Problem]) -> list[Problem]:
-    """Treat every warning as an error, for `--strict` runs in CI."""
+def promote_warnings(problems: Iterable[Problem],
+                     advice: frozenset[str] = frozenset()) -> list[Problem]:
+    """Treat every warning as an error, for `--strict` runs in CI; codes in ``advice``
+    stay warnings."""
     return [
         Problem(p.path, p.line, p.column, p.code, Severity.ERROR, p.message)
-        if p.severity is Severity.WARNING
+        if p.severity is Severity.WARNING and p.code not in advice
         else p
         for p in problems
     ]

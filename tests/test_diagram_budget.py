@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import TODAY, Book
+from conftest import TODAY, Book, run_sopsite
 
 from generator.check import check_handbook
 from generator.mermaid import BUDGET, Size, measure
@@ -16,6 +16,7 @@ from generator.model import Sop, Step
 from generator.problems import Severity
 from generator.render import generate
 from generator.render.site import doc_path
+from tests.support.build import make_project, sopsite
 from tests.support.mermaid import diagrams, parse_errors
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,3 +138,21 @@ def test_the_training_module_of_a_flow_over_the_budget_gets_the_note(book: Book)
     module = generate(handbook, today=TODAY).pages["training/sop-it-001.md"]
     assert diagrams(module) == []
     assert f"*This flow has {BUDGET.steps + 5} steps in 1 lane, more than" in module
+
+
+def test_the_warning_is_advice_that_strict_runs_and_builds_keep(book: Book) -> None:
+    """A long procedure is not a fault: `check --strict` and the (strict) build pass."""
+    _write_flow(book, 40, 1)
+    [line] = book.lines(strict=True)
+    assert line.startswith(f"{S}:28:1: warning [FLOW004] the flowchart is left out")
+    result = run_sopsite("check", "--strict", "--today", TODAY.isoformat(), "hb",
+                         cwd=Path.cwd())
+    assert result.returncode == 0, result.stdout + result.stderr
+    project = Path("project")
+    make_project(project, book.root)
+    built = sopsite("build", cwd=project, today=TODAY.isoformat())
+    assert built.returncode == 0, built.stderr
+    assert "warning [FLOW004] the flowchart is left out" in built.stderr
+    html = (project / "site" / "procedures" / "sop-it-001" / "index.html").read_text("utf-8")
+    assert 'class="mermaid"' not in html
+    assert "This flow has 40 steps in 1 lane" in html

@@ -84,7 +84,9 @@ _MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
 
 
 @rule("FLOW004", Severity.WARNING,
-      "a flow too large for a readable diagram: the page shows a note instead", local=True)
+      "a flow too large for a readable diagram: the page shows a note instead (advice: "
+      "--strict leaves it a warning)", local=True,
+      advisory=True)
 def oversized_diagrams(context: Context) -> Iterator[Finding]:
     """The flowchart must stay within the diagram budget (`generator.mermaid.BUDGET`).
 

@@ -60,19 +60,27 @@ class Rule:
     """What it finds in an item depends on that item alone (and on the day and the
     settings), never on other files: it may run one item at a time, and a live server
     re-runs it only on the files that changed."""
+    advisory: bool = False
+    """A warning that is advice about how the site shows a document, not a fault in it:
+    `--strict` does not make it an error and it never fails a build."""
 
 
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, summary: str, *,
-         local: bool = False) -> Callable[[Check], Check]:
-    """Register a check function under a stable code (see `Rule.local`)."""
+def advisory_codes() -> frozenset[str]:
+    """The codes `--strict` leaves as warnings (see `Rule.advisory`)."""
+    return frozenset(code for code, rule in RULES.items() if rule.advisory)
+
+
+def rule(code: str, severity: Severity, summary: str, *, local: bool = False,
+         advisory: bool = False) -> Callable[[Check], Check]:
+    """Register a check function under a stable code (see `Rule.local`, `Rule.advisory`)."""
 
     def register(check: Check) -> Check:
         if code in RULES:
             raise ValueError(f"rule code {code} registered twice")
-        RULES[code] = Rule(code, severity, summary, check, local)
+        RULES[code] = Rule(code, severity, summary, check, local, advisory)
         return check
 
     return register
