@@ -2,7 +2,9 @@
 
 Each shape is one SOP (with, for the lanes shape, a roles file of its own) generated at run
 time at two sizes, n and 4n, beside an *ordinary* SOP of the same byte size: the same
-document with ordinary prose of the same length in place of the hostile part. Each file is
+document with ordinary prose of the same length in place of the hostile part (in its
+purpose while that stays short; a longer ordinary SOP says it in more steps, as an author
+would, since one text past its budget would be refused and cost nothing to build). Each file is
 put in a small temporary project (the roles and glossary of tests/fixtures/minimal, the
 repository's mkdocs.yml) outside any git repository, and timed there:
 
@@ -148,13 +150,44 @@ def sop(purpose: str, steps: str = PLAIN_STEPS, extra: str = "",
             + steps + extra)
 
 
+ORDINARY_CHUNK = 15_000
+"""Characters of prose in one ordinary substep: well inside the budget of one text."""
+ORDINARY_STEPS = 24
+"""Steps of an ordinary SOP at most: inside the diagram budget, so it keeps its chart."""
+
+
+def prose_steps(length: int) -> str:
+    """Ordinary steps holding ``length`` characters of prose as their substeps: a long
+    ordinary SOP says more in more steps, never in one text past the budget of a value."""
+    text = prose(length)
+    chunks: list[str] = []
+    while text:
+        cut = text.rfind("\n", 0, ORDINARY_CHUNK) + 1 or len(text)
+        chunks.append(text[:cut] if cut else text)
+        text = text[cut:]
+    count = max(1, min(ORDINARY_STEPS, len(chunks)))
+    out = ["steps:"]
+    for i in range(count):
+        out += [f"  - id: step-{i + 1}", f"    title: Do part {i + 1} of the work",
+                "    actor: technician", "    substeps:"]
+        for chunk in chunks[i::count]:
+            out.append("      - |")
+            out.append(block(chunk, indent="        ").rstrip("\n"))
+    return "\n".join(out) + "\n"
+
+
 def ordinary_like(target: int, steps: str = PLAIN_STEPS, extra: str = "",
                   roles: str = "") -> str:
-    """An SOP of (as nearly as the prose allows) ``target`` bytes whose purpose is prose."""
-    length = max(1, target - len(sop("", steps, extra, roles).encode("utf-8")))
+    """An SOP of (as nearly as the prose allows) ``target`` bytes of ordinary prose: in its
+    purpose while that stays short, else spread over ordinary steps."""
+    base = sop("Let users back in safely.\n", steps, extra, roles)
+    length = max(1, target - len(base.encode("utf-8")))
     text = ""
     for _ in range(8):
-        text = sop(prose(length), steps, extra, roles)
+        if length <= ORDINARY_CHUNK:
+            text = sop(prose(length), steps, extra, roles)
+        else:
+            text = sop("Let users back in safely.\n", prose_steps(length), extra, roles)
         missing = target - len(text.encode("utf-8"))
         if missing == 0:
             return text
