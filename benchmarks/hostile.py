@@ -272,7 +272,8 @@ def lanes(n: int) -> dict[str, str]:
             ROLES_FILE: roles}
 
 
-PURPOSE = "prose of the same length in `purpose`"
+PURPOSE = ("prose of the same length in `purpose` (past 15,000 characters, in the substeps "
+           "of up to 24 ordinary steps)")
 SHAPES = (
     Shape("brackets", "`[` repeated in `purpose`", 5_000, 50, brackets, PURPOSE),
     Shape("fences", "lines of a fence opener ```` ``` ```` in `purpose`", 4_000, 40, fences,

@@ -48,21 +48,31 @@ def _page(book: Book) -> str:
     return generate(handbook, today=TODAY).pages[PAGE]
 
 
-def test_five_thousand_linear_steps_get_a_note_and_a_warning(book: Book) -> None:
+def test_five_thousand_linear_steps_are_refused_and_would_get_no_diagram(book: Book) -> None:
     _write_flow(book, 5000, 1)
     assert book.lines() == [
         f"{S}:28:1: warning [FLOW004] the flowchart is left out of the page, over the diagram "
         "budget: 5000 steps (at most 25), 5001 arrows (at most 40), 443549 characters of "
         "Mermaid source (at most 40000); the page says so and lists the steps. For a diagram, "
         "move groups of steps into SOPs of their own and link each from one step ('sop:')",
+        f"{S}:28:1: error [FLOW005] expected at most 500 steps in one document, found 5000; "
+        "split the procedure: move groups of steps into SOPs of their own and link each from "
+        "one step ('sop:')",
     ]
+
+
+def test_five_hundred_linear_steps_get_a_note_and_a_warning(book: Book) -> None:
+    _write_flow(book, 500, 1)
+    [line] = book.lines()
+    assert line.startswith(f"{S}:28:1: warning [FLOW004] the flowchart is left out of the "
+                           "page, over the diagram budget: 500 steps (at most 25), 501 arrows")
     page = _page(book)
     assert diagrams(page) == []
     assert "``` mermaid" not in page
-    assert ("*This flow has 5000 steps in 1 lane, more than a diagram can show readably (at "
+    assert ("*This flow has 500 steps in 1 lane, more than a diagram can show readably (at "
             "most 25 steps, 40 arrows, 40000 characters of diagram source); the steps below "
             "are the procedure.*") in page
-    assert "### 5000. Do the work of step 5000 {#step-s-5000}" in page
+    assert "### 500. Do the work of step 500 {#step-s-500}" in page
 
 
 def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book) -> None:

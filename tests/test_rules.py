@@ -32,6 +32,7 @@ COVERED_ELSEWHERE = {
     **{f"QUIZ00{n}": "test_training.py" for n in range(1, 7)},
     "CHANGE001": "test_history.py",
     "FLOW004": "test_diagram_budget.py",
+    "FLOW005": "test_diagram_budget.py",
     "ID004": "test_hostile_fs.py",
     "ID005": "test_hostile_fs.py",
     "MARKDOWN001": "test_markdown_budgets.py",

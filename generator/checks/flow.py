@@ -41,6 +41,26 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
                           f"{hints.hint(edge.target, entry.source.path)}")
 
 
+MAX_STEPS = 500
+"""Steps of one document at most: a few times the longest real procedures, whose pages
+(a heading, a table-of-contents entry and a checklist line per step) then stay within
+twice the build cost of an ordinary page of their size."""
+
+
+@rule("FLOW005", Severity.ERROR, f"a document with more than {MAX_STEPS} steps", local=True)
+def too_many_steps(context: Context) -> Iterator[Finding]:
+    """One document holds at most `MAX_STEPS` steps; a longer procedure is several.
+
+    Passes: 40 steps. Fails: 5,000 steps in one SOP.
+    """
+    for entry, steps in _flows(context):
+        if len(steps) > MAX_STEPS:
+            yield Finding(entry.source, ("steps",), f"expected at most {MAX_STEPS} steps in "
+                          f"one document, found {len(steps)}; split the procedure: move "
+                          "groups of steps into SOPs of their own and link each from one step "
+                          "('sop:')", key=True)
+
+
 @rule("FLOW002", Severity.ERROR, "a step that no path from the first step reaches", local=True)
 def unreachable_steps(context: Context) -> Iterator[Finding]:
     """Every step must be reachable from the first step, or nobody will ever do it.
