@@ -212,7 +212,7 @@ def read_history(root: Path, current: Handbook | None = None) -> History:
     ``root`` when not given): each document's file and its declared change history. It
     also lends its parsed documents to revisions whose YAML is byte for byte the file on
     disk: a document's latest revision usually is, and parsing it again would hold a second
-    copy of the whole handbook (490 MB at 5000 documents).
+    copy of the whole handbook.
     """
     state = inspect(root)
     if state.notice or state.top is None or state.head is None:
