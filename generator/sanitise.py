@@ -76,20 +76,11 @@ ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "date"}}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 """Schemes a link may use; relative and fragment URLs need none."""
 
-_EXTERNAL = re.compile(r"^\s*(?:[a-zA-Z][a-zA-Z0-9+.-]*:|[/\\]{2})")
-
-
 def _filter(tag: str, attribute: str, value: str) -> str | None:
-    """Attribute values the allow-list of names cannot judge.
-
-    An image from elsewhere would tell another server who reads which procedure. An `id`
-    starting with `__` is the theme's: Material finds its configuration, search and drawer
-    by such ids, and an element of the page's text holding one would be found first.
-    """
-    if tag == "img" and attribute == "src" and _EXTERNAL.match(value):
-        return None
-    if attribute == "id" and value.startswith("__"):
-        return None
+    """Attribute values the allow-list of names cannot judge, judged as the fast path
+    judges them (`_judged_value`)."""
+    if (tag == "img" and attribute == "src") or attribute == "id":
+        return value if _judged_value(attribute, value) else None
     return value
 
 
@@ -152,10 +143,20 @@ def _allowed_attribute(tag: str, name: str, value: str | None) -> bool:
         return True
     if name == "href":
         return _safe_url(value, local=False)
-    if name == "src":
-        return _safe_url(value, local=True)
     if name == "style":
         return _ALIGN.fullmatch(value) is not None
+    return _judged_value(name, value)
+
+
+def _judged_value(name: str, value: str) -> bool:
+    """The values ammonia's own rules cannot judge, for both the fast path and ammonia.
+
+    An image from elsewhere would tell another server who reads which procedure. An `id`
+    starting with `__` is the theme's: Material finds its configuration, search and drawer
+    by such ids, and an element of the page's text holding one would be found first.
+    """
+    if name == "src":
+        return _safe_url(value, local=True)
     if name == "id":
         return not value.startswith("__")
     return True

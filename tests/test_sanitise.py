@@ -53,6 +53,8 @@ def test_what_the_handbook_needs_is_kept_byte_for_byte(html: str) -> None:
     ('<img src="//evil.example/p.png" alt="p">', '<img alt="p">'),
     ('<img src="\\\\evil.example/p.png" alt="p">', '<img alt="p">'),
     ('<img src="data:image/png;base64,AAAA" alt="p">', '<img alt="p">'),
+    ('<img src="ht\ttps://evil.example/p.png" alt="p">', '<img alt="p">'),
+    ('<img src="ht&#9;tps://evil.example/p.png" alt="p">', '<img alt="p">'),
     ('<input type="text" autofocus onfocus="alert(1)">', "<input>"),
     ('<td style="text-align: left; position: fixed">x</td>', "x"),
     ('<form action="/x"><button>go</button></form>', "go"),
