@@ -65,6 +65,11 @@ MAX_PER_CODE = 100
 """Problems of one code shown per file; the rest are counted in one closing line."""
 
 
+def shorten(text: str) -> str:
+    """``text`` cut to its first `QUOTE_CHARS` characters and an ellipsis, when longer."""
+    return text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+
+
 def quote(value: object) -> str:
     """A value as a message shows it: quoted, and cut to a prefix when long.
 
@@ -73,11 +78,10 @@ def quote(value: object) -> str:
     megabytes. The length says how much was left out.
     """
     if not isinstance(value, str):
-        shown = repr(value)
-        return shown if len(shown) <= QUOTE_CHARS else f"{shown[:QUOTE_CHARS]}…"
+        return shorten(repr(value))
     if len(value) <= QUOTE_CHARS:
         return repr(value)
-    return f"{value[:QUOTE_CHARS] + '…'!r} ({len(value):,} characters)"
+    return f"{shorten(value)!r} ({len(value):,} characters)"
 
 
 def bounded(problems: Iterable[Problem], limit: int = MAX_PER_CODE) -> list[Problem]:

@@ -23,7 +23,7 @@ from pydantic_core import ErrorDetails
 
 from generator.load import Loc, RawItem, describe
 from generator.model import KINDS, LISTABLE_KINDS, MAX_NAME, MAX_TEXT, AnyItem
-from generator.problems import QUOTE_CHARS, Problem, quote
+from generator.problems import Problem, quote, shorten
 
 MAX_SUGGESTED = 20
 """Unknown values per file that are compared with every valid choice for a "did you mean"."""
@@ -57,8 +57,7 @@ def _hint(guess: str | None, options: list[str], noun: str) -> str:
         return f"did you mean {quote(guess)}?"
     if not options:
         return f"no {noun or 'choices'} are defined"
-    shown = ", ".join(o if len(o) <= QUOTE_CHARS else o[:QUOTE_CHARS] + "…"
-                      for o in options[:12]) + (", ..." if len(options) > 12 else "")
+    shown = ", ".join(map(shorten, options[:12])) + (", ..." if len(options) > 12 else "")
     return f"valid {noun or 'choices'}: {shown}"
 
 

@@ -31,8 +31,6 @@ _PLAIN_WORK = re.compile(r"[&<>\\`*_{}\[\]|#!\s]|^[-+\d]")
 _MARKDOWN_WORK = re.compile(r"[&<{}\[]")
 
 
-
-
 def plain(value: object) -> Markup:
     """One line of literal text: no markup, no Markdown syntax, no line breaks."""
     text = str(value)
@@ -116,10 +114,13 @@ def raw(value: str) -> Markup:
     return Markup(value)
 
 
+def _longest_backtick_run(text: str) -> int:
+    return max((len(run) for run in re.findall(r"`+", text)), default=0)
+
+
 def fenced(code: str, language: str = "") -> Markup:
     """A fenced code block that no backtick run inside ``code`` can close early."""
-    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
-    fence = "`" * max(3, longest + 1)
+    fence = "`" * max(3, _longest_backtick_run(code) + 1)
     return Markup(f"{fence}{language}\n{code.rstrip(chr(10))}\n{fence}")
 
 
@@ -157,7 +158,6 @@ def gfm(value: object) -> str:
 def gfm_code(value: object) -> str:
     """``value`` as one inline code span that no backtick inside it can close early."""
     text = " ".join(str(value).split())
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    ticks = "`" * (longest + 1)
+    ticks = "`" * (_longest_backtick_run(text) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{text}{pad}{ticks}"
