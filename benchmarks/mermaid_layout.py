@@ -2,16 +2,16 @@
 
 Mermaid draws a diagram in one main-thread task of the reader's browser: while it lays the
 chart out the tab does not scroll, type or click. This measures that task for flowcharts
-made by sopsite's own renderer (`generator.mermaid.flowchart`) over a grid of
+made by sopsite's own renderer (`generator.render.mermaid.flowchart`) over a grid of
 step counts, swimlanes (roles) and shares of decision steps, in Debian's headless Chromium,
 with the Mermaid build from node_modules, on a plain local page (no MkDocs, no Material).
 
 Each point reports `mermaid.render` as timed with `performance.now()` in the page, the
 longest task a `PerformanceObserver` for `longtask` saw meanwhile, and the diagram's size as
-sopsite measures it (`generator.mermaid.measure`). Points are run from small to
+sopsite measures it (`generator.render.mermaid.measure`). Points are run from small to
 large; once a row of the grid passes the stop time, its larger points are skipped, since
 layout never gets cheaper with more nodes. The table is printed as Markdown for
-docs/benchmarks.md; the budget in `generator.mermaid` is chosen from it.
+docs/benchmarks.md; the budget in `generator.render.mermaid` is chosen from it.
 
     .venv/bin/python benchmarks/mermaid_layout.py            # the whole grid
     .venv/bin/python benchmarks/mermaid_layout.py --quick    # a few points
@@ -31,8 +31,8 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.mermaid import flowchart, measure  # noqa: E402
-from generator.model import Branch, Decision, Step  # noqa: E402
+from generator.model.content import Branch, Decision, Step  # noqa: E402
+from generator.render.mermaid import flowchart, measure  # noqa: E402
 
 MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 CHROMIUM = os.environ.get("SOPSITE_CHROMIUM", "/usr/bin/chromium")
@@ -148,7 +148,7 @@ def main() -> None:
 
 def _handbook(page: Any, root: Path) -> None:
     """Every flow of a handbook as its page would draw it (role ids as lane names)."""
-    from generator.handbook import load_handbook
+    from generator.load.handbook import load_handbook
 
     handbook, _ = load_handbook(root)
     times, longest, errors = [], [], 0

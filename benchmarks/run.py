@@ -190,9 +190,9 @@ def generation_subprocess(work: Path) -> None:
     """Inside a fresh process: time load + rules, history, and generate; save the nav."""
     os.chdir(work)
     start = time.perf_counter()
-    from generator.check import check_handbook
-    from generator.history import read_history
-    from generator.render import generate
+    from generator.git.history import read_history
+    from generator.pipeline import check_handbook
+    from generator.render.pages import generate
 
     imported = time.perf_counter()
     today = dt.date.fromisoformat(TODAY)
@@ -428,14 +428,14 @@ def profile(n: int, seed: int) -> None:
         make_project(work, n, seed)
         os.chdir(work)
         os.environ.update(ENV)
-        from generator.build import build_site
-        from generator.check import check_handbook
-        from generator.render import generate
+        from generator.mkdocs.build import build_site
+        from generator.pipeline import check_handbook
+        from generator.render.pages import generate
 
         def forget() -> None:
-            import generator.render
+            import generator.render.pages
 
-            release = getattr(generator.render, "release_caches", None)
+            release = getattr(generator.render.pages, "release_caches", None)
             if release is not None:
                 release()
 

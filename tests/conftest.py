@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_handbook
+from generator.pipeline import check_handbook
 from generator.problems import Problem
 
 TODAY = dt.date(2026, 11, 21)

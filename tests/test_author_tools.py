@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from generator.checks import RULES
-from generator.schema import schemas
+from generator.model.schema import schemas
 from tests.support.build import MERMAID_JS, REPO, sopsite
 
 

@@ -406,7 +406,7 @@ MODULE_PAGE = "training/sop-it-ci/"
 
 def _quiz_of_sop_it_ci() -> list[Any]:
     """The questions as the YAML defines them: the page must agree with this answer key."""
-    from generator.handbook import load_handbook
+    from generator.load.handbook import load_handbook
 
     repo = Path(__file__).resolve().parents[1]
     handbook, _ = load_handbook(repo / "sops")

@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 from conftest import Book
 
-from generator import load, validate
-from generator.load import load_text
-from generator.model import MAX_NAME, MAX_TEXT
+from generator.load import yaml as load
+from generator.load.yaml import load_text
+from generator.model import validate
+from generator.model.content import MAX_NAME, MAX_TEXT
+from generator.model.validate import MAX_SUGGESTED, validate_item
 from generator.problems import MAX_PER_CODE, Problem, Severity, bounded, quote
-from generator.validate import MAX_SUGGESTED, validate_item
 
 S = "hb/sop-it-001.yml"
 ANCHOR = "x" * 10_000

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from conftest import TODAY, Book, run_sopsite
 
-from generator.check import check_handbook
-from generator.mermaid import BUDGET, Size, measure
-from generator.model import Sop, Step
+from generator.model.content import Sop, Step
+from generator.pipeline import check_handbook
 from generator.problems import Severity
-from generator.render import generate
+from generator.render.mermaid import BUDGET, Size, measure
+from generator.render.pages import generate
 from generator.render.site import doc_path
 from tests.support.build import make_project, sopsite
 from tests.support.mermaid import diagrams, parse_errors

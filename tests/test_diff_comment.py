@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.compare import COMMENT_LIMIT, DocumentDiff, Report
+from generator.git.compare import COMMENT_LIMIT, DocumentDiff, Report
 from generator.render.text import ZERO_WIDTH_JOINER, gfm, gfm_code
 from tests.support.build import sopsite
 from tests.support.gfm import rendered

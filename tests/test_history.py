@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_handbook
-from generator.compare import base_problems
-from generator.history import forget_history, read_history
-from generator.render import generate, revisions
+from generator.git.compare import base_problems
+from generator.git.history import forget_history, read_history
+from generator.pipeline import check_handbook
+from generator.render import revisions
+from generator.render.pages import generate
 from tests.support.build import make_project, sopsite
 
 TODAY = dt.date(2026, 11, 21)
@@ -400,8 +401,8 @@ def test_the_page_shows_which_version_each_signature_signed(
 def test_every_changed_field_is_described() -> None:
     import yaml
 
-    from generator.model import Sop
-    from generator.semdiff import as_markdown, semantic_diff
+    from generator.git.diff import as_markdown, semantic_diff
+    from generator.model.content import Sop
 
     old = Sop.model_validate(yaml.safe_load(SOP_V1))
     new = old.model_copy(update={"purpose": "Printing works again, and nobody waits.",

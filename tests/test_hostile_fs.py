@@ -21,13 +21,13 @@ from pathlib import Path
 import pytest
 
 from generator.boundary import MAX_NAME
-from generator.build import SiteBuildError
-from generator.bundle import write_zip
-from generator.check import check_handbook
 from generator.checks.ids import MAX_ID_LENGTH
-from generator.load import MAX_FILE_BYTES, load_file
-from generator.publish import PublishError, publish
-from generator.scaffold import ScaffoldError, new_file
+from generator.commands.bundle import write_zip
+from generator.commands.publish import PublishError, publish
+from generator.commands.scaffold import ScaffoldError, new_file
+from generator.load.yaml import MAX_FILE_BYTES, load_file
+from generator.mkdocs.build import SiteBuildError
+from generator.pipeline import check_handbook
 from generator.write import MANIFEST, write_pages
 from tests.conftest import MINIMAL, SOPSITE, TODAY, TODAY_ARG, Book
 from tests.support.build import make_project

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_handbook
-from generator.compare import base_problems
-from generator.history import History, forget_history, read_history
-from generator.render import generate, revisions
+from generator.git.compare import base_problems
+from generator.git.history import History, forget_history, read_history
+from generator.pipeline import check_handbook
+from generator.render import revisions
+from generator.render.pages import generate
 from tests.support.build import make_project, sopsite
 from tests.test_history import PEOPLE, SOP_V1, SOP_V1_1, SOP_V2
 

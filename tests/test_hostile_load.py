@@ -15,12 +15,12 @@ from typing import Any
 import pytest
 from conftest import TODAY, Book, run_sopsite
 
-import generator.handbook as handbook_module
-import generator.load as load_module
-from generator.check import check_handbook
+import generator.load.handbook as handbook_module
+import generator.load.yaml as load_module
 from generator.checks import RULES
-from generator.handbook import forget_parsed
-from generator.load import load_file
+from generator.load.handbook import forget_parsed
+from generator.load.yaml import load_file
+from generator.pipeline import check_handbook
 
 TYPO = "hb/sop-it-001.yml:6:8: error [REF001] unknown role 'it-directr'; did you mean " \
     "'it-director'?"

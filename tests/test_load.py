@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import load
-from generator.load import MAX_FILE_BYTES, MAX_NODES, LoadResult, load_file, load_text
+from generator.load import yaml as load
+from generator.load.yaml import MAX_FILE_BYTES, MAX_NODES, LoadResult, load_file, load_text
 from generator.problems import quote
 
 

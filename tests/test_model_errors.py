@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import MINIMAL, Book
 
-from generator.load import load_text
-from generator.validate import validate_item
+from generator.load.yaml import load_text
+from generator.model.validate import validate_item
 
 SOP = (MINIMAL / "sop-it-001.yml").read_text(encoding="utf-8")
 PROCESS = (MINIMAL / "proc-it-rollout.yml").read_text(encoding="utf-8")

@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 from conftest import TESTS, TODAY
 
-import generator.handbook as handbook_module
+import generator.load.handbook as handbook_module
 from benchmarks.synth import Synth
-from generator.check import check_handbook
-from generator.handbook import BATCH, PARALLEL_MIN_FILES, forget_parsed, load_handbook
-from generator.load import load_file
+from generator.load.handbook import BATCH, PARALLEL_MIN_FILES, forget_parsed, load_handbook
+from generator.load.yaml import load_file
+from generator.pipeline import check_handbook
 
 
 @pytest.fixture

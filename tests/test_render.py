@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-import generator.render as render_module
-from generator.check import check_handbook
-from generator.handbook import Handbook
-from generator.mermaid import label
-from generator.render import generate, release_caches
+import generator.render.pages as render_module
+from generator.model.handbook import Handbook
+from generator.pipeline import check_handbook
 from generator.render.i18n import EN, FI
+from generator.render.mermaid import label
+from generator.render.pages import generate, release_caches
 from generator.render.text import markdown, plain
 from tests.support.mermaid import diagrams, parse_errors
 
@@ -223,7 +223,7 @@ def test_markdown_keeps_formatting_and_code_but_not_html() -> None:
 
 
 def test_navigation_lists_at_most_the_limit_per_level() -> None:
-    from generator.model import Sop
+    from generator.model.content import Sop
     from generator.render import site
 
     def plan(count: int) -> site.Plan:
@@ -271,7 +271,7 @@ def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
     month-end pages built from them); the result must not differ."""
     import shutil
 
-    from generator import render
+    from generator.render import pages as render
 
     shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
     generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY)

@@ -16,8 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.check import check_handbook
-from generator.model import (
+from generator.model.content import (
     Approval,
     Branch,
     Decision,
@@ -32,7 +31,8 @@ from generator.model import (
     dump,
     to_yaml,
 )
-from generator.schema import schemas
+from generator.model.schema import schemas
+from generator.pipeline import check_handbook
 
 TODAY = dt.date(2026, 11, 21)
 ROLES = ["it-director", "level-1-technician"]
@@ -178,7 +178,7 @@ def test_json_schema_rejects_what_the_model_rejects() -> None:
 def test_schema_command_writes_one_file_per_kind(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from generator.cli import cli
+    from generator.commands.cli import cli
 
     result = CliRunner().invoke(cli, ["schema", "--out", str(tmp_path / "schemas")])
     assert result.exit_code == 0, result.output

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import MINIMAL, TODAY, Book
 
-from generator.check import check_handbook
 from generator.checks import RULES
+from generator.pipeline import check_handbook
 from generator.problems import Severity
 
 S = "hb/sop-it-001.yml"

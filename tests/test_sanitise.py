@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.sanitise import TAGS, Sanitiser
+from generator.render.sanitise import TAGS, Sanitiser
 
 
 def clean(html: str) -> str:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.check import check_handbook
 from generator.checks import Settings
-from generator.render import generate, training
+from generator.pipeline import check_handbook
+from generator.render import training
 from generator.render.i18n import EN
+from generator.render.pages import generate
 
 HERE = Path(__file__).parent
 SITE = HERE / "fixtures" / "site" / "sops"
@@ -169,7 +170,7 @@ def test_quiz_markup_carries_answers_for_the_script_and_details_without_it() -> 
 
 
 def test_ordering_options_are_not_listed_in_answer_order() -> None:
-    from generator.model import Question
+    from generator.model.content import Question
 
     question = Question(id="o", kind="ordering", prompt="p", explanation="e",
                         answer=["a", "b", "c", "d"])
@@ -206,7 +207,7 @@ def test_minutes_and_human_time() -> None:
 
 
 def test_check_reads_the_coverage_minimum_from_mkdocs_yml(book: Path) -> None:
-    from generator.config import configured_coverage
+    from generator.mkdocs.config import configured_coverage
     from tests.support.build import sopsite
 
     edit(book, "sop-en.yml", "      covers: [escalate]\n", "      covers: [verify]\n")

@@ -13,9 +13,9 @@ from pathlib import Path
 from generator.boundary import display_path
 from generator.checks import flow, ids, markdown, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
-from generator.handbook import Entry, Handbook
 from generator.memo import ByIdentity
-from generator.model import AnyItem
+from generator.model.content import AnyItem
+from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, debugging, internal_problem
 
 __all__ = ["RULES", "Rule", "Settings", "forget_findings", "local_findings", "run_checks"]

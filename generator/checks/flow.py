@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.checks.registry import Context, Finding, rule
-from generator.graph import edges, reachable, reaching_end
-from generator.handbook import Entry
-from generator.mermaid import measure, over_budget
-from generator.model import Process, Sop, Step
+from generator.model.content import Process, Sop, Step
+from generator.model.graph import edges, reachable, reaching_end
+from generator.model.handbook import Entry
+from generator.model.validate import Suggestions
 from generator.problems import Severity, quote
-from generator.validate import Suggestions
+from generator.render.mermaid import measure, over_budget
 
 
 def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]]:
@@ -108,7 +108,7 @@ _MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
       "--strict leaves it a warning)", local=True,
       advisory=True)
 def oversized_diagrams(context: Context) -> Iterator[Finding]:
-    """The flowchart must stay within the diagram budget (`generator.mermaid.BUDGET`).
+    """The flowchart must stay within the diagram budget (`generator.render.mermaid.BUDGET`).
 
     A larger one would freeze every reader's tab while Mermaid lays it out, or show
     Mermaid's error box, so the page leaves it out and says so; the steps are all listed.

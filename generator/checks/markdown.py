@@ -21,9 +21,9 @@ from collections.abc import Iterable, Iterator
 from pydantic import BaseModel
 
 from generator.checks.registry import Context, Finding, rule
-from generator.load import Loc
-from generator.mdscan import nesting, shown_as_written
+from generator.load.yaml import Loc
 from generator.problems import Severity
+from generator.render.mdscan import nesting, shown_as_written
 
 MAX_NESTING = 8
 """Deepest nesting of lists and block quotes (together) in one Markdown value."""

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from generator.checks.registry import Context, Finding, rule
-from generator.graph import reachable_from
-from generator.handbook import Entry
-from generator.model import Process, Question, Sop
+from generator.model.content import Process, Question, Sop
+from generator.model.graph import reachable_from
+from generator.model.handbook import Entry
+from generator.model.validate import Suggestions, did_you_mean
 from generator.problems import Severity, quote
-from generator.validate import Suggestions, did_you_mean
 
 
 def _quizzes(context: Context) -> Iterator[tuple[Entry[Sop | Process], int, Question]]:

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.checks.registry import Context, Finding, rule
-from generator.handbook import Entry
-from generator.load import Loc
+from generator.load.yaml import Loc
 from generator.memo import ByIdentity
-from generator.model import AnyDocument, Process, Retro, Sop
+from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.model.handbook import Entry
+from generator.model.validate import Suggestions
 from generator.problems import Severity, quote
-from generator.validate import Suggestions
 
 Ref = tuple[Loc, str]
 DocRef = tuple[Loc, str, tuple[str, ...]]

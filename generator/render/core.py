@@ -14,11 +14,11 @@ import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.graph import is_end
-from generator.handbook import Handbook
-from generator.mermaid import flowchart, measure, over_budget
-from generator.model import AnyDocument, Language, Process, Sop, Step
+from generator.model.content import AnyDocument, Language, Process, Sop, Step
+from generator.model.graph import is_end
+from generator.model.handbook import Handbook
 from generator.render import site
+from generator.render.mermaid import flowchart, measure, over_budget
 from generator.render.text import fenced, markdown, plain, raw
 
 

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.checks import RULES
-from generator.load import MIN_EXPANDED
-from generator.model import KINDS, LISTABLE_KINDS, MAX_TEXT
+from generator.load.yaml import MIN_EXPANDED
+from generator.model.content import KINDS, LISTABLE_KINDS, MAX_TEXT
 from generator.render.text import markdown, plain
 
 FIELDS = "reference/fields.md"
@@ -92,7 +92,7 @@ def fields_page() -> str:
     """Every kind's keys, then every nested structure, each with type and meaning."""
     out = ["---", "title: Field reference", "render_macros: false", "---", "",
            "# Field reference", "",
-           "Generated from the content model (`generator/model.py`); the JSON Schemas in "
+           "Generated from the content model (`generator/model/`); the JSON Schemas in "
            "`schemas/` come from the same source.", "",
            f"Every text value is at most {MAX_TEXT:,} characters, and the fields below that "
            "say so fewer (titles and names): longer text is refused "

@@ -11,8 +11,8 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from generator.history import IN_FORCE, Revision
-from generator.model import AnyDocument, Change
+from generator.git.history import IN_FORCE, Revision
+from generator.model.content import AnyDocument, Change
 from generator.render import site
 
 ASOF_INDEX = site.ASOF
@@ -78,7 +78,7 @@ def timeline(current: AnyDocument, current_text: str | None,
 
 
 def in_force(rows: list[Row], day: dt.date) -> Row | None:
-    """The row in force on ``day`` (see :func:`generator.history.in_force`)."""
+    """The row in force on ``day`` (see :func:`generator.git.history.in_force`)."""
     candidates = [(r.doc.effective, i, r) for i, r in enumerate(rows)
                   if r.doc.status in IN_FORCE and r.doc.effective <= day]
     if not candidates:

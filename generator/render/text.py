@@ -6,7 +6,7 @@ shows raw HTML, attribute lists and macro syntax as the literal text the author 
 
 That is for the author's sake, not the reader's: this pass cannot know how Python-Markdown
 reads every shape of Markdown, so it is not what keeps a page safe. The HTML of every
-generated page passes :mod:`generator.sanitise`, which is.
+generated page passes :mod:`generator.render.sanitise`, which is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import re
 
 from markupsafe import Markup
 
-from generator.mdscan import code_spans, loose_brackets, stretches
+from generator.render.mdscan import code_spans, loose_brackets, stretches
 
 _PLAIN_ESCAPES = {
     "&": "&amp;",

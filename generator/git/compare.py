@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import semdiff
-from generator.gitrepo import GitError, git, inspect
-from generator.handbook import Handbook
-from generator.history import documents_at
-from generator.model import AnyDocument
+from generator.git import diff as semdiff
+from generator.git.history import documents_at
+from generator.git.repo import GitError, git, inspect
+from generator.model.content import AnyDocument
+from generator.model.handbook import Handbook
+from generator.model.validate import did_you_mean
 from generator.problems import Problem, Severity
 from generator.render.text import fenced, gfm, gfm_code
-from generator.validate import did_you_mean
 
 
 class CompareError(Exception):

@@ -25,17 +25,18 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from generator.boundary import admit, check_output, display_path, project_root, walk
-from generator.check import check_handbook, current_day
 from generator.checks import Settings
 from generator.checks.registry import advisory_codes
 from generator.gcpause import freeze_survivors
-from generator.handbook import Handbook
-from generator.history import read_history
+from generator.git.history import read_history
+from generator.model.handbook import Handbook
+from generator.model.validate import did_you_mean
+from generator.pipeline import check_handbook, current_day
 from generator.problems import Severity
-from generator.render import Site, generate, release_caches, site
+from generator.render import site
+from generator.render.pages import Site, generate, release_caches
+from generator.render.sanitise import Sanitiser
 from generator.render.text import plain, quoted
-from generator.sanitise import Sanitiser
-from generator.validate import did_you_mean
 from generator.write import PageWriter, WriteReport, write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
@@ -48,7 +49,7 @@ count them: they name commits, which cannot be taken back, so one that failed th
 would fail every build after it."""
 
 MERMAID_URI = "assets/javascripts/mermaid.min.js"
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).parent.parent / "assets"
 QUIZ_URI = "assets/javascripts/sopsite-quiz.js"
 ASOF_URI = "assets/javascripts/sopsite-asof.js"
 STYLE_URI = "assets/stylesheets/sopsite.css"
@@ -284,7 +285,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         """Clean a generated page's HTML, the one path author text takes to a reader.
 
         It runs before the search plugin and the theme read the content, so the index and
-        the page hold the same cleaned text (see `generator.sanitise`). A one-off build
+        the page hold the same cleaned text (see `generator.render.sanitise`). A one-off build
         then forgets the page's Markdown: MkDocs keeps every page's Markdown and HTML until
         the build ends, on top of which the search index is serialised, and at 5000
         documents that is the build's peak. Nothing after this event reads the Markdown;

@@ -7,7 +7,7 @@ then writes the built folder as ``<version>/``, each alias as pages that redirec
 in one commit. If the build fails, the exception leaves the context manager before that
 commit, so the branch stays as it was.
 
-The build itself is sopsite's strict build (generator.bundle.build_variant), not mike's
+The build itself is sopsite's strict build (generator.commands.bundle.build_variant), not mike's
 subprocess ``mkdocs build``: content errors come out as the same ``file:line:col`` lines as
 `sopsite build`, and the build cannot be taken over by another engine on PATH (mike runs
 ProperDocs when it is installed, FINDINGS.md). Two keys of mkdocs.yml are replaced in memory:
@@ -30,8 +30,8 @@ from mike import commands as mike_commands  # type: ignore[import-untyped]
 from mike import git_utils
 
 from generator.boundary import name_problem
-from generator.bundle import build_variant, plugin_entries, read_config, uncommitted
-from generator.gitrepo import inspect
+from generator.commands.bundle import build_variant, plugin_entries, read_config, uncommitted
+from generator.git.repo import inspect
 
 
 class PublishError(Exception):

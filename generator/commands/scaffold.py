@@ -24,11 +24,12 @@ from generator.checks.ids import (
     too_long,
     windows_message,
 )
-from generator.handbook import Handbook, load_handbook
-from generator.load import load_text
-from generator.model import Process, Sop
-from generator.schema import schemas
-from generator.validate import validate_item
+from generator.load.handbook import load_handbook
+from generator.load.yaml import load_text
+from generator.model.content import Process, Sop
+from generator.model.handbook import Handbook
+from generator.model.schema import schemas
+from generator.model.validate import validate_item
 
 FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros", "role": "roles",
            "term": "glossary"}
@@ -37,7 +38,7 @@ FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros", "role": "ro
 TITLE_KEYS = {"role": "name", "term": "term"}
 """The key that `--title` fills, where it is not `title`."""
 
-STARTER = Path(__file__).parent / "starter"
+STARTER = Path(__file__).parent.parent / "starter"
 RENAMED = {"gitignore": ".gitignore", "vscode-settings.json": ".vscode/settings.json"}
 
 

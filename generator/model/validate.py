@@ -21,8 +21,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from generator.load import Loc, RawItem, describe
-from generator.model import KINDS, LISTABLE_KINDS, MAX_NAME, MAX_TEXT, AnyItem
+from generator.load.yaml import Loc, RawItem, describe
+from generator.model.content import KINDS, LISTABLE_KINDS, MAX_NAME, MAX_TEXT, AnyItem
 from generator.problems import Problem, quote, shorten
 
 MAX_SUGGESTED = 20

@@ -16,9 +16,9 @@ from typing import Any
 
 import click
 
-from generator.check import check_handbook, current_day
 from generator.checks import RULES, Settings
-from generator.config import configured_coverage
+from generator.mkdocs.config import configured_coverage
+from generator.pipeline import check_handbook, current_day
 from generator.problems import has_errors, render, summary
 
 DEFAULT_ROOT = "sops"
@@ -61,7 +61,7 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
         # in editors and hooks, and is timed with its start-up.
-        from generator.compare import CompareError, base_problems
+        from generator.git.compare import CompareError, base_problems
 
         try:
             problems = sorted(problems + base_problems(handbook, path, base))
@@ -80,7 +80,7 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
               help="Folder to write the <kind>.schema.json files to.")
 def schema(out: Path) -> None:
     """Write the JSON Schema of each kind, generated from the content model."""
-    from generator.schema import schemas
+    from generator.model.schema import schemas
 
     out.mkdir(parents=True, exist_ok=True)
     for name, text in schemas().items():
@@ -108,7 +108,7 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
 
     A failed build leaves the previous site exactly as it was.
     """
-    from generator.build import SiteBuildError, build_site
+    from generator.mkdocs.build import SiteBuildError, build_site
 
     try:
         built = build_site(config_file, site_dir, verbose=verbose)
@@ -133,7 +133,7 @@ def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
     Unchanged YAML files are not parsed again, and generated pages whose Markdown did not
     change keep their timestamps, so with --dirty a save rebuilds only what it affected.
     """
-    from generator.build import serve_site
+    from generator.mkdocs.build import serve_site
 
     serve_site(config_file, dev_addr, dirty=dirty)
 
@@ -150,8 +150,8 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
 
     Only files sopsite generated earlier are ever replaced or removed in OUT.
     """
-    from generator.history import read_history
-    from generator.render import generate
+    from generator.git.history import read_history
+    from generator.render.pages import generate
     from generator.write import PageWriter
 
     handbook, problems = check_handbook(path)
@@ -192,7 +192,7 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
     sops/roles, sops/glossary), passes `sopsite check`, and names its JSON Schema so
     editors validate it as you type.
     """
-    from generator.scaffold import ScaffoldError, new_file
+    from generator.commands.scaffold import ScaffoldError, new_file
 
     try:
         written = new_file(path, kind, item_id, title, owner=owner, author=author,
@@ -210,8 +210,8 @@ def init(directory: Path) -> None:
     It holds mkdocs.yml, sops/ with the borscht tutorial, roles and a glossary, docs/, the
     JSON Schemas with editor settings, package.json (Mermaid) and a README for authors.
     """
-    from generator.scaffold import ScaffoldError
-    from generator.scaffold import init as init_repository
+    from generator.commands.scaffold import ScaffoldError
+    from generator.commands.scaffold import init as init_repository
 
     try:
         written = init_repository(directory)
@@ -244,7 +244,7 @@ def diff(base: str, head: str | None, path: Path, full_out: Path | None,
     the comment; a diff longer than GitHub takes in one comment (65,536 characters) is cut,
     with a note saying how much is shown and where the full diff is (--full-out).
     """
-    from generator.compare import CompareError, report
+    from generator.git.compare import CompareError, report
 
     current = None
     if head is None:
@@ -262,7 +262,7 @@ def diff(base: str, head: str | None, path: Path, full_out: Path | None,
                nl=False)
 
 
-# --- versions and snapshots (generator/publish.py, generator/bundle.py) ----------------------
+# --- versions and snapshots (commands/publish.py, commands/bundle.py) -------------------------
 
 
 def _safe_names(noun: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
@@ -307,9 +307,9 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
     One commit per publish (and one more when --default moves the site's root); a failed
     build commits nothing. Nothing is pushed unless --push.
     """
-    from generator.build import SiteBuildError
-    from generator.publish import PublishError
-    from generator.publish import publish as publish_version
+    from generator.commands.publish import PublishError
+    from generator.commands.publish import publish as publish_version
+    from generator.mkdocs.build import SiteBuildError
 
     try:
         done = publish_version(config_file, version, aliases, branch=branch, push=push,
@@ -346,8 +346,8 @@ def bundle(out: Path, config_file: Path, verbose: bool) -> None:
     The front page states the commit, the build date (UTC) and the as-of date of the checks.
     """
     from generator.boundary import segment_problem
-    from generator.build import SiteBuildError
-    from generator.bundle import make_bundle
+    from generator.commands.bundle import make_bundle
+    from generator.mkdocs.build import SiteBuildError
 
     unsafe = segment_problem(out.stem)
     if unsafe is not None:

@@ -43,9 +43,9 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 
 from generator.boundary import inside, segment_problem
-from generator.build import SiteBuildError, _log_to_stderr
-from generator.check import current_day
-from generator.gitrepo import GitError, git, inspect
+from generator.git.repo import GitError, git, inspect
+from generator.mkdocs.build import SiteBuildError, _log_to_stderr
+from generator.pipeline import current_day
 
 SHIM = Path("iframe-worker", "shim", "index.js")
 """The shim inside node_modules (the file unpkg.com serves as ``iframe-worker/shim``)."""

@@ -10,91 +10,24 @@ import multiprocessing as mp
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
+from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from queue import SimpleQueue
-from typing import Generic, TypeVar, cast
+from typing import TypeVar, cast
 
 from generator.boundary import display_path, project_root, read_bounded, walk
-from generator.load import LoadResult, RawItem, SourceMap, load_file
-from generator.model import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
+from generator.load.yaml import LoadResult, RawItem, load_file
+from generator.model.content import AnyItem
+from generator.model.handbook import Entry, Handbook
+from generator.model.validate import validate_item
 from generator.problems import Problem, debugging, internal_problem
-from generator.validate import validate_item
 
 T = TypeVar("T", bound=AnyItem)
 
 SUFFIXES = (".yml", ".yaml")
-
-
-@dataclass(frozen=True)
-class Entry(Generic[T]):
-    """A validated item and the file positions of its values."""
-
-    item: T
-    source: SourceMap
-    text: str = ""
-    """The YAML source of the item's file."""
-
-
-@dataclass(frozen=True)
-class Handbook:
-    """Everything under `sops/` that validated, in file order."""
-
-    root: Path
-    entries: tuple[Entry[AnyItem], ...] = ()
-    files: tuple[str, ...] = field(default=())
-    invalid_ids: frozenset[tuple[str, str]] = frozenset()
-    """Ids of items that exist but failed validation: references to them are not reported
-    again as unknown, since the item's own error already explains the problem."""
-
-    @property
-    def documents(self) -> Iterator[Entry[AnyDocument]]:
-        """SOPs, processes and retrospectives."""
-        for entry in self.entries:
-            if isinstance(entry.item, Sop | Process | Retro):
-                yield entry  # type: ignore[misc]
-
-    @property
-    def roles(self) -> Iterator[Entry[Role]]:
-        """Role definitions."""
-        for entry in self.entries:
-            if isinstance(entry.item, Role):
-                yield entry  # type: ignore[misc]
-
-    @property
-    def terms(self) -> Iterator[Entry[Term]]:
-        """Glossary terms."""
-        for entry in self.entries:
-            if isinstance(entry.item, Term):
-                yield entry  # type: ignore[misc]
-
-    @cached_property
-    def document_index(self) -> dict[str, AnyDocument]:
-        """Documents by id; with duplicates, the first one wins (the rule reports the rest)."""
-        index: dict[str, AnyDocument] = {}
-        for entry in self.documents:
-            index.setdefault(entry.item.id, entry.item)
-        return index
-
-    @cached_property
-    def role_index(self) -> dict[str, Role]:
-        """Roles by id."""
-        index: dict[str, Role] = {}
-        for entry in self.roles:
-            index.setdefault(entry.item.id, entry.item)
-        return index
-
-    @cached_property
-    def term_index(self) -> dict[str, Term]:
-        """Terms by id."""
-        index: dict[str, Term] = {}
-        for entry in self.terms:
-            index.setdefault(entry.item.id, entry.item)
-        return index
 
 
 def discover(root: Path, boundary: Path | None = None) -> tuple[list[Path], list[Problem]]:

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from generator.model import KINDS, LISTABLE_KINDS
+from generator.model.content import KINDS, LISTABLE_KINDS
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

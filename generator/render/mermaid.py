@@ -1,6 +1,6 @@
 """Mermaid flowcharts from the step graph, safe for any text an author writes, and their size.
 
-Beside `generator.graph`, not in `generator.render`: the flow rules measure the diagram a
+Beside `generator.model.graph`, not in `generator.render`: the flow rules measure the diagram a
 page would get (FLOW004) with the same code that draws it.
 
 Node and lane ids are generated (`s1`, `lane1`), never taken from YAML, so keywords such as
@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from generator.graph import edges, is_end, once
-from generator.model import Step
+from generator.model.content import Step
+from generator.model.graph import edges, is_end, once
 
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")
 MAX_LABEL = 60

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.refs import version_key
-from generator.gitrepo import (
+from generator.git.repo import (
     GitError,
     LogEntry,
     RepoState,
@@ -32,11 +32,12 @@ from generator.gitrepo import (
     log_changes,
     read_blobs,
 )
-from generator.handbook import SUFFIXES, Entry, Handbook, load_handbook
-from generator.load import load_text
-from generator.model import AnyDocument, Change, Process, Retro, Sop
+from generator.load.handbook import SUFFIXES, load_handbook
+from generator.load.yaml import load_text
+from generator.model.content import AnyDocument, Change, Process, Retro, Sop
+from generator.model.handbook import Entry, Handbook
+from generator.model.validate import validate_item
 from generator.problems import Problem, Severity
-from generator.validate import validate_item
 
 UNDATED = "HIST001"
 ODD_AUTHOR = "HIST002"

@@ -1,0 +1,1 @@
+"""Commands: the `sopsite` command line and what its commands do."""

@@ -1,0 +1,1 @@
+"""Git: revisions from history, what changed between them, comparisons."""

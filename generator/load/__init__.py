@@ -1,0 +1,1 @@
+"""Load: YAML text with positions, and a whole handbook folder of it."""

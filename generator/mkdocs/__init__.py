@@ -1,0 +1,1 @@
+"""MkDocs: the plugin (events only) and what it needs of MkDocs."""

@@ -1,0 +1,1 @@
+"""Model: the content model, the step graph, validation, the JSON Schema."""
