@@ -1,18 +1,31 @@
-"""The whole validation pipeline in one call: load, model, rules, severity policy."""
+"""The one orchestration: load and check, read the history, generate, write.
+
+Every command and the MkDocs plugin call these, with a `generator.session.Session` that
+holds what may be reused and `Options` that say how: what the sopsite plugin's options in
+mkdocs.yml set, read in one place (`Options.from_plugin`), with a command's own flags
+laid over them. The stages themselves are functions of their inputs.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from generator.boundary import admit, display_path, walk
 from generator.checks import Settings, local_findings, run_checks
 from generator.checks.registry import advisory_codes
-from generator.gcpause import collector_paused
 from generator.load.handbook import load_handbook
 from generator.model.content import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, bounded, promote_warnings
+from generator.session import Session
+
+if TYPE_CHECKING:
+    from generator.render.pages import Site
 
 
 def current_day() -> dt.date:
@@ -21,9 +34,59 @@ def current_day() -> dt.date:
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
 
 
+@dataclass(frozen=True)
+class Options:
+    """How a handbook is checked and built."""
+
+    root: Path
+    """The handbook folder with the YAML sources."""
+    templates: Path | None = None
+    """A folder of Jinja templates that override the packaged ones by name."""
+    strict: bool = False
+    """Content warnings (overdue reviews, missing approvals) count as errors."""
+    settings: Settings = field(default_factory=Settings)
+    today: dt.date | None = None
+    """The day to check and build for; by default `current_day()`."""
+    boundary: Path | None = None
+    """The folder nothing is read from outside of; by default the project of ``root``."""
+
+    @classmethod
+    def from_plugin(cls, options: Mapping[str, Any], base: Path, **given: Any) -> Options:
+        """The options the sopsite plugin has in mkdocs.yml (``options``, paths relative to
+        ``base``), with ``given`` (a command's flags that were set) laid over them."""
+        def path(value: object) -> Path | None:
+            if not isinstance(value, str) or not value:
+                return None
+            return Path(value) if Path(value).is_absolute() else base / value
+
+        coverage = options.get("training_coverage")
+        read: dict[str, Any] = {
+            "root": path(options.get("sops")) or base / "sops",
+            "templates": path(options.get("templates")),
+            "strict": options.get("strict") is True,
+            "settings": Settings(float(coverage)) if isinstance(coverage, int | float)
+            and not isinstance(coverage, bool) else Settings(),
+        }
+        read.update({key: value for key, value in given.items() if value is not None})
+        return cls(**read)
+
+    @property
+    def day(self) -> dt.date:
+        """The day to check and build for."""
+        return self.today or current_day()
+
+
+def check(options: Options, session: Session | None = None) -> tuple[Handbook, list[Problem]]:
+    """Load the handbook and run every rule (see `check_handbook`)."""
+    return check_handbook(options.root, today=options.day, strict=options.strict,
+                          settings=options.settings, boundary=options.boundary,
+                          session=session)
+
+
 def check_handbook(
     root: Path, *, today: dt.date | None = None, strict: bool = False,
     settings: Settings | None = None, boundary: Path | None = None,
+    session: Session | None = None,
 ) -> tuple[Handbook, list[Problem]]:
     """Load ``root`` and run every rule; problems come back sorted, at most
     `generator.problems.MAX_PER_CODE` of one code per file (and a line for the rest).
@@ -33,15 +96,59 @@ def check_handbook(
     ``root`` belongs to, `generator.boundary.project_root`) are refused unread.
     """
     day, settings = today or current_day(), settings or Settings()
+    session = session or Session()
 
-    # The local rules run on each entry as soon as it is loaded: this process is then busy
-    # while helpers parse, rather than after they finish, when it would work alone.
+    # The local rules run on each entry as soon as it is loaded, into the session's
+    # findings: this process is then busy while helpers parse, rather than after they
+    # finish, when it would work alone. `run_checks` then takes them from there.
     def check_entry(entry: Entry[AnyItem]) -> None:
-        local_findings(entry, root, day, settings)
+        local_findings(entry, root, day, settings, session.findings)
 
-    with collector_paused():
-        handbook, problems = load_handbook(root, loaded=check_entry, boundary=boundary)
-        problems += run_checks(handbook, day, settings)
+    with session.working():
+        handbook, problems = load_handbook(root, loaded=check_entry, boundary=boundary,
+                                           cache=session.parsed)
+        problems += run_checks(handbook, day, settings, session.findings)
     if strict:
         problems = promote_warnings(problems, advisory_codes())
     return handbook, bounded(problems)
+
+
+def refused_templates(templates: Path | None, project: Path) -> list[Problem]:
+    """Files in the template override folder that may not be read.
+
+    A template is rendered into pages: a link out of the project would publish what it
+    points at, as a YAML source would (`generator.boundary`).
+    """
+    if templates is None:
+        return []
+    files, refused = walk(templates, project, ("",))
+    return refused + [p for f in files if (p := admit(f, display_path(f), project))]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """The site's pages, and what reading the history found (warnings about commits)."""
+
+    site: Site
+    history_problems: tuple[Problem, ...]
+
+
+def generate_site(options: Options, handbook: Handbook, session: Session | None = None, *,
+                  sink: Callable[[str, str], None] | None = None) -> Generated:
+    """Read the history, then make every page; with ``sink`` each page goes there as it is
+    made (see `generator.render.pages.generate`).
+
+    A live session (``session.serving``) keeps the pages for its next build.
+    """
+    # Imported here: `sopsite check` starts without Jinja and git's machinery.
+    from generator.git.history import read_history
+    from generator.render.pages import generate
+
+    session = session or Session()
+    history = read_history(options.root, handbook, session.logs)
+    site = generate(handbook, today=options.day, template_dir=options.templates,
+                    history=history, sink=sink,
+                    cache=session.pages if session.serving else None,
+                    renderer=session.renderer(options.templates))
+    return Generated(site, tuple(history.problems))
+

@@ -33,6 +33,18 @@ class WriteReport:
     """Pages not written, because that would have replaced a file that is not ours."""
 
 
+class Written:
+    """What a live server wrote, by output folder: path -> (text, mtime). A save that finds
+    the same text and an untouched file skips reading it back."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, dict[str, tuple[str, int]]] = {}
+
+    def of(self, out: Path) -> dict[str, tuple[str, int]]:
+        """What was written to ``out`` in this session."""
+        return self.folders.setdefault(str(out), {})
+
+
 class PageWriter:
     """Write pages one at a time as they are generated, then tidy up when done.
 

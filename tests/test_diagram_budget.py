@@ -10,7 +10,8 @@ from pathlib import Path
 
 from conftest import TODAY, Book, run_sopsite
 
-from generator.model.content import Sop, Step
+from generator.model.content import Sop
+from generator.model.graph import StepGraph
 from generator.pipeline import check_handbook
 from generator.problems import Severity
 from generator.render.mermaid import BUDGET, Size, measure
@@ -93,11 +94,11 @@ def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book)
             "below are the procedure.*") in page
 
 
-def _steps(book: Book) -> list[Step]:
+def _steps(book: Book) -> StepGraph:
     handbook, _ = check_handbook(Path("hb"), today=TODAY)
     sop = handbook.document_index["SOP-IT-001"]
     assert isinstance(sop, Sop)
-    return sop.steps
+    return sop.graph
 
 
 def test_a_flow_right_at_the_budget_is_drawn_and_parses(book: Book) -> None:

@@ -1,4 +1,5 @@
-"""A live server freezes what its first build keeps alive, once; checks pause the collector.
+"""A live server freezes what its first build keeps alive, once; checks pause the collector
+(`generator.session.Session` owns the policy).
 
 These tests drive CPython's real collector and leave it as they found it (nothing frozen,
 enabled or not as before). Frozen objects are the ones `gc.get_objects()` no longer lists.
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 from mkdocs.config import load_config
 
-from generator.gcpause import collector_paused, freeze_survivors
+from generator.session import Session
 from tests.support.browser import copy_handbook
 
 
@@ -53,7 +54,7 @@ def test_garbage_is_collected_before_the_living_are_frozen(quiet_collector: None
     kept = Node()
     assert cycle() is not None
     assert _walked(kept)
-    freeze_survivors()
+    Session(serving=True).settle()
     assert cycle() is None, "a cycle frozen before collecting would never be freed"
     assert not _walked(kept), "what survived is frozen: collections skip it"
     later = Node()
@@ -85,7 +86,7 @@ def test_a_check_pauses_the_collector_and_restores_it() -> None:
     try:
         for before in (True, False):
             (gc.enable if before else gc.disable)()
-            with collector_paused():
+            with Session().working():
                 assert not gc.isenabled()
             assert gc.isenabled() is before
     finally:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator.git.compare import base_problems
-from generator.git.history import forget_history, read_history
+from generator.git.history import read_history
 from generator.pipeline import check_handbook
 from generator.render import revisions
 from generator.render.pages import generate
@@ -134,9 +134,7 @@ def test_the_checked_handbook_lends_its_parsed_documents_to_history(
     Without a handbook, history loads one (what counts depends on the files as they are):
     the same revisions either way."""
     root, _ = repo
-    forget_history()
     alone = read_history(root / "sops").revisions["SOP-H-1"]
-    forget_history()
     handbook, _ = check_handbook(root / "sops", today=TODAY)
     current = next(e for e in handbook.documents if e.item.id == "SOP-H-1")
     lent = read_history(root / "sops", handbook).revisions["SOP-H-1"]
@@ -144,7 +142,6 @@ def test_the_checked_handbook_lends_its_parsed_documents_to_history(
     assert lent[-1].doc is current.item
     assert lent[-1].text is current.text
     assert [r.doc is current.item for r in lent[:-1]] == [False, False]
-    forget_history()
 
 
 def test_a_renamed_file_keeps_its_history(repo: tuple[Path, list[str]]) -> None:

@@ -18,7 +18,6 @@ from conftest import TODAY, Book, run_sopsite
 import generator.load.handbook as handbook_module
 import generator.load.yaml as load_module
 from generator.checks import RULES
-from generator.load.handbook import forget_parsed
 from generator.load.yaml import load_file
 from generator.pipeline import check_handbook
 
@@ -113,7 +112,6 @@ def test_a_bug_while_loading_one_file_is_that_files_problem(
     log = tmp_path / "pid"
     monkeypatch.setattr(handbook_module, "load_file", _raising_for("aaa-boom.yml", log))
     monkeypatch.setenv("SOPSITE_JOBS", jobs)
-    forget_parsed()
     assert typo.lines() == [
         "hb/aaa-boom.yml:1:1: error [INTERNAL001] internal error while loading this file "
         f"(TypeError: 'NoneType' object is not iterable); {REPORT}",
@@ -133,7 +131,6 @@ def test_a_bug_while_validating_one_item_is_that_items_problem(
         return validate(raw, in_list=in_list)
 
     monkeypatch.setattr(handbook_module, "validate_item", validate_item)
-    forget_parsed()
     # The role is not defined now, but not reported as unknown: its own problem says why.
     line = typo.text("roles.yml").splitlines().index("  id: technician")  # its "- kind"
     assert typo.lines() == [
@@ -157,7 +154,6 @@ def test_a_bug_in_a_rule_is_raised_with_sopsite_debug(
 
     monkeypatch.setitem(RULES, "REVIEW001", dataclasses.replace(RULES["REVIEW001"],
                                                                 check=broken))
-    forget_parsed()  # new entries: what the rules found in the old ones is kept per entry
     found = typo.lines()
     # Every item the rule ran on says so; every other rule still ran.
     assert found[0] == ("hb/glossary.yml:1:3: error [INTERNAL002] internal error while running "
@@ -166,7 +162,6 @@ def test_a_bug_in_a_rule_is_raised_with_sopsite_debug(
     assert len(found) == len(handbook.entries) + 1
     assert found == sorted([TYPO, *(line for line in found if "[INTERNAL002]" in line)])
     monkeypatch.setenv("SOPSITE_DEBUG", "1")
-    forget_parsed()
     with pytest.raises(RuntimeError, match="rule bug"):
         typo.lines()
 

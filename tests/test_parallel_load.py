@@ -18,9 +18,10 @@ from typing import Any
 import pytest
 from conftest import TESTS, TODAY
 
-import generator.load.handbook as handbook_module
+import generator.load.pool as pool_module
 from benchmarks.synth import Synth
-from generator.load.handbook import BATCH, PARALLEL_MIN_FILES, forget_parsed, load_handbook
+from generator.load.handbook import ParseCache, load_handbook
+from generator.load.pool import PARALLEL_MIN_FILES
 from generator.load.yaml import load_file
 from generator.pipeline import check_handbook
 
@@ -35,13 +36,11 @@ def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         folder = root / ("sops", "processes", "retros")[index % 3]
         shutil.copy(file, folder / f"zz-{file.name}")
     monkeypatch.chdir(tmp_path)
-    forget_parsed()
     return root
 
 
 def _run(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Any]]:
     monkeypatch.setenv("SOPSITE_JOBS", jobs)
-    forget_parsed()
     handbook, problems = check_handbook(root, today=TODAY, strict=True)
     # Ask every entry for a position, so lazily computed maps are compared too.
     positions = [(e.source.path, e.source.position(("id",)), e.item) for e in handbook.entries]
@@ -50,13 +49,14 @@ def _run(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[s
 
 def _recording(log: Path) -> Any:
     """`_parse_batches`, noting in ``log`` which process parsed which batches."""
-    parse = handbook_module._parse_batches
+    parse = pool_module._parse_batches
 
-    def recording(batches: list[Any], number: int, helpers: int, pipe: Any) -> None:
+    def recording(batches: list[Any], number: int, helpers: int, pipe: Any,
+                  parse_one: Any) -> None:
         mine = range(number, len(batches), helpers)
         with log.open("a") as out:
             out.write(f"{os.getpid()} {' '.join(map(str, mine))} {len(batches)}\n")
-        parse(batches, number, helpers, pipe)
+        parse(batches, number, helpers, pipe, parse_one)
 
     return recording
 
@@ -65,7 +65,7 @@ def test_helper_processes_give_the_same_handbook_and_problems(
     large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
 ) -> None:
     log = tmp_path / "helpers.log"
-    monkeypatch.setattr(handbook_module, "_parse_batches", _recording(log))
+    monkeypatch.setattr(pool_module, "_parse_batches", _recording(log))
     alone = _run(large, "1", monkeypatch)
     assert not log.exists()
     shared = _run(large, "3", monkeypatch)
@@ -73,11 +73,10 @@ def test_helper_processes_give_the_same_handbook_and_problems(
     helpers = [line.split() for line in log.read_text().splitlines()]
     assert len(helpers) == 2
     assert len({pid for pid, *_ in helpers} | {str(os.getpid())}) == 3
-    files = len(list(large.rglob("*.y*ml")))
-    # Helpers parse all but this process's share (5/17 of the files with 3 processes), in
-    # batches that come back while they parse the next.
-    batches = -(-(files - files * 5 // 17) // BATCH)
-    assert int(helpers[0][-1]) == batches > 2
+    # Helpers parse their share in several batches, each batch once, that come back while
+    # they parse the next.
+    batches = int(helpers[0][-1])
+    assert batches > 2
     assert sorted(int(i) for _, *mine, _ in helpers for i in mine) == list(range(batches))
     problems = alone[0]
     reported = {line.split(":")[0].rsplit("/zz-", 1)[-1] for line in problems}
@@ -107,14 +106,15 @@ def test_what_a_helper_killed_mid_message_did_not_send_is_parsed_here(
     alone = _run(large, "1", monkeypatch)
     log = tmp_path / "died.log"
 
-    def dies_mid_message(batches: list[Any], number: int, helpers: int, pipe: Any) -> None:
+    def dies_mid_message(batches: list[Any], number: int, helpers: int, pipe: Any,
+                         parse_one: Any) -> None:
         pipe.send((number, [load_file(file, shown) for file, shown in batches[number]]))
         # The start of a second message: its length, then a few of its bytes.
         os.write(pipe.fileno(), struct.pack("!i", 1 << 20) + b"\x80\x05")
         log.write_text(f"{os.getpid()}\n")
         os.kill(os.getpid(), signal.SIGKILL)
 
-    monkeypatch.setattr(handbook_module, "_parse_batches", dies_mid_message)
+    monkeypatch.setattr(pool_module, "_parse_batches", dies_mid_message)
     assert _run(large, "2", monkeypatch) == alone
     assert int(log.read_text()) != os.getpid(), "a helper ran, and died"
 
@@ -128,12 +128,12 @@ def test_helpers_that_cannot_start_leave_the_work_here(
         def Pipe(self, duplex: bool) -> None:  # noqa: N802 - multiprocessing's name
             raise OSError(24, "Too many open files")
 
-    monkeypatch.setattr(handbook_module.mp, "get_context", lambda method: NoPipes())
+    monkeypatch.setattr(pool_module.mp, "get_context", lambda method: NoPipes())
     assert _run(large, "2", monkeypatch) == alone
 
 
 def test_small_handbooks_and_threaded_hosts_parse_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    jobs = handbook_module._jobs
+    jobs = pool_module._jobs
     monkeypatch.delenv("SOPSITE_JOBS", raising=False)
     assert jobs(PARALLEL_MIN_FILES - 1) == 1
     monkeypatch.setenv("SOPSITE_JOBS", "4")
@@ -156,10 +156,11 @@ def test_each_entry_is_announced_once_when_loaded_and_not_when_kept(
     """`check_handbook` runs the local rules on each entry from this hook, as it loads."""
     monkeypatch.setenv("SOPSITE_JOBS", jobs)
     seen: list[object] = []
-    handbook, _ = load_handbook(large, loaded=seen.append)
+    cache = ParseCache()
+    handbook, _ = load_handbook(large, loaded=seen.append, cache=cache)
     assert len(seen) == len(handbook.entries) > PARALLEL_MIN_FILES
     assert {id(entry) for entry in seen} == {id(entry) for entry in handbook.entries}
     again: list[object] = []
-    kept, _ = load_handbook(large, loaded=again.append)
+    kept, _ = load_handbook(large, loaded=again.append, cache=cache)
     assert again == [], "entries of unchanged files come from the cache, already checked"
     assert kept.entries == handbook.entries

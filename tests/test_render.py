@@ -13,9 +13,10 @@ import yaml
 import generator.render.pages as render_module
 from generator.model.handbook import Handbook
 from generator.pipeline import check_handbook
+from generator.render.cache import PageCache
 from generator.render.i18n import EN, FI
 from generator.render.mermaid import label
-from generator.render.pages import generate, release_caches
+from generator.render.pages import generate
 from generator.render.text import markdown, plain
 from tests.support.mermaid import diagrams, parse_errors
 
@@ -83,12 +84,9 @@ def test_a_sink_receives_every_page_and_nothing_is_kept(pages: dict[str, str]) -
         assert path not in received, f"{path} sent twice"
         received[path] = text
 
-    release_caches()
     streamed = generate(_handbook("site"), today=TODAY, sink=sink)
     assert received == pages
     assert streamed.pages == dict.fromkeys(pages, "")
-    assert render_module._DOCUMENT_PAGES == {}
-    assert render_module._INDEX_PAGES == {}
 
 
 def test_sop_page_has_anchors_links_and_document_control(pages: dict[str, str]) -> None:
@@ -271,10 +269,9 @@ def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
     month-end pages built from them); the result must not differ."""
     import shutil
 
-    from generator.render import pages as render
-
     shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
-    generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY)
+    kept = PageCache()
+    generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY, cache=kept)
     sop = tmp_path / "sops" / "sop-en.yml"
     sop.write_text(sop.read_text("utf-8").replace("title: Print", "title: Print").replace(
         "    title: Reset and hand over", "    title: Reset, then hand over"), "utf-8")
@@ -282,8 +279,7 @@ def test_cached_document_pages_equal_a_fresh_generation(tmp_path: Path) -> None:
     process.write_text(process.read_text("utf-8").replace(
         "title: Account lifecycle", "title: Account life cycle"), "utf-8")
     changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
-    warm = generate(changed, today=TODAY).pages
-    render.release_caches()
+    warm = generate(changed, today=TODAY, cache=kept).pages
     cold = generate(changed, today=TODAY).pages
     assert warm == cold
     assert "Reset, then hand over" in warm["procedures/sop-t-1.md"]
@@ -295,14 +291,15 @@ def test_a_changed_translation_alone_regenerates_the_finnish_pages(tmp_path: Pat
     import shutil
 
     shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
-    before = generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY).pages
+    kept = PageCache()
+    before = generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY,
+                      cache=kept).pages
     assert "[Teknikko]" in before["procedures/sop-t-2.md"]
     people = tmp_path / "sops" / "people.yml"
     people.write_text(people.read_text("utf-8").replace("{name: Teknikko}", "{name: Asentaja}"),
                       "utf-8")
     changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
-    warm = generate(changed, today=TODAY).pages
-    render_module.release_caches()
+    warm = generate(changed, today=TODAY, cache=kept).pages
     assert warm == generate(changed, today=TODAY).pages
     assert "[Asentaja]" in warm["procedures/sop-t-2.md"]
     assert 'subgraph lane1["Asentaja"]' in warm["procedures/sop-t-2.md"]
@@ -325,15 +322,15 @@ def test_index_pages_kept_between_builds_follow_what_they_list(
     import shutil
 
     shutil.copytree(HERE / "fixtures" / "site" / "sops", tmp_path / "sops")
-    release_caches()
-    before = generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY).pages
+    kept = PageCache()
+    before = generate(check_handbook(tmp_path / "sops", today=TODAY)[0], today=TODAY,
+                      cache=kept).pages
     sop = tmp_path / "sops" / "sop-en.yml"
     text = sop.read_text("utf-8")
     assert text.count(old) == 1
     sop.write_text(text.replace(old, new), "utf-8")
     changed = check_handbook(tmp_path / "sops", today=TODAY)[0]
-    warm = generate(changed, today=TODAY).pages
-    release_caches()
+    warm = generate(changed, today=TODAY, cache=kept).pages
     cold = generate(changed, today=TODAY).pages
     assert warm == cold
     assert warm[page] != before[page]

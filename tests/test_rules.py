@@ -16,6 +16,7 @@ from conftest import MINIMAL, TODAY, Book
 from generator.checks import RULES
 from generator.pipeline import check_handbook
 from generator.problems import Severity
+from generator.session import Session
 
 S = "hb/sop-it-001.yml"
 P = "hb/proc-it-rollout.yml"
@@ -837,9 +838,10 @@ def test_findings_kept_per_file_follow_the_day_and_the_edits(book: Book) -> None
     """Local rules' findings are kept per parsed file (a live server re-checks one file);
     the same file on another day, or edited, must be judged again."""
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
+    session = Session(serving=True)
 
     def check(day: dt.date) -> tuple[list[str], object]:
-        handbook, problems = check_handbook(Path("hb"), today=day)
+        handbook, problems = check_handbook(Path("hb"), today=day, session=session)
         sop = next(e for e in handbook.entries if e.item.id == "SOP-IT-001")
         return [p.format() for p in problems], sop
 

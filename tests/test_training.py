@@ -207,7 +207,7 @@ def test_minutes_and_human_time() -> None:
 
 
 def test_check_reads_the_coverage_minimum_from_mkdocs_yml(book: Path) -> None:
-    from generator.mkdocs.config import configured_coverage
+    from generator.mkdocs.config import configured
     from tests.support.build import sopsite
 
     edit(book, "sop-en.yml", "      covers: [escalate]\n", "      covers: [verify]\n")
@@ -218,10 +218,10 @@ def test_check_reads_the_coverage_minimum_from_mkdocs_yml(book: Path) -> None:
         "markdown_extensions:\n  - pymdownx.superfences:\n      custom_fences:\n"
         "        - name: mermaid\n          class: mermaid\n"
         "          format: !!python/name:pymdownx.superfences.fence_code_format\n", "utf-8")
-    assert configured_coverage(config) == 0.5
+    assert configured(config).settings.min_coverage == 0.5
     assert sopsite("check", "--strict", "sops", cwd=project).returncode == 0
     config.write_text("site_name: x\nplugins: [search, sopsite]\n", "utf-8")
-    assert configured_coverage(config) == 0.8
+    assert configured(config).settings.min_coverage == 0.8
     result = sopsite("check", "--strict", "sops", cwd=project)
     assert result.returncode == 1
     assert "error [QUIZ006] the quiz covers 67% of the steps (2 of 3)" in result.stdout

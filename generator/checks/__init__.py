@@ -8,6 +8,7 @@ every problem in one run. Importing this package registers every rule module.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.boundary import display_path
@@ -18,53 +19,59 @@ from generator.model.content import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, debugging, internal_problem
 
-__all__ = ["RULES", "Rule", "Settings", "forget_findings", "local_findings", "run_checks"]
+__all__ = ["RULES", "Findings", "Rule", "Settings", "local_findings", "run_checks"]
 _RULE_MODULES = (flow, ids, markdown, quiz, refs, review)
 
 
-_LOCAL: ByIdentity[dict[tuple[dt.date, Settings], list[Problem]]] = ByIdentity()
-"""By entry: what the local rules found in it, per day and settings. Under `sopsite serve`
-unchanged files keep their entries, so a save re-runs these rules on one file only."""
+class Findings:
+    """What the local rules found in each entry, per day and settings, for a session that
+    checks more than once: under `sopsite serve` unchanged files keep their entries, so a
+    save re-runs these rules on one file only."""
 
+    def __init__(self) -> None:
+        self._found: ByIdentity[dict[tuple[dt.date, Settings], list[Problem]]] = ByIdentity()
 
-def forget_findings() -> None:
-    """Drop what the local rules found and the references they read (and the entries and
-    models these memos keep alive)."""
-    _LOCAL.clear()
-    refs.forget_refs()
+    def of(self, entry: Entry[AnyItem], key: tuple[dt.date, Settings],
+           find: Callable[[], list[Problem]]) -> list[Problem]:
+        """``find()``'s problems for ``entry`` under ``key``, worked out once."""
+        found = self._found.get(entry, dict)
+        if key not in found:
+            found[key] = find()
+        return found[key]
 
 
 def run_checks(
-    handbook: Handbook, today: dt.date, settings: Settings | None = None
+    handbook: Handbook, today: dt.date, settings: Settings | None = None,
+    findings: Findings | None = None,
 ) -> list[Problem]:
     """Every rule's findings on ``handbook``, as problems.
 
     Local rules run on one entry at a time (`local_findings`), so what they found can be
-    kept per entry; the others see the whole handbook.
+    kept per entry (in ``findings``); the others see the whole handbook.
     """
-    settings = settings or Settings()
+    settings, findings = settings or Settings(), findings or Findings()
     rules = [r for r in RULES.values() if r.check is not None and not r.local]
     problems = _findings(Context(handbook, today, settings), rules)
     for entry in handbook.entries:
-        problems.extend(local_findings(entry, handbook.root, today, settings))
+        problems.extend(local_findings(entry, handbook.root, today, settings, findings))
     return problems
 
 
 def local_findings(
-    entry: Entry[AnyItem], root: Path, today: dt.date, settings: Settings
+    entry: Entry[AnyItem], root: Path, today: dt.date, settings: Settings,
+    findings: Findings,
 ) -> list[Problem]:
     """What the local rules find in one entry, through a handbook of that entry alone.
 
-    Kept per entry, day and settings: under `sopsite serve` a save re-runs these rules on
-    the changed file only, and a check runs them on each entry as soon as it is loaded,
-    while helper processes still parse the rest (`check_handbook`).
+    Kept in ``findings`` per entry, day and settings: under `sopsite serve` a save re-runs
+    these rules on the changed file only, and a check runs them on each entry as soon as
+    it is loaded, while helper processes still parse the rest (`generator.pipeline`).
     """
-    found = _LOCAL.get(entry, dict)
-    key = (today, settings)
-    if key not in found:
+    def find() -> list[Problem]:
         rules = [r for r in RULES.values() if r.check is not None and r.local]
-        found[key] = _findings(Context(Handbook(root, (entry,)), today, settings), rules)
-    return found[key]
+        return _findings(Context(Handbook(root, (entry,)), today, settings), rules)
+
+    return findings.of(entry, (today, settings), find)
 
 
 def _findings(context: Context, rules: list[Rule]) -> list[Problem]:

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from generator.checks.registry import Context, Finding, rule
 from generator.model.content import Process, Sop, Step
-from generator.model.graph import edges, reachable, reaching_end
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
 from generator.problems import Severity, quote
@@ -29,7 +28,7 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
     for entry, steps in _flows(context):
         index = {step.id: i for i, step in enumerate(steps)}
         hints = Suggestions(index, "steps")
-        for edge in edges(steps):
+        for edge in entry.item.graph.edges:
             if edge.target in index:
                 continue
             i = edge.position
@@ -68,7 +67,7 @@ def unreachable_steps(context: Context) -> Iterator[Finding]:
     Passes: a, b (a flows to b). Fails: a (`end: true`), b.
     """
     for entry, steps in _flows(context):
-        seen = reachable(steps)
+        seen = entry.item.graph.reachable
         for i, step in enumerate(steps):
             if step.id not in seen:
                 yield Finding(entry.source, ("steps", i, "id"), f"step {quote(step.id)} is not "
@@ -85,10 +84,10 @@ def endless_paths(context: Context) -> Iterator[Finding]:
     """
     for entry, steps in _flows(context):
         known = {step.id for step in steps}
-        if any(edge.target not in known for edge in edges(steps)):
+        if any(edge.target not in known for edge in entry.item.graph.edges):
             continue  # FLOW001 explains the broken graph; a second error would mislead
-        trapped = reachable(steps) - reaching_end(steps)
-        entered = {edge.target for edge in edges(steps)
+        trapped = entry.item.graph.reachable - entry.item.graph.reaching_end
+        entered = {edge.target for edge in entry.item.graph.edges
                    if edge.source not in trapped and edge.target in trapped}
         if steps[0].id in trapped:
             entered.add(steps[0].id)
@@ -114,8 +113,8 @@ def oversized_diagrams(context: Context) -> Iterator[Finding]:
     Mermaid's error box, so the page leaves it out and says so; the steps are all listed.
     Passes: 12 steps in 3 lanes. Fails: 240 steps, each by a role of its own.
     """
-    for entry, steps in _flows(context):
-        size = measure(steps)
+    for entry, _ in _flows(context):
+        size = measure(entry.item.graph)
         over = over_budget(size)
         if not over:
             continue

@@ -7,7 +7,6 @@ from itertools import pairwise
 
 from generator.checks.registry import Context, Finding, rule
 from generator.model.content import Process, Question, Sop
-from generator.model.graph import reachable_from
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions, did_you_mean
 from generator.problems import Severity, quote
@@ -115,7 +114,7 @@ def ordering_follows_graph(context: Context) -> Iterator[Finding]:
         known = {step.id for step in steps}
         order = [ref for ref in question.answer if ref in known]
         for before, after in pairwise(order):
-            if after not in reachable_from(steps, before) - {before}:
+            if after not in entry.item.graph.reachable_from(before) - {before}:
                 yield Finding(entry.source, _loc(i, "answer"), f"question {quote(question.id)}: "
                               f"no path in the flow leads from {quote(before)} to "
                               f"{quote(after)}, so this order is wrong")

@@ -11,7 +11,6 @@ from typing import Any
 
 from generator.checks.registry import Context, Finding, rule
 from generator.load.yaml import Loc
-from generator.memo import ByIdentity
 from generator.model.content import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
@@ -20,26 +19,14 @@ from generator.problems import Severity, quote
 Ref = tuple[Loc, str]
 DocRef = tuple[Loc, str, tuple[str, ...]]
 
-# By model, its references: under `sopsite serve` unchanged files keep their models, and the
-# reference rules look at every document on every save.
-_ROLE_REFS: ByIdentity[tuple[Ref, ...]] = ByIdentity()
-_DOCUMENT_REFS: ByIdentity[tuple[DocRef, ...]] = ByIdentity()
-
-
-def forget_refs() -> None:
-    """Drop the remembered references (and the models the memo keeps alive)."""
-    _ROLE_REFS.clear()
-    _DOCUMENT_REFS.clear()
-
-
 def role_refs(doc: AnyDocument) -> tuple[Ref, ...]:
     """Every role id a document names, with its location."""
-    return _ROLE_REFS.get(doc, lambda: tuple(_role_refs(doc)))
+    return tuple(_role_refs(doc))
 
 
 def document_refs(doc: AnyDocument) -> tuple[DocRef, ...]:
     """Every document id a document names, and the kinds allowed there."""
-    return _DOCUMENT_REFS.get(doc, lambda: tuple(_document_refs(doc)))
+    return tuple(_document_refs(doc))
 
 
 def _role_refs(doc: AnyDocument) -> Iterator[Ref]:

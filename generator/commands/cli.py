@@ -7,7 +7,6 @@ error (a bug in sopsite, reported without a traceback unless SOPSITE_DEBUG is se
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import sys
 from collections.abc import Callable
@@ -16,18 +15,27 @@ from typing import Any
 
 import click
 
+from generator import pipeline
+from generator.boundary import project_root
 from generator.checks import RULES, Settings
-from generator.mkdocs.config import configured_coverage
+from generator.mkdocs.config import configured
 from generator.pipeline import check_handbook, current_day
 from generator.problems import has_errors, render, summary
+from generator.session import Session
 
 DEFAULT_ROOT = "sops"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sopsite")
-def cli() -> None:
+@click.pass_context
+def cli(ctx: click.Context) -> None:
     """Standard operating procedures as code: check the YAML in sops/ and build the site."""
+    session = ctx.obj = Session()
+    if ctx.invoked_subcommand == "check":
+        # A check keeps all it loads until the process ends, so a cycle collection could
+        # free nothing, yet would walk every object the load made: none runs until it exits.
+        ctx.with_resource(session.working(kept=True))
 
 
 @cli.command()
@@ -54,10 +62,10 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     Each problem reads `path:line:col: severity [CODE] message`. Exits 1 when an error is
     found, 0 otherwise; warnings alone do not fail the run unless --strict is given.
     """
-    settings = Settings(min_coverage if min_coverage is not None
-                        else configured_coverage(Path("mkdocs.yml")))
-    handbook, problems = check_handbook(path, today=today.date() if today else None,
-                                        strict=strict, settings=settings)
+    options = configured(Path("mkdocs.yml"), root=path, strict=strict or None,
+                         today=today.date() if today else None,
+                         settings=None if min_coverage is None else Settings(min_coverage))
+    handbook, problems = pipeline.check(options, click.get_current_context().obj)
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
         # in editors and hooks, and is timed with its start-up.
@@ -150,21 +158,21 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
 
     Only files sopsite generated earlier are ever replaced or removed in OUT.
     """
-    from generator.git.history import read_history
-    from generator.render.pages import generate
     from generator.write import PageWriter
 
-    handbook, problems = check_handbook(path)
-    if has_errors(problems):
-        click.echo(render(problems, "text"))
-        click.echo(summary(problems), err=True)
+    options = configured(Path("mkdocs.yml"), root=path, templates=templates)
+    session = click.get_current_context().obj
+    handbook, problems = pipeline.check(options, session)
+    refused = pipeline.refused_templates(options.templates, project_root(path))
+    if has_errors(problems) or refused:
+        click.echo(render(sorted(problems + refused), "text"))
+        click.echo(summary(problems + refused), err=True)
         sys.exit(1)
-    history = read_history(path, handbook)
-    for problem in history.problems:
-        click.echo(problem.format(), err=True)
     with PageWriter(out) as writer:
-        pages = generate(handbook, today=current_day(), template_dir=templates,
-                         history=history, sink=writer).pages
+        generated = pipeline.generate_site(options, handbook, session, sink=writer)
+    for problem in generated.history_problems:
+        click.echo(problem.format(), err=True)
+    pages = generated.site.pages
     report = writer.report
     if report.refused:
         click.echo(render(report.refused, "text"))
@@ -365,11 +373,6 @@ def bundle(out: Path, config_file: Path, verbose: bool) -> None:
 
 def main() -> None:
     """Console entry point; keeps tracebacks away from authors."""
-    if sys.argv[1:2] == ["check"]:
-        # A check keeps all it loads until the process ends, so a cycle collection can free
-        # nothing; yet the first one after loading would walk every object the load made
-        # (0.15 s of a 1000-document check). Builds keep the collector: MkDocs makes cycles.
-        gc.disable()
     try:
         cli.main(standalone_mode=True)
     except Exception as error:
@@ -380,7 +383,4 @@ def main() -> None:
                    err=True)
         sys.exit(3)
     finally:
-        # The process is about to end. Its last cycle collection would walk every object a
-        # large handbook left alive (0.7 s of a 1000-document check) to free memory the
-        # operating system takes back anyway; frozen objects are not walked.
-        gc.freeze()
+        Session.end_process()

@@ -196,24 +196,24 @@ def _lineage(log: _Log, path: str) -> list[_State]:
             return states
 
 
-_READ: dict[tuple[str, str], _Log] = {}
-"""Per process, by (folder, HEAD): git's history only changes with a commit, so `sopsite
-serve` reads it once rather than on every save."""
+class Logs:
+    """git's log of handbook folders, by (folder, HEAD), for a session that builds more
+    than once: the history only changes with a commit, so `sopsite serve` reads it once
+    rather than on every save."""
+
+    def __init__(self) -> None:
+        self.read: dict[tuple[str, str], _Log] = {}
 
 
-def forget_history() -> None:
-    """Drop the per-process history cache."""
-    _READ.clear()
-
-
-def read_history(root: Path, current: Handbook | None = None) -> History:
+def read_history(root: Path, current: Handbook | None = None,
+                 logs: Logs | None = None) -> History:
     """The revisions of every document under ``root`` (the handbook folder).
 
     What counts is judged against ``current``, the handbook as checked (loaded from
     ``root`` when not given): each document's file and its declared change history. It
     also lends its parsed documents to revisions whose YAML is byte for byte the file on
     disk: a document's latest revision usually is, and parsing it again would hold a second
-    copy of the whole handbook.
+    copy of the whole handbook. A log ``logs`` holds for this HEAD is not read again.
     """
     state = inspect(root)
     if state.notice or state.top is None or state.head is None:
@@ -223,13 +223,14 @@ def read_history(root: Path, current: Handbook | None = None) -> History:
     top = state.top.resolve()
     folder = root.resolve().relative_to(top).as_posix()
     key = (str(root.resolve()), state.head)
-    if key not in _READ:
+    known = (logs or Logs()).read
+    if key not in known:
         lent = {e.text: (e.item, e.text) for e in current.documents}
         try:
-            _READ[key] = _read_log(state.top, folder, lent)
+            known[key] = _read_log(state.top, folder, lent)
         except GitError as error:
             return History(RepoState(state.top, state.head, f"History is unavailable: {error}"))
-    log = _READ[key]
+    log = known[key]
     documents = list(current.documents)
     lineages: dict[str, tuple[str | None, list[_State]]] = {}
     for entry in documents:

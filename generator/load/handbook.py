@@ -6,26 +6,18 @@ plugin and the tests all start here, and all get the same problems.
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 import re
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection, wait
-from multiprocessing.process import BaseProcess
 from pathlib import Path
-from queue import SimpleQueue
-from typing import TypeVar, cast
 
 from generator.boundary import display_path, project_root, read_bounded, walk
+from generator.load.pool import parse_all
 from generator.load.yaml import LoadResult, RawItem, load_file
 from generator.model.content import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.model.validate import validate_item
 from generator.problems import Problem, debugging, internal_problem
-
-T = TypeVar("T", bound=AnyItem)
 
 SUFFIXES = (".yml", ".yaml")
 
@@ -41,7 +33,7 @@ def discover(root: Path, boundary: Path | None = None) -> tuple[list[Path], list
 
 
 @dataclass(frozen=True)
-class _FileResult:
+class FileResult:
     """What one file contributes to a handbook: its entries, problems and invalid ids."""
 
     entries: tuple[Entry[AnyItem], ...]
@@ -49,30 +41,26 @@ class _FileResult:
     invalid: frozenset[tuple[str, str]]
 
 
-_CACHE: dict[tuple[str, str], tuple[tuple[int, int, int], _FileResult]] = {}
-"""Per process, by (file, displayed path): a file whose size, mtime and inode did not change
-is not parsed again. `sopsite serve` rebuilds in one process, so saving one file re-reads one
-file; one-shot commands start empty and pay nothing for it."""
+class ParseCache:
+    """Files already parsed and validated, for a session that builds more than once.
 
+    By (file, displayed path): a file whose size, mtime and inode did not change is not
+    parsed again, so under `sopsite serve` saving one file re-reads one file. The resolved
+    path and the path shown to authors are kept too: a live server would otherwise work both
+    out for every file on every save. A symbolic link pointed elsewhere mid-session keeps its
+    first key, which is harmless, since entries are checked against the file's signature.
+    """
 
-_PATHS: dict[tuple[str, str], tuple[str, str]] = {}
-"""Per process, by (path, working folder): the resolved path that keys `_CACHE` and the
-path shown to authors. A live server would otherwise work both out for every file on
-every save. A symbolic link pointed elsewhere mid-session keeps its first key, which is
-harmless: `_CACHE` entries are checked against the file's size, mtime and inode."""
+    def __init__(self) -> None:
+        self.files: dict[tuple[str, str], tuple[tuple[int, int, int], FileResult]] = {}
+        self.paths: dict[tuple[str, str], tuple[str, str]] = {}
 
-
-def forget_parsed() -> None:
-    """Drop the per-process parse cache (one-off builds need the memory more)."""
-    _CACHE.clear()
-    _PATHS.clear()
-
-
-def _paths(file: Path, cwd: str) -> tuple[str, str]:
-    known = _PATHS.get((str(file), cwd))
-    if known is None:
-        known = _PATHS[str(file), cwd] = (str(file.resolve()), display_path(file))
-    return known
+    def keys(self, file: Path, cwd: str) -> tuple[str, str]:
+        """The resolved path of ``file`` and the path authors are shown."""
+        known = self.paths.get((str(file), cwd))
+        if known is None:
+            known = self.paths[str(file), cwd] = (str(file.resolve()), display_path(file))
+        return known
 
 
 def _load(file: Path, display: str) -> LoadResult:
@@ -102,7 +90,7 @@ def _validate_one(raw: RawItem) -> tuple[AnyItem | None, list[Problem]]:
                                        "validating this item", error)]
 
 
-def _validate(file: Path, loaded: LoadResult) -> _FileResult:
+def _validate(file: Path, loaded: LoadResult) -> FileResult:
     entries: list[Entry[AnyItem]] = []
     problems = list(loaded.problems)
     invalid: set[tuple[str, str]] = set()
@@ -115,123 +103,7 @@ def _validate(file: Path, loaded: LoadResult) -> _FileResult:
             entries.append(Entry(item, raw.source, loaded.text))
         elif isinstance(raw.data.get("id"), str):
             invalid.add((_namespace(raw.data.get("kind")), raw.data["id"]))
-    return _FileResult(tuple(entries), tuple(problems), frozenset(invalid))
-
-
-PARALLEL_MIN_FILES = 100
-"""Below this many files to parse, a second process costs more than it saves."""
-
-
-def _jobs(count: int) -> int:
-    """How many processes should parse ``count`` files: SOPSITE_JOBS, else the usable CPUs.
-
-    Parsing is pure CPU in Python, so threads would not help; forked processes do. Forking
-    is only safe while this process runs a single thread: `mkdocs serve` runs several, and
-    re-parses only the file that changed anyway.
-    """
-    setting = os.environ.get("SOPSITE_JOBS", "")
-    if setting.isdigit() and int(setting) > 0:
-        jobs = int(setting)
-    elif count < PARALLEL_MIN_FILES:
-        return 1
-    else:
-        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    if threading.active_count() > 1 or "fork" not in mp.get_all_start_methods():
-        return 1
-    return max(1, min(jobs, count))
-
-
-BATCH = 25
-"""Files a helper parses before sending them back: small enough that this process can
-validate one batch while the helper parses the next, large enough to pickle efficiently."""
-
-def _load_files(files: list[tuple[Path, str]],
-                finish: Callable[[Path, LoadResult], _FileResult]) -> list[_FileResult]:
-    """`load_file` then ``finish`` (validation) for each file, parsing in several processes
-    when there are many.
-
-    Helpers only parse; what they send back is plain data and text, which pickles in a
-    fraction of the time parsing took. This process does the rest, where the models are
-    used: it parses a smaller share itself, then validates the helpers' batches as they
-    arrive while the helpers go on parsing, so that little is left once they finish.
-
-    Each helper is a forked process with a pipe of its own, which this process only reads:
-    the end of a pipe means its helper finished or died, and a batch it did not send is
-    parsed here, as is everything when helpers cannot start (no fork, a resource limit).
-    """
-    def here(chunk: list[tuple[Path, str]]) -> list[_FileResult]:
-        return [finish(file, _load(file, display)) for file, display in chunk]
-
-    jobs = _jobs(len(files))
-    if jobs < 2:
-        return here(files)
-    # Validating what the helpers parse costs this process about what parsing 2/5 of a
-    # share would (measured: 0.6 ms against 1.9 ms per file, pickling included).
-    shared = len(files) - len(files) * 5 // (5 * jobs + 2)
-    batches = [files[start:min(start + BATCH, shared)] for start in range(0, shared, BATCH)]
-    helpers: list[tuple[BaseProcess, Connection]] = []
-    try:
-        try:
-            context = mp.get_context("fork")
-            for number in range(jobs - 1):
-                reader, writer = context.Pipe(duplex=False)
-                helper = context.Process(target=_parse_batches, daemon=True,
-                                         args=(batches, number, jobs - 1, writer))
-                helpers.append((helper, reader))
-                helper.start()
-                writer.close()  # the helper's copy is the only one left
-        except OSError:
-            return here(files)
-        own = here(files[shared:])
-        open_pipes = {reader for _, reader in helpers}
-        arrived: dict[int, list[LoadResult]] = {}
-        done: list[_FileResult] = []
-        for index, batch in enumerate(batches):
-            while index not in arrived:
-                if helpers[index % len(helpers)][1] not in open_pipes:  # it will never come
-                    arrived[index] = [_load(file, display) for file, display in batch]
-                    break
-                for pipe in cast(list[Connection], wait(list(open_pipes))):
-                    try:
-                        got, results = pipe.recv()
-                        arrived[got] = results
-                    except (EOFError, OSError):  # finished, or died (mid-message, maybe)
-                        open_pipes.discard(pipe)
-            done += [finish(file, result)
-                     for (file, _), result in zip(batch, arrived.pop(index), strict=True)]
-        return done + own
-    finally:
-        for process, reader in helpers:
-            if process.pid is not None:
-                process.kill()  # a no-op for a helper that finished; one that did not is lost
-                process.join()
-            reader.close()
-
-
-def _parse_batches(batches: list[list[tuple[Path, str]]], number: int, helpers: int,
-                   pipe: Connection) -> None:
-    """A helper's work: every ``helpers``-th batch from the ``number``-th, each sent once
-    parsed.
-
-    A thread sends while the next batch is parsed: a pipe holds 64 KB and a batch is about
-    a megabyte, so a helper that sent them itself would wait while the main process parses
-    its own share, and read nothing.
-    """
-    outbox: SimpleQueue[tuple[int, list[LoadResult]] | None] = SimpleQueue()
-
-    def send() -> None:
-        while (parsed := outbox.get()) is not None:
-            pipe.send(parsed)
-
-    sender = threading.Thread(target=send)
-    sender.start()
-    try:
-        for index in range(number, len(batches), helpers):
-            outbox.put((index, [_load(file, display) for file, display in batches[index]]))
-    finally:
-        outbox.put(None)
-        sender.join()
-        pipe.close()
+    return FileResult(tuple(entries), tuple(problems), frozenset(invalid))
 
 
 def _signature(file: Path) -> tuple[int, int, int] | None:
@@ -244,39 +116,42 @@ def _signature(file: Path) -> tuple[int, int, int] | None:
 
 def load_handbook(
     root: Path, *, loaded: Callable[[Entry[AnyItem]], object] | None = None,
-    boundary: Path | None = None,
+    boundary: Path | None = None, cache: ParseCache | None = None,
 ) -> tuple[Handbook, list[Problem]]:
     """Load and validate every file under ``root``; what fails is reported, not raised.
 
     ``loaded`` is called with each entry validated in this run (not those kept from an
     earlier one), as soon as it is, in no particular order. Files outside ``boundary``
-    (by default the project ``root`` belongs to) or not regular are refused unread.
+    (by default the project ``root`` belongs to) or not regular are refused unread. Files
+    whose results ``cache`` holds (`ParseCache`) are not read again.
     """
+    cache = ParseCache() if cache is None else cache
     files, refused = discover(root, boundary)
     cwd = str(Path.cwd())
-    known = [_paths(file, cwd) for file in files]
+    known = [cache.keys(file, cwd) for file in files]
     shown = [display for _, display in known]
-    results: dict[int, _FileResult] = {}
+    results: dict[int, FileResult] = {}
     stale: list[tuple[int, tuple[str, str], tuple[int, int, int] | None]] = []
     for index, (file, key) in enumerate(zip(files, known, strict=True)):
         signature = _signature(file)
-        hit = _CACHE.get(key)
+        hit = cache.files.get(key)
         if hit is not None and signature is not None and hit[0] == signature:
             results[index] = hit[1]
         else:
             stale.append((index, key, signature))
-    def finish(file: Path, result: LoadResult) -> _FileResult:
+    def finish(file: Path, result: LoadResult) -> FileResult:
         validated = _validate(file, result)
         if loaded is not None:
             for entry in validated.entries:
                 loaded(entry)
         return validated
 
-    finished = _load_files([(files[index], shown[index]) for index, _, _ in stale], finish)
+    finished = parse_all([(files[index], shown[index]) for index, _, _ in stale], _load,
+                         finish)
     for (index, key, signature), result in zip(stale, finished, strict=True):
         results[index] = result
         if signature is not None:
-            _CACHE[key] = (signature, results[index])
+            cache.files[key] = (signature, results[index])
     entries: list[Entry[AnyItem]] = []
     problems: list[Problem] = refused
     invalid: set[tuple[str, str]] = set()

@@ -1,7 +1,9 @@
-"""Read the sopsite plugin's options from mkdocs.yml without running MkDocs.
+"""The sopsite plugin's options: their schema for MkDocs, and a reader of mkdocs.yml for
+commands that do not run MkDocs.
 
-`sopsite check` must apply the same policy as the build; the build reads it from mkdocs.yml,
-so the check does too rather than keeping a second copy that could drift.
+`sopsite check` and `sopsite export` must apply the same policy as the build; the build reads
+it from mkdocs.yml, so they do too (`generator.pipeline.Options.from_plugin` turns either
+into the same options) rather than keeping a second copy that could drift.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from typing import Any
 import yaml
 
 from generator.boundary import read_bounded
-from generator.checks import Settings
 from generator.load.yaml import MAX_FILE_BYTES
+from generator.pipeline import Options
 
 
 class _TolerantLoader(yaml.SafeLoader):
@@ -49,7 +51,8 @@ def plugin_options(mkdocs_yml: Path) -> dict[str, Any]:
     return {}
 
 
-def configured_coverage(mkdocs_yml: Path) -> float:
-    """The training coverage minimum set in mkdocs.yml, or the default."""
-    value = plugin_options(mkdocs_yml).get("training_coverage")
-    return float(value) if isinstance(value, int | float) else Settings().min_coverage
+def configured(mkdocs_yml: Path, **given: Any) -> Options:
+    """The options mkdocs.yml sets for the sopsite plugin, with ``given`` laid over them
+    (a command's flags that were set); the defaults when there is no such file or plugin."""
+    return Options.from_plugin(plugin_options(mkdocs_yml), mkdocs_yml.absolute().parent,
+                               **given)

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
+import json
 import re
 import typing
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 import yaml
@@ -27,6 +30,9 @@ from pydantic import (
 )
 
 from generator.problems import quote
+
+if typing.TYPE_CHECKING:
+    from generator.model.graph import StepGraph
 
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
@@ -101,6 +107,13 @@ class Model(BaseModel):
     # Every text is bounded (MAX_TEXT; titles and names MAX_NAME): checked by pydantic's
     # core as it reads each value, which costs nothing a check would notice.
     model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_max_length=MAX_TEXT)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the model's content, worked out once for as long as the model is in
+        use: pages are reused while the fingerprints they were made from stay the same."""
+        dumped = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(dumped.encode()).hexdigest()
 
 
 # --- shared parts -------------------------------------------------------------------
@@ -357,6 +370,13 @@ class Sop(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
+    @cached_property
+    def graph(self) -> StepGraph:
+        """The step graph, worked out once for as long as this model is in use."""
+        from generator.model.graph import StepGraph
+
+        return StepGraph(self.steps)
+
 
 class Stakeholder(Model):
     """Someone with a stake in a process, and what they care about."""
@@ -442,6 +462,13 @@ class Process(Document):
                                "process.")
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
+
+    @cached_property
+    def graph(self) -> StepGraph:
+        """The step graph, worked out once for as long as this model is in use."""
+        from generator.model.graph import StepGraph
+
+        return StepGraph(self.steps)
 
 
 class Subject(Model):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable
+from functools import cached_property
 from typing import Any, NamedTuple, TypeVar, cast
 
-from generator.memo import ByIdentity
 from generator.model.content import Step
 
 
@@ -31,35 +31,67 @@ class Edge(NamedTuple):
     """Index of the source step in the list (ids may repeat until ID001 is fixed)."""
 
 
-_MEMO: ByIdentity[dict[str, Any]] = ByIdentity()
-"""By document step list: its edges, successors and reachable sets. The rules and the
-renderer ask for each several times per build, and under serve unchanged documents keep
-their step lists, so a rebuild analyses only the document that changed."""
-
-
-def forget_graphs() -> None:
-    """Drop the memo (with the parse cache: the step lists it keeps alive)."""
-    _MEMO.clear()
-
-
 T = TypeVar("T")
 
 
-def once(steps: list[Step], name: str, make: Callable[[list[Step]], T]) -> T:
-    """``make(steps)``, worked out once per step list (also the diagram's size, which the
-    flow rules and the renderer both ask for)."""
-    memo = _MEMO.get(steps, dict)
-    if name not in memo:
-        memo[name] = make(steps)
-    return cast(T, memo[name])
+class StepGraph:
+    """The graph of one step list, each fact worked out once.
+
+    A document carries its graph (`Sop.graph`, `Process.graph`): the rules and the
+    renderer ask for each fact several times per build, and under serve an unchanged
+    document keeps its model, and so its graph, so a rebuild analyses only the document
+    that changed. It holds no references back: it lives exactly as long as its document.
+    """
+
+    def __init__(self, steps: list[Step]) -> None:
+        self.steps = steps
+        self._derived: dict[str, Any] = {}
+
+    def once(self, name: str, make: Callable[[StepGraph], T]) -> T:
+        """``make(self)``, worked out once (also the diagram's size, which the flow rules and
+        the renderer both ask for)."""
+        if name not in self._derived:
+            self._derived[name] = make(self)
+        return cast(T, self._derived[name])
+
+    @cached_property
+    def edges(self) -> tuple[Edge, ...]:
+        """Every edge of the graph in document order, including ones to unknown steps."""
+        return edges(self.steps)
+
+    def is_end(self, index: int) -> bool:
+        """Whether the flow may stop after step ``index``."""
+        return is_end(self.steps, index)
+
+    @cached_property
+    def reachable(self) -> frozenset[str]:
+        """Step ids reachable from the first step."""
+        return frozenset(self.reachable_from(self.steps[0].id) if self.steps else ())
+
+    @cached_property
+    def _successors(self) -> dict[str, list[str]]:
+        forward: dict[str, list[str]] = {}
+        for edge in self.edges:
+            forward.setdefault(edge.source, []).append(edge.target)
+        return forward
+
+    def reachable_from(self, start: str) -> set[str]:
+        """Step ids reachable from ``start``, ``start`` included."""
+        forward = self._successors
+        return _walk(forward.get(start, []), forward) | {start}
+
+    @cached_property
+    def reaching_end(self) -> frozenset[str]:
+        """Step ids from which some path reaches an end step."""
+        backward: dict[str, list[str]] = {}
+        for edge in self.edges:
+            backward.setdefault(edge.target, []).append(edge.source)
+        ends = [step.id for i, step in enumerate(self.steps) if is_end(self.steps, i)]
+        return frozenset(_walk(ends, backward))
 
 
 def edges(steps: list[Step]) -> tuple[Edge, ...]:
-    """Every edge of the graph in document order, including ones to unknown steps."""
-    return once(steps, "edges", _edges)
-
-
-def _edges(steps: list[Step]) -> tuple[Edge, ...]:
+    """Every edge of the graph of ``steps`` in document order (`StepGraph.edges` keeps it)."""
     result: list[Edge] = []
     for index, step in enumerate(steps):
         if step.decision is not None:
@@ -91,36 +123,3 @@ def _walk(start: Iterable[str], adjacency: dict[str, list[str]]) -> set[str]:
                 seen.add(target)
                 queue.append(target)
     return seen
-
-
-def reachable(steps: list[Step]) -> frozenset[str]:
-    """Step ids reachable from the first step."""
-    return once(steps, "reachable", lambda steps: frozenset(
-        reachable_from(steps, steps[0].id) if steps else ()))
-
-
-def _successors(steps: list[Step]) -> dict[str, list[str]]:
-    forward: dict[str, list[str]] = {}
-    for edge in edges(steps):
-        forward.setdefault(edge.source, []).append(edge.target)
-    return forward
-
-
-def reachable_from(steps: list[Step], start: str) -> set[str]:
-    """Step ids reachable from ``start``, ``start`` included."""
-    forward = once(steps, "successors", _successors)
-    seen = _walk(forward.get(start, []), forward)
-    return seen | {start}
-
-
-def reaching_end(steps: list[Step]) -> frozenset[str]:
-    """Step ids from which some path reaches an end step."""
-    return once(steps, "reaching_end", _reaching_end)
-
-
-def _reaching_end(steps: list[Step]) -> frozenset[str]:
-    backward: dict[str, list[str]] = {}
-    for edge in edges(steps):
-        backward.setdefault(edge.target, []).append(edge.source)
-    ends = [step.id for i, step in enumerate(steps) if is_end(steps, i)]
-    return frozenset(_walk(ends, backward))

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.model.content import AnyDocument, Language, Process, Sop, Step
+from generator.model.content import AnyDocument, Language, Process, Role, Sop, Step, Term
 from generator.model.graph import is_end
 from generator.model.handbook import Handbook
 from generator.render import site
+from generator.render.digest import digest_of
 from generator.render.mermaid import flowchart, measure, over_budget
 from generator.render.text import fenced, markdown, plain, raw
 
@@ -39,6 +40,7 @@ class Renderer:
     """One Jinja environment for all pages; user templates shadow the packaged ones."""
 
     def __init__(self, template_dir: Path | None = None) -> None:
+        self.template_dir = template_dir
         loaders: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
         loaders.append(PackageLoader("generator", "templates"))
         self.env = Environment(
@@ -57,6 +59,14 @@ class Renderer:
         self.env.globals.update(front_matter=front_matter, module_path=site.module_path,
                                 curriculum_path=site.curriculum_path, diff_path=diff_path)
 
+    def templates_digest(self) -> str:
+        """A digest of the override folder's files and their modification times: a page
+        made from a template that changed since is made again."""
+        folder = self.template_dir
+        files = sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*")
+                       if p.is_file()) if folder else []
+        return digest_of([str(folder), files])
+
     def render(self, template: str, **context: Any) -> str:
         """One page's Markdown; blank-line runs are collapsed so output is tidy and stable."""
         text = self.env.get_template(template).render(**context)
@@ -68,12 +78,49 @@ class Renderer:
         return "\n".join(lines).strip() + "\n"
 
 
+class Named(NamedTuple):
+    """What a page may show of a document it links to but is not made from."""
+
+    id: str
+    kind: str
+    title: str
+    version: str
+
+
+@dataclass(frozen=True)
+class Directory:
+    """What any page may look up about items it is not made from: documents' names,
+    roles and glossary terms, with one digest of all of it.
+
+    Every page's cache key holds that digest (`generator.render.pages`), and `Links`, the
+    only way a template reaches other items, reads nothing else: a page cannot show a
+    title, a version or a role's name that its key does not cover.
+    """
+
+    document_index: dict[str, Named]
+    role_index: dict[str, Role]
+    term_index: dict[str, Term]
+    digest: str
+
+    @classmethod
+    def of(cls, handbook: Handbook) -> Directory:
+        """The directory of ``handbook``; with duplicate ids, the first item wins (a rule
+        reports the rest)."""
+        documents = {doc_id: Named(doc.id, doc.kind, doc.title, doc.version)
+                     for doc_id, doc in handbook.document_index.items()}
+        roles, terms = handbook.role_index, handbook.term_index
+        digest = digest_of([list(documents.values()),
+                            [role.fingerprint for role in roles.values()],
+                            [term.fingerprint for term in terms.values()]])
+        return cls(documents, roles, terms, digest)
+
+
 @dataclass(frozen=True)
 class Links:
     """Link helpers for one page: every target is relative to that page's path."""
 
     page: str
-    handbook: Handbook
+    directory: Directory
     steps_here: str | None = None
     """The id of the document whose step anchors this page holds (a frozen revision)."""
     language: Language = "en"
@@ -85,15 +132,15 @@ class Links:
 
     def doc(self, doc_id: str, *, with_version: bool = False) -> Markup:
         """`[Title](link)` for a document id, or the bare id if unknown."""
-        doc = self.handbook.document_index.get(doc_id)
+        doc = self.directory.document_index.get(doc_id)
         if doc is None:
             return plain(doc_id)
         text = f"{doc.id}: {doc.title}" + (f" (v{doc.version})" if with_version else "")
-        return Markup(f"[{plain(text)}]({self.to(site.doc_path(doc))})")
+        return Markup(f"[{plain(text)}]({self.to(site.page_of(doc.kind, doc.id))})")
 
     def role(self, role_id: str) -> Markup:
         """`[Role name](link)` for a role id."""
-        role = self.handbook.role_index.get(role_id)
+        role = self.directory.role_index.get(role_id)
         if role is None:  # a past revision may name a role that no longer exists
             return plain(role_id)
         name = role.name_in(self.language)
@@ -101,7 +148,7 @@ class Links:
 
     def term(self, term_id: str) -> Markup:
         """`[term](glossary#id)` for a term id."""
-        term = self.handbook.term_index.get(term_id)
+        term = self.directory.term_index.get(term_id)
         if term is None:
             return plain(term_id)
         text = term.text_in(self.language).term
@@ -143,19 +190,19 @@ def front_matter(
     return Markup(f"---\n{dumped}---")
 
 
-def flow(doc: Sop | Process, handbook: Handbook, words: dict[str, str]) -> dict[str, Any]:
+def flow(doc: Sop | Process, directory: Directory, words: dict[str, str]) -> dict[str, Any]:
     """The page's ``diagram`` (Mermaid source), or, for a flow over the budget, none and the
     ``diagram_note`` that stands in for it: readers get the steps at once instead of a
     frozen tab or Mermaid's error box (FLOW004 tells the author)."""
-    over = over_budget(measure(doc.steps))
+    over = over_budget(measure(doc.graph))
     if over:
         return {"diagram": None, "diagram_note": flow_note(doc.steps, over, words)}
 
     def role_name(role_id: str) -> str:
-        role = handbook.role_index.get(role_id)
+        role = directory.role_index.get(role_id)
         return role.name_in(doc.language) if role else role_id
 
-    return {"diagram": Markup(flowchart(doc.steps, role_name, words)), "diagram_note": None}
+    return {"diagram": Markup(flowchart(doc.graph, role_name, words)), "diagram_note": None}
 
 
 def flow_note(steps: list[Step], over: tuple[tuple[str, int, int], ...],

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from generator.model.content import Step
-from generator.model.graph import edges, is_end, once
+from generator.model.graph import StepGraph
 
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")
 MAX_LABEL = 60
@@ -36,11 +36,12 @@ def label(text: str) -> str:
 
 
 def flowchart(
-    steps: list[Step],
+    graph: StepGraph,
     role_name: Callable[[str], str],
     words: dict[str, str],
 ) -> str:
     """A top-down flowchart with one swimlane per actor role; nodes link to `#step-<id>`."""
+    steps = graph.steps
     node = {step.id: f"s{i + 1}" for i, step in enumerate(steps)}
     lines = ["flowchart TD"]
     lines.append(f"  start([{label(words['start'])}])")
@@ -52,16 +53,16 @@ def flowchart(
         for i in members:
             lines.append(f"    {_shape(steps[i], node[steps[i].id])}")
         lines.append("  end")
-    if any(is_end(steps, i) for i in range(len(steps))):
+    if any(graph.is_end(i) for i in range(len(steps))):
         lines.append(f"  stop([{label(words['end'])}])")
     lines.append(f"  start --> {node[steps[0].id]}")
-    for edge in edges(steps):
+    for edge in graph.edges:
         if edge.target not in node:
             continue
         arrow = f" -->|{label(edge.label)}| " if edge.label is not None else " --> "
         lines.append(f"  {node[edge.source]}{arrow}{node[edge.target]}")
     for i, step in enumerate(steps):
-        if is_end(steps, i):
+        if graph.is_end(i):
             lines.append(f"  {node[step.id]} --> stop")
     for step in steps:
         lines.append(f'  click {node[step.id]} href "#step-{quote(step.id, safe="-_")}"')
@@ -94,16 +95,17 @@ class Size:
     (which reads one file at a time) and in the build."""
 
 
-def measure(steps: list[Step]) -> Size:
-    """The size of the flowchart of ``steps``, in the measures the budget limits."""
-    return once(steps, "diagram size", _measure)
+def measure(graph: StepGraph) -> Size:
+    """The size of the flowchart of ``graph``, in the measures the budget limits."""
+    return graph.once("diagram size", _measure)
 
 
-def _measure(steps: list[Step]) -> Size:
+def _measure(graph: StepGraph) -> Size:
+    steps = graph.steps
     node = {step.id for step in steps}
-    drawn = sum(1 for edge in edges(steps) if edge.target in node)
-    ends = sum(1 for i in range(len(steps)) if is_end(steps, i))
-    source = flowchart(steps, lambda _: "W" * MAX_LABEL, {"start": "Start", "end": "End"})
+    drawn = sum(1 for edge in graph.edges if edge.target in node)
+    ends = sum(1 for i in range(len(steps)) if graph.is_end(i))
+    source = flowchart(graph, lambda _: "W" * MAX_LABEL, {"start": "Start", "end": "End"})
     return Size(len(steps), len({step.actor for step in steps}), drawn + ends + 1, len(source))
 
 

@@ -10,10 +10,12 @@ import calendar
 import datetime as dt
 import json
 from dataclasses import dataclass
+from functools import cached_property
 
 from generator.git.history import IN_FORCE, Revision
 from generator.model.content import AnyDocument, Change
 from generator.render import site
+from generator.render.digest import digest_of, text_digest
 
 ASOF_INDEX = site.ASOF
 
@@ -45,6 +47,12 @@ class Row:
     current: bool
     page: str
     """Where this version is shown: the live page, or its frozen page."""
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of everything the row shows, its YAML included (diffs show that)."""
+        return digest_of([self.doc, text_digest(self.text), self.commit, self.author,
+                          self.committed, self.current, self.page])
 
     @property
     def version(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from markupsafe import escape
 
 from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.render.digest import digest_of
 
 SECTION_LIMIT = 30
 """Most pages one navigation level lists; beyond it, the level's index page lists them."""
@@ -34,7 +35,12 @@ NavItem = str | dict[str, Any]
 
 def doc_path(doc: AnyDocument) -> str:
     """The source path of a document's page, e.g. `procedures/sop-it-ci.md`."""
-    return f"{FOLDERS[doc.kind]}/{doc.id.lower()}.md"
+    return page_of(doc.kind, doc.id)
+
+
+def page_of(kind: str, doc_id: str) -> str:
+    """The source path of the page of the document of ``kind`` with id ``doc_id``."""
+    return f"{FOLDERS[kind]}/{doc_id.lower()}.md"
 
 
 TRAINING_INDEX = "training/index.md"
@@ -97,6 +103,11 @@ class Group:
     title: str
     path: str
     documents: tuple[AnyDocument, ...]
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of the group: its place, its title and its documents' content."""
+        return digest_of([self.kind, self.key, self.title, self.path, list(self.documents)])
 
 
 @dataclass(frozen=True)

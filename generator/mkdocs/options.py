@@ -1,0 +1,40 @@
+"""The sopsite plugin's options as MkDocs validates them (`plugins: - sopsite:`)."""
+
+from __future__ import annotations
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+
+from generator.checks.registry import Settings
+
+
+class SnapshotConfig(base.Config):
+    """What a controlled snapshot (`sopsite bundle`) was made from, shown on its front page."""
+
+    commit = c.Optional(c.Type(str))
+    """The abbreviated commit the snapshot was built from."""
+    built = c.Optional(c.Type(str))
+    """The day (UTC) the snapshot was built, YYYY-MM-DD."""
+    as_of = c.Optional(c.Type(str))
+    """The day review deadlines and overdue actions were judged against, YYYY-MM-DD."""
+
+
+class SopsiteConfig(base.Config):
+    """Options under `plugins: - sopsite:` in mkdocs.yml; paths are relative to mkdocs.yml."""
+
+    sops = c.Type(str, default="sops")
+    """The handbook folder with the YAML sources."""
+    cache_dir = c.Type(str, default=".sopsite-cache")
+    """Where generated Markdown is written; outside docs/ so it never mixes with hand-written
+    pages."""
+    templates = c.Optional(c.Type(str))
+    """A folder of Jinja templates that override the packaged ones by name."""
+    mermaid_js = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")
+    """The local Mermaid build shipped with the site, so diagrams render offline."""
+    strict = c.Type(bool, default=False)
+    """Fail the build on content warnings too (overdue reviews, missing approvals)."""
+    training_coverage = c.Type(float, default=Settings().min_coverage)
+    """Share of a document's steps its quiz must cover; below it QUIZ006 warns."""
+    snapshot = c.SubConfig(SnapshotConfig)
+    """Set by `sopsite bundle` (all three keys): the front page then opens with a "Controlled
+    snapshot" note."""

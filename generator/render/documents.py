@@ -1,0 +1,72 @@
+"""The pages made from one document: its page, its past revisions and the diffs between
+them, and for a training module its module page and printable checklist.
+
+`pages_of` takes exactly what those pages show (`generator.render.pages` keys them by a
+digest of its arguments): the document, its timeline, the retrospectives about it and the
+ids of the documents that supersede it, plus `Shared`, what every page may read.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from generator.git import diff as semdiff
+from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.render import revisions, site, training
+from generator.render.core import Links, flow, gantt, step_views
+from generator.render.indexes import Shared
+
+
+def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
+             superseded_by: list[str]) -> tuple[dict[str, str], set[str]]:
+    """Every page generated from one document, and those left out of the navigation."""
+    own: dict[str, str] = {}
+    hidden: set[str] = set()
+    path = site.doc_path(doc)
+    module = site.module_path(doc) if getattr(doc, "training", None) else None
+    own[path] = _page(shared, doc, path, retros, superseded_by, module=module,
+                      revisions=rows if shared.has_history else None)
+    for row, following in itertools.pairwise(rows):
+        frozen = {"row": row, "until": following.doc.effective}
+        links = Links(row.page, shared.directory, steps_here=doc.id, language=row.doc.language)
+        own[row.page] = _page(shared, row.doc, row.page, retros, superseded_by,
+                              frozen=frozen, current=doc, links=links)
+        diff = revisions.diff_path(doc, row.version, following.version)
+        own[diff] = shared.renderer.render(
+            "diff.md.j2", **shared.common(diff, doc), doc=doc, old=row, new=following,
+            sections=semdiff.semantic_diff(row.doc, following.doc),
+            yaml=semdiff.yaml_diff(row.text or "", following.text or "",
+                                   f"v{row.version}", f"v{following.version}"))
+        hidden.update((row.page, diff))
+    if module is not None and isinstance(doc, Sop | Process):
+        own.update(_training(shared, doc, module))
+    return own, hidden
+
+
+def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
+          superseded_by: list[str], *, links: Links | None = None, **extra: Any) -> str:
+    """A document's page (or a frozen past revision of it)."""
+    context = shared.common(path, doc, links)
+    context.update(doc=doc, frozen=None, revisions=None, module=None,
+                   superseded_by=superseded_by, history_notice=shared.notice)
+    if isinstance(doc, Sop | Process):
+        context.update(flow(doc, shared.directory, context["words"]),
+                       steps=step_views(doc.steps))
+    if isinstance(doc, Process):
+        context.update(retros=retros,
+                       risks=sorted(doc.premortem, key=lambda r: (-r.likelihood * r.impact, r.id)),
+                       gantt=gantt(doc, context["words"]))
+    context.update(extra)
+    return shared.renderer.render(f"{doc.kind}.md.j2", **context)
+
+
+def _training(shared: Shared, doc: Sop | Process, module: str) -> dict[str, str]:
+    """The training module of a document and its printable checklist."""
+    context = shared.common(module, doc)
+    checklist = site.checklist_path(doc)
+    context.update(flow(doc, shared.directory, context["words"]), doc=doc, checklist=checklist,
+                   **training.module_context(doc, shared.directory.term_index))
+    return {module: shared.renderer.render("module.md.j2", **context),
+            checklist: shared.renderer.render("checklist.md.j2",
+                                              **shared.common(checklist, doc), doc=doc)}

@@ -1,0 +1,195 @@
+"""Pages made from many documents: sections, groups, roles, the glossary, the catalogue,
+the dashboards, training indexes and the as-of view.
+
+Each page function takes exactly what its page shows (`generator.render.pages` keys the
+page by a digest of those arguments), plus `Shared`, what every page may read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property, partial
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from generator.model.content import AnyDocument, Process, Retro, Role, Sop, Step, Term, minutes
+from generator.render import reference, revisions, site, training
+from generator.render.core import Directory, Links, Named, Renderer
+from generator.render.digest import digest_of
+from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
+
+if TYPE_CHECKING:
+    from generator.render.cache import PageCache, _Uncached
+    from generator.render.pages import _Out
+
+DUE_SOON_DAYS = 30
+FIELDS = reference.FIELDS
+RULES_PAGE = reference.RULES_PAGE
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every page may read besides its own inputs: the templates, the day, the
+    directory of other items, and the commit and history notice of the build."""
+
+    renderer: Renderer
+    today: dt.date
+    directory: Directory
+    commit: str
+    notice: str | None
+    has_history: bool
+    templates: str
+    """`Renderer.templates_digest`, taken once per build."""
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of all of it, in every page's key."""
+        return digest_of([self.today, self.templates, self.directory.digest, self.commit,
+                          self.notice, self.has_history])
+
+    def common(self, page: str, doc: AnyDocument | None = None,
+               links: Links | None = None) -> dict[str, Any]:
+        """The context every template gets."""
+        language = doc.language if doc else "en"
+        words = labels(language)
+        return {"links": links or Links(page, self.directory, language=language),
+                "words": words, "today": self.today, "language_names": LANGUAGE_NAMES,
+                "status_label": partial(status_label, words), "build_commit": self.commit}
+
+    def render(self, template: str, page: str, **context: Any) -> str:
+        """``template`` for ``page`` with the common context and ``context``."""
+        return self.renderer.render(template, **self.common(page), **context)
+
+
+def section(shared: Shared, path: str, title: str, groups: list[site.Group]) -> str:
+    """The index page of one kind of document: its groups."""
+    return shared.render("section.md.j2", path, title=title, groups=groups)
+
+
+def group(shared: Shared, group: site.Group) -> str:
+    """One group's table of documents."""
+    return shared.render("group.md.j2", group.path,
+                         title=f"{site.SECTION_TITLES[group.kind]}: {group.title}",
+                         documents=group.documents)
+
+
+def role(shared: Shared, role: Role, performs: list[tuple[AnyDocument, Step]],
+         owns: list[AnyDocument]) -> str:
+    """A role's page: what it is, the steps it performs and the documents it owns."""
+    return shared.render("role.md.j2", site.role_path(role.id), role=role,
+                         performs=performs, owns=owns)
+
+
+def roles(shared: Shared, roles: list[Role]) -> str:
+    """The list of roles."""
+    return shared.render("roles.md.j2", site.ROLES_INDEX, roles=roles)
+
+
+def glossary(shared: Shared, terms: list[Term], used_by: dict[str, list[Named]]) -> str:
+    """Every term, with the documents that use it."""
+    return shared.render("glossary.md.j2", site.GLOSSARY, terms=terms, used_by=used_by)
+
+
+def catalogue(shared: Shared, documents: list[AnyDocument]) -> str:
+    """Every controlled document."""
+    return shared.render("catalogue.md.j2", site.CATALOGUE, documents=documents)
+
+
+def reviews(shared: Shared, active: list[AnyDocument]) -> str:
+    """Reviews overdue and due soon, as of the build's day (in ``shared``)."""
+    today = shared.today
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    return shared.render(
+        "reviews.md.j2", site.REVIEWS, days=DUE_SOON_DAYS,
+        overdue=sorted((d for d in active if d.next_review < today),
+                       key=lambda d: (d.next_review, d.id)),
+        due_soon=sorted((d for d in active if today <= d.next_review <= soon),
+                        key=lambda d: (d.next_review, d.id)))
+
+
+def actions(shared: Shared, retros: list[Retro]) -> str:
+    """Retrospective actions still open or in progress."""
+    open_actions = sorted(((retro, action) for retro in retros for action in retro.actions
+                           if action.status in ("open", "in-progress")),
+                          key=lambda pair: (pair[1].due, pair[0].id, pair[1].id))
+    return shared.render("actions.md.j2", site.ACTIONS, actions=open_actions)
+
+
+def tags(shared: Shared) -> str:
+    """The tags index (the tags plugin fills it in)."""
+    return shared.render("tags.md.j2", site.TAGS)
+
+
+def fields() -> str:
+    """The field reference, from the content model."""
+    return reference.fields_page()
+
+
+def rules() -> str:
+    """The rules reference, from the rule registry."""
+    return reference.rules_page()
+
+
+def training_pages(pages: PageCache | _Uncached, shared: Shared,
+                   modules: list[Sop | Process], curricula: dict[str, list[Sop | Process]],
+                   directory: Directory, out: _Out) -> None:
+    """Each role's curriculum and the training index."""
+    for role_id, mods in curricula.items():
+        path = site.curriculum_path(role_id)
+        out(path, pages.made(path, curriculum, shared, directory.role_index[role_id], mods))
+    if modules:
+        chosen = [(directory.role_index[r], mods) for r, mods in curricula.items()]
+        out(site.TRAINING_INDEX, pages.made(site.TRAINING_INDEX, training_index, shared,
+                                            modules, chosen))
+
+
+def curriculum(shared: Shared, role: Role, modules: list[Sop | Process]) -> str:
+    """The training modules of one role, in order, with the time they take."""
+    return shared.render(
+        "curriculum.md.j2", site.curriculum_path(role.id), role=role, modules=modules,
+        retrain={m.id: role.id in training.retrain_roles(m) for m in modules},
+        total=training.human_minutes(sum(minutes(m.training.time) for m in modules
+                                         if m.training)))
+
+
+def training_index(shared: Shared, modules: list[Sop | Process],
+                   curricula: list[tuple[Role, list[Sop | Process]]]) -> str:
+    """Every module and every role's curriculum."""
+    return shared.render("training-index.md.j2", site.TRAINING_INDEX, modules=modules,
+                         curricula=curricula)
+
+
+def asof(shared: Shared, timelines: dict[str, list[revisions.Row]], years: list[int]) -> str:
+    """The as-of view: its data for the script, and the list for readers without it."""
+    return shared.render("asof.md.j2", revisions.ASOF_INDEX, timelines=timelines,
+                         data=revisions.asof_data(timelines), years=years,
+                         notice=shared.notice, year_path=revisions.asof_year_path)
+
+
+class Shown(NamedTuple):
+    """What a month-end table shows of a document's title and day in force."""
+
+    title: str
+    effective: dt.date
+
+
+class InForce(NamedTuple):
+    """What a month-end table shows of the revision in force."""
+
+    version: str
+    page: str
+    doc: Shown
+
+
+def in_force(row: revisions.Row | None) -> InForce | None:
+    """The part of ``row`` a month-end table shows."""
+    if row is None:
+        return None
+    return InForce(row.version, row.page, Shown(row.doc.title, row.doc.effective))
+
+
+def asof_year(shared: Shared, year: int,
+              tables: list[tuple[dt.date, list[tuple[str, InForce | None]]]]) -> str:
+    """One year's month-end tables, newest first."""
+    return shared.render("asof-year.md.j2", revisions.asof_year_path(year), year=year,
+                         tables=list(reversed(tables)))
