@@ -42,3 +42,20 @@ class SopsiteError(Exception):
         super().__init__(message)
         self.message = message
         self.problems: tuple[Problem, ...] = tuple(problems)
+
+
+TEMPLATE_CODE = "TEMPLATE001"
+"""The code of a problem in a template override (registered in `generator.checks.registry`)."""
+
+
+class TemplateError(SopsiteError):
+    """A template of the user's override folder (the sopsite plugin's ``templates:`` option,
+    or ``sopsite export --templates``) cannot be parsed or rendered.
+
+    The override is the user's file, so this is their error, located at its line as a
+    ``TEMPLATE001`` problem; the same failure in one of sopsite's own templates is a bug and
+    is never turned into this (see `generator.render.core.Renderer.render`).
+    """
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(f"the template override {problem.path} cannot be rendered", (problem,))

@@ -27,6 +27,7 @@ from mkdocs.structure.nav import Navigation
 from generator.boundary import admit, check_output, display_path, project_root, walk
 from generator.checks import Settings
 from generator.checks.registry import advisory_codes
+from generator.errors import TemplateError
 from generator.gcpause import freeze_survivors
 from generator.git.history import read_history
 from generator.model.handbook import Handbook
@@ -160,8 +161,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         for problem in history.problems:
             history_log.warning(problem.format())
         with writer or nullcontext():
-            self.site = generate(handbook, today=current_day(), template_dir=templates,
-                                 history=history, sink=writer)
+            try:
+                self.site = generate(handbook, today=current_day(), template_dir=templates,
+                                     history=history, sink=writer)
+            except TemplateError as error:
+                raise PluginError("sopsite: a template override has an error:\n"
+                                  + "\n".join(p.format() for p in error.problems)) from error
         if writer is not None:
             _refuse_overwrites(writer.report)
         self._register_macros(config)
