@@ -1,7 +1,9 @@
 """The `sopsite` command: a thin adapter that parses options and prints what the core returns.
 
 Exit codes: 0 clean, 1 problems found, 2 usage error (click's own convention), 3 an internal
-error (a bug in sopsite, reported without a traceback unless SOPSITE_DEBUG is set).
+error (a bug in sopsite, reported without a traceback unless SOPSITE_DEBUG is set). An error
+of the user's input or environment is a `generator.errors.SopsiteError`, shown in one place
+(`_Command`) with exit 1 or 2; only what is not one exits 3.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import click
 from generator import pipeline
 from generator.boundary import project_root
 from generator.checks import RULES, Settings
+from generator.errors import SopsiteError
 from generator.mkdocs.config import configured
 from generator.pipeline import check_handbook, current_day
 from generator.problems import has_errors, render, summary
@@ -26,7 +29,35 @@ from generator.session import Session
 DEFAULT_ROOT = "sops"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Command(click.Command):
+    """A sopsite command: a `SopsiteError` that escapes it ends the run here, in one place.
+
+    Such an error is the user's input or environment, never a bug: it is shown as its class
+    says (`SopsiteError.usage`, `SopsiteError.failed`), its located problems first, and the
+    command exits 1 (2 for a usage error) without a traceback. Anything else goes on to
+    `main`, which reports it as the bug it is (exit 3).
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SopsiteError as error:
+            if error.usage:
+                raise click.UsageError(error.message, ctx) from error
+            if error.problems:
+                click.echo(render(error.problems, "text"))
+                click.echo(summary(error.problems), err=True)
+            else:
+                failed = f"{error.failed} failed: " if error.failed else ""
+                click.echo(f"sopsite: {failed}{error}", err=True)
+            sys.exit(1)
+
+
+class _Group(click.Group):
+    command_class = _Command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="sopsite")
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -69,12 +100,9 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
         # in editors and hooks, and is timed with its start-up.
-        from generator.git.compare import CompareError, base_problems
+        from generator.git.compare import base_problems
 
-        try:
-            problems = sorted(problems + base_problems(handbook, path, base))
-        except CompareError as error:
-            raise click.UsageError(str(error)) from error
+        problems = sorted(problems + base_problems(handbook, path, base))
     output = render(problems, fmt)
     if output:
         click.echo(output)
@@ -116,13 +144,9 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
 
     A failed build leaves the previous site exactly as it was.
     """
-    from generator.mkdocs.build import SiteBuildError, build_site
+    from generator.mkdocs.build import build_site
 
-    try:
-        built = build_site(config_file, site_dir, verbose=verbose)
-    except SiteBuildError as error:
-        click.echo(f"sopsite: build failed: {error}", err=True)
-        sys.exit(1)
+    built = build_site(config_file, site_dir, verbose=verbose)
     click.echo(f"site built in {built}")
 
 
@@ -200,13 +224,10 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
     sops/roles, sops/glossary), passes `sopsite check`, and names its JSON Schema so
     editors validate it as you type.
     """
-    from generator.commands.scaffold import ScaffoldError, new_file
+    from generator.commands.scaffold import new_file
 
-    try:
-        written = new_file(path, kind, item_id, title, owner=owner, author=author,
-                           today=current_day())
-    except ScaffoldError as error:
-        raise click.UsageError(str(error)) from error
+    written = new_file(path, kind, item_id, title, owner=owner, author=author,
+                       today=current_day())
     click.echo(written)
 
 
@@ -218,13 +239,9 @@ def init(directory: Path) -> None:
     It holds mkdocs.yml, sops/ with the borscht tutorial, roles and a glossary, docs/, the
     JSON Schemas with editor settings, package.json (Mermaid) and a README for authors.
     """
-    from generator.commands.scaffold import ScaffoldError
     from generator.commands.scaffold import init as init_repository
 
-    try:
-        written = init_repository(directory)
-    except ScaffoldError as error:
-        raise click.UsageError(str(error)) from error
+    written = init_repository(directory)
     click.echo(f"{len(written)} files in {directory}; next: cd {directory} && npm install "
                "&& sopsite serve")
 
@@ -252,7 +269,7 @@ def diff(base: str, head: str | None, path: Path, full_out: Path | None,
     the comment; a diff longer than GitHub takes in one comment (65,536 characters) is cut,
     with a note saying how much is shown and where the full diff is (--full-out).
     """
-    from generator.git.compare import CompareError, report
+    from generator.git.compare import report
 
     current = None
     if head is None:
@@ -260,10 +277,7 @@ def diff(base: str, head: str | None, path: Path, full_out: Path | None,
         if has_errors(problems):
             click.echo(render(problems, "text"), err=True)
             sys.exit(1)
-    try:
-        made = report(path, base, head, current)
-    except CompareError as error:
-        raise click.UsageError(str(error)) from error
+    made = report(path, base, head, current)
     if full_out is not None:
         full_out.write_text(made.full(), encoding="utf-8")
     click.echo(made.comment(full_name=full_out.name if full_out else None, full_url=full_url),
@@ -315,19 +329,10 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
     One commit per publish (and one more when --default moves the site's root); a failed
     build commits nothing. Nothing is pushed unless --push.
     """
-    from generator.commands.publish import PublishError
     from generator.commands.publish import publish as publish_version
-    from generator.mkdocs.build import SiteBuildError
 
-    try:
-        done = publish_version(config_file, version, aliases, branch=branch, push=push,
-                               site_url=site_url, default=default, verbose=verbose)
-    except SiteBuildError as error:
-        click.echo(f"sopsite: build failed: {error}", err=True)
-        sys.exit(1)
-    except PublishError as error:
-        click.echo(f"sopsite: publish failed: {error}", err=True)
-        sys.exit(1)
+    done = publish_version(config_file, version, aliases, branch=branch, push=push,
+                           site_url=site_url, default=default, verbose=verbose)
     for warning in done.warnings:
         click.echo(f"sopsite: warning: {warning}", err=True)
     names = ", ".join((done.version, *done.aliases))
@@ -355,17 +360,12 @@ def bundle(out: Path, config_file: Path, verbose: bool) -> None:
     """
     from generator.boundary import segment_problem
     from generator.commands.bundle import make_bundle
-    from generator.mkdocs.build import SiteBuildError
 
     unsafe = segment_problem(out.stem)
     if unsafe is not None:
         raise click.BadParameter(f"the zip's top folder is named after the file: {unsafe}",
                                  param_hint="'--out'")
-    try:
-        made = make_bundle(config_file, out, verbose=verbose)
-    except SiteBuildError as error:
-        click.echo(f"sopsite: build failed: {error}", err=True)
-        sys.exit(1)
+    made = make_bundle(config_file, out, verbose=verbose)
     snap = made.snapshot
     click.echo(f"{made.path}: {made.files} files; commit {snap.commit}, built "
                f"{snap.built.isoformat()}, as of {snap.as_of.isoformat()}")

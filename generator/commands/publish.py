@@ -31,11 +31,17 @@ from mike import git_utils
 
 from generator.boundary import name_problem
 from generator.commands.bundle import build_variant, plugin_entries, read_config, uncommitted
+from generator.errors import SopsiteError
 from generator.git.repo import inspect
 
 
-class PublishError(Exception):
-    """mike or git refused the deploy (bad version or alias, diverged branch, failed push)."""
+class PublishError(SopsiteError):
+    """mike or git refused the deploy (bad version or alias, diverged branch, failed push).
+
+    The repository's or the command line's error, never a bug in sopsite.
+    """
+
+    failed = "publish"
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from generator.checks.ids import (
     too_long,
     windows_message,
 )
+from generator.errors import SopsiteError
 from generator.load.handbook import load_handbook
 from generator.load.yaml import load_text
 from generator.model.content import Process, Sop
@@ -42,8 +43,14 @@ STARTER = Path(__file__).parent.parent / "starter"
 RENAMED = {"gitignore": ".gitignore", "vscode-settings.json": ".vscode/settings.json"}
 
 
-class ScaffoldError(Exception):
-    """The file or repository cannot be created; the message says why and what to do."""
+class ScaffoldError(SopsiteError):
+    """The file or repository cannot be created; the message says why and what to do.
+
+    What was asked for cannot be made (an id that is taken, a folder that is not empty): a
+    usage error.
+    """
+
+    usage = True
 
 
 def _environment() -> Environment:

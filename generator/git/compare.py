@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import SopsiteError
 from generator.git import diff as semdiff
 from generator.git.history import documents_at
 from generator.git.repo import GitError, git, inspect
@@ -21,8 +22,14 @@ from generator.problems import Problem, Severity
 from generator.render.text import fenced, gfm, gfm_code
 
 
-class CompareError(Exception):
-    """The comparison cannot be made (no repository, unknown revision)."""
+class CompareError(SopsiteError):
+    """The comparison cannot be made (no repository, unknown revision).
+
+    The revision was named on the command line (`check --base`, `diff`), so it is shown as a
+    usage error.
+    """
+
+    usage = True
 
 
 def _version(text: str) -> tuple[int, int]:

@@ -13,11 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import SopsiteError
+
 _ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
-class GitError(Exception):
-    """A git command failed; the message is git's own."""
+class GitError(SopsiteError):
+    """A git command failed; the message is git's own.
+
+    The environment's error, not sopsite's (no git, not a repository, a revision git does
+    not know): most callers turn it into a message of their own or a problem.
+    """
+
+    failed = "git"
 
 
 def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:

@@ -14,10 +14,17 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from generator.boundary import check_output, project_root
+from generator.errors import SopsiteError
 
 
-class SiteBuildError(Exception):
-    """The build did not complete; the previous site is untouched."""
+class SiteBuildError(SopsiteError):
+    """The build did not complete; the previous site is untouched.
+
+    MkDocs or a plugin refused the site (the sopsite plugin logs each located problem first),
+    or the site folder may not be replaced: the project's error, never a bug in sopsite.
+    """
+
+    failed = "build"
 
 
 def _log_to_stderr(verbose: bool) -> None:

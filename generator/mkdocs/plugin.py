@@ -24,6 +24,7 @@ from mkdocs.structure.nav import Navigation
 from generator import pipeline
 from generator.boundary import check_output, project_root
 from generator.checks.registry import advisory_codes
+from generator.errors import TemplateError
 from generator.mkdocs import assets, macros, nav, pages
 from generator.mkdocs import files as files_module
 from generator.mkdocs.options import SopsiteConfig
@@ -91,8 +92,13 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         # A live server keeps the pages to reuse on the next save and writes them in
         # on_files; a one-off build writes each page as it is made and keeps none.
         writer = None if self.session.serving else PageWriter(self.cache)
-        with writer or nullcontext():
-            generated = pipeline.generate_site(options, handbook, self.session, sink=writer)
+        try:
+            with writer or nullcontext():
+                generated = pipeline.generate_site(options, handbook, self.session,
+                                                   sink=writer)
+        except TemplateError as error:
+            raise PluginError("sopsite: a template override has an error:\n"
+                              + "\n".join(p.format() for p in error.problems)) from error
         for problem in generated.history_problems:
             history_log.warning(problem.format())
         if writer is not None:

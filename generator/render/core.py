@@ -6,17 +6,31 @@ training) can share it without importing each other.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
+from types import TracebackType
 from typing import Any, NamedTuple
 
 import yaml
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
 from markupsafe import Markup, escape
 
+from generator.boundary import display_path
+from generator.errors import TEMPLATE_CODE, TemplateError
 from generator.model.content import AnyDocument, Language, Process, Role, Sop, Step, Term
 from generator.model.graph import is_end
 from generator.model.handbook import Handbook
+from generator.problems import Problem, Severity
 from generator.render import site
 from generator.render.digest import digest_of
 from generator.render.mermaid import flowchart, measure, over_budget
@@ -68,14 +82,96 @@ class Renderer:
         return digest_of([str(folder), files])
 
     def render(self, template: str, **context: Any) -> str:
-        """One page's Markdown; blank-line runs are collapsed so output is tidy and stable."""
-        text = self.env.get_template(template).render(**context)
+        """One page's Markdown; blank-line runs are collapsed so output is tidy and stable.
+
+        A template of the user's folder that fails (Jinja syntax, an undefined name or
+        attribute, a missing template it includes, an expression that raises) raises
+        `TemplateError`, located at the file and line of that template: the user's error.
+        The same failure in a packaged template is a bug in sopsite and goes on as it is.
+        """
+        try:
+            text = self.env.get_template(template).render(**context)
+        except Exception as error:
+            problem = self._user_fault(error, template, context)
+            if problem is None:
+                raise
+            raise TemplateError(problem) from error
         lines: list[str] = []
         for line in text.splitlines():
             line = line.rstrip()
             if line or (lines and lines[-1]):
                 lines.append(line)
         return "\n".join(lines).strip() + "\n"
+
+    def _user_fault(self, error: Exception, template: str,
+                    context: dict[str, Any]) -> Problem | None:
+        """``error`` as a problem of the user's template that failed, or None when the
+        failing template is a packaged one (or none: the page's own name is not found).
+
+        A syntax error carries its file and line. For anything raised while rendering,
+        Jinja rewrites the traceback so that each frame of template code names the template
+        file and its line: the innermost such frame is the template that failed, whatever
+        Python code (a filter, a method of the model) it was calling when it did.
+        """
+        if self.template_dir is None:
+            return None
+        if isinstance(error, TemplateSyntaxError):
+            where = (error.filename, error.lineno) if error.filename else None
+        else:
+            where = _innermost_template(error.__traceback__)
+        if where is None or not _within(where[0], self.template_dir):
+            return None
+        filename, line = where
+        return Problem(display_path(Path(filename)), max(line, 1), 1, TEMPLATE_CODE,
+                       Severity.ERROR, self._message(error, template, context))
+
+    def _message(self, error: Exception, template: str, context: dict[str, Any]) -> str:
+        """What Jinja found, and what it expected instead."""
+        if isinstance(error, TemplateSyntaxError):
+            return ("expected Jinja template syntax, found an error: "
+                    f"{_said(error.message or str(error))}")
+        if isinstance(error, TemplateNotFound):
+            assert self.template_dir is not None
+            names = ", ".join(repr(name) for name in error.templates)
+            return (f"expected a template {names} in {display_path(self.template_dir)} or "
+                    "among sopsite's own templates, found none: check the name this line "
+                    "includes, imports or extends")
+        if isinstance(error, UndefinedError):
+            return (f"expected a value the page is given, found an undefined one: "
+                    f"{_said(str(error))}; {template} is rendered with "
+                    f"{', '.join(sorted(context))}")
+        return (f"expected an expression that works on the values it is given, found "
+                f"{type(error).__name__}: {_said(str(error))}")
+
+
+_SAID = 300
+"""The most of Jinja's (or Python's) own message a TEMPLATE001 problem quotes."""
+
+
+def _said(text: str) -> str:
+    """An error's own message on one line, cut short: it may quote a long value."""
+    text = " ".join(text.split())
+    return text if len(text) <= _SAID else text[:_SAID] + "…"
+
+
+def _innermost_template(tb: TracebackType | None) -> tuple[str, int] | None:
+    """The file and line of the innermost frame of template code in a traceback Jinja
+    rewrote (its frames of template code hold ``__jinja_exception__``)."""
+    found = None
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
+
+
+def _within(filename: str, folder: Path) -> bool:
+    """Whether a template's file lies in ``folder`` (paths as the loader wrote them)."""
+    return _absolute(Path(filename)).is_relative_to(_absolute(folder))
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.normpath(path.absolute()))
 
 
 class Named(NamedTuple):
