@@ -187,7 +187,7 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
     options = configured(Path("mkdocs.yml"), root=path, templates=templates)
     session = click.get_current_context().obj
     handbook, problems = pipeline.check(options, session)
-    refused = pipeline.refused_templates(options.templates, project_root(path))
+    refused = pipeline.refused_templates(options.templates, project_root(Path.cwd()))
     if has_errors(problems) or refused:
         click.echo(render(sorted(problems + refused), "text"))
         click.echo(summary(problems + refused), err=True)
