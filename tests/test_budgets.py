@@ -11,8 +11,7 @@ from conftest import Book
 
 from generator.load import yaml as load
 from generator.load.yaml import load_text
-from generator.model import validate
-from generator.model.content import MAX_NAME, MAX_TEXT
+from generator.model import MAX_NAME, MAX_TEXT, validate
 from generator.model.validate import MAX_SUGGESTED, validate_item
 from generator.problems import MAX_PER_CODE, Problem, Severity, bounded, quote
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import TODAY, Book, run_sopsite
 
-from generator.model.content import Sop, Step
+from generator.model import Sop, Step
 from generator.pipeline import check_handbook
 from generator.problems import Severity
 from generator.render.mermaid import BUDGET, Size, measure

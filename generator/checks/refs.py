@@ -12,7 +12,7 @@ from typing import Any
 from generator.checks.registry import Context, Finding, rule
 from generator.load.yaml import Loc
 from generator.memo import ByIdentity
-from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
 from generator.problems import Severity, quote

@@ -26,7 +26,7 @@ from generator.checks.ids import (
 )
 from generator.load.handbook import load_handbook
 from generator.load.yaml import load_text
-from generator.model.content import Process, Sop
+from generator.model import Process, Sop
 from generator.model.handbook import Handbook
 from generator.model.schema import schemas
 from generator.model.validate import validate_item

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TypeVar, cast
 
 from generator.memo import ByIdentity
-from generator.model.content import Step
+from generator.model.parts import Step
 
 
 class Edge(NamedTuple):

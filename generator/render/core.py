@@ -14,7 +14,7 @@ import yaml
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from generator.model.content import AnyDocument, Language, Process, Sop, Step
+from generator.model import AnyDocument, Language, Process, Sop, Step
 from generator.model.graph import is_end
 from generator.model.handbook import Handbook
 from generator.render import site

@@ -23,7 +23,7 @@ from pydantic import BaseModel
 from generator.git import diff as semdiff
 from generator.git.history import History
 from generator.memo import ByIdentity
-from generator.model.content import AnyDocument, Process, Retro, Sop, minutes
+from generator.model import AnyDocument, Process, Retro, Sop, minutes
 from generator.model.graph import forget_graphs
 from generator.model.handbook import Handbook
 from generator.render import reference, revisions, site, training

@@ -18,7 +18,7 @@ from pydantic.fields import FieldInfo
 
 from generator.checks import RULES
 from generator.load.yaml import MIN_EXPANDED
-from generator.model.content import KINDS, LISTABLE_KINDS, MAX_TEXT
+from generator.model import KINDS, LISTABLE_KINDS, MAX_TEXT
 from generator.render.text import markdown, plain
 
 FIELDS = "reference/fields.md"

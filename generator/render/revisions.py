@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 
 from generator.git.history import IN_FORCE, Revision
-from generator.model.content import AnyDocument, Change
+from generator.model import AnyDocument, Change
 from generator.render import site
 
 ASOF_INDEX = site.ASOF

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Process, Retro, Sop
 
 SECTION_LIMIT = 30
 """Most pages one navigation level lists; beyond it, the level's index page lists them."""
