@@ -20,8 +20,8 @@ from conftest import TESTS, TODAY
 
 import generator.load.handbook as handbook_module
 from benchmarks.synth import Synth
+from generator.load import load_file
 from generator.load.handbook import BATCH, PARALLEL_MIN_FILES, forget_parsed, load_handbook
-from generator.load.yaml import load_file
 from generator.pipeline import check_handbook
 
 

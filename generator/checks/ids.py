@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
-from generator.load.yaml import Loc, SourceMap
+from generator.load import Loc, SourceMap
 from generator.model import Process, Retro
 from generator.problems import Severity, quote
 

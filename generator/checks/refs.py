@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.checks.registry import Context, Finding, rule
-from generator.load.yaml import Loc
+from generator.load import Loc
 from generator.memo import ByIdentity
 from generator.model import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Entry

@@ -24,8 +24,8 @@ from generator.checks.ids import (
     too_long,
     windows_message,
 )
+from generator.load import load_text
 from generator.load.handbook import load_handbook
-from generator.load.yaml import load_text
 from generator.model import Process, Sop
 from generator.model.handbook import Handbook
 from generator.model.schema import schemas

@@ -14,7 +14,7 @@ import yaml
 
 from generator.boundary import read_bounded
 from generator.checks import Settings
-from generator.load.yaml import MAX_FILE_BYTES
+from generator.load import MAX_FILE_BYTES
 
 
 class _TolerantLoader(yaml.SafeLoader):

@@ -8,7 +8,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from generator.load.yaml import SourceMap
+from generator.load import SourceMap
 from generator.model.content import AnyItem
 from generator.model.documents import AnyDocument, Process, Retro, Sop
 from generator.model.roles_terms import Role, Term

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from generator.load.yaml import Loc, RawItem, describe
+from generator.load import Loc, RawItem, describe
 from generator.model.content import KINDS, LISTABLE_KINDS, AnyItem
 from generator.model.fields import MAX_NAME, MAX_TEXT
 from generator.problems import Problem, quote, shorten
