@@ -21,7 +21,6 @@ from generator.model.documents import (
     Stakeholder,
     Subject,
 )
-from generator.model.dump import dump, to_yaml
 from generator.model.fields import (
     MAX_NAME,
     MAX_TEXT,
@@ -53,6 +52,7 @@ from generator.model.parts import (
     Training,
 )
 from generator.model.roles_terms import Role, RoleName, Term, TermText
+from generator.model.serialise import dump, to_yaml
 
 __all__ = [
     "KINDS",

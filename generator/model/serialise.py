@@ -1,4 +1,4 @@
-"""Items back to YAML text: what the round-trip tests and the benchmarks' handbooks write."""
+"""Items back to YAML text that loads back to the same data (the round-trip tests write with it)."""
 
 from __future__ import annotations
 
