@@ -23,6 +23,8 @@ def mark_position(mark: yaml.Mark) -> Position:
 
 
 def text_position(text: str, offset: int | None) -> Position:
+    """1-based position of a character offset, or of the end of ``text`` given None; CR, LF
+    and CRLF all end a line, as in YAML."""
     before = text if offset is None else text[:offset]
     breaks = list(_BREAK.finditer(before))
     start = breaks[-1].end() if breaks else 0
