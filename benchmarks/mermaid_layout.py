@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from generator.model.content import Branch, Decision, Step  # noqa: E402
+from generator.model import Branch, Decision, Step  # noqa: E402
 from generator.render.mermaid import flowchart, measure  # noqa: E402
 
 MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"

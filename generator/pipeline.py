@@ -19,7 +19,7 @@ from generator.boundary import admit, display_path, walk
 from generator.checks import Settings, local_findings, run_checks
 from generator.checks.registry import advisory_codes
 from generator.load.handbook import load_handbook
-from generator.model.content import AnyItem
+from generator.model import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, bounded, promote_warnings
 from generator.session import Session

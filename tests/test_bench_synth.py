@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from benchmarks.synth import Mix, Synth
-from generator.model.content import Process, Retro, Sop
+from generator.model import Process, Retro, Sop
 from generator.pipeline import check_handbook
 
 TODAY = dt.date(2026, 11, 21)

@@ -9,10 +9,8 @@ from __future__ import annotations
 import pytest
 from conftest import Book
 
-from generator.load import yaml as load
-from generator.load.yaml import load_text
-from generator.model import validate
-from generator.model.content import MAX_NAME, MAX_TEXT
+from generator.load import load_text, parse
+from generator.model import MAX_NAME, MAX_TEXT, validate
 from generator.model.validate import MAX_SUGGESTED, validate_item
 from generator.problems import MAX_PER_CODE, Problem, Severity, bounded, quote
 
@@ -74,13 +72,13 @@ def test_a_big_file_may_expand_to_four_times_its_size() -> None:
 def test_only_a_file_that_may_reach_the_budget_is_parsed_again(
         monkeypatch: pytest.MonkeyPatch) -> None:
     measured: list[str] = []
-    measure = load._expansion_overrun
+    measure = parse.expansion_overrun
 
     def counting(text: str, path: str) -> Problem | None:
         measured.append(path)
         return measure(text, path)
 
-    monkeypatch.setattr(load, "_expansion_overrun", counting)
+    monkeypatch.setattr(parse, "expansion_overrun", counting)
     assert load_text("kind: role\nid: r\nname: R&D *lead* & more\n", "prose.yml").problems == []
     assert load_text(aliased_role(3), "few.yml").problems == []  # anchors, little text
     many = "kind: role\nid: r\nname: n\npermissions: [" + "x, " * 30_000 + "]\n"

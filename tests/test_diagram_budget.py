@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conftest import TODAY, Book, run_sopsite
 
-from generator.model.content import Sop
+from generator.model import Sop
 from generator.model.graph import StepGraph
 from generator.pipeline import check_handbook
 from generator.problems import Severity

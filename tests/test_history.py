@@ -399,7 +399,7 @@ def test_every_changed_field_is_described() -> None:
     import yaml
 
     from generator.git.diff import as_markdown, semantic_diff
-    from generator.model.content import Sop
+    from generator.model import Sop
 
     old = Sop.model_validate(yaml.safe_load(SOP_V1))
     new = old.model_copy(update={"purpose": "Printing works again, and nobody waits.",

@@ -25,7 +25,7 @@ from generator.checks.ids import MAX_ID_LENGTH
 from generator.commands.bundle import write_zip
 from generator.commands.publish import PublishError, publish
 from generator.commands.scaffold import ScaffoldError, new_file
-from generator.load.yaml import MAX_FILE_BYTES, load_file
+from generator.load import MAX_FILE_BYTES, load_file
 from generator.mkdocs.build import SiteBuildError
 from generator.pipeline import check_handbook
 from generator.write import MANIFEST, write_pages

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from conftest import TODAY, Book, run_sopsite
 
+import generator.load.compose as compose_module
 import generator.load.handbook as handbook_module
-import generator.load.yaml as load_module
 from generator.checks import RULES
-from generator.load.yaml import load_file
+from generator.load import load_file
 from generator.pipeline import check_handbook
 
 TYPO = "hb/sop-it-001.yml:6:8: error [REF001] unknown role 'it-directr'; did you mean " \
@@ -81,7 +81,7 @@ def test_tagged_top_level_is_an_error_in_either_composer(
     typo: Book, monkeypatch: pytest.MonkeyPatch, fast: bool
 ) -> None:
     if not fast:
-        monkeypatch.setattr(load_module, "_FastLoader", None)
+        monkeypatch.setattr(compose_module, "_FastLoader", None)
     typo.write("top-tag.yml", "--- !x\nkind: role\n")
     typo.write("list-tag.yml", "- !x {kind: role}\n- kind: role\n  id: fine\n  name: Fine\n")
     assert typo.lines() == [

@@ -11,8 +11,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.load import yaml as load
-from generator.load.yaml import MAX_FILE_BYTES, MAX_NODES, LoadResult, load_file, load_text
+from generator.load import MAX_FILE_BYTES, MAX_NODES, LoadResult, compose, load_file, load_text
 from generator.problems import quote
 
 
@@ -389,7 +388,7 @@ def test_moderate_nesting_loads() -> None:
     ids=["quoted-brackets", "cr-breaks", "unicode-breaks"],
 )
 def test_deep_nesting_the_cheap_scan_cannot_see(text: str, position: tuple[int, int]) -> None:
-    assert not load._shallow(text)
+    assert not compose._shallow(text)
     [problem] = load_text(text, "f.yml").problems
     assert (problem.line, problem.column, problem.code) == (*position, "YAML005")
 
@@ -398,8 +397,8 @@ def test_many_flow_collections_that_nest_little_take_the_fast_composer() -> None
     steps = "".join(f"  - id: s{i}\n    roles: [a, b]\n    tags: {{x: [1]}}\n"
                     for i in range(100))
     text = "kind: sop\nsteps:\n" + steps
-    assert text.count("[") > load.MAX_DEPTH
-    assert load._shallow(text)
+    assert text.count("[") > compose.MAX_DEPTH
+    assert compose._shallow(text)
     assert load_text(text, "f.yml").problems == []
 
 
@@ -642,9 +641,9 @@ def _loaded(text: str) -> object:
 def composer(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Each test runs once per composer: libyaml's, and the bounded one in Python."""
     if request.param == "python":
-        monkeypatch.setattr(load, "_FastLoader", None)
+        monkeypatch.setattr(compose, "_FastLoader", None)
     else:
-        assert load._FastLoader is not None, "PyYAML here was built without libyaml"
+        assert compose._FastLoader is not None, "PyYAML here was built without libyaml"
     return str(request.param)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import MINIMAL, Book
 
-from generator.load.yaml import load_text
+from generator.load import load_text
 from generator.model.validate import validate_item
 
 SOP = (MINIMAL / "sop-it-001.yml").read_text(encoding="utf-8")

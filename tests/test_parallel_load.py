@@ -20,9 +20,9 @@ from conftest import TESTS, TODAY
 
 import generator.load.pool as pool_module
 from benchmarks.synth import Synth
+from generator.load import load_file
 from generator.load.handbook import ParseCache, load_handbook
 from generator.load.pool import PARALLEL_MIN_FILES
-from generator.load.yaml import load_file
 from generator.pipeline import check_handbook
 
 

@@ -221,7 +221,7 @@ def test_markdown_keeps_formatting_and_code_but_not_html() -> None:
 
 
 def test_navigation_lists_at_most_the_limit_per_level() -> None:
-    from generator.model.content import Sop
+    from generator.model import Sop
     from generator.render import site
 
     def plan(count: int) -> site.Plan:

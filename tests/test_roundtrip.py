@@ -16,7 +16,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.model.content import (
+from generator.model import (
     Approval,
     Branch,
     Decision,

@@ -170,7 +170,7 @@ def test_quiz_markup_carries_answers_for_the_script_and_details_without_it() -> 
 
 
 def test_ordering_options_are_not_listed_in_answer_order() -> None:
-    from generator.model.content import Question
+    from generator.model import Question
 
     question = Question(id="o", kind="ordering", prompt="p", explanation="e",
                         answer=["a", "b", "c", "d"])

@@ -20,7 +20,7 @@ import pytest
 import yaml
 from conftest import run_sopsite
 
-from generator.load.yaml import LoadResult, load_text
+from generator.load import LoadResult, load_text
 from generator.problems import Severity
 
 SUITE = Path(__file__).resolve().parent / "corpus" / "yaml-test-suite"

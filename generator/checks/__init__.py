@@ -15,7 +15,7 @@ from generator.boundary import display_path
 from generator.checks import flow, ids, markdown, quiz, refs, review
 from generator.checks.registry import RULES, Context, Rule, Settings
 from generator.memo import ByIdentity
-from generator.model.content import AnyItem
+from generator.model import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, debugging, internal_problem
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.checks.registry import Context, Finding, rule
-from generator.model.content import Process, Sop, Step
+from generator.model import Process, Sop, Step
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
 from generator.problems import Severity, quote

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
-from generator.load.yaml import Loc, SourceMap
-from generator.model.content import Process, Retro
+from generator.load import Loc, SourceMap
+from generator.model import Process, Retro
 from generator.problems import Severity, quote
 
 DOC_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")

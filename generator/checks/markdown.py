@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pydantic import BaseModel
 
 from generator.checks.registry import Context, Finding, rule
-from generator.load.yaml import Loc
+from generator.load import Loc
 from generator.problems import Severity
 from generator.render.mdscan import nesting, shown_as_written
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from generator.checks.registry import Context, Finding, rule
-from generator.model.content import Process, Question, Sop
+from generator.model import Process, Question, Sop
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions, did_you_mean
 from generator.problems import Severity, quote

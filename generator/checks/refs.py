@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator.checks.registry import Context, Finding, rule
-from generator.load.yaml import Loc
-from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.load import Loc
+from generator.model import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
 from generator.problems import Severity, quote

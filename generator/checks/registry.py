@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from generator.load.yaml import EXPANSION_FACTOR, MIN_EXPANDED, Loc, SourceMap
-from generator.model.content import MAX_NAME, MAX_TEXT
+from generator.load import EXPANSION_FACTOR, MIN_EXPANDED, Loc, SourceMap
+from generator.model import MAX_NAME, MAX_TEXT
 from generator.model.handbook import Handbook
 from generator.problems import Severity
 

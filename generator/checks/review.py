@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from generator.checks.refs import version_key
 from generator.checks.registry import Context, Finding, rule
-from generator.model.content import PHASE_ORDER, Process
+from generator.model import PHASE_ORDER, Process
 from generator.problems import Severity, quote
 
 HIGH_RISK = 15

@@ -25,9 +25,9 @@ from generator.checks.ids import (
     windows_message,
 )
 from generator.errors import SopsiteError
+from generator.load import load_text
 from generator.load.handbook import load_handbook
-from generator.load.yaml import load_text
-from generator.model.content import Process, Sop
+from generator.model import Process, Sop
 from generator.model.handbook import Handbook
 from generator.model.schema import schemas
 from generator.model.validate import validate_item

@@ -15,7 +15,7 @@ from generator.errors import SopsiteError
 from generator.git import diff as semdiff
 from generator.git.history import documents_at
 from generator.git.repo import GitError, git, inspect
-from generator.model.content import AnyDocument
+from generator.model import AnyDocument
 from generator.model.handbook import Handbook
 from generator.model.validate import did_you_mean
 from generator.problems import Problem, Severity

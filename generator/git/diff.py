@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from generator.model.content import AnyDocument, Metric, Process, Question, Risk, Sop, Step
+from generator.model import AnyDocument, Metric, Process, Question, Risk, Sop, Step
 from generator.model.graph import edges, is_end
 
 T = TypeVar("T")

@@ -32,9 +32,9 @@ from generator.git.repo import (
     log_changes,
     read_blobs,
 )
+from generator.load import load_text
 from generator.load.handbook import SUFFIXES, load_handbook
-from generator.load.yaml import load_text
-from generator.model.content import AnyDocument, Change, Process, Retro, Sop
+from generator.model import AnyDocument, Change, Process, Retro, Sop
 from generator.model.handbook import Entry, Handbook
 from generator.model.validate import validate_item
 from generator.problems import Problem, Severity

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.boundary import display_path, project_root, read_bounded, walk
+from generator.load import LoadResult, RawItem, load_file
 from generator.load.pool import parse_all
-from generator.load.yaml import LoadResult, RawItem, load_file
 from generator.model.content import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.model.validate import validate_item

@@ -17,7 +17,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import TypeVar, cast
 
-from generator.load.yaml import LoadResult
+from generator.load import LoadResult
 
 R = TypeVar("R")
 Parse = Callable[[Path, str], LoadResult]

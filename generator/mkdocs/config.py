@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator.boundary import read_bounded
-from generator.load.yaml import MAX_FILE_BYTES
+from generator.load import MAX_FILE_BYTES
 from generator.pipeline import Options
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from functools import cached_property
 from typing import Any, NamedTuple, TypeVar, cast
 
-from generator.model.content import Step
+from generator.model.parts import Step
 
 
 class Edge(NamedTuple):

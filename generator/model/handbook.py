@@ -8,8 +8,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from generator.load.yaml import SourceMap
-from generator.model.content import AnyDocument, AnyItem, Process, Retro, Role, Sop, Term
+from generator.load import SourceMap
+from generator.model.content import AnyItem
+from generator.model.documents import AnyDocument, Process, Retro, Sop
+from generator.model.roles_terms import Role, Term
 
 T = TypeVar("T", bound=AnyItem)
 

@@ -21,8 +21,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_core import ErrorDetails
 
-from generator.load.yaml import Loc, RawItem, describe
-from generator.model.content import KINDS, LISTABLE_KINDS, MAX_NAME, MAX_TEXT, AnyItem
+from generator.load import Loc, RawItem, describe
+from generator.model.content import KINDS, LISTABLE_KINDS, AnyItem
+from generator.model.fields import MAX_NAME, MAX_TEXT
 from generator.problems import Problem, quote, shorten
 
 MAX_SUGGESTED = 20

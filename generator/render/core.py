@@ -27,7 +27,7 @@ from markupsafe import Markup, escape
 
 from generator.boundary import display_path
 from generator.errors import TEMPLATE_CODE, TemplateError
-from generator.model.content import AnyDocument, Language, Process, Role, Sop, Step, Term
+from generator.model import AnyDocument, Language, Process, Role, Sop, Step, Term
 from generator.model.graph import is_end
 from generator.model.handbook import Handbook
 from generator.problems import Problem, Severity

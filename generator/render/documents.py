@@ -12,7 +12,7 @@ import itertools
 from typing import Any
 
 from generator.git import diff as semdiff
-from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Process, Retro, Sop
 from generator.render import revisions, site, training
 from generator.render.core import Links, flow, gantt, step_views
 from generator.render.indexes import Shared

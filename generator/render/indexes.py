@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from generator.model.content import AnyDocument, Process, Retro, Role, Sop, Step, Term, minutes
+from generator.model import AnyDocument, Process, Retro, Role, Sop, Step, Term, minutes
 from generator.render import reference, revisions, site, training
 from generator.render.core import Directory, Links, Named, Renderer
 from generator.render.digest import digest_of

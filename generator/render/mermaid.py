@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from generator.model.content import Step
+from generator.model import Step
 from generator.model.graph import StepGraph
 
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")

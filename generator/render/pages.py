@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.git.history import History
-from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Handbook
 from generator.render import documents, indexes, revisions, site, training
 from generator.render.cache import PageCache, _Uncached

@@ -17,8 +17,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator.checks import RULES
-from generator.load.yaml import MIN_EXPANDED
-from generator.model.content import KINDS, LISTABLE_KINDS, MAX_TEXT
+from generator.load import MIN_EXPANDED
+from generator.model import KINDS, LISTABLE_KINDS, MAX_TEXT
 from generator.render.text import markdown, plain
 
 FIELDS = "reference/fields.md"

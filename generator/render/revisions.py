@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from generator.git.history import IN_FORCE, Revision
-from generator.model.content import AnyDocument, Change
+from generator.model import AnyDocument, Change
 from generator.render import site
 from generator.render.digest import digest_of, text_digest
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import escape
 
-from generator.model.content import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Process, Retro, Sop
 from generator.render.digest import digest_of
 
 SECTION_LIMIT = 30

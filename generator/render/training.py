@@ -14,7 +14,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from generator.model.content import Change, Process, Question, Sop, Step, Term, minutes
+from generator.model import Change, Process, Question, Sop, Step, Term, minutes
 
 LEVEL_ORDER = ("strategic", "tactical", "operational")
 

@@ -1,0 +1,257 @@
+"""The controlled documents: SOPs, processes and retrospectives, and what only they hold."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import typing
+from functools import cached_property
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from generator.model.fields import (
+    Date,
+    DocRef,
+    Language,
+    Model,
+    Name,
+    RoleRef,
+    Status,
+    TermRef,
+    Text,
+    Version,
+)
+from generator.model.parts import Approval, Change, Controls, Metric, Step, Training
+
+if typing.TYPE_CHECKING:
+    from generator.model.graph import StepGraph
+
+
+class Document(Model):
+    """Fields shared by every controlled document (SOP, process, retrospective)."""
+
+    id: Text = Field(description="Stable document id: upper-case letters, digits, hyphens. "
+                     "The page address derives from it and never changes.",
+                     examples=["SOP-IT-004"])
+    title: Name = Field(description="The document title.")
+    version: Version = Field(description='"MAJOR.MINOR" in quotes. A major bump means people '
+                             "must retrain; a minor one is editorial.")
+    status: Status = Field(description="Where the document is in its life cycle.")
+    owner: RoleRef = Field(description="The role accountable for keeping it right.")
+    effective: Date = Field(description="The day this version takes effect (YYYY-MM-DD).")
+    review_every: int = Field(ge=1, le=60, description="Review cycle in months (1-60).")
+    language: Language = Field("en", description="Language of the text and of the page labels.")
+    tags: list[Text] = Field(default_factory=list, description="Free tags for the tag index.")
+    terms: list[TermRef] = Field(default_factory=list, description="Glossary terms it uses.")
+    related: list[DocRef] = Field(default_factory=list, description="Related documents.")
+    supersedes: list[DocRef] = Field(
+        default_factory=list, description="Documents this one replaces."
+    )
+    approvals: list[Approval] = Field(
+        default_factory=list, description="Reviews and approvals, each naming the version it "
+        "signs; an effective document needs an `approval` of its current version."
+    )
+    changes: list[Change] = Field(default_factory=list, description="Change history, newest "
+                                  "first or last.")
+
+    def approves_current(self, approval: Approval) -> bool:
+        """Whether ``approval`` is an `approval` of the version the document is at."""
+        return approval.meaning == "approval" and approval.version == self.version
+
+    @property
+    def change_entry(self) -> Change | None:
+        """The `changes` entry the author wrote for the current version, if any."""
+        return next((c for c in self.changes if c.version == self.version), None)
+
+    @property
+    def next_review(self) -> dt.date:
+        """The day the document is due for review: `effective` plus `review_every` months.
+
+        Past the calendar's last year it is the calendar's last day: never due, and never a
+        crash for a document that takes effect in 9999.
+        """
+        months = self.effective.month - 1 + self.review_every
+        year, month = self.effective.year + months // 12, months % 12 + 1
+        if year > dt.MAXYEAR:
+            return dt.date.max
+        day = min(self.effective.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day)
+
+
+class RoleInvolvement(Model):
+    """A role's part in an SOP, for its RACI table."""
+
+    role: RoleRef = Field(description="The role.")
+    raci: Literal["responsible", "accountable", "consulted", "informed"] = Field(
+        description="Responsible, accountable, consulted or informed."
+    )
+    duties: str = Field("", description="What the role does in this procedure.")
+
+
+class Sop(Document):
+    """A standard operating procedure: how one task is done, step by step."""
+
+    kind: Literal["sop"] = Field(description="Always `sop`.")
+    purpose: Text = Field(description="Why the procedure exists (Markdown).")
+    scope: Text = Field(description="Where it applies and where it does not (Markdown).")
+    roles: list[RoleInvolvement] = Field(min_length=1, description="Roles involved.")
+    prerequisites: list[Text] = Field(default_factory=list, description="What must be true "
+                                      "before starting.")
+    permissions: list[Text] = Field(default_factory=list, description="Access rights needed.")
+    inputs: list[Text] = Field(default_factory=list, description="What the procedure consumes.")
+    outputs: list[Text] = Field(default_factory=list, description="What it produces.")
+    steps: list[Step] = Field(min_length=1, description="The steps and their paths.")
+    controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
+                               "adaptation.")
+    metrics: list[Metric] = Field(default_factory=list, description="How success is measured.")
+    training: Training | None = Field(None, description="The training module: objectives, "
+                                      "audience, time and a self-assessment.")
+
+    @cached_property
+    def graph(self) -> StepGraph:
+        """The step graph, worked out once for as long as this model is in use."""
+        from generator.model.graph import StepGraph
+
+        return StepGraph(self.steps)
+
+class Stakeholder(Model):
+    """Someone with a stake in a process, and what they care about."""
+
+    role: RoleRef = Field(description="The role.")
+    interest: Text = Field(description="What they need from the process.")
+
+
+class Risk(Model):
+    """A pre-mortem entry: imagine the rollout failed, and say why."""
+
+    id: Text = Field(description="Stable risk id (lower-case, digits, hyphens).")
+    description: Text = Field(description="What could go wrong.")
+    likelihood: int = Field(ge=1, le=5, description="1 (rare) to 5 (almost certain).")
+    impact: int = Field(ge=1, le=5, description="1 (minor) to 5 (severe).")
+    mitigation: str | None = Field(None, description="What is done to prevent or soften it.")
+    owner: RoleRef | None = Field(None, description="The role that watches this risk.")
+
+
+PhaseName = Literal[
+    "align-stakeholders",
+    "instructions-and-permissions",
+    "run",
+    "track-and-control",
+    "post-mortem",
+    "iterate",
+]
+
+
+PHASE_ORDER: tuple[str, ...] = typing.get_args(PhaseName)
+"""The rollout phases in the order they happen."""
+
+
+class Phase(Model):
+    """One phase of a rollout plan."""
+
+    phase: PhaseName = Field(description="Which rollout phase this is.")
+    activities: list[Text] = Field(min_length=1, description="What happens in the phase.")
+    owner: RoleRef = Field(description="The role leading the phase.")
+    start: Date | None = Field(None, description="Planned start (YYYY-MM-DD).")
+    end: Date | None = Field(None, description="Planned end (YYYY-MM-DD).")
+    exit_criteria: list[Text] = Field(
+        default_factory=list, description="What must be true to leave the phase."
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Phase:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(
+                f"expected the end ({self.end}) on or after the start ({self.start})"
+            )
+        return self
+
+
+class Process(Document):
+    """A process: how a goal is reached, from objective to operations, and how it rolls out."""
+
+    kind: Literal["process"] = Field(description="Always `process`.")
+    type: Literal["linear", "repetitive", "adaptive"] = Field(
+        description="Linear (fixed order), repetitive (runs in cycles) or adaptive (changes "
+        "with circumstances)."
+    )
+    level: Literal["strategic", "tactical", "operational"] = Field(
+        description="Strategic (direction), tactical (plans) or operational (daily work)."
+    )
+    objective: Text = Field(description="The measurable result the process exists for.")
+    strategy: Text = Field(description="The overall approach to reach the objective.")
+    tactics: list[Text] = Field(default_factory=list, description="Concrete plans that carry "
+                                "out the strategy.")
+    operations: list[Text] = Field(default_factory=list, description="Day-to-day activities.")
+    inputs: list[Text] = Field(default_factory=list, description="What the process consumes.")
+    outputs: list[Text] = Field(default_factory=list, description="What it produces.")
+    stakeholders: list[Stakeholder] = Field(default_factory=list, description="Who has a stake.")
+    steps: list[Step] = Field(min_length=1, description="The steps and paths; a step may link "
+                              "an SOP.")
+    premortem: list[Risk] = Field(default_factory=list, description="Risks found by imagining "
+                                  "failure in advance.")
+    rollout: list[Phase] = Field(default_factory=list, description="The rollout plan.")
+    controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
+                               "adaptation.")
+    metrics: list[Metric] = Field(default_factory=list, description="Vital metrics.")
+    sops: list[DocRef] = Field(default_factory=list, description="SOPs that carry out the "
+                               "process.")
+    training: Training | None = Field(None, description="The training module: objectives, "
+                                      "audience, time and a self-assessment.")
+
+    @cached_property
+    def graph(self) -> StepGraph:
+        """The step graph, worked out once for as long as this model is in use."""
+        from generator.model.graph import StepGraph
+
+        return StepGraph(self.steps)
+
+class Subject(Model):
+    """The document revision a retrospective looked back on."""
+
+    document: DocRef = Field(description="The process or SOP reviewed.")
+    version: Version = Field(description="The version that was in force.")
+
+
+class Observation(Model):
+    """A metric as it was observed, against its target."""
+
+    name: Name = Field(description="The metric's name.")
+    target: float = Field(description="What was aimed for.")
+    observed: float = Field(description="What was measured.")
+    unit: Text = Field(description="The unit of both figures.")
+    better: Literal["higher", "lower"] = Field("higher", description="Which direction is good.")
+
+
+class ActionItem(Model):
+    """Something a retrospective decided to do."""
+
+    id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
+    description: Text = Field(description="What is to be done.")
+    owner: RoleRef = Field(description="The role that does it.")
+    due: Date = Field(description="When it is due (YYYY-MM-DD).")
+    status: Literal["open", "in-progress", "done", "dropped"] = Field(
+        description="Where it stands."
+    )
+    changes: DocRef | None = Field(None, description="The document this action will change.")
+
+
+class Retro(Document):
+    """A retrospective or post-mortem of a process or SOP revision."""
+
+    kind: Literal["retro"] = Field(description="Always `retro`.")
+    date: Date = Field(description="When the retrospective was held (YYYY-MM-DD).")
+    subject: Subject = Field(description="What was reviewed.")
+    facilitator: Text = Field(description="Who ran the session.")
+    participants: list[Text] = Field(default_factory=list, description="Who took part.")
+    summary: Text = Field(description="The outcome in a few sentences (Markdown).")
+    went_well: list[Text] = Field(default_factory=list, description="What went well.")
+    to_improve: list[Text] = Field(default_factory=list, description="What to improve.")
+    unexpected: list[Text] = Field(default_factory=list, description="What nobody expected.")
+    metrics: list[Observation] = Field(default_factory=list, description="Metrics observed.")
+    actions: list[ActionItem] = Field(default_factory=list, description="Action items.")
+    decisions: list[Text] = Field(default_factory=list, description="Decisions taken.")
+
+
+AnyDocument = Sop | Process | Retro

@@ -1,0 +1,102 @@
+"""The value types every model shares, and the base all models derive from.
+
+The models are frozen (a loaded handbook is a value, safe to share between the CLI, the
+plugin and the renderer) and forbid unknown keys (a typo must not silently drop a step's
+warning). Every field has a description: the same models give the JSON Schema editors use
+and the field reference in the docs. Cross-document rules (references, step graph, ids)
+live in :mod:`generator.checks`, where they can point at the exact offending value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from functools import cached_property
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from generator.problems import quote
+
+VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
+DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
+
+
+def _version(value: str) -> str:
+    if not VERSION_PATTERN.match(value):
+        raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {quote(value)}')
+    return value
+
+
+def _duration(value: str) -> str:
+    if not DURATION_PATTERN.match(value):
+        raise ValueError(
+            "expected a number and a unit (m, h, d or w) such as '15m' or '2h', found "
+            f"{quote(value)}"
+        )
+    return value
+
+
+def _iso_date(value: object) -> object:
+    # YAML gives dates as date objects; a quoted "2026-05-01" is fine too, a number is not.
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"expected a date as YYYY-MM-DD, found text {quote(value)}") from None
+    return value
+
+
+def minutes(duration: str) -> int:
+    """A `Duration` in minutes, counting a day as 8 working hours and a week as 5 days."""
+    unit = duration[-1]
+    return int(duration[:-1]) * {"m": 1, "h": 60, "d": 480, "w": 2400}[unit]
+
+
+MAX_TEXT = 20_000
+"""Longest text value, in characters: about ten printed pages, several times the longest
+instructions of a real step. A page is rendered, searched and drawn from these values, and
+one pasted log or manual would make each of those slow for every reader; a text that long
+reads better split into steps, substeps or an SOP of its own anyway."""
+
+MAX_NAME = 200
+"""Longest title or name, in characters: these head pages, fill the navigation, label the
+flowchart's boxes and the browser's tab, where two lines of text is already a lot."""
+
+Text = Annotated[str, Field(min_length=1)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Date = Annotated[dt.date, BeforeValidator(_iso_date), Field(examples=["2026-05-01"])]
+Version = Annotated[str, AfterValidator(_version), Field(examples=["1.0", "2.3"])]
+Duration = Annotated[str, AfterValidator(_duration), Field(examples=["15m", "2h", "1d"])]
+RoleRef = Annotated[str, Field(description="A role id defined by a `kind: role` item.",
+                               examples=["it-director"])]
+TermRef = Annotated[str, Field(description="A term id defined by a `kind: term` item.",
+                               examples=["continuous-improvement"])]
+DocRef = Annotated[str, Field(description="The id of an SOP, process or retrospective.",
+                              examples=["SOP-IT-004"])]
+StepRef = Annotated[str, Field(description="The id of a step in the same document.",
+                               examples=["collect-feedback"])]
+
+Status = Literal["draft", "in-review", "effective", "superseded", "retired"]
+Language = Literal["en", "fi"]
+Translated = Literal["fi"]
+"""The languages a role or term can be translated into: English is what `name`, `term` and
+`definition` are written in."""
+
+
+class Model(BaseModel):
+    """Shared configuration: immutable, and no key the model does not know."""
+
+    # Strict: `review_every: yes` must not become 1, nor `effective: 0` the 1st of January 1970.
+    # Every text is bounded (MAX_TEXT; titles and names MAX_NAME): checked by pydantic's
+    # core as it reads each value, which costs nothing a check would notice.
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True, str_max_length=MAX_TEXT)
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of the model's content, worked out once for as long as the model is in
+        use: pages are reused while the fingerprints they were made from stay the same."""
+        dumped = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        return hashlib.sha256(dumped.encode()).hexdigest()
