@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import MappingProxyType
 
 from generator.checks.registry import Context, Finding, rule
 from generator.model import Process, Sop, Step
@@ -98,8 +99,8 @@ def endless_paths(context: Context) -> Iterator[Finding]:
                               "decision, or mark a step 'end: true'")
 
 
-_MEASURE_WORDS = {"steps": "steps", "lanes": "lanes", "edges": "arrows",
-                  "chars": "characters of Mermaid source"}
+_MEASURE_WORDS = MappingProxyType({"steps": "steps", "lanes": "lanes", "edges": "arrows",
+                  "chars": "characters of Mermaid source"})
 
 
 @rule("FLOW004", Severity.WARNING,

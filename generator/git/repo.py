@@ -12,10 +12,12 @@ import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from generator.errors import SopsiteError
 
-_ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+_GIT_ENV = MappingProxyType({"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+"""Laid over the environment of every git call: never prompt, and speak plain C."""
 
 
 class GitError(SopsiteError):
@@ -32,8 +34,8 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     """Run git in ``root`` and return its standard output."""
     try:
         done = subprocess.run(
-            ["git", "-C", str(root), *args], input=stdin, capture_output=True, env=_ENV,
-            check=False,
+            ["git", "-C", str(root), *args], input=stdin, capture_output=True,
+            env={**os.environ, **_GIT_ENV}, check=False,
         )
     except OSError as error:
         raise GitError(f"cannot run git: {error.strerror}") from error

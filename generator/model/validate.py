@@ -15,6 +15,7 @@ import re
 import types
 import typing
 from collections.abc import Iterator
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -234,7 +235,7 @@ def _invalid(detail: ErrorDetails, value: Any, field: str | None, info: FieldInf
     return f"{name}{detail['msg']}; found {found}"
 
 
-_EXPECTED = {
+_EXPECTED = MappingProxyType({
     "string_type": "text",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
@@ -251,7 +252,7 @@ _EXPECTED = {
     "model_type": "a mapping of keys and values",
     "model_attributes_type": "a mapping of keys and values",
     "dict_type": "a mapping of keys and values",
-}
+})
 
 
 def _bound(info: FieldInfo, name: str) -> Any:

@@ -12,17 +12,18 @@ generated page passes :mod:`generator.render.sanitise`, which is.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 
 from markupsafe import Markup
 
 from generator.render.mdscan import code_spans, loose_brackets, stretches
 
-_PLAIN_ESCAPES = {
+_PLAIN_ESCAPES = MappingProxyType({
     "&": "&amp;",
     "<": "&lt;",
     ">": "&gt;",
     **{c: "\\" + c for c in "\\`*_{}[]|#!"},
-}
+})
 _PLAIN = re.compile("|".join(re.escape(c) for c in _PLAIN_ESCAPES))
 _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)")
 
@@ -126,7 +127,7 @@ def fenced(code: str, language: str = "") -> Markup:
 
 # --- GitHub-flavoured Markdown, for the pull-request comment of `sopsite diff` ---------------
 
-_GFM_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_GFM_ENTITIES = MappingProxyType({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 # Backslash-escaped, these are literal anywhere in a paragraph, heading or list item: code
 # spans and fences (`), emphasis (* _), strikethrough (~), links and images ([ ]), table
 # cells (|), math ($) and the escape itself.
