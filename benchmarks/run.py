@@ -432,13 +432,6 @@ def profile(n: int, seed: int) -> None:
         from generator.pipeline import check_handbook
         from generator.render.pages import generate
 
-        def forget() -> None:
-            import generator.render.pages
-
-            release = getattr(generator.render.pages, "release_caches", None)
-            if release is not None:
-                release()
-
         today = dt.date.fromisoformat(TODAY)
         handbook = check_handbook(Path("sops"), today=today)[0]
         for title, call in (
@@ -447,7 +440,8 @@ def profile(n: int, seed: int) -> None:
             ("sopsite build (native Mermaid)", lambda: build_site(Path("mkdocs.yml"),
                                                                   work / "site")),
         ):
-            forget()  # the caches `sopsite serve` keeps between builds would hide the cost
+            # Each call makes a session of its own: nothing a `sopsite serve` would keep
+            # between builds hides the cost.
             profiler = cProfile.Profile()
             start = time.perf_counter()
             profiler.runcall(call)

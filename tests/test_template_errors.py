@@ -34,7 +34,7 @@ CASES = {
     "misspelt attribute": (
         "retro.md.j2", "# {{ doc.title }}\n\n{{ doc.summary }}\n\n{{ doc.titel }}\n",
         "overrides/retro.md.j2:5:1: error [TEMPLATE001] expected a value the page is given, "
-        "found an undefined one: 'generator.model.content.Retro object' has no attribute "
+        "found an undefined one: 'Retro' has no attribute "
         f"'titel'; retro.md.j2 is rendered with {RENDERED_WITH}"),
     "missing include": (
         "retro.md.j2", "# {{ doc.title }}\n\n\n{% include 'retro-extra.md.j2' %}\n",
@@ -149,7 +149,7 @@ def _run_copy(package: Path, *args: str, cwd: Path) -> subprocess.CompletedProce
         cwd=cwd, env=run, capture_output=True, text=True, timeout=300, check=False)
 
 
-BUG = ("sopsite: internal error: UndefinedError: 'generator.model.content.Retro object' has no "
+BUG = ("sopsite: internal error: UndefinedError: 'generator.model.documents.Retro object' has no "
        "attribute 'no_such_field'\n"
        "This is a bug in sopsite; run again with SOPSITE_DEBUG=1 for details.\n")
 

@@ -7,6 +7,7 @@ training) can share it without importing each other.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -148,9 +149,14 @@ _SAID = 300
 """The most of Jinja's (or Python's) own message a TEMPLATE001 problem quotes."""
 
 
+_OBJECT = re.compile(r"'(?:[A-Za-z_][\w]*\.)+([A-Za-z_]\w*) object'")
+"""Jinja names a value by its class's full path ('generator.model.documents.Retro
+object'); an author knows it as a Retro, and the path changes with sopsite's layout."""
+
+
 def _said(text: str) -> str:
     """An error's own message on one line, cut short: it may quote a long value."""
-    text = " ".join(text.split())
+    text = _OBJECT.sub(r"'\1'", " ".join(text.split()))
     return text if len(text) <= _SAID else text[:_SAID] + "…"
 
 
