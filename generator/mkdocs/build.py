@@ -65,6 +65,9 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
             leftover.unlink()
         shutil.rmtree(leftover, ignore_errors=True)
     config.site_dir = str(staging)
+    # As `mkdocs build` does: plugins with a session of their own (sopsite's) start one
+    # for this build and drop it after, whatever an earlier build in this process left.
+    config.plugins.on_startup(command="build", dirty=False)
     try:
         mkdocs_build(config)
     except (MkDocsException, OSError) as error:
@@ -73,6 +76,8 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     except SystemExit as error:  # some plugins (mkdocs-macros) exit instead of raising
         shutil.rmtree(staging, ignore_errors=True)
         raise SiteBuildError(f"a plugin stopped the build (exit code {error.code})") from error
+    finally:
+        config.plugins.on_shutdown()
     if target.exists():
         target.rename(retired)
     staging.rename(target)
