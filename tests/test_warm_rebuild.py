@@ -8,7 +8,8 @@ and cold (after `release_caches()`), and compare the two sites page by page. Eac
 undone and rebuilt warm again, which must give the untouched handbook's pages (a block put
 back, a value restored).
 
-By default each top-level field of each kind is edited where it first occurs; the `slow`
+By default each top-level field of each kind is edited where it first occurs (with the
+templates that show everything, those of SOPs and roles); the `slow`
 variants edit every value of every file (a list's elements, nested blocks and their
 fields). Three set-ups: the packaged templates; a git
 repository where the edited SOP has a past revision (revision tables, frozen pages, diffs);
@@ -584,8 +585,10 @@ def _top(found: tuple[Leaf, ...]) -> tuple[Leaf, ...]:
 
 DEFAULT = tuple(leaf for leaf in _top(firsts()) if "[]" not in leaf.general)
 """Each top-level field of each kind, edited where it first occurs (a list as a whole)."""
-SHOWN_DEFAULT = tuple(leaf for leaf in DEFAULT if leaf.shape == "scalar")
-"""With templates that show every field, the top-level scalars (they cost more to build)."""
+SHOWN_DEFAULT = tuple(leaf for leaf in DEFAULT
+                      if leaf.shape == "scalar" and leaf.kind in ("sop", "role"))
+"""With templates that show every field, the top-level scalars of one document kind and one
+other kind by default (these builds cost more); every value of every kind when slow."""
 EVERY = tuple(leaf for leaf in leaves() if _editable(leaf))
 """Every value of every file (slow)."""
 GIT_FILE = "sop-en.yml"
