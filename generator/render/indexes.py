@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from generator.model import AnyDocument, Process, Retro, Role, Sop, Step, Term, minutes
 from generator.render import reference, revisions, site, training
-from generator.render.core import Directory, Links, Named, Renderer
+from generator.render.core import Directory, Links, Renderer
 from generator.render.digest import digest_of
 from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
 
@@ -85,7 +85,8 @@ def roles(shared: Shared, roles: list[Role]) -> str:
     return shared.render("roles.md.j2", site.ROLES_INDEX, roles=roles)
 
 
-def glossary(shared: Shared, terms: list[Term], used_by: dict[str, list[Named]]) -> str:
+def glossary(shared: Shared, terms: list[Term],
+             used_by: dict[str, list[AnyDocument]]) -> str:
     """Every term, with the documents that use it."""
     return shared.render("glossary.md.j2", site.GLOSSARY, terms=terms, used_by=used_by)
 

@@ -24,7 +24,7 @@ from generator.model import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Handbook
 from generator.render import documents, indexes, revisions, site, training
 from generator.render.cache import PageCache, _Uncached
-from generator.render.core import Directory, Named, Renderer
+from generator.render.core import Directory, Renderer
 from generator.render.indexes import Shared
 
 T = TypeVar("T")
@@ -148,8 +148,7 @@ def _index_pages(pages: PageCache | _Uncached, shared: Shared, plan: site.Plan,
                              owns.get(role.id, [])))
     out(site.ROLES_INDEX, pages.made(site.ROLES_INDEX, indexes.roles, shared, roles))
     terms = sorted((e.item for e in handbook.terms), key=lambda t: t.term.lower())
-    used_by = {term.id: [Named(d.id, d.kind, d.title, d.version) for d in docs
-                         if term.id in d.terms] for term in terms}
+    used_by = {term.id: [d for d in docs if term.id in d.terms] for term in terms}
     out(site.GLOSSARY, pages.made(site.GLOSSARY, indexes.glossary, shared, terms, used_by))
     out(site.CATALOGUE, pages.made(site.CATALOGUE, indexes.catalogue, shared, docs))
     active = [d for d in docs if d.status in ("effective", "in-review")]
