@@ -1,66 +1,28 @@
-"""Shared helpers: a writable copy of the minimal handbook, and the real `sopsite` script.
+"""Shared fixtures: a writable copy of the minimal handbook, and the guard that keeps real
+builds out of `make test-fast`.
 
 Every test that checks a handbook works on a copy of `tests/fixtures/minimal/` under
 ``tmp_path/hb`` and runs with ``tmp_path`` as the working directory, so problem paths read
-``hb/<file>`` exactly as an author would see them.
+``hb/<file>`` exactly as an author would see them. The constants and helpers live in
+tests/support; the names below are re-exported for the files that import them from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
 import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import mkdocs.commands.build
 import pytest
 
-from generator.pipeline import check_handbook
-from generator.problems import Problem
+from tests.support import MINIMAL, MKDOCS, SOPSITE, TESTS, TODAY, TODAY_ARG, Book, run_sopsite
 
-TODAY = dt.date(2026, 11, 21)
-"""The day every check runs as, so no test depends on the real date."""
+__all__ = ["MINIMAL", "SOPSITE", "TESTS", "TODAY", "TODAY_ARG", "Book", "run_sopsite"]
 
-TODAY_ARG = TODAY.isoformat()
-
-TESTS = Path(__file__).parent
-MINIMAL = TESTS / "fixtures" / "minimal"
-SOPSITE = Path(sys.executable).parent / "sopsite"
-"""The console script installed next to the interpreter running the tests."""
-
-
-@dataclass(frozen=True)
-class Book:
-    """A writable copy of the minimal handbook at ``<cwd>/hb``."""
-
-    root: Path
-
-    def text(self, name: str) -> str:
-        return (self.root / name).read_text(encoding="utf-8")
-
-    def write(self, name: str, content: str | bytes) -> Path:
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
-
-    def edit(self, name: str, old: str, new: str) -> None:
-        """Replace ``old`` (which must occur exactly once) by ``new`` in one file."""
-        text = self.text(name)
-        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {name}"
-        self.write(name, text.replace(old, new))
-
-    def problems(self, *, strict: bool = False) -> list[Problem]:
-        _, problems = check_handbook(Path("hb"), today=TODAY, strict=strict)
-        return problems
-
-    def lines(self, *, strict: bool = False) -> list[str]:
-        return [problem.format() for problem in self.problems(strict=strict)]
+BUILDING_COMMANDS = frozenset({"build", "serve", "bundle", "publish", "gh-deploy"})
+"""The `sopsite`/`mkdocs` commands that run a real MkDocs build."""
 
 
 @pytest.fixture
@@ -71,17 +33,44 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
     return Book(tmp_path / "hb")
 
 
-def run_sopsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed `sopsite` script as an author would, without debug tracebacks."""
-    env = {key: value for key, value in os.environ.items() if key != "SOPSITE_DEBUG"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [str(SOPSITE), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+# --- every test that runs a real build is marked slow ---------------------------------------
+
+_running: list[pytest.Item] = []
+"""The test being set up, run or torn down (its module fixtures build during its setup)."""
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _running[:] = [item]
+
+
+def _refuse_an_unmarked_build(what: str) -> None:
+    if _running and _running[0].get_closest_marker("slow") is None:
+        pytest.fail(f"{_running[0].nodeid} runs a real MkDocs build ({what}) but is not "
+                    "marked @pytest.mark.slow; mark it, so that `make test-fast` leaves it out",
+                    pytrace=False)
+
+
+_mkdocs_build = mkdocs.commands.build.build
+
+
+def _guarded_build(*args: Any, **kwargs: Any) -> None:
+    _refuse_an_unmarked_build("MkDocs' build in this process")
+    _mkdocs_build(*args, **kwargs)
+
+
+class _GuardedPopen(subprocess.Popen):  # type: ignore[type-arg]
+    """subprocess.Popen that refuses `sopsite build` and the like in an unmarked test."""
+
+    def __init__(self, args: Any, *rest: Any, **kwargs: Any) -> None:
+        argv = [str(a) for a in args] if isinstance(args, list | tuple) else [str(args)]
+        if (len(argv) > 1 and argv[0] in (str(SOPSITE), str(MKDOCS))
+                and argv[1] in BUILDING_COMMANDS):
+            _refuse_an_unmarked_build(f"{Path(argv[0]).name} {argv[1]}")
+        super().__init__(args, *rest, **kwargs)
+
+
+# Installed when this file is imported, before any test module imports generator.mkdocs.build
+# (which binds MkDocs' build function by name) or mkdocs.commands.serve.
+mkdocs.commands.build.build = _guarded_build  # type: ignore[assignment]
+subprocess.Popen = _GuardedPopen  # type: ignore[misc]

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import TODAY, Book, run_sopsite
-
 from generator.model.content import Sop, Step
 from generator.pipeline import check_handbook
 from generator.problems import Severity
 from generator.render.mermaid import BUDGET, Size, measure
 from generator.render.pages import generate
 from generator.render.site import doc_path
+from tests.support import TODAY, Book, run_sopsite
 from tests.support.build import make_project, sopsite
 from tests.support.mermaid import diagrams, parse_errors
 

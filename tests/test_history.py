@@ -18,9 +18,8 @@ from generator.git.history import forget_history, read_history
 from generator.pipeline import check_handbook
 from generator.render import revisions
 from generator.render.pages import generate
+from tests.support import TODAY
 from tests.support.build import make_project, sopsite
-
-TODAY = dt.date(2026, 11, 21)
 
 PEOPLE = """\
 - {kind: role, id: lead, name: Team Lead, can_approve: true}

@@ -29,7 +29,7 @@ from generator.load.yaml import MAX_FILE_BYTES, load_file
 from generator.mkdocs.build import SiteBuildError
 from generator.pipeline import check_handbook
 from generator.write import MANIFEST, write_pages
-from tests.conftest import MINIMAL, SOPSITE, TODAY, TODAY_ARG, Book
+from tests.support import MINIMAL, SOPSITE, TODAY, TODAY_ARG, Book
 from tests.support.build import make_project
 
 MARKER = "SOPSITE-SECRET-7f3a9c"

@@ -20,10 +20,10 @@ from generator.git.history import History, forget_history, read_history
 from generator.pipeline import check_handbook
 from generator.render import revisions
 from generator.render.pages import generate
+from tests.support import TODAY
 from tests.support.build import make_project, sopsite
 from tests.test_history import PEOPLE, SOP_V1, SOP_V1_1, SOP_V2
 
-TODAY = dt.date(2026, 11, 21)
 OWN = "sops/sop.yml"
 
 

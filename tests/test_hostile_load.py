@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, Book, run_sopsite
 
 import generator.load.handbook as handbook_module
 import generator.load.yaml as load_module
@@ -21,6 +20,7 @@ from generator.checks import RULES
 from generator.load.handbook import forget_parsed
 from generator.load.yaml import load_file
 from generator.pipeline import check_handbook
+from tests.support import TODAY, Book, run_sopsite
 
 TYPO = "hb/sop-it-001.yml:6:8: error [REF001] unknown role 'it-directr'; did you mean " \
     "'it-director'?"
