@@ -47,3 +47,21 @@ def pytest_runtest_call(item: pytest.Item) -> Any:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     guard.clean_up()
+
+
+# --- one worker per shared fixture (pytest -n auto --dist loadgroup) ------------------------
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep the tests that share a module's fixture (a build, a browser) on one xdist worker,
+    so that the fixture is made once; every other test goes to whichever worker is free."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        if info is None:
+            continue
+        shared = [name for name in item.fixturenames
+                  for fixturedef in info.name2fixturedefs.get(name, ())
+                  if fixturedef.scope in ("module", "package", "session")
+                  and fixturedef.baseid]  # not pytest's own (tmp_path_factory and the like)
+        if shared:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -27,6 +27,7 @@ def handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_init_builds_at_once(handbook: Path) -> None:
     assert sopsite("check", "--strict", cwd=handbook).returncode == 0
     result = sopsite("build", cwd=handbook)

@@ -314,6 +314,7 @@ def test_diff_command_prints_a_pull_request_comment(repo: tuple[Path, list[str]]
     assert "- Step 3 (verify) reworded: “Print a test page” is now “Print two test pages”." in out
 
 
+@pytest.mark.slow
 def test_shallow_clone_and_no_git_build_with_a_notice(
     repo: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
@@ -333,6 +334,7 @@ def test_shallow_clone_and_no_git_build_with_a_notice(
     assert "History is unavailable: this site was not built from a git repository." in html
 
 
+@pytest.mark.slow
 def test_real_build_publishes_frozen_and_diff_pages(repo: tuple[Path, list[str]]) -> None:
     root, _ = repo
     config = make_project(root.parent / "config", root / "sops")

@@ -345,6 +345,7 @@ def test_a_rename_keeps_the_lineage_and_a_deleted_namesake_does_not_join_it(
         "it is not counted as a revision of SOP-H-1"]
 
 
+@pytest.mark.slow
 def test_hostile_history_builds_with_warnings_and_no_traceback(repo: Repo) -> None:
     """A strict `sopsite build` goes on: commits cannot be taken back, so they never fail it."""
     _forge_on_a_branch(repo)

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from tests.support import MERMAID_JS, REPO, SOPSITE, TODAY_ARG
 
-__all__ = ["MERMAID_JS", "REPO", "SOPSITE", "build", "env", "make_project", "sopsite"]
+__all__ = ["MERMAID_JS", "REPO", "SOPSITE", "build", "env", "make_project", "mkdocs_build",
+           "sopsite"]
 
 
 def make_project(tmp: Path, sops: Path, *, docs: Path | None = None,
@@ -75,6 +76,25 @@ def build(config: Path, site_dir: Path | None = None, *, today: str = TODAY_ARG)
     config = config.absolute()
     with _as_the_command_runs(config.parent, today):
         return build_site(config, site_dir.absolute() if site_dir else None)
+
+
+def mkdocs_build(config: Path, *, today: str = TODAY_ARG) -> Path:
+    """`mkdocs build -f config` (MkDocs' own command, not sopsite's) in this process.
+
+    Returns the site folder; a failed build raises what MkDocs raised.
+    """
+    from mkdocs.commands.build import build as run_build
+    from mkdocs.config import load_config
+
+    config = config.absolute()
+    with _as_the_command_runs(config.parent, today):
+        loaded = load_config(str(config))
+        loaded.plugins.on_startup(command="build", dirty=False)
+        try:
+            run_build(loaded)
+        finally:
+            loaded.plugins.on_shutdown()
+    return Path(loaded.site_dir)
 
 
 def sopsite(*args: str | Path, cwd: Path, today: str = TODAY_ARG,
