@@ -31,7 +31,7 @@ from tests.support.browser import (
     chromium,
     session,
 )
-from tests.support.build import make_project, mkdocs_build, sopsite
+from tests.support.build import make_project, mkdocs_build_quiet, sopsite
 
 
 def run(name: str) -> str:
@@ -190,7 +190,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     root = tmp_path_factory.mktemp("hostile")
     _project(root, strict=False)
     # MkDocs itself: `sopsite build` is always strict, and the removals are warnings.
-    assert mkdocs_build(root / "mkdocs.yml") == root / "site"
+    assert mkdocs_build_quiet(root / "mkdocs.yml") == root / "site"
     with StaticServer(root / "site") as server:
         yield root / "site", server.url
 

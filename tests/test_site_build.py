@@ -18,7 +18,7 @@ import pytest
 
 from generator.write import MANIFEST, PageWriter, write_pages
 from tests.support import REPO
-from tests.support.build import build, make_project, mkdocs_build, sopsite
+from tests.support.build import build, make_project, mkdocs_build_quiet, sopsite
 
 slow = pytest.mark.slow
 HOSTILE = REPO / "tests" / "fixtures" / "hostile" / "sops"
@@ -124,7 +124,7 @@ def test_hostile_handbook_builds_without_injected_markup(tmp_path: Path) -> None
         "WARNING -  sopsite: glossary.md", "WARNING -  sopsite: procedures/sop-hostile-1.md"]
     assert not (tmp_path / "site").exists()
     # Without --strict the site is built, and the sanitiser has taken the script links out.
-    assert mkdocs_build(tmp_path / "mkdocs.yml") == tmp_path / "site"
+    assert mkdocs_build_quiet(tmp_path / "mkdocs.yml") == tmp_path / "site"
     pages = sorted((tmp_path / "site").rglob("*.html"))
     assert len(pages) > 8
     forbidden = re.compile(

@@ -10,6 +10,7 @@ code, its messages on stderr).
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 from tests.support import MERMAID_JS, REPO, SOPSITE, TODAY_ARG
 
-__all__ = ["MERMAID_JS", "REPO", "SOPSITE", "build", "env", "make_project", "mkdocs_build",
+__all__ = ["MERMAID_JS", "REPO", "SOPSITE", "build", "env", "make_project", "mkdocs_build_quiet",
            "sopsite"]
 
 
@@ -78,22 +79,30 @@ def build(config: Path, site_dir: Path | None = None, *, today: str = TODAY_ARG)
         return build_site(config, site_dir.absolute() if site_dir else None)
 
 
-def mkdocs_build(config: Path, *, today: str = TODAY_ARG) -> Path:
-    """`mkdocs build -f config` (MkDocs' own command, not sopsite's) in this process.
+def mkdocs_build_quiet(config: Path, *, today: str = TODAY_ARG) -> Path:
+    """`mkdocs build -q -f config` (MkDocs' own command, not sopsite's) in this process.
 
-    Returns the site folder; a failed build raises what MkDocs raised.
+    Like ``-q`` this sets the `mkdocs` logger to ERROR for the build, so its warnings (the
+    sanitiser's removals among them) are neither shown nor counted by `strict: true`: the site
+    is built. Returns the site folder; a failed build raises what MkDocs raised.
     """
     from mkdocs.commands.build import build as run_build
     from mkdocs.config import load_config
 
     config = config.absolute()
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
     with _as_the_command_runs(config.parent, today):
-        loaded = load_config(str(config))
-        loaded.plugins.on_startup(command="build", dirty=False)
+        logger.setLevel(logging.ERROR)
         try:
-            run_build(loaded)
+            loaded = load_config(str(config))
+            loaded.plugins.on_startup(command="build", dirty=False)
+            try:
+                run_build(loaded)
+            finally:
+                loaded.plugins.on_shutdown()
         finally:
-            loaded.plugins.on_shutdown()
+            logger.setLevel(level)
     return Path(loaded.site_dir)
 
 
