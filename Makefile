@@ -17,8 +17,9 @@ site: $(VENV)/.installed node_modules/.installed
 serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/sopsite serve
 
-# On every core; the tests that share a module's build or browser stay on one worker.
-PYTEST_PARALLEL ?= -n auto --dist loadgroup
+# On every core, a module's tests in a row on one worker (its build or browser is made once);
+# the modules that build or browse go first (tests/conftest.py orders them).
+PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
 
 ## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
 test: $(VENV)/.test-installed node_modules/.installed chromium

@@ -49,19 +49,28 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     guard.clean_up()
 
 
-# --- one worker per shared fixture (pytest -n auto --dist loadgroup) ------------------------
+# --- on every core, each module's tests on one worker (pytest -n auto --dist loadscope) -------
+#
+# A module's tests share its fixtures (a build, a browser) and run in a row on one worker, so
+# each fixture is made once. (--dist loadgroup would let other tests go to any worker, but
+# pytest-xdist 3.8 cannot mark groups under pytest 9: it renames the nodeid, which pytest 9
+# derives from elsewhere.)
+
+
+def _weight(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser"):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep the tests that share a module's fixture (a build, a browser) on one xdist worker,
-    so that the fixture is made once; every other test goes to whichever worker is free."""
+    """The modules that build or drive a browser first (with --no-loadscope-reorder xdist
+    hands modules out in this order), so no long module is left for last; within a module the
+    order is kept."""
+    first: dict[str, int] = {}
     for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        shared = [name for name in item.fixturenames
-                  for fixturedef in info.name2fixturedefs.get(name, ())
-                  if fixturedef.scope in ("module", "package", "session")
-                  and fixturedef.baseid]  # not pytest's own (tmp_path_factory and the like)
-        if shared:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+        module = item.nodeid.split("::")[0]
+        first[module] = min(first.get(module, 2), _weight(item))
+    order = {module: rank for rank, module in enumerate(
+        sorted(first, key=lambda module: first[module]))}
+    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])
