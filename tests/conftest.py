@@ -19,6 +19,7 @@ from tests.support import MINIMAL, SOPSITE, TESTS, TODAY, TODAY_ARG, Book, guard
 
 __all__ = ["MINIMAL", "SOPSITE", "TESTS", "TODAY", "TODAY_ARG", "Book", "run_sopsite"]
 
+
 @pytest.fixture
 def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
     """A fresh copy of the minimal handbook, with the working directory above it."""

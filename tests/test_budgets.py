@@ -7,7 +7,6 @@ tests count work (values expanded, suggestions computed, lines printed), never t
 from __future__ import annotations
 
 import pytest
-from conftest import Book
 
 from generator.load import yaml as load
 from generator.load.yaml import load_text
@@ -15,6 +14,7 @@ from generator.model import validate
 from generator.model.content import MAX_NAME, MAX_TEXT
 from generator.model.validate import MAX_SUGGESTED, validate_item
 from generator.problems import MAX_PER_CODE, Problem, Severity, bounded, quote
+from tests.support import Book
 
 S = "hb/sop-it-001.yml"
 ANCHOR = "x" * 10_000
