@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site serve test lint bench bench-hostile lock chromium clean
+.PHONY: site serve test test-fast lint bench bench-hostile lock chromium clean
 
 ## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
 site: $(VENV)/.installed node_modules/.installed
@@ -17,11 +17,20 @@ site: $(VENV)/.installed node_modules/.installed
 serve: $(VENV)/.installed node_modules/.installed
 	$(BIN)/sopsite serve
 
+# On every core, a module's tests in a row on one worker (its build or browser is made once);
+# the modules that build or browse go first (tests/conftest.py orders them).
+PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
+
 ## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
 test: $(VENV)/.test-installed node_modules/.installed chromium
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+## test-fast: the suite without real builds and browsers (-m "not slow and not browser"), for
+## the edit-test loop; `make test` runs everything
+test-fast: $(VENV)/.test-installed node_modules/.installed
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not slow and not browser"
 
 ## bench: time check, generation, builds, the plain-MkDocs floor and live reload on synthetic
 ## handbooks of 100, 1000 and 5000 documents; writes docs/benchmarks.md (BENCH_ARGS=--quick: 100, 1000)

@@ -1,66 +1,23 @@
-"""Shared helpers: a writable copy of the minimal handbook, and the real `sopsite` script.
+"""Shared fixtures: a writable copy of the minimal handbook, and the guard that keeps real
+builds out of `make test-fast`.
 
 Every test that checks a handbook works on a copy of `tests/fixtures/minimal/` under
 ``tmp_path/hb`` and runs with ``tmp_path`` as the working directory, so problem paths read
-``hb/<file>`` exactly as an author would see them.
+``hb/<file>`` exactly as an author would see them. The constants and helpers live in
+tests/support; the names below are re-exported for the files that import them from here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from generator.pipeline import check_handbook
-from generator.problems import Problem
+from tests.support import MINIMAL, SOPSITE, TESTS, TODAY, TODAY_ARG, Book, guard, run_sopsite
 
-TODAY = dt.date(2026, 11, 21)
-"""The day every check runs as, so no test depends on the real date."""
-
-TODAY_ARG = TODAY.isoformat()
-
-TESTS = Path(__file__).parent
-MINIMAL = TESTS / "fixtures" / "minimal"
-SOPSITE = Path(sys.executable).parent / "sopsite"
-"""The console script installed next to the interpreter running the tests."""
-
-
-@dataclass(frozen=True)
-class Book:
-    """A writable copy of the minimal handbook at ``<cwd>/hb``."""
-
-    root: Path
-
-    def text(self, name: str) -> str:
-        return (self.root / name).read_text(encoding="utf-8")
-
-    def write(self, name: str, content: str | bytes) -> Path:
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
-        return path
-
-    def edit(self, name: str, old: str, new: str) -> None:
-        """Replace ``old`` (which must occur exactly once) by ``new`` in one file."""
-        text = self.text(name)
-        assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {name}"
-        self.write(name, text.replace(old, new))
-
-    def problems(self, *, strict: bool = False) -> list[Problem]:
-        _, problems = check_handbook(Path("hb"), today=TODAY, strict=strict)
-        return problems
-
-    def lines(self, *, strict: bool = False) -> list[str]:
-        return [problem.format() for problem in self.problems(strict=strict)]
+__all__ = ["MINIMAL", "SOPSITE", "TESTS", "TODAY", "TODAY_ARG", "Book", "run_sopsite"]
 
 
 @pytest.fixture
@@ -71,17 +28,50 @@ def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Book:
     return Book(tmp_path / "hb")
 
 
-def run_sopsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run the installed `sopsite` script as an author would, without debug tracebacks."""
-    env = {key: value for key, value in os.environ.items() if key != "SOPSITE_DEBUG"}
-    env["PYTHONIOENCODING"] = "utf-8"
-    return subprocess.run(
-        [str(SOPSITE), *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
+# --- every test that runs a real build is marked slow (tests/support/guard.py) --------------
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Any:
+    guard.running(item)
+    result = yield
+    guard.refuse_noted_builds()
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Any:
+    result = yield
+    guard.refuse_noted_builds()
+    return result
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    guard.clean_up()
+
+
+# --- on every core, each module's tests on one worker (pytest -n auto --dist loadscope) -------
+#
+# A module's tests share its fixtures (a build, a browser) and run in a row on one worker, so
+# each fixture is made once. (--dist loadgroup would let other tests go to any worker, but
+# pytest-xdist 3.8 cannot mark groups under pytest 9: it renames the nodeid, which pytest 9
+# derives from elsewhere.)
+
+
+def _weight(item: pytest.Item) -> int:
+    if item.get_closest_marker("browser"):
+        return 0
+    return 1 if item.get_closest_marker("slow") else 2
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The modules that build or drive a browser first (with --no-loadscope-reorder xdist
+    hands modules out in this order), so no long module is left for last; within a module the
+    order is kept."""
+    first: dict[str, int] = {}
+    for item in items:
+        module = item.nodeid.split("::")[0]
+        first[module] = min(first.get(module, 2), _weight(item))
+    order = {module: rank for rank, module in enumerate(
+        sorted(first, key=lambda module: first[module]))}
+    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])

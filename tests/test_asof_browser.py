@@ -13,7 +13,7 @@ from tests.support.browser import Session, StaticServer, build, chromium, sessio
 from tests.support.build import make_project
 from tests.test_history import repo as repo
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 @pytest.fixture

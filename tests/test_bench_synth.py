@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from benchmarks.synth import Mix, Synth
 from generator.model import Process, Retro, Sop
 from generator.pipeline import check_handbook
-
-TODAY = dt.date(2026, 11, 21)
+from tests.support import TODAY
 
 
 def test_same_seed_same_bytes() -> None:

@@ -34,7 +34,7 @@ from tests.support.browser import (
     session,
 )
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SOP_PAGE = "procedures/sop-it-ci/"
 FINNISH_PAGE = "procedures/sop-cs-users/"

@@ -7,12 +7,12 @@ tests count work (values expanded, suggestions computed, lines printed), never t
 from __future__ import annotations
 
 import pytest
-from conftest import Book
 
 from generator.load import load_text, parse
 from generator.model import MAX_NAME, MAX_TEXT, validate
 from generator.model.validate import MAX_SUGGESTED, validate_item
 from generator.problems import MAX_PER_CODE, Problem, Severity, bounded, quote
+from tests.support import Book
 
 S = "hb/sop-it-001.yml"
 ANCHOR = "x" * 10_000

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.support import REPO, TODAY_ARG
 from tests.support.browser import TIMEOUT_MS, Session, chromium, session
-from tests.support.build import REPO, make_project, sopsite
+from tests.support.build import make_project, sopsite
 
 pytestmark = pytest.mark.slow
 
-TODAY = "2026-11-21"
 STEP_TITLE = "Prepare feedback and suggestions from the front line"
 """A step of sops/sops/SOP-IT-CI.yml whose words appear nowhere else in the handbook."""
 SOP_PAGE = "procedures/sop-it-ci.html"
@@ -65,7 +65,7 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
     project = handbook_repo(tmp_path_factory.mktemp("bundle"))
     out = project / "out" / "handbook.zip"
     before = dt.datetime.now(dt.UTC).date().isoformat()
-    result = sopsite("bundle", "--out", out, cwd=project, today=TODAY)
+    result = sopsite("bundle", "--out", out, cwd=project, today=TODAY_ARG)
     after = dt.datetime.now(dt.UTC).date().isoformat()
     assert result.returncode == 0, result.stderr
     unzipped = project / "unzipped"
@@ -90,7 +90,7 @@ def test_front_page_states_commit_build_date_and_as_of_date(made: Made) -> None:
     assert note, text[:600]
     assert note.group(1) == made.commit
     assert note.group(2) in made.built
-    assert note.group(3) == TODAY
+    assert note.group(3) == TODAY_ARG
     assert text.index("Controlled snapshot") > text.index("Example Handbook")
     # Only the front page carries the note.
     assert "Controlled snapshot" not in page_text(made.site / SOP_PAGE)
@@ -112,7 +112,7 @@ def test_zip_is_one_folder_of_sorted_entries_with_the_offline_pieces(made: Made)
 
 def test_same_commit_same_day_gives_the_same_bytes(made: Made, tmp_path: Path) -> None:
     again = tmp_path / made.zip.name
-    result = sopsite("bundle", "--out", again, cwd=made.project, today=TODAY)
+    result = sopsite("bundle", "--out", again, cwd=made.project, today=TODAY_ARG)
     assert result.returncode == 0, result.stderr
     if {dt.datetime.now(dt.UTC).date().isoformat()} == made.built:
         assert again.read_bytes() == made.zip.read_bytes()
@@ -162,8 +162,8 @@ def test_failed_bundle_leaves_no_zip_and_keeps_the_previous_one(made: Made) -> N
     sop.write_text(original.replace("actor: level-1-technician", "actor: level-9-technician"),
                    encoding="utf-8")
     try:
-        replaced = sopsite("bundle", "--out", made.zip, cwd=made.project, today=TODAY)
-        new = sopsite("bundle", "--out", fresh, cwd=made.project, today=TODAY)
+        replaced = sopsite("bundle", "--out", made.zip, cwd=made.project, today=TODAY_ARG)
+        new = sopsite("bundle", "--out", fresh, cwd=made.project, today=TODAY_ARG)
     finally:
         sop.write_text(original, encoding="utf-8")
     for result in (replaced, new):
@@ -181,7 +181,7 @@ def test_uncommitted_changes_are_stated(made: Made, tmp_path: Path) -> None:
     docs.write_text(original + "\nA line not yet committed.\n", encoding="utf-8")
     try:
         result = sopsite("bundle", "--out", tmp_path / "dirty.zip", cwd=made.project,
-                         today=TODAY)
+                         today=TODAY_ARG)
     finally:
         docs.write_text(original, encoding="utf-8")
     assert result.returncode == 0, result.stderr
@@ -221,7 +221,7 @@ def test_bundle_works_from_file_urls(made: Made, web: tuple[Session, list[str]])
     page.goto((made.site / "index.html").as_uri(), wait_until="load")
     note = page.locator(".sopsite-snapshot").inner_text()
     assert made.commit in note
-    assert TODAY in note
+    assert TODAY_ARG in note
 
     page.goto((made.site / SOP_PAGE).as_uri(), wait_until="load")
     page.wait_for_function(

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import SOPSITE, TODAY_ARG, Book, run_sopsite
+
+from tests.support import SOPSITE, TODAY_ARG, Book, run_sopsite
 
 S = "hb/sop-it-001.yml"
 P = "hb/proc-it-rollout.yml"

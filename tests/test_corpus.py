@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, TESTS, TODAY_ARG, run_sopsite
+
+from tests.support import MINIMAL, TESTS, TODAY_ARG, run_sopsite
 
 BAD = TESTS / "corpus" / "bad"
 

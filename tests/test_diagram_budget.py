@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import TODAY, Book, run_sopsite
+import pytest
 
 from generator.model import Sop
 from generator.model.graph import StepGraph
@@ -17,10 +17,10 @@ from generator.problems import Severity
 from generator.render.mermaid import BUDGET, Size, measure
 from generator.render.pages import generate
 from generator.render.site import doc_path
+from tests.support import REPO, TODAY, Book, run_sopsite
 from tests.support.build import make_project, sopsite
 from tests.support.mermaid import diagrams, parse_errors
 
-REPO = Path(__file__).resolve().parents[1]
 S = "hb/sop-it-001.yml"
 PAGE = "procedures/sop-it-001.md"
 
@@ -151,6 +151,7 @@ def test_the_training_module_of_a_flow_over_the_budget_gets_the_note(book: Book)
     assert f"*This flow has {BUDGET.steps + 5} steps in 1 lane, more than" in module
 
 
+@pytest.mark.slow
 def test_the_warning_is_advice_that_strict_runs_and_builds_keep(book: Book) -> None:
     """A long procedure is not a fault: `check --strict` and the (strict) build pass."""
     _write_flow(book, 40, 1)

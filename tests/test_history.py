@@ -18,9 +18,8 @@ from generator.git.history import read_history
 from generator.pipeline import check_handbook
 from generator.render import revisions
 from generator.render.pages import generate
+from tests.support import TODAY
 from tests.support.build import make_project, sopsite
-
-TODAY = dt.date(2026, 11, 21)
 
 PEOPLE = """\
 - {kind: role, id: lead, name: Team Lead, can_approve: true}
@@ -312,6 +311,7 @@ def test_diff_command_prints_a_pull_request_comment(repo: tuple[Path, list[str]]
     assert "- Step 3 (verify) reworded: “Print a test page” is now “Print two test pages”." in out
 
 
+@pytest.mark.slow
 def test_shallow_clone_and_no_git_build_with_a_notice(
     repo: tuple[Path, list[str]], tmp_path: Path
 ) -> None:
@@ -331,6 +331,7 @@ def test_shallow_clone_and_no_git_build_with_a_notice(
     assert "History is unavailable: this site was not built from a git repository." in html
 
 
+@pytest.mark.slow
 def test_real_build_publishes_frozen_and_diff_pages(repo: tuple[Path, list[str]]) -> None:
     root, _ = repo
     config = make_project(root.parent / "config", root / "sops")

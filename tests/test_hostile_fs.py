@@ -29,7 +29,7 @@ from generator.load import MAX_FILE_BYTES, load_file
 from generator.mkdocs.build import SiteBuildError
 from generator.pipeline import check_handbook
 from generator.write import MANIFEST, write_pages
-from tests.conftest import MINIMAL, SOPSITE, TODAY, TODAY_ARG, Book
+from tests.support import MINIMAL, SOPSITE, TODAY, TODAY_ARG, Book
 from tests.support.build import make_project
 
 MARKER = "SOPSITE-SECRET-7f3a9c"
@@ -221,6 +221,7 @@ def test_a_mkdocs_yml_linked_to_a_device_does_not_hang_the_check(book: Book,
     assert result.stderr == "no problems found\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["sops", "docs"])
 def test_a_leaking_link_fails_the_build_and_reaches_no_built_file(where: str,
                                                                   tmp_path: Path) -> None:
@@ -237,6 +238,7 @@ def test_a_leaking_link_fails_the_build_and_reaches_no_built_file(where: str,
     assert files_holding(tmp_path / "p", MARKER) == []
 
 
+@pytest.mark.slow
 def test_a_template_linked_out_of_the_project_fails_the_build_unread(tmp_path: Path) -> None:
     config = make_project(tmp_path / "p", MINIMAL)
     config.write_text(config.read_text("utf-8").replace(
@@ -255,6 +257,7 @@ def test_a_template_linked_out_of_the_project_fails_the_build_unread(tmp_path: P
 # --- writing: only inside the project, only files of ours ---------------------------------
 
 
+@pytest.mark.slow
 def test_a_staging_folder_planted_as_a_link_is_removed_not_built_into(tmp_path: Path) -> None:
     config = make_project(tmp_path / "p", MINIMAL)
     elsewhere = tmp_path / "elsewhere"
@@ -281,6 +284,7 @@ def test_new_refuses_a_kind_folder_linked_out_of_the_project(book: Book,
 
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("folder", ["cache", "site"])
 def test_a_linked_cache_or_site_folder_stops_the_build_before_it_writes(
     folder: str, tmp_path: Path

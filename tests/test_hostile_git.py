@@ -20,10 +20,10 @@ from generator.git.history import History, read_history
 from generator.pipeline import check_handbook
 from generator.render import revisions
 from generator.render.pages import generate
+from tests.support import TODAY
 from tests.support.build import make_project, sopsite
 from tests.test_history import PEOPLE, SOP_V1, SOP_V1_1, SOP_V2
 
-TODAY = dt.date(2026, 11, 21)
 OWN = "sops/sop.yml"
 
 
@@ -343,6 +343,7 @@ def test_a_rename_keeps_the_lineage_and_a_deleted_namesake_does_not_join_it(
         "it is not counted as a revision of SOP-H-1"]
 
 
+@pytest.mark.slow
 def test_hostile_history_builds_with_warnings_and_no_traceback(repo: Repo) -> None:
     """A strict `sopsite build` goes on: commits cannot be taken back, so they never fail it."""
     _forge_on_a_branch(repo)

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import TODAY, Book, run_sopsite
 
 import generator.load.compose as compose_module
 import generator.load.handbook as handbook_module
 from generator.checks import RULES
 from generator.load import load_file
 from generator.pipeline import check_handbook
+from tests.support import TODAY, Book, run_sopsite
 
 TYPO = "hb/sop-it-001.yml:6:8: error [REF001] unknown role 'it-directr'; did you mean " \
     "'it-director'?"

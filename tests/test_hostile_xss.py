@@ -16,7 +16,6 @@ request that tried to leave the machine.
 from __future__ import annotations
 
 import copy
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,18 +25,13 @@ import pytest
 import yaml
 from playwright.sync_api import Error as PlaywrightError
 
+from tests.support import MINIMAL
 from tests.support.browser import (
     StaticServer,
     chromium,
     session,
 )
-from tests.support.build import REPO, SOPSITE, env, make_project, sopsite
-
-MKDOCS = SOPSITE.parent / "mkdocs"
-
-pytestmark = pytest.mark.browser
-
-MINIMAL = REPO / "tests" / "fixtures" / "minimal"
+from tests.support.build import make_project, mkdocs_build_quiet, sopsite
 
 
 def run(name: str) -> str:
@@ -196,10 +190,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     root = tmp_path_factory.mktemp("hostile")
     _project(root, strict=False)
     # MkDocs itself: `sopsite build` is always strict, and the removals are warnings.
-    result = subprocess.run([str(MKDOCS), "build", "-q"], cwd=root, env=env(),
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert result.returncode == 0, result.stderr
-    assert "Traceback" not in result.stderr
+    assert mkdocs_build_quiet(root / "mkdocs.yml") == root / "site"
     with StaticServer(root / "site") as server:
         yield root / "site", server.url
 
@@ -283,6 +274,8 @@ def _visit(page: Any, url: str) -> list[str]:
     return forbidden
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_no_payload_runs_and_the_control_does(hostile_site: tuple[Path, str]) -> None:
     site, url = hostile_site
     urls = _generated_pages(site)
@@ -310,6 +303,7 @@ def test_no_payload_runs_and_the_control_does(hostile_site: tuple[Path, str]) ->
         {"control/": {CONTROL}}, {"control/": ["IMG onerror"]}, [])
 
 
+@pytest.mark.slow
 def test_every_payload_reached_the_site_as_text(hostile_site: tuple[Path, str]) -> None:
     """The cases are not vacuous: each payload reached a generated page's Markdown."""
     site, _ = hostile_site
@@ -323,6 +317,7 @@ def test_every_payload_reached_the_site_as_text(hostile_site: tuple[Path, str]) 
         in quoting
 
 
+@pytest.mark.slow
 def test_a_strict_build_fails_and_names_the_page_with_removed_markup(tmp_path: Path) -> None:
     _project(tmp_path, strict=True)
     (tmp_path / "docs" / "control.md").unlink()
@@ -342,6 +337,8 @@ def test_check_reports_no_false_errors_for_hostile_text(tmp_path: Path) -> None:
     assert result.returncode in (0, 1), result.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.browser
 def test_search_results_show_payloads_as_text(hostile_site: tuple[Path, str]) -> None:
     """Material's search draws result snippets as HTML from the index the gate fed."""
     _, url = hostile_site

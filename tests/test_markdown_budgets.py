@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import markdown as python_markdown
 import pytest
-from conftest import Book
 
 from generator.checks.markdown import MAX_NESTING, MAX_SHOWN_AS_WRITTEN
 from generator.render.mdscan import MAX_BRACKET_DEPTH, nesting, shown_as_written
 from generator.render.sanitise import Sanitiser
 from generator.render.text import markdown, plain
+from tests.support import Book
 
 S = "hb/sop-it-001.yml"
 EXTENSIONS = [  # as in mkdocs.yml, with superfences' Mermaid fence left out

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MINIMAL, Book
 
 from generator.load import load_text
 from generator.model.validate import validate_item
+from tests.support import MINIMAL, Book
 
 SOP = (MINIMAL / "sop-it-001.yml").read_text(encoding="utf-8")
 PROCESS = (MINIMAL / "proc-it-rollout.yml").read_text(encoding="utf-8")

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import TODAY_ARG
 from tests.support.build import sopsite
-from tests.test_bundle import TODAY, git, handbook_repo
+from tests.test_bundle import git, handbook_repo
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +61,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     git(tmp, "init", "--quiet", "--bare", str(remote))
     root = handbook_repo(tmp / "handbook")
     git(root, "remote", "add", "origin", str(remote))
-    first = sopsite("publish", "1.0", cwd=root, today=TODAY)
+    first = sopsite("publish", "1.0", cwd=root, today=TODAY_ARG)
     assert first.returncode == 0, first.stderr
     remote_after_first = git(remote, "branch", "--list")
 
@@ -70,10 +71,10 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> Published:
     sop.write_text(text.replace(OLD_TITLE, NEW_TITLE), encoding="utf-8")
     git(root, "commit", "--quiet", "-am", "Reword the first step")
     second = sopsite("publish", "2.0", "--alias", "latest", "--site-url", SITE_URL, "--push",
-                     "--default", cwd=root, today=TODAY)
+                     "--default", cwd=root, today=TODAY_ARG)
     assert second.returncode == 0, second.stderr
     again = sopsite("publish", "2.0", "--alias", "latest", "--site-url", SITE_URL, "--default",
-                    cwd=root, today=TODAY)
+                    cwd=root, today=TODAY_ARG)
     assert again.returncode == 0, again.stderr
     commits = git(root, "rev-list", "--reverse", "HEAD").split()
     return Published(root, remote, commits, first, second, again, remote_after_first)
@@ -166,7 +167,7 @@ def test_content_error_commits_nothing(published: Published) -> None:
                    encoding="utf-8")
     try:
         result = sopsite("publish", "3.0", "--alias", "latest", "--site-url", SITE_URL,
-                         cwd=root, today=TODAY)
+                         cwd=root, today=TODAY_ARG)
     finally:
         sop.write_text(text, encoding="utf-8")
     assert result.returncode == 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -18,10 +17,11 @@ from generator.render.i18n import EN, FI
 from generator.render.mermaid import label
 from generator.render.pages import generate
 from generator.render.text import markdown, plain
+from tests.support import TODAY
 from tests.support.mermaid import diagrams, parse_errors
 
 HERE = Path(__file__).parent
-TODAY = dt.date(2026, 11, 21)
+
 GOLDEN = HERE / "golden"
 UPDATE = os.environ.get("SOPSITE_UPDATE_GOLDEN") == "1"
 

@@ -33,8 +33,8 @@ from generator.model import (
 )
 from generator.model.schema import schemas
 from generator.pipeline import check_handbook
+from tests.support import TODAY
 
-TODAY = dt.date(2026, 11, 21)
 ROLES = ["it-director", "level-1-technician"]
 TERMS = ["kpi"]
 

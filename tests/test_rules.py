@@ -11,12 +11,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, TODAY, Book
 
 from generator.checks import RULES
 from generator.pipeline import check_handbook
 from generator.problems import Severity
 from generator.session import Session
+from tests.support import MINIMAL, TODAY, Book
 
 S = "hb/sop-it-001.yml"
 P = "hb/proc-it-rollout.yml"

@@ -1,4 +1,9 @@
-"""Real `sopsite build` runs (MkDocs, Material, macros, the plugin) in temporary folders."""
+"""Real builds (MkDocs, Material, macros, the plugin) in temporary folders.
+
+A test that only reads the built site builds in this process (support.build.build, what
+`sopsite build` runs); the tests whose subject is the command's exit code and messages run the
+installed `sopsite` script.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +12,15 @@ import json
 import os
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from generator.write import MANIFEST, PageWriter, write_pages
-from tests.support.build import REPO, SOPSITE, env, make_project, sopsite
+from tests.support import REPO
+from tests.support.build import build, make_project, mkdocs_build_quiet, sopsite
 
-pytestmark = pytest.mark.slow
+slow = pytest.mark.slow
 HOSTILE = REPO / "tests" / "fixtures" / "hostile" / "sops"
 SMALL = REPO / "tests" / "fixtures" / "site" / "sops"
 
@@ -31,12 +36,11 @@ def _tree(site: Path) -> dict[str, str]:
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own handbook, built once."""
     tmp = tmp_path_factory.mktemp("example")
-    make_project(tmp, REPO / "sops", docs=REPO / "docs")
-    result = sopsite("build", cwd=tmp)
-    assert result.returncode == 0, result.stderr
+    assert build(make_project(tmp, REPO / "sops", docs=REPO / "docs")) == tmp / "site"
     return tmp
 
 
+@slow
 def test_example_handbook_builds_strictly(example: Path) -> None:
     site = example / "site"
     for page in ("procedures/sop-it-ci", "procedures/sop-cs-users", "processes/proc-sw-rollout",
@@ -47,6 +51,7 @@ def test_example_handbook_builds_strictly(example: Path) -> None:
     assert (site / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
 
 
+@slow
 def test_hand_written_pages_use_handbook_data_through_macros(example: Path) -> None:
     html = (example / "site" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a href="processes/proc-sw-rollout/">PROC-SW-ROLLOUT: Software rollout '
@@ -54,6 +59,7 @@ def test_hand_written_pages_use_handbook_data_through_macros(example: Path) -> N
     assert "The handbook currently holds 5 controlled documents." in html
 
 
+@slow
 def test_local_mermaid_is_loaded_and_no_cdn_is_referenced(example: Path) -> None:
     html = (example / "site" / "processes" / "proc-sw-rollout" / "index.html").read_text("utf-8")
     assert '<script src="../../assets/javascripts/mermaid.min.js"></script>' in html
@@ -62,6 +68,7 @@ def test_local_mermaid_is_loaded_and_no_cdn_is_referenced(example: Path) -> None
     assert "fonts.googleapis.com" not in html
 
 
+@slow
 def test_search_finds_each_step_once_and_no_diagram_source(example: Path) -> None:
     """A step is found on its procedure, not again in the training module that walks
     through it; Mermaid source is not searchable text."""
@@ -81,9 +88,9 @@ def test_search_finds_each_step_once_and_no_diagram_source(example: Path) -> Non
     assert f'id="{step[1:]}"' in html  # still on the page, with its anchor
 
 
+@slow
 def test_two_builds_are_byte_identical(example: Path, tmp_path: Path) -> None:
-    make_project(tmp_path, REPO / "sops", docs=REPO / "docs")
-    assert sopsite("build", cwd=tmp_path).returncode == 0
+    build(make_project(tmp_path, REPO / "sops", docs=REPO / "docs"))
     first, second = _tree(example / "site"), _tree(tmp_path / "site")
     for sitemap in ("sitemap.xml", "sitemap.xml.gz"):
         first.pop(sitemap)
@@ -91,9 +98,9 @@ def test_two_builds_are_byte_identical(example: Path, tmp_path: Path) -> None:
     assert first == second
 
 
+@slow
 def test_failed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
-    make_project(tmp_path, SMALL)
-    assert sopsite("build", cwd=tmp_path).returncode == 0
+    build(make_project(tmp_path, SMALL))
     before = _tree(tmp_path / "site")
     sop = tmp_path / "sops" / "sop-en.yml"
     sop.write_text(sop.read_text("utf-8").replace("    actor: lead\n", "    actor: boss\n"),
@@ -107,6 +114,7 @@ def test_failed_build_leaves_the_previous_site_intact(tmp_path: Path) -> None:
     assert not list(tmp_path.glob(".site.*"))
 
 
+@slow
 def test_hostile_handbook_builds_without_injected_markup(tmp_path: Path) -> None:
     make_project(tmp_path, HOSTILE)
     strict = sopsite("build", cwd=tmp_path)
@@ -116,9 +124,7 @@ def test_hostile_handbook_builds_without_injected_markup(tmp_path: Path) -> None
         "WARNING -  sopsite: glossary.md", "WARNING -  sopsite: procedures/sop-hostile-1.md"]
     assert not (tmp_path / "site").exists()
     # Without --strict the site is built, and the sanitiser has taken the script links out.
-    result = subprocess.run([str(SOPSITE.parent / "mkdocs"), "build", "-q"], cwd=tmp_path,
-                            env=env(), capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stderr
+    assert mkdocs_build_quiet(tmp_path / "mkdocs.yml") == tmp_path / "site"
     pages = sorted((tmp_path / "site").rglob("*.html"))
     assert len(pages) > 8
     forbidden = re.compile(
@@ -133,15 +139,16 @@ def test_hostile_handbook_builds_without_injected_markup(tmp_path: Path) -> None
     assert "49" not in glossary.split('id="term-xss"')[1][:400]
 
 
+@slow
 def test_mermaid2_alternative_builds_the_example(tmp_path: Path) -> None:
-    make_project(tmp_path, REPO / "sops", docs=REPO / "docs", config="mkdocs.mermaid2.yml")
-    result = sopsite("build", "-f", "mkdocs.mermaid2.yml", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    build(make_project(tmp_path, REPO / "sops", docs=REPO / "docs",
+                       config="mkdocs.mermaid2.yml"))
     html = (tmp_path / "site" / "procedures" / "sop-it-ci" / "index.html").read_text("utf-8")
     assert 'class="mermaid"' in html
     assert "assets/javascripts/mermaid.min.js" in html
 
 
+@slow
 def test_unknown_document_in_a_macro_fails_the_build(tmp_path: Path) -> None:
     make_project(tmp_path, SMALL)
     (tmp_path / "docs" / "index.md").write_text('{{ doc_link("SOP-NOPE") }}\n', "utf-8")
@@ -152,6 +159,7 @@ def test_unknown_document_in_a_macro_fails_the_build(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@slow
 def test_hand_written_page_may_not_shadow_a_generated_one(tmp_path: Path) -> None:
     make_project(tmp_path, SMALL)
     (tmp_path / "docs" / "glossary.md").write_text("# Mine\n", "utf-8")
@@ -161,6 +169,7 @@ def test_hand_written_page_may_not_shadow_a_generated_one(tmp_path: Path) -> Non
             "the hand-written file") in result.stderr
 
 
+@slow
 def test_handbook_templates_override_packaged_ones(tmp_path: Path) -> None:
     make_project(tmp_path, SMALL)
     (tmp_path / "overrides").mkdir()
@@ -169,7 +178,7 @@ def test_handbook_templates_override_packaged_ones(tmp_path: Path) -> None:
     config = tmp_path / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace(
         "      sops: sops\n", "      sops: sops\n      templates: overrides\n"), "utf-8")
-    assert sopsite("build", cwd=tmp_path).returncode == 0
+    build(config)
     html = (tmp_path / "site/retrospectives/retro-t-1/index.html").read_text("utf-8")
     assert ">Custom First month of resets<" in html
 
@@ -182,6 +191,7 @@ def _synthetic(folder: Path, count: int) -> None:
             template.replace("SOP-T-2", f"SOP-S-{i:04}"), "utf-8")
 
 
+@slow
 def test_page_size_does_not_grow_with_the_handbook(tmp_path: Path) -> None:
     """From 40 procedures to 400, a procedure's page stays the same size.
 
@@ -193,9 +203,7 @@ def test_page_size_does_not_grow_with_the_handbook(tmp_path: Path) -> None:
         project = tmp_path / str(count)
         (project / "sops").mkdir(parents=True)
         _synthetic(project / "sops", count)
-        make_project(project / "p", project / "sops")
-        result = sopsite("build", cwd=project / "p")
-        assert result.returncode == 0, result.stderr
+        build(make_project(project / "p", project / "sops"))
         html = (project / "p/site/procedures/sop-s-0003/index.html").read_text("utf-8")
         sizes[count] = len(html.encode("utf-8"))
         # The owner's section is open, and its index page is a link in it.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -13,10 +12,10 @@ from generator.pipeline import check_handbook
 from generator.render import training
 from generator.render.i18n import EN
 from generator.render.pages import generate
+from tests.support import TODAY
 
 HERE = Path(__file__).parent
 SITE = HERE / "fixtures" / "site" / "sops"
-TODAY = dt.date(2026, 11, 21)
 
 
 @pytest.fixture

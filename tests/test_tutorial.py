@@ -178,6 +178,7 @@ def test_replace_sections_follows_the_rule_the_guide_states() -> None:
         "kind: sop  # keep\nsteps:\n  - b\n  - c\n\nroles:\n  - x\ntraining:\n  time: 5m\n")
 
 
+@pytest.mark.slow
 def test_new_sop_with_a_decision_and_a_quiz_from_the_guide_to_a_built_page(
         tmp_path: Path) -> None:
     blocks = walkthrough()

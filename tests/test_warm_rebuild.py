@@ -49,8 +49,8 @@ from generator.pipeline import check_handbook
 from generator.render import cache as render_cache
 from generator.render.pages import generate
 from generator.session import Session
+from tests.support import TODAY
 
-TODAY = dt.date(2026, 11, 21)
 FIXTURE = Path(__file__).parent / "fixtures" / "warm" / "sops"
 
 Key = str | int

@@ -18,10 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import run_sopsite
 
 from generator.load import LoadResult, load_text
 from generator.problems import Severity
+from tests.support import run_sopsite
 
 SUITE = Path(__file__).resolve().parent / "corpus" / "yaml-test-suite"
 CASES = sorted(path.parent for path in SUITE.rglob("in.yaml"))

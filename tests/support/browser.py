@@ -14,8 +14,6 @@ import os
 import re
 import shutil
 import socket
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,10 +25,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-SOPSITE = Path(sys.executable).parent / "sopsite"
-TODAY = "2026-11-21"
+import tests.support.build as in_process
+from tests.support import MERMAID_JS, REPO, SOPSITE, TODAY_ARG
+
+__all__ = ["MERMAID_JS", "REPO", "SOPSITE"]
+
 LOCAL_HOST = "127.0.0.1"
 
 CHROMIUM_FLAGS = [
@@ -61,7 +60,7 @@ def free_port() -> int:
 def tool_env() -> dict[str, str]:
     """The environment for `sopsite`/`mkdocs` subprocesses: pinned day, no banners."""
     env = {key: value for key, value in os.environ.items() if key != "SOPSITE_DEBUG"}
-    env.update(NO_MKDOCS_2_WARNING="1", SOPSITE_TODAY=TODAY, PYTHONIOENCODING="utf-8",
+    env.update(NO_MKDOCS_2_WARNING="1", SOPSITE_TODAY=TODAY_ARG, PYTHONIOENCODING="utf-8",
                PYTHONUNBUFFERED="1")
     return env
 
@@ -110,16 +109,14 @@ def copy_handbook(dest: Path, *, site_url: str | None = None,
 
 
 def build(config: Path, site_dir: Path) -> Path:
-    """`sopsite build -f config -d site_dir`, failing the test with MkDocs' output."""
-    result = subprocess.run(
-        [str(SOPSITE), "build", "-f", str(config), "-d", str(site_dir)],
-        cwd=config.parent, env=tool_env(), capture_output=True, text=True,
-        encoding="utf-8", timeout=300, check=False,
-    )
-    if result.returncode != 0:
-        pytest.fail(f"sopsite build -f {config.name} failed ({result.returncode}):\n"
-                    f"{result.stdout}\n{result.stderr}")
-    return site_dir
+    """What `sopsite build -f config -d site_dir` does, in this process (support.build.build),
+    failing the test with the build's message."""
+    from generator.mkdocs.build import SiteBuildError
+
+    try:
+        return in_process.build(config, site_dir)
+    except SiteBuildError as error:
+        pytest.fail(f"sopsite build -f {config.name} failed: {error}")
 
 
 def pages_with_diagrams(site_dir: Path) -> list[str]:

@@ -1,16 +1,26 @@
-"""Real MkDocs builds of a handbook in a temporary folder."""
+"""Real MkDocs builds of a handbook in a temporary folder.
+
+`build` runs what `sopsite build` runs (generator.mkdocs.build.build_site: the strict MkDocs
+build, Material, macros and the plugin), in this process: a test that only reads the built
+site pays for the build, not for starting Python and importing MkDocs again. `sopsite` runs
+the installed console script, for the tests whose subject is the command itself (its exit
+code, its messages on stderr).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
-SOPSITE = Path(sys.executable).parent / "sopsite"
+from tests.support import MERMAID_JS, REPO, SOPSITE, TODAY_ARG
+
+__all__ = ["MERMAID_JS", "REPO", "SOPSITE", "build", "env", "make_project", "mkdocs_build_quiet",
+           "sopsite"]
 
 
 def make_project(tmp: Path, sops: Path, *, docs: Path | None = None,
@@ -35,12 +45,68 @@ def make_project(tmp: Path, sops: Path, *, docs: Path | None = None,
     return tmp / config
 
 
-def env(today: str = "2026-11-21") -> dict[str, str]:
+def env(today: str = TODAY_ARG) -> dict[str, str]:
     """The environment builds run in: pinned day, no MkDocs 2 banner."""
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOPSITE_TODAY": today}
 
 
-def sopsite(*args: str | Path, cwd: Path, today: str = "2026-11-21",
+@contextlib.contextmanager
+def _as_the_command_runs(cwd: Path, today: str) -> Iterator[None]:
+    """The working directory and environment `sopsite build` would have, restored after."""
+    saved = {name: os.environ.get(name) for name in ("SOPSITE_TODAY", "NO_MKDOCS_2_WARNING")}
+    os.environ.update(SOPSITE_TODAY=today, NO_MKDOCS_2_WARNING="1")
+    try:
+        with contextlib.chdir(cwd):
+            yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def build(config: Path, site_dir: Path | None = None, *, today: str = TODAY_ARG) -> Path:
+    """`sopsite build -f config [-d site_dir]` run from the config's folder, in this process.
+
+    Returns the site folder; a failed build raises generator.mkdocs.build.SiteBuildError with
+    the message the command prints after ``sopsite: build failed:``.
+    """
+    from generator.mkdocs.build import build_site
+
+    config = config.absolute()
+    with _as_the_command_runs(config.parent, today):
+        return build_site(config, site_dir.absolute() if site_dir else None)
+
+
+def mkdocs_build_quiet(config: Path, *, today: str = TODAY_ARG) -> Path:
+    """`mkdocs build -q -f config` (MkDocs' own command, not sopsite's) in this process.
+
+    Like ``-q`` this sets the `mkdocs` logger to ERROR for the build, so its warnings (the
+    sanitiser's removals among them) are neither shown nor counted by `strict: true`: the site
+    is built. Returns the site folder; a failed build raises what MkDocs raised.
+    """
+    from mkdocs.commands.build import build as run_build
+    from mkdocs.config import load_config
+
+    config = config.absolute()
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    with _as_the_command_runs(config.parent, today):
+        logger.setLevel(logging.ERROR)
+        try:
+            loaded = load_config(str(config))
+            loaded.plugins.on_startup(command="build", dirty=False)
+            try:
+                run_build(loaded)
+            finally:
+                loaded.plugins.on_shutdown()
+        finally:
+            logger.setLevel(level)
+    return Path(loaded.site_dir)
+
+
+def sopsite(*args: str | Path, cwd: Path, today: str = TODAY_ARG,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run the real `sopsite` console script."""
     return subprocess.run(
