@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import SOPSITE, TODAY_ARG, Book, run_sopsite
+from tests.support import SOPSITE, TODAY_ARG, Book, run_cli, run_sopsite
 
 S = "hb/sop-it-001.yml"
 P = "hb/proc-it-rollout.yml"
@@ -43,7 +43,7 @@ def test_clean_handbook_is_clean_when_strict(book: Book) -> None:
 
 def test_errors_exit_1_sorted_with_a_summary(book: Book) -> None:
     make_errors(book)
-    result = run_sopsite("check", "hb", "--today", TODAY_ARG, cwd=book.root.parent)
+    result = run_cli("check", "hb", "--today", TODAY_ARG, cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"{P}:5:9: error [MODEL004] {STATUS}",
@@ -55,7 +55,7 @@ def test_errors_exit_1_sorted_with_a_summary(book: Book) -> None:
 
 def test_warning_alone_exits_0(book: Book) -> None:
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
-    result = run_sopsite("check", "hb", "--today", TODAY_ARG, cwd=book.root.parent)
+    result = run_cli("check", "hb", "--today", TODAY_ARG, cwd=book.root.parent)
     assert result.returncode == 0
     assert result.stdout == f"{S}:8:15: warning [REVIEW001] {REVIEW}\n"
     assert result.stderr == "0 error(s), 1 warning(s)\n"
@@ -63,7 +63,7 @@ def test_warning_alone_exits_0(book: Book) -> None:
 
 def test_strict_turns_the_warning_into_an_error(book: Book) -> None:
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
-    result = run_sopsite("check", "hb", "--strict", "--today", TODAY_ARG, cwd=book.root.parent)
+    result = run_cli("check", "hb", "--strict", "--today", TODAY_ARG, cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stdout == f"{S}:8:15: error [REVIEW001] {REVIEW}\n"
     assert result.stderr == "1 error(s), 0 warning(s)\n"
@@ -71,8 +71,8 @@ def test_strict_turns_the_warning_into_an_error(book: Book) -> None:
 
 def test_today_decides_what_is_overdue(book: Book) -> None:
     # Effective 2026-03-01, reviewed every 12 months: due 2027-03-01.
-    on_time = run_sopsite("check", "hb", "--today", "2027-03-01", cwd=book.root.parent)
-    late = run_sopsite("check", "hb", "--today", "2027-03-02", cwd=book.root.parent)
+    on_time = run_cli("check", "hb", "--today", "2027-03-01", cwd=book.root.parent)
+    late = run_cli("check", "hb", "--today", "2027-03-02", cwd=book.root.parent)
     assert (on_time.returncode, on_time.stdout) == (0, "")
     assert late.returncode == 0
     assert late.stdout == (
@@ -83,7 +83,7 @@ def test_today_decides_what_is_overdue(book: Book) -> None:
 
 def test_json_format(book: Book) -> None:
     make_errors(book)
-    result = run_sopsite("check", "hb", "--format", "json", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "json", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stderr == ""
@@ -98,7 +98,7 @@ def test_json_format(book: Book) -> None:
 
 
 def test_json_format_when_clean_is_an_empty_list(book: Book) -> None:
-    result = run_sopsite("check", "hb", "--format", "json", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "json", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 0
     assert json.loads(result.stdout) == []
@@ -106,7 +106,7 @@ def test_json_format_when_clean_is_an_empty_list(book: Book) -> None:
 
 def test_json_keeps_non_ascii_text(book: Book) -> None:
     book.write("zz.yml", "kind: role\nid: on-call-🚨\nname: On call\n")
-    result = run_sopsite("check", "hb", "--format", "json", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "json", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert "on-call-🚨" in result.stdout
@@ -117,7 +117,7 @@ def test_json_keeps_non_ascii_text(book: Book) -> None:
 
 def test_github_format(book: Book) -> None:
     make_errors(book)
-    result = run_sopsite("check", "hb", "--format", "github", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "github", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stderr == ""
@@ -131,7 +131,7 @@ def test_github_format(book: Book) -> None:
 def test_github_format_escapes_the_message(book: Book) -> None:
     book.edit("sop-it-001.yml", "    actor: technician\n    duration",
               "    actor: 100%\n    duration")
-    result = run_sopsite("check", "hb", "--format", "github", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "github", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.stdout == (
         f"::error file={S},line=31,col=12,title=REF001::unknown role '100%25'; valid roles: "
@@ -142,7 +142,7 @@ def test_github_format_escapes_the_message(book: Book) -> None:
 def test_github_format_escapes_the_file_property(book: Book) -> None:
     # In a workflow command's properties ',' and ':' separate fields; they must be escaped.
     book.write("odd,name.yml", "kind: role\nid: odd\nid: again\nname: Odd\n")
-    result = run_sopsite("check", "hb", "--format", "github", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "github", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stdout == (
@@ -153,7 +153,7 @@ def test_github_format_escapes_the_file_property(book: Book) -> None:
 
 def test_github_format_strict(book: Book) -> None:
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
-    result = run_sopsite("check", "hb", "--format", "github", "--strict", "--today", TODAY_ARG,
+    result = run_cli("check", "hb", "--format", "github", "--strict", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stdout == f"::error file={S},line=8,col=15,title=REVIEW001::{REVIEW}\n"
@@ -161,7 +161,7 @@ def test_github_format_strict(book: Book) -> None:
 
 def test_paths_are_relative_to_the_working_directory(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "status: draft", "status: drafty")
-    result = run_sopsite("check", ".", "--today", TODAY_ARG, cwd=book.root)
+    result = run_cli("check", ".", "--today", TODAY_ARG, cwd=book.root)
     assert result.returncode == 1
     assert result.stdout == f"proc-it-rollout.yml:5:9: error [MODEL004] {STATUS}\n"
 
@@ -171,7 +171,7 @@ def test_default_path_is_sops(book: Book) -> None:
     (book.root.parent / "sops" / "proc-it-rollout.yml").write_text(
         (book.root.parent / "sops" / "proc-it-rollout.yml").read_text(encoding="utf-8")
         .replace("status: draft", "status: drafty"), encoding="utf-8")
-    result = run_sopsite("check", "--today", TODAY_ARG, cwd=book.root.parent)
+    result = run_cli("check", "--today", TODAY_ARG, cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stdout == f"sops/proc-it-rollout.yml:5:9: error [MODEL004] {STATUS}\n"
 
@@ -181,13 +181,13 @@ def test_hidden_files_and_other_suffixes_are_ignored(book: Book) -> None:
     book.write(".git/config.yml", "not: [valid")
     book.write("notes.txt", "not: [valid")
     book.write("nested/extra.yaml", "kind: role\nid: extra\nname: Extra\n")
-    result = run_sopsite("check", "hb", "--strict", "--today", TODAY_ARG, cwd=book.root.parent)
+    result = run_cli("check", "hb", "--strict", "--today", TODAY_ARG, cwd=book.root.parent)
     assert (result.returncode, result.stdout) == (0, "")
 
 
 def test_nested_folders_are_checked(book: Book) -> None:
     book.write("deep/er/role.yaml", "kind: role\nid: x\nnmae: X\n")
-    result = run_sopsite("check", "hb", "--today", TODAY_ARG, cwd=book.root.parent)
+    result = run_cli("check", "hb", "--today", TODAY_ARG, cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         "hb/deep/er/role.yaml:3:1: error [MODEL002] unknown key 'nmae' in the role; did you mean "
@@ -199,7 +199,7 @@ def test_nested_folders_are_checked(book: Book) -> None:
 
 
 def test_nonexistent_path_exits_2(tmp_path: Path) -> None:
-    result = run_sopsite("check", "nope", cwd=tmp_path)
+    result = run_cli("check", "nope", cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Error: Invalid value for '[PATH]': Directory 'nope' does not exist." in result.stderr
@@ -207,13 +207,13 @@ def test_nonexistent_path_exits_2(tmp_path: Path) -> None:
 
 
 def test_default_path_missing_exits_2(tmp_path: Path) -> None:
-    result = run_sopsite("check", cwd=tmp_path)
+    result = run_cli("check", cwd=tmp_path)
     assert result.returncode == 2
     assert "Directory 'sops' does not exist." in result.stderr
 
 
 def test_file_instead_of_folder_exits_2(book: Book) -> None:
-    result = run_sopsite("check", "hb/roles.yml", cwd=book.root.parent)
+    result = run_cli("check", "hb/roles.yml", cwd=book.root.parent)
     assert result.returncode == 2
     assert "Error: Invalid value for '[PATH]': Directory 'hb/roles.yml' is a file." in (
         result.stderr)
@@ -233,14 +233,14 @@ def test_file_instead_of_folder_exits_2(book: Book) -> None:
     ids=["format", "impossible-today", "today-format", "unknown-option"],
 )
 def test_bad_options_exit_2(book: Book, args: list[str], message: str) -> None:
-    result = run_sopsite("check", "hb", *args, cwd=book.root.parent)
+    result = run_cli("check", "hb", *args, cwd=book.root.parent)
     assert result.returncode == 2
     assert result.stdout == ""
     assert message in result.stderr
 
 
 def test_rules_lists_every_code(tmp_path: Path) -> None:
-    result = run_sopsite("rules", cwd=tmp_path)
+    result = run_cli("rules", cwd=tmp_path)
     assert result.returncode == 0
     codes = [line.split()[0] for line in result.stdout.splitlines()]
     for code in ("FILE001", "YAML005", "MODEL005", "ID001", "FLOW003", "REVIEW001", "RISK001"):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import MINIMAL, TESTS, TODAY_ARG, run_sopsite
+from tests.support import MINIMAL, TESTS, TODAY_ARG, run_cli
 
 BAD = TESTS / "corpus" / "bad"
 
@@ -143,7 +143,7 @@ def _check_bad_file(tmp_path: Path, name: str, content: bytes, expected: list[Ex
     (tmp_path / "hb" / "bad").mkdir()
     (tmp_path / "hb" / "bad" / name).write_bytes(content)
 
-    result = run_sopsite("check", "hb", "--today", TODAY_ARG, cwd=tmp_path)
+    result = run_cli("check", "hb", "--today", TODAY_ARG, cwd=tmp_path)
 
     for stream in (result.stdout, result.stderr):
         assert "Traceback" not in stream

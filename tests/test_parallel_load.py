@@ -26,17 +26,24 @@ from generator.load.pool import PARALLEL_MIN_FILES
 from generator.pipeline import check_handbook
 
 
-@pytest.fixture
-def large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A handbook of more than PARALLEL_MIN_FILES files, with the bad corpus spread through it."""
-    root = tmp_path / "sops"
+@pytest.fixture(scope="module")
+def large_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A handbook of more than PARALLEL_MIN_FILES files, with the bad corpus spread through
+    it; written once, since no test changes it."""
+    root = tmp_path_factory.mktemp("large") / "sops"
     Synth(PARALLEL_MIN_FILES + 20).write(root)
     bad = sorted((TESTS / "corpus" / "bad").glob("*.y*ml"))
     for index, file in enumerate(bad):
         folder = root / ("sops", "processes", "retros")[index % 3]
         shutil.copy(file, folder / f"zz-{file.name}")
-    monkeypatch.chdir(tmp_path)
     return root
+
+
+@pytest.fixture
+def large(large_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """`large_root`, from its parent folder (problems name files as a check there would)."""
+    monkeypatch.chdir(large_root.parent)
+    return large_root
 
 
 def _run(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[Any]]:
@@ -45,6 +52,14 @@ def _run(root: Path, jobs: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[s
     # Ask every entry for a position, so lazily computed maps are compared too.
     positions = [(e.source.path, e.source.position(("id",)), e.item) for e in handbook.entries]
     return [p.format() for p in problems], positions
+
+
+@pytest.fixture(scope="module")
+def alone(large_root: Path) -> tuple[list[str], list[Any]]:
+    """What one process makes of `large_root`: the result every other run must equal."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(large_root.parent)
+        return _run(large_root, "1", patch)
 
 
 def _recording(log: Path) -> Any:
@@ -63,10 +78,11 @@ def _recording(log: Path) -> Any:
 
 def test_helper_processes_give_the_same_handbook_and_problems(
     large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+    alone: tuple[list[str], list[Any]],
 ) -> None:
     log = tmp_path / "helpers.log"
     monkeypatch.setattr(pool_module, "_parse_batches", _recording(log))
-    alone = _run(large, "1", monkeypatch)
+    assert _run(large, "1", monkeypatch) == alone
     assert not log.exists()
     shared = _run(large, "3", monkeypatch)
     assert shared == alone
@@ -102,8 +118,8 @@ def deadline() -> Iterator[None]:
 
 def test_what_a_helper_killed_mid_message_did_not_send_is_parsed_here(
     large: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, deadline: None,
+    alone: tuple[list[str], list[Any]],
 ) -> None:
-    alone = _run(large, "1", monkeypatch)
     log = tmp_path / "died.log"
 
     def dies_mid_message(batches: list[Any], number: int, helpers: int, pipe: Any,
@@ -120,9 +136,8 @@ def test_what_a_helper_killed_mid_message_did_not_send_is_parsed_here(
 
 
 def test_helpers_that_cannot_start_leave_the_work_here(
-    large: Path, monkeypatch: pytest.MonkeyPatch,
+    large: Path, monkeypatch: pytest.MonkeyPatch, alone: tuple[list[str], list[Any]],
 ) -> None:
-    alone = _run(large, "1", monkeypatch)
 
     class NoPipes:
         def Pipe(self, duplex: bool) -> None:  # noqa: N802 - multiprocessing's name
