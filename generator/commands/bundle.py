@@ -106,11 +106,18 @@ def build_variant(config_file: Path, site_dir: Path, overrides: dict[str, Any], 
     try:
         config = load_config(str(config_file), strict=True, site_dir=str(site_dir),
                              **overrides)
+    except (MkDocsException, OSError) as error:
+        raise SiteBuildError(str(error) or type(error).__name__) from error
+    # As `mkdocs build` does: the plugins' session starts with this build and ends with it.
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
         mkdocs_build(config)
     except (MkDocsException, OSError) as error:
         raise SiteBuildError(str(error) or type(error).__name__) from error
     except SystemExit as error:  # some plugins (mkdocs-macros) exit instead of raising
         raise SiteBuildError(f"a plugin stopped the build (exit code {error.code})") from error
+    finally:
+        config.plugins.on_shutdown()
     return config
 
 

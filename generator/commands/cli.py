@@ -93,7 +93,9 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     Each problem reads `path:line:col: severity [CODE] message`. Exits 1 when an error is
     found, 0 otherwise; warnings alone do not fail the run unless --strict is given.
     """
-    options = configured(Path("mkdocs.yml"), root=path, strict=strict or None,
+    # Strict only with --strict: the plugin's strict option is the build's policy, and editors
+    # and hooks run `check` to see warnings without failing on them.
+    options = configured(Path("mkdocs.yml"), root=path, strict=strict,
                          today=today.date() if today else None,
                          settings=None if min_coverage is None else Settings(min_coverage))
     handbook, problems = pipeline.check(options, click.get_current_context().obj)
@@ -184,7 +186,7 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
     """
     from generator.write import PageWriter
 
-    options = configured(Path("mkdocs.yml"), root=path, templates=templates)
+    options = configured(Path("mkdocs.yml"), root=path, templates=templates, strict=False)
     session = click.get_current_context().obj
     handbook, problems = pipeline.check(options, session)
     refused = pipeline.refused_templates(options.templates, project_root(Path.cwd()))
