@@ -12,7 +12,7 @@ import yaml
 
 from generator.checks import RULES
 from generator.model.schema import schemas
-from tests.support import MERMAID_JS, REPO
+from tests.support import MERMAID_JS, REPO, TODAY_ARG, run_cli
 from tests.support.build import build, sopsite
 
 
@@ -55,21 +55,22 @@ def test_init_refuses_a_folder_that_is_not_empty(handbook: Path) -> None:
 ])
 def test_each_new_kind_checks_clean(handbook: Path, kind: str, item_id: str,
                                     path: str) -> None:
-    result = sopsite("new", kind, item_id, "--title", 'A "quoted" title: yes', cwd=handbook)
+    result = run_cli("new", kind, item_id, "--title", 'A "quoted" title: yes', cwd=handbook,
+                     today=TODAY_ARG)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{path}\n"
     text = (handbook / path).read_text("utf-8")
     depth = "../" * path.count("/")
     assert text.startswith(f"# yaml-language-server: $schema={depth}schemas/{kind}.schema.json")
-    check = sopsite("check", "--strict", cwd=handbook)
+    check = run_cli("check", "--strict", cwd=handbook, today=TODAY_ARG)
     assert check.returncode == 0, check.stdout
-    again = sopsite("new", kind, item_id, "--title", "x", cwd=handbook)
+    again = run_cli("new", kind, item_id, "--title", "x", cwd=handbook, today=TODAY_ARG)
     assert again.returncode == 2
     assert f"Error: {item_id} already exists in sops; choose another id" in again.stderr
 
 
 def test_new_explains_a_bad_id_and_an_unknown_owner(handbook: Path) -> None:
-    result = sopsite("new", "sop", "sop it 9", "--title", "x", cwd=handbook)
+    result = run_cli("new", "sop", "sop it 9", "--title", "x", cwd=handbook, today=TODAY_ARG)
     assert result.returncode == 2
     assert ("Error: a document id is upper-case letters, digits and hyphens; found 'sop it 9', "
             "e.g. 'SOP-IT-9'") in result.stderr

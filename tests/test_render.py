@@ -224,10 +224,13 @@ def test_navigation_lists_at_most_the_limit_per_level() -> None:
     from generator.model import Sop
     from generator.render import site
 
+    # One model per SOP would cost more than the plan; the plan reads ids, kinds and owners.
+    template = Sop.model_construct(id="SOP-0", kind="sop", owner="r0")
+
     def plan(count: int) -> site.Plan:
-        docs = [Sop.model_construct(id=f"SOP-{i:05}", kind="sop", owner=f"r{i % 3}")
+        docs = [template.model_copy(update={"id": f"SOP-{i:05}", "owner": f"r{i % 3}"})
                 for i in range(count)]
-        docs += [Sop.model_construct(id="SOP-SMALL", kind="sop", owner="small")]
+        docs += [template.model_copy(update={"id": "SOP-SMALL", "owner": "small"})]
         names = {"r0": "Role 0", "r1": "Role 1", "r2": "Role 2", "small": "Small"}
         return site.plan(docs, names)
 

@@ -18,6 +18,7 @@ import pytest
 
 from generator.errors import SopsiteError, TemplateError
 from generator.render.core import Renderer
+from tests.support import TODAY_ARG, run_cli
 from tests.support.build import REPO, env, make_project, sopsite
 
 SMALL = REPO / "tests" / "fixtures" / "site" / "sops"
@@ -106,11 +107,13 @@ def test_export_names_the_override_and_its_line(tmp_path: Path, name: str, sourc
                                                 line: str) -> None:
     shutil.copytree(SMALL, tmp_path / "sops")
     (tmp_path / "overrides").mkdir()
-    first = sopsite("export", "--templates", "overrides", "--out", "out", cwd=tmp_path)
+    first = run_cli("export", "--templates", "overrides", "--out", "out", cwd=tmp_path,
+                    today=TODAY_ARG)
     assert first.returncode == 0, first.stderr
     before = _tree(tmp_path / "out")
     (tmp_path / "overrides" / name).write_text(source, "utf-8")
-    result = sopsite("export", "--templates", "overrides", "--out", "out", cwd=tmp_path)
+    result = run_cli("export", "--templates", "overrides", "--out", "out", cwd=tmp_path,
+                     today=TODAY_ARG)
     assert (result.returncode, result.stdout, result.stderr) == (
         1, line + "\n", "1 error(s), 0 warning(s)\n")
     assert _tree(tmp_path / "out") == before  # pages made before it are the same bytes

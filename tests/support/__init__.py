@@ -83,13 +83,14 @@ def run_sopsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str | Path, cwd: Path,
+            today: str | None = None) -> subprocess.CompletedProcess[str]:
     """The `sopsite` command run in this process through click's runner: the same command
     code, exit code and output streams as `run_sopsite`, without a new Python's start-up.
 
     What only a process shows (the last-resort "internal error", exit 3, of `main`) is not
     in the path: an exception that escapes a command is raised here, so the test fails with
-    its traceback; tests of that path use `run_sopsite`.
+    its traceback; tests of that path use `run_sopsite`. ``today`` pins SOPSITE_TODAY.
     """
     import gc
 
@@ -100,11 +101,12 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     before = Path.cwd()
     os.chdir(cwd)
     try:
-        result = CliRunner().invoke(cli, list(args), env={"SOPSITE_DEBUG": None})
+        result = CliRunner().invoke(cli, [str(arg) for arg in args],
+                                    env={"SOPSITE_DEBUG": None, "SOPSITE_TODAY": today})
     finally:
         os.chdir(before)
         gc.unfreeze()  # a check freezes what it loaded for its process's exit; not this one's
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
-    return subprocess.CompletedProcess(["sopsite", *args], result.exit_code, result.stdout,
-                                       result.stderr)
+    return subprocess.CompletedProcess(["sopsite", *map(str, args)], result.exit_code,
+                                       result.stdout, result.stderr)
