@@ -65,7 +65,7 @@ class Options:
             "templates": path(options.get("templates")),
             "strict": options.get("strict") is True,
             "settings": Settings(float(coverage)) if isinstance(coverage, int | float)
-            and not isinstance(coverage, bool) else Settings(),
+            else Settings(),
         }
         read.update({key: value for key, value in given.items() if value is not None})
         return cls(**read)
@@ -134,9 +134,11 @@ class Generated:
 
 
 def generate_site(options: Options, handbook: Handbook, session: Session | None = None, *,
-                  sink: Callable[[str, str], None] | None = None) -> Generated:
+                  sink: Callable[[str, str], None] | None = None,
+                  warn: Callable[[Problem], None] | None = None) -> Generated:
     """Read the history, then make every page; with ``sink`` each page goes there as it is
-    made (see `generator.render.pages.generate`).
+    made (see `generator.render.pages.generate`). ``warn`` hears of each problem the history
+    has before any page is made, so that a failed page does not hide them.
 
     A live session (``session.serving``) keeps the pages for its next build.
     """
@@ -146,6 +148,9 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
 
     session = session or Session()
     history = read_history(options.root, handbook, session.logs)
+    if warn is not None:
+        for problem in history.problems:
+            warn(problem)
     site = generate(handbook, today=options.day, template_dir=options.templates,
                     history=history, sink=sink,
                     cache=session.pages if session.serving else None,

@@ -5,9 +5,12 @@ drops it. `sopsite serve` keeps one for the whole server (the plugin makes it wh
 starts), so that a save re-parses the file that changed, re-runs the local rules on it,
 reads git's log only after a commit and re-renders only the pages whose inputs changed.
 
-Nothing is kept anywhere else. The stage functions (load, check, history, generate, write)
-take what they may reuse as arguments and are otherwise functions of their inputs; a test
-that makes a new session starts cold, and one that drops it forgets everything.
+Nothing derived from a handbook is kept anywhere else. The stage functions (load, check,
+history, generate, write) take what they may reuse as arguments and are otherwise functions
+of their inputs; a test that makes a new session starts cold, and one that drops it forgets
+everything. What models work out from themselves (a fingerprint, a step graph) lives on the
+model, as long as the model does. A few pure functions of small arguments memoize their
+result (compiled patterns, the closest id to a typo): those cannot be stale.
 
 The session also owns the cycle collector's policy. Loading makes millions of small objects
 (values, positions, models) that live until the run ends and hold no reference cycles; the
@@ -87,7 +90,7 @@ class Session:
 
         The parsed handbook, its models, findings and pages stay for the whole session,
         while MkDocs has made none of its pages yet; frozen, they are never walked by a
-        later collection, and one fell inside every second or third rebuild otherwise.
+        later collection, which would otherwise fall inside a rebuild now and then.
         Frozen objects are still freed by reference counting when a later build replaces
         them, as they hold no cycles. A one-off run does nothing here.
         """
@@ -103,6 +106,15 @@ class Session:
         self.findings = Findings()
         self.logs = Logs()
         self.pages = PageCache()
+
+    def close(self) -> None:
+        """The session ends (a server stops): forget everything, and thaw what `settle`
+        froze, so that collections walk it again and free what is garbage now."""
+        self.release()
+        self._renderers.clear()
+        if self._settled:
+            gc.unfreeze()
+            self._settled = False
 
     @staticmethod
     def end_process() -> None:

@@ -48,8 +48,8 @@ class Written:
 class PageWriter:
     """Write pages one at a time as they are generated, then tidy up when done.
 
-    A one-off build of a large handbook need not hold every page's Markdown at once: at
-    5000 documents that is 570 MB of text, more than the parsed handbook itself. Used as a
+    A one-off build of a large handbook need not hold every page's Markdown at once: it is
+    more text than the parsed handbook itself. Used as a
     context manager; if generation fails half-way, nothing is removed and the manifest keeps
     naming every file of ours, old and new, so a later run can still tidy them.
     """

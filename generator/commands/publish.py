@@ -15,7 +15,7 @@ ProperDocs when it is installed, FINDINGS.md). Two keys of mkdocs.yml are replac
 version selector reads the sitemap to keep the reader on the same page when switching), and
 ``extra.version`` defaults to ``{provider: mike}``, Material's selector. It is not in
 mkdocs.yml: every page of a site that mike did not publish would request ../versions.json and
-log a 404 (measured: one per page view, which fails the browser tests' clean-console check).
+log a 404 on every page view, which fails the browser tests' clean-console check.
 """
 
 from __future__ import annotations

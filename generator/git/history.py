@@ -199,7 +199,7 @@ def _lineage(log: _Log, path: str) -> list[_State]:
 class Logs:
     """git's log of handbook folders, by (folder, HEAD), for a session that builds more
     than once: the history only changes with a commit, so `sopsite serve` reads it once
-    rather than on every save."""
+    rather than on every save, and keeps one log per folder."""
 
     def __init__(self) -> None:
         self.read: dict[tuple[str, str], _Log] = {}
@@ -227,7 +227,10 @@ def read_history(root: Path, current: Handbook | None = None,
     if key not in known:
         lent = {e.text: (e.item, e.text) for e in current.documents}
         try:
-            known[key] = _read_log(state.top, folder, lent)
+            log = _read_log(state.top, folder, lent)
+            # A new commit: the log of the one before is of no more use.
+            known.pop(next((k for k in known if k[0] == key[0]), key), None)
+            known[key] = log
         except GitError as error:
             return History(RepoState(state.top, state.head, f"History is unavailable: {error}"))
     log = known[key]

@@ -45,7 +45,7 @@ def dropped_comments(root: yaml.Node, text: str, path: str) -> list[Problem]:
     only plain text values (and empty ones: ``key: #ops`` is null) are looked at, and only
     those that end on a line with such a comment. Only the collections that span such a
     line are entered, and only those lines are numbered: walking every value and numbering
-    every line made a file with one such comment much slower to load.
+    every line would make a file with one such comment slow to load.
     """
     hashtags = []
     at = text.find("#")

@@ -16,7 +16,7 @@ from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-try:  # libyaml's parser is several times faster on large handbooks
+try:  # libyaml's parser is much faster on large handbooks
     from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.parser import Parser as _PyParser
@@ -84,7 +84,7 @@ class _Loader(_Composer, Parser, SafeConstructor, Resolver):
         Resolver.__init__(self)
 
 
-try:  # libyaml's own composer: about ten times faster, but it recurses without a limit
+try:  # libyaml's own composer: much faster, but it recurses without a limit
     from yaml import CSafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     CSafeLoader = None  # type: ignore[assignment,misc]
@@ -127,8 +127,8 @@ if CSafeLoader is not None:
         """libyaml's composer, with tags resolved later, by the builder.
 
         The C composer calls back into Python three times per value: to resolve its tag,
-        and to step a path resolver in and out. Those calls were half of composing a large
-        handbook. Here the three callbacks are C types that just hold their arguments:
+        and to step a path resolver in and out, which would cost as much as the composing.
+        Here the three callbacks are C types that just hold their arguments:
         `slice` keeps ``(kind, value, implicit)`` as the node's tag, and `deferred_tag`
         resolves it when the builder visits the node, as PyYAML's resolver would have.
         Explicit tags (``!!int 1``) never reach the resolver and stay as they are.

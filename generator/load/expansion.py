@@ -14,7 +14,7 @@ EXPANSION_FACTOR = 4
 """How many times its own size a file's text may grow through aliases.
 
 Without aliases a file's text is never longer than the file, so the budget only ever
-binds an aliased file. Real procedures are 20 to 100 KB of YAML and repeat a sentence
+binds an aliased file. Real procedures are tens of kilobytes of YAML and repeat a sentence
 or a checklist through an anchor at most a few times; four times the file leaves that
 room many times over, while the whole budget stays a few MiB at most (the file limit
 times four): a page or a check that long takes seconds, not the minutes a small file

@@ -148,6 +148,8 @@ def load_handbook(
 
     finished = parse_all([(files[index], shown[index]) for index, _, _ in stale], _load,
                          finish)
+    for gone in cache.files.keys() - set(known):  # removed or renamed since
+        del cache.files[gone]
     for (index, key, signature), result in zip(stale, finished, strict=True):
         results[index] = result
         if signature is not None:

@@ -17,7 +17,7 @@ class SourceMap:
     """Where each value and each key of one YAML item sits in its file.
 
     Positions are only needed to report a problem, and a clean handbook has none; recording
-    one per value while loading cost a third of a check's time and most of its memory. So a
+    one per value while loading would cost much of a check's time and memory. So a
     file that loads without problems keeps only its text, and its positions are worked out
     from the text the first time something asks for one.
     """

@@ -1,8 +1,8 @@
 """Parse many files in several processes: the one place sopsite forks.
 
 Parsing is pure CPU in Python, so threads would not help; forked processes do. Helpers only
-parse; what they send back is plain data and text, which pickles in a fraction of the time
-parsing took. This process does the rest, where the models are used.
+parse; what they send back is plain data and text, which pickles much faster than it
+parses. This process does the rest, where the models are used.
 """
 
 from __future__ import annotations
@@ -67,8 +67,8 @@ def parse_all(files: list[tuple[Path, str]], parse: Parse,
     jobs = _jobs(len(files))
     if jobs < 2:
         return here(files)
-    # Validating what the helpers parse costs this process about what parsing 2/5 of a
-    # share would (measured: 0.6 ms against 1.9 ms per file, pickling included).
+    # Validating what the helpers parse, pickling included, costs this process about what
+    # parsing 2/5 of a share would: it parses that much less itself.
     shared = len(files) - len(files) * 5 // (5 * jobs + 2)
     batches = [files[start:min(start + BATCH, shared)] for start in range(0, shared, BATCH)]
     helpers: list[tuple[BaseProcess, Connection]] = []
@@ -115,9 +115,9 @@ def _parse_batches(batches: list[list[tuple[Path, str]]], number: int, helpers: 
     """A helper's work: every ``helpers``-th batch from the ``number``-th, each sent once
     parsed.
 
-    A thread sends while the next batch is parsed: a pipe holds 64 KB and a batch is about
-    a megabyte, so a helper that sent them itself would wait while the main process parses
-    its own share, and read nothing.
+    A thread sends while the next batch is parsed: a pipe holds far less than a batch, so a
+    helper that sent them itself would wait while the main process parses its own share,
+    and read nothing.
     """
     outbox: SimpleQueue[tuple[int, list[LoadResult]] | None] = SimpleQueue()
 

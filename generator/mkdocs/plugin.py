@@ -64,9 +64,18 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.session = Session(serving=command == "serve")
 
     def on_shutdown(self) -> None:
-        self.session = Session()
+        self.session.close()
+        self.session, self.site = Session(), None
 
     def on_config(self, config: Any) -> Any:
+        try:
+            return self._configure(config)
+        except BaseException:
+            if not self.session.serving:  # a one-off build that failed keeps nothing
+                self.session.release()
+            raise
+
+    def _configure(self, config: Any) -> Any:
         self.base = Path(config.config_file_path or ".").resolve().parent
         options = pipeline.Options.from_plugin(self.config, self.base)
         if not options.root.is_dir():
@@ -94,13 +103,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         writer = None if self.session.serving else PageWriter(self.cache)
         try:
             with writer or nullcontext():
-                generated = pipeline.generate_site(options, handbook, self.session,
-                                                   sink=writer)
+                generated = pipeline.generate_site(
+                    options, handbook, self.session, sink=writer,
+                    warn=lambda problem: history_log.warning(problem.format()))
         except TemplateError as error:
             raise PluginError("sopsite: a template override has an error:\n"
                               + "\n".join(p.format() for p in error.problems)) from error
-        for problem in generated.history_problems:
-            history_log.warning(problem.format())
         if writer is not None:
             _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
         self.site = generated.site

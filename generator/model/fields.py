@@ -97,6 +97,7 @@ class Model(BaseModel):
     @cached_property
     def fingerprint(self) -> str:
         """A digest of the model's content, worked out once for as long as the model is in
-        use: pages are reused while the fingerprints they were made from stay the same."""
-        dumped = json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        use: pages are reused while the fingerprints they were made from stay the same. Keys
+        keep the order they were written in (a quiz's options are shown in that order)."""
+        dumped = json.dumps(self.model_dump(mode="json"))
         return hashlib.sha256(dumped.encode()).hexdigest()

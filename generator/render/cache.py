@@ -21,6 +21,10 @@ class PageCache:
         self._kept: dict[str, tuple[str, Any]] = {}
         self._fresh: dict[str, tuple[str, Any]] = {}
 
+    def start(self) -> None:
+        """A build begins: forget what a build that failed half-way made."""
+        self._fresh = {}
+
     def made(self, name: str, make: Callable[..., T], *inputs: object) -> T:
         """``make(*inputs)``, or what it returned last time for the same inputs."""
         key = digest_of([make.__module__, make.__qualname__, list(inputs)])
@@ -36,6 +40,9 @@ class PageCache:
 
 class _Uncached:
     """A `PageCache` for a one-off build: it makes every page and keeps none."""
+
+    def start(self) -> None:
+        pass
 
     def made(self, name: str, make: Callable[..., T], *inputs: object) -> T:
         return make(*inputs)

@@ -51,6 +51,10 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+PACKAGED = Path(__file__).parent.parent / "templates"
+"""The templates sopsite ships (what `PackageLoader("generator", "templates")` reads)."""
+
+
 class Renderer:
     """One Jinja environment for all pages; user templates shadow the packaged ones."""
 
@@ -75,12 +79,13 @@ class Renderer:
                                 curriculum_path=site.curriculum_path, diff_path=diff_path)
 
     def templates_digest(self) -> str:
-        """A digest of the override folder's files and their modification times: a page
-        made from a template that changed since is made again."""
-        folder = self.template_dir
-        files = sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*")
-                       if p.is_file()) if folder else []
-        return digest_of([str(folder), files])
+        """A digest of the override folder's and the packaged templates' files and their
+        modification times: a page made from a template that changed since is made again."""
+        def stamps(folder: Path | None) -> list[tuple[str, int]]:
+            return sorted((str(p), p.stat().st_mtime_ns) for p in folder.rglob("*")
+                          if p.is_file()) if folder else []
+
+        return digest_of([str(self.template_dir), stamps(self.template_dir), stamps(PACKAGED)])
 
     def render(self, template: str, **context: Any) -> str:
         """One page's Markdown; blank-line runs are collapsed so output is tidy and stable.

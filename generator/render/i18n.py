@@ -7,7 +7,9 @@ failing test rather than a blank heading.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib.resources import files
+from types import MappingProxyType
 
 import yaml
 
@@ -22,21 +24,22 @@ def _table(language: str) -> dict[str, str]:
     return table
 
 
-EN: dict[str, str] = _table("en")
-FI: dict[str, str] = _table("fi")
+EN: Mapping[str, str] = MappingProxyType(_table("en"))
+FI: Mapping[str, str] = MappingProxyType(_table("fi"))
 
-LABELS: dict[str, dict[str, str]] = {"en": EN, "fi": FI}
+LABELS: Mapping[str, Mapping[str, str]] = MappingProxyType({"en": EN, "fi": FI})
+"""Read-only: templates get these tables, and one must not change the words of the next."""
 
-
-LANGUAGE_NAMES: dict[str, str] = {"en": "English", "fi": "Finnish (suomi)"}
+LANGUAGE_NAMES: Mapping[str, str] = MappingProxyType({"en": "English",
+                                                      "fi": "Finnish (suomi)"})
 """How the English pages (roles, glossary) name a language a translation is in."""
 
 
-def labels(language: str) -> dict[str, str]:
+def labels(language: str) -> Mapping[str, str]:
     """The label table for ``language``; English when the language has none."""
     return LABELS.get(language, EN)
 
 
-def status_label(words: dict[str, str], status: str) -> str:
+def status_label(words: Mapping[str, str], status: str) -> str:
     """`effective` is both a heading and a status; the status has its own key."""
     return words["effective_status" if status == "effective" else status]

@@ -82,6 +82,7 @@ def generate(
     """
     renderer = renderer or Renderer(template_dir)
     pages: PageCache | _Uncached = cache if cache is not None else _Uncached()
+    pages.start()
     directory = Directory.of(handbook)
     shared = Shared(renderer, today, directory, history.state.short if history else "unknown",
                     history.notice if history else None, history is not None,
