@@ -115,6 +115,7 @@ class Sop(Document):
 
         return StepGraph(self.steps)
 
+
 class Stakeholder(Model):
     """Someone with a stake in a process, and what they care about."""
 
@@ -206,6 +207,7 @@ class Process(Document):
         from generator.model.graph import StepGraph
 
         return StepGraph(self.steps)
+
 
 class Subject(Model):
     """The document revision a retrospective looked back on."""
