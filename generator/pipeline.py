@@ -125,17 +125,9 @@ def refused_templates(templates: Path | None, project: Path) -> list[Problem]:
     return refused + [p for f in files if (p := admit(f, display_path(f), project))]
 
 
-@dataclass(frozen=True)
-class Generated:
-    """The site's pages, and what reading the history found (warnings about commits)."""
-
-    site: Site
-    history_problems: tuple[Problem, ...]
-
-
 def generate_site(options: Options, handbook: Handbook, session: Session | None = None, *,
                   sink: Callable[[str, str], None] | None = None,
-                  warn: Callable[[Problem], None] | None = None) -> Generated:
+                  warn: Callable[[Problem], None] | None = None) -> Site:
     """Read the history, then make every page; with ``sink`` each page goes there as it is
     made (see `generator.render.pages.generate`). ``warn`` hears of each problem the history
     has before any page is made, so that a failed page does not hide them.
@@ -151,9 +143,8 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
     if warn is not None:
         for problem in history.problems:
             warn(problem)
-    site = generate(handbook, today=options.day, template_dir=options.templates,
+    return generate(handbook, today=options.day, template_dir=options.templates,
                     history=history, sink=sink,
                     cache=session.pages if session.serving else None,
                     renderer=session.renderer(options.templates))
-    return Generated(site, tuple(history.problems))
 

@@ -195,10 +195,9 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         click.echo(summary(problems + refused), err=True)
         sys.exit(1)
     with PageWriter(out) as writer:
-        generated = pipeline.generate_site(
+        pages = pipeline.generate_site(
             options, handbook, session, sink=writer,
-            warn=lambda problem: click.echo(problem.format(), err=True))
-    pages = generated.site.pages
+            warn=lambda problem: click.echo(problem.format(), err=True)).pages
     report = writer.report
     if report.refused:
         click.echo(render(report.refused, "text"))

@@ -197,12 +197,12 @@ def _lineage(log: _Log, path: str) -> list[_State]:
 
 
 class Logs:
-    """git's log of handbook folders, by (folder, HEAD), for a session that builds more
-    than once: the history only changes with a commit, so `sopsite serve` reads it once
-    rather than on every save, and keeps one log per folder."""
+    """git's log of each handbook folder, with the HEAD it was read at, for a session that
+    builds more than once: the history only changes with a commit, so `sopsite serve` reads
+    it once per commit rather than on every save."""
 
     def __init__(self) -> None:
-        self.read: dict[tuple[str, str], _Log] = {}
+        self.read: dict[str, tuple[str, _Log]] = {}
 
 
 def read_history(root: Path, current: Handbook | None = None,
@@ -222,18 +222,17 @@ def read_history(root: Path, current: Handbook | None = None,
         current, _ = load_handbook(root)
     top = state.top.resolve()
     folder = root.resolve().relative_to(top).as_posix()
-    key = (str(root.resolve()), state.head)
-    known = (logs or Logs()).read
-    if key not in known:
+    known, where = (logs or Logs()).read, str(root.resolve())
+    hit = known.get(where)
+    if hit is not None and hit[0] == state.head:
+        log = hit[1]
+    else:
         lent = {e.text: (e.item, e.text) for e in current.documents}
         try:
             log = _read_log(state.top, folder, lent)
-            # A new commit: the log of the one before is of no more use.
-            known.pop(next((k for k in known if k[0] == key[0]), key), None)
-            known[key] = log
         except GitError as error:
             return History(RepoState(state.top, state.head, f"History is unavailable: {error}"))
-    log = known[key]
+        known[where] = (state.head, log)
     documents = list(current.documents)
     lineages: dict[str, tuple[str | None, list[_State]]] = {}
     for entry in documents:

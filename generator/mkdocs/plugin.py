@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import nullcontext
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -87,8 +88,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         unsafe = check_output(self.cache, self.project, "cache folder (cache_dir)")
         if unsafe is not None:
             raise PluginError(f"sopsite: {unsafe}")
-        options = pipeline.Options(options.root, options.templates, options.strict,
-                                   options.settings, boundary=self.project)
+        options = replace(options, boundary=self.project)
         handbook, problems = pipeline.check(options, self.session)
         advice = advisory_codes()
         for problem in problems:
@@ -103,7 +103,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         writer = None if self.session.serving else PageWriter(self.cache)
         try:
             with writer or nullcontext():
-                generated = pipeline.generate_site(
+                self.site = pipeline.generate_site(
                     options, handbook, self.session, sink=writer,
                     warn=lambda problem: history_log.warning(problem.format()))
         except TemplateError as error:
@@ -111,7 +111,6 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                               + "\n".join(p.format() for p in error.problems)) from error
         if writer is not None:
             _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
-        self.site = generated.site
         macros.register(config, handbook)
         warning = assets.link(config, self.mermaid)
         if warning:

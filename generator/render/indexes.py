@@ -10,17 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property, partial
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from generator.model import AnyDocument, Process, Retro, Role, Sop, Step, Term, minutes
 from generator.render import reference, revisions, site, training
 from generator.render.core import Directory, Links, Renderer
 from generator.render.digest import digest_of
 from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
-
-if TYPE_CHECKING:
-    from generator.render.cache import PageCache, _Uncached
-    from generator.render.pages import _Out
 
 DUE_SOON_DAYS = 30
 FIELDS = reference.FIELDS
@@ -129,19 +125,6 @@ def fields() -> str:
 def rules() -> str:
     """The rules reference, from the rule registry."""
     return reference.rules_page()
-
-
-def training_pages(pages: PageCache | _Uncached, shared: Shared,
-                   modules: list[Sop | Process], curricula: dict[str, list[Sop | Process]],
-                   directory: Directory, out: _Out) -> None:
-    """Each role's curriculum and the training index."""
-    for role_id, mods in curricula.items():
-        path = site.curriculum_path(role_id)
-        out(path, pages.made(path, curriculum, shared, directory.role_index[role_id], mods))
-    if modules:
-        chosen = [(directory.role_index[r], mods) for r, mods in curricula.items()]
-        out(site.TRAINING_INDEX, pages.made(site.TRAINING_INDEX, training_index, shared,
-                                            modules, chosen))
 
 
 def curriculum(shared: Shared, role: Role, modules: list[Sop | Process]) -> str:

@@ -101,7 +101,7 @@ def generate(
                  for doc in docs}
     _document_pages(pages, shared, docs, timelines, out)
     _index_pages(pages, shared, plan, docs, roles, handbook, out)
-    indexes.training_pages(pages, shared, modules, curricula, directory, out)
+    _training_pages(pages, shared, modules, curricula, out)
     _asof_pages(pages, shared, timelines, out)
     pages.finish()
     return Site(dict(sorted(out.pages.items())), plan.nav, plan.unlisted | out.unlisted,
@@ -159,6 +159,20 @@ def _index_pages(pages: PageCache | _Uncached, shared: Shared, plan: site.Plan,
     out(site.TAGS, pages.made(site.TAGS, indexes.tags, shared))
     out(indexes.FIELDS, pages.made(indexes.FIELDS, indexes.fields))
     out(indexes.RULES_PAGE, pages.made(indexes.RULES_PAGE, indexes.rules))
+
+
+def _training_pages(pages: PageCache | _Uncached, shared: Shared,
+                    modules: list[Sop | Process], curricula: dict[str, list[Sop | Process]],
+                    out: _Out) -> None:
+    """Each role's curriculum and the training index."""
+    roles = shared.directory.role_index
+    for role_id, mods in curricula.items():
+        path = site.curriculum_path(role_id)
+        out(path, pages.made(path, indexes.curriculum, shared, roles[role_id], mods))
+    if modules:
+        chosen = [(roles[r], mods) for r, mods in curricula.items()]
+        out(site.TRAINING_INDEX, pages.made(site.TRAINING_INDEX, indexes.training_index,
+                                            shared, modules, chosen))
 
 
 def _asof_pages(pages: PageCache | _Uncached, shared: Shared,
