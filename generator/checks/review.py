@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from generator.checks.refs import version_key
 from generator.checks.registry import Context, Finding, rule
-from generator.model import PHASE_ORDER, Process
+from generator.model import PHASE_ORDER, Process, due
 from generator.problems import Severity, quote
 
 HIGH_RISK = 15
@@ -18,14 +18,14 @@ HIGH_RISK = 15
 def review_overdue(context: Context) -> Iterator[Finding]:
     """An effective SOP or process is reviewed every `review_every` months after `effective`.
 
-    Retrospectives are records of a meeting, not procedures, so they are never due.
+    Retrospectives are records of a meeting, not procedures, so they are never due. The
+    review dashboard lists exactly the documents this rule warns about.
 
     Passes: effective 2026-01-10, review_every 12, checked in 2026. Fails: checked in 2027-02.
     """
     for entry in context.handbook.documents:
         doc = entry.item
-        if (doc.kind != "retro" and doc.status == "effective"
-                and doc.next_review < context.today):
+        if due.review_overdue(doc, context.today):
             yield Finding(entry.source, ("review_every",), f"review was due on "
                           f"{doc.next_review.isoformat()} ({doc.review_every} months after "
                           f"{doc.effective.isoformat()}); review it and bump the version or the "

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
-from generator.model import AnyDocument, Process, Retro, Role, Sop, Step, Term, minutes
+from generator.model import AnyDocument, Process, Retro, Role, Sop, Step, Term, due, minutes
 from generator.render import reference, revisions, site, training
 from generator.render.core import Directory, Links, Renderer
 from generator.render.digest import digest_of
 from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
 
-DUE_SOON_DAYS = 30
 FIELDS = reference.FIELDS
 RULES_PAGE = reference.RULES_PAGE
 
@@ -92,22 +91,22 @@ def catalogue(shared: Shared, documents: list[AnyDocument]) -> str:
     return shared.render("catalogue.md.j2", site.CATALOGUE, documents=documents)
 
 
-def reviews(shared: Shared, active: list[AnyDocument]) -> str:
-    """Reviews overdue and due soon, as of the build's day (in ``shared``)."""
+def reviews(shared: Shared, documents: list[AnyDocument]) -> str:
+    """Reviews overdue and due soon, as of the build's day (in ``shared``), by the same
+    definition `check` warns with (`generator.model.due`)."""
     today = shared.today
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     return shared.render(
-        "reviews.md.j2", site.REVIEWS, days=DUE_SOON_DAYS,
-        overdue=sorted((d for d in active if d.next_review < today),
+        "reviews.md.j2", site.REVIEWS, days=due.DUE_SOON_DAYS,
+        overdue=sorted((d for d in documents if due.review_overdue(d, today)),
                        key=lambda d: (d.next_review, d.id)),
-        due_soon=sorted((d for d in active if today <= d.next_review <= soon),
+        due_soon=sorted((d for d in documents if due.review_due_soon(d, today)),
                         key=lambda d: (d.next_review, d.id)))
 
 
 def actions(shared: Shared, retros: list[Retro]) -> str:
-    """Retrospective actions still open or in progress."""
+    """Retrospective actions still open (`generator.model.due.action_open`)."""
     open_actions = sorted(((retro, action) for retro in retros for action in retro.actions
-                           if action.status in ("open", "in-progress")),
+                           if due.action_open(action)),
                           key=lambda pair: (pair[1].due, pair[0].id, pair[1].id))
     return shared.render("actions.md.j2", site.ACTIONS, actions=open_actions)
 

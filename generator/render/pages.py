@@ -152,8 +152,7 @@ def _index_pages(pages: PageCache | _Uncached, shared: Shared, plan: site.Plan,
     used_by = {term.id: [d for d in docs if term.id in d.terms] for term in terms}
     out(site.GLOSSARY, pages.made(site.GLOSSARY, indexes.glossary, shared, terms, used_by))
     out(site.CATALOGUE, pages.made(site.CATALOGUE, indexes.catalogue, shared, docs))
-    active = [d for d in docs if d.status in ("effective", "in-review")]
-    out(site.REVIEWS, pages.made(site.REVIEWS, indexes.reviews, shared, active))
+    out(site.REVIEWS, pages.made(site.REVIEWS, indexes.reviews, shared, docs))
     retros = [doc for doc in docs if isinstance(doc, Retro)]
     out(site.ACTIONS, pages.made(site.ACTIONS, indexes.actions, shared, retros))
     out(site.TAGS, pages.made(site.TAGS, indexes.tags, shared))
