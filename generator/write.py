@@ -81,7 +81,17 @@ class PageWriter:
         if known is not None and known[0] == text and _mtime(target) == known[1]:
             self.report.unchanged.append(relative)
             return
-        data = text.encode("utf-8")
+        self._write(relative, target, text.encode("utf-8"))
+        if self._remembered is not None and relative in self._seen:
+            self._remembered[relative] = (text, _mtime(target))
+
+    def copy(self, relative: str, data: bytes) -> None:
+        """Write the bytes of a file published as it is (an attachment), as a page is
+        written: only when changed, never over a file that is not ours."""
+        self._seen.add(relative)
+        self._write(relative, self.out / relative, data)
+
+    def _write(self, relative: str, target: Path, data: bytes) -> None:
         refused = self._refusal(relative, target, data)
         if refused is not None:
             self._seen.discard(relative)
@@ -102,8 +112,6 @@ class PageWriter:
                 stream.write(data)
             temporary.replace(target)
             self.report.written.append(relative)
-        if self._remembered is not None:
-            self._remembered[relative] = (text, _mtime(target))
 
     def _refusal(self, relative: str, target: Path, data: bytes) -> str | None:
         """Why ``relative`` must not be written, or None.

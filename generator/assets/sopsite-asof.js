@@ -4,11 +4,12 @@
  * The data is embedded in the page; links are borrowed from the page's own table of all
  * revisions (MkDocs resolved them), so this works on a server, under file:// and offline.
  * A revision is in force from its effective date if its status is effective, superseded or
- * retired; the latest such wins (a later revision wins a tie), and a retired one means none.
+ * retired, or imported (in use, but unsigned: shown as such); the latest such wins (a later
+ * revision wins a tie), and a retired one means none.
  */
 (function () {
   "use strict";
-  var IN_FORCE = { effective: true, superseded: true, retired: true };
+  var IN_FORCE = { effective: true, superseded: true, retired: true, imported: true };
 
   function cell(row, content) {
     var td = document.createElement("td");
@@ -49,7 +50,14 @@
           link.textContent = "v" + best.version;
           if (source) link.setAttribute("href", source.getAttribute("href"));
           row.dataset.version = best.version;
-          cell(row, link);
+          if (best.status === "imported") {
+            var cellWithNote = document.createElement("span");
+            cellWithNote.appendChild(link);
+            cellWithNote.appendChild(document.createTextNode(" (imported, unsigned)"));
+            cell(row, cellWithNote);
+          } else {
+            cell(row, link);
+          }
           cell(row, best.effective);
         }
         body.appendChild(row);

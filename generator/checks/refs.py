@@ -58,6 +58,9 @@ def _role_refs(doc: AnyDocument) -> Iterator[Ref]:
     if isinstance(doc, Retro):
         for i, action in enumerate(doc.actions):
             yield ("actions", i, "owner"), action.owner
+    for i, contact in enumerate(doc.contacts):
+        if contact.role is not None:
+            yield ("contacts", i, "role"), contact.role
 
 
 def _document_refs(doc: AnyDocument) -> Iterator[DocRef]:

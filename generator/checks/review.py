@@ -18,17 +18,20 @@ HIGH_RISK = 15
 def review_overdue(context: Context) -> Iterator[Finding]:
     """An effective SOP or process is reviewed every `review_every` months after `effective`.
 
-    Retrospectives are records of a meeting, not procedures, so they are never due. The
-    review dashboard lists exactly the documents this rule warns about.
+    Retrospectives are records of a meeting, not procedures, so they are never due. An
+    `imported` document is in use too: its clock starts on the day its `source` says it
+    was imported. The review dashboard lists exactly the documents this rule warns about.
 
     Passes: effective 2026-01-10, review_every 12, checked in 2026. Fails: checked in 2027-02.
     """
     for entry in context.handbook.documents:
         doc = entry.item
         if due.review_overdue(doc, context.today):
+            start = due.review_start(doc)
+            since = "the import on " if start != doc.effective else ""
             yield Finding(entry.source, ("review_every",), f"review was due on "
                           f"{doc.next_review.isoformat()} ({doc.review_every} months after "
-                          f"{doc.effective.isoformat()}); review it and bump the version or the "
+                          f"{since}{start.isoformat()}); review it and bump the version or the "
                           "effective date")
 
 
@@ -138,19 +141,29 @@ def approval_ahead(context: Context) -> Iterator[Finding]:
 def unowned_high_risks(context: Context) -> Iterator[Finding]:
     """A risk with likelihood x impact of 15 or more needs both a mitigation and an owner.
 
-    Passes: likelihood 4, impact 4, mitigation and owner given. Fails: the same without owner.
+    A risk nobody scored may be as high as any: it needs them too, never ranked low.
+
+    Passes: likelihood 4, impact 4, mitigation and owner given. Fails: the same without
+    owner, or an unscored risk without owner.
     """
     for entry in context.handbook.documents:
         doc = entry.item
         if not isinstance(doc, Process):
             continue
         for i, risk in enumerate(doc.premortem):
-            score = risk.likelihood * risk.impact
             missing = [name for name in ("mitigation", "owner") if not getattr(risk, name)]
-            if score >= HIGH_RISK and missing:
+            if not missing:
+                continue
+            if risk.score is None:
+                yield Finding(entry.source, ("premortem", i, "id"), f"risk {quote(risk.id)} is "
+                              "not scored, so it may be high, but has no "
+                              f"{' and no '.join(missing)}; an unscored risk is never taken "
+                              "for a low one: give it both, or score it")
+            elif risk.score >= HIGH_RISK:
                 yield Finding(entry.source, ("premortem", i, "id"), f"risk {quote(risk.id)} scores "
-                              f"{score} (likelihood {risk.likelihood} x impact {risk.impact}, "
-                              f"high from {HIGH_RISK}) but has no {' and no '.join(missing)}")
+                              f"{risk.score} (likelihood {risk.likelihood} x impact "
+                              f"{risk.impact}, high from {HIGH_RISK}) but has no "
+                              f"{' and no '.join(missing)}")
 
 
 @rule("PLAN001", Severity.WARNING, "rollout phases repeated or out of order", local=True)

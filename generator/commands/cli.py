@@ -184,6 +184,8 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
 
     Only files sopsite generated earlier are ever replaced or removed in OUT.
     """
+    from generator.attachments import MAX_BYTES
+    from generator.boundary import read_bounded
     from generator.write import PageWriter
 
     options = configured(Path("mkdocs.yml"), root=path, templates=templates, strict=False)
@@ -195,9 +197,12 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
         click.echo(summary(problems + refused), err=True)
         sys.exit(1)
     with PageWriter(out) as writer:
-        pages = pipeline.generate_site(
+        made = pipeline.generate_site(
             options, handbook, session, sink=writer,
-            warn=lambda problem: click.echo(problem.format(), err=True)).pages
+            warn=lambda problem: click.echo(problem.format(), err=True))
+        for uri, source in made.files.items():
+            writer.copy(uri, read_bounded(source, MAX_BYTES)[0][:MAX_BYTES])
+    pages = made.pages
     report = writer.report
     if report.refused:
         click.echo(render(report.refused, "text"))

@@ -123,14 +123,16 @@ def _roles(old: Sop, new: Sop) -> Section:
 def _risks(old: list[Risk], new: list[Risk]) -> Section:
     section = Section("Risks")
     removed, added, kept = _pairs(old, new, lambda r: r.id)
-    section.lines += [f"Risk {r.id} added: {_q(r.description)} (likelihood {r.likelihood}, "
-                      f"impact {r.impact})." for r in added]
+    section.lines += [f"Risk {r.id} added: {_q(r.description)} ({_scored(r)})." for r in added]
     section.lines += [f"Risk {r.id} removed." for r in removed]
     for a, b in kept:
-        if (a.likelihood, a.impact) != (b.likelihood, b.impact):
+        if a.score is not None and b.score is not None and (a.likelihood, a.impact) != (
+                b.likelihood, b.impact):
             section.lines.append(f"Risk {b.id}: likelihood {a.likelihood} → {b.likelihood}, "
-                                 f"impact {a.impact} → {b.impact} (score "
-                                 f"{a.likelihood * a.impact} → {b.likelihood * b.impact}).")
+                                 f"impact {a.impact} → {b.impact} (score {a.score} → "
+                                 f"{b.score}).")
+        elif (a.likelihood, a.impact) != (b.likelihood, b.impact):
+            section.lines.append(f"Risk {b.id}: {_scored(a)} → {_scored(b)}.")
         if a.mitigation != b.mitigation:
             section.lines.append(f"Risk {b.id}: mitigation changed.")
         if a.owner != b.owner:
@@ -138,15 +140,24 @@ def _risks(old: list[Risk], new: list[Risk]) -> Section:
     return section
 
 
+def _scored(risk: Risk) -> str:
+    if risk.score is None:
+        return "not scored"
+    return f"likelihood {risk.likelihood}, impact {risk.impact}"
+
+
+def _target(metric: Metric) -> str:
+    return "no target" if metric.target is None else f"target {metric.target:g} {metric.unit}"
+
+
 def _metrics(old: list[Metric], new: list[Metric]) -> Section:
     section = Section("Metrics")
     removed, added, kept = _pairs(old, new, lambda m: m.name)
-    section.lines += [f"Metric {_q(m.name)} added (target {m.target:g} {m.unit})." for m in added]
+    section.lines += [f"Metric {_q(m.name)} added ({_target(m)})." for m in added]
     section.lines += [f"Metric {_q(m.name)} removed." for m in removed]
     for a, b in kept:
         if (a.target, a.unit, a.better) != (b.target, b.unit, b.better):
-            section.lines.append(f"Metric {_q(b.name)}: target {a.target:g} {a.unit} → "
-                                 f"{b.target:g} {b.unit}.")
+            section.lines.append(f"Metric {_q(b.name)}: {_target(a)} → {_target(b)}.")
         if (a.frequency, a.owner) != (b.frequency, b.owner):
             section.lines.append(f"Metric {_q(b.name)}: measured {b.frequency} by {b.owner} "
                                  f"(was {a.frequency} by {a.owner}).")

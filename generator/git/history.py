@@ -371,8 +371,10 @@ def _foreign(log: _Log, documents: list[Entry[AnyDocument]],
     return problems
 
 
-IN_FORCE = frozenset({"effective", "superseded", "retired"})
-"""Statuses of revisions that took effect; drafts and revisions in review never did."""
+IN_FORCE = frozenset({"effective", "superseded", "retired", "imported"})
+"""Statuses of revisions that took effect; drafts and revisions in review never did. An
+imported document is the procedure in use from its `effective` day, though nobody signed
+it here: it counts as in force, and every view that shows it says it is unsigned."""
 
 
 def in_force(revisions: Iterable[Revision], day: dt.date) -> Revision | None:

@@ -13,9 +13,13 @@ from generator.render.pages import Site
 
 
 def register(site: Site, files: Files, config: Any, cache: Path) -> list[str]:
-    """Add the generated pages (written under ``cache``) to ``files``; the hand-written
-    pages a generated one would replace, which are left alone and refused."""
+    """Add the generated pages (written under ``cache``) and the attachments to ``files``;
+    the hand-written files a generated one would replace, which are left alone and
+    refused."""
     clashes = [uri for uri in site.pages if uri in files.src_uris]
+    if clashes:
+        return clashes
+    clashes = [uri for uri in site.files if uri in files.src_uris]
     if clashes:
         return clashes
     for uri in site.pages:
@@ -23,6 +27,10 @@ def register(site: Site, files: Files, config: Any, cache: Path) -> list[str]:
                      else InclusionLevel.INCLUDED)
         files.append(File.generated(config, uri, abs_src_path=str(cache / uri),
                                     inclusion=inclusion))
+    # Attachments are copied as they are from the handbook folder (judged by
+    # `generator.attachments` before the build got here).
+    for uri, source in site.files.items():
+        files.append(File.generated(config, uri, abs_src_path=str(source)))
     return []
 
 

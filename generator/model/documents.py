@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import typing
 from functools import cached_property
@@ -10,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from generator.model import due
 from generator.model.fields import (
     Date,
     DocRef,
@@ -22,6 +22,7 @@ from generator.model.fields import (
     Text,
     Version,
 )
+from generator.model.outside import Attachment, Contact, Link, Source
 from generator.model.parts import Approval, Change, Controls, Metric, Step, Training
 
 if typing.TYPE_CHECKING:
@@ -54,6 +55,16 @@ class Document(Model):
     )
     changes: list[Change] = Field(default_factory=list, description="Change history, newest "
                                   "first or last.")
+    source: Source | None = Field(None, description="Where the document came from: the "
+                                  "original's URL, commit or citation, and the day it was "
+                                  "imported. Required when `status` is `imported`.")
+    links: list[Link] = Field(default_factory=list, description="Pages outside the handbook "
+                              "the document refers to (http, https or mailto).")
+    attachments: list[Attachment] = Field(default_factory=list, description="Files under the "
+                                          "handbook folder shown or linked on the page.")
+    contacts: list[Contact] = Field(default_factory=list, description="Whom to call, with "
+                                    "hours, channel and escalation; shown at the top of the "
+                                    "page.")
 
     def approves_current(self, approval: Approval) -> bool:
         """Whether ``approval`` is an `approval` of the version the document is at."""
@@ -66,17 +77,9 @@ class Document(Model):
 
     @property
     def next_review(self) -> dt.date:
-        """The day the document is due for review: `effective` plus `review_every` months.
-
-        Past the calendar's last year it is the calendar's last day: never due, and never a
-        crash for a document that takes effect in 9999.
-        """
-        months = self.effective.month - 1 + self.review_every
-        year, month = self.effective.year + months // 12, months % 12 + 1
-        if year > dt.MAXYEAR:
-            return dt.date.max
-        day = min(self.effective.day, calendar.monthrange(year, month)[1])
-        return dt.date(year, month, day)
+        """The day the document is due for review: `review_every` months after the review
+        clock started (`generator.model.due.review_start`)."""
+        return due.months_after(due.review_start(self), self.review_every)
 
 
 class RoleInvolvement(Model):
@@ -128,10 +131,28 @@ class Risk(Model):
 
     id: Text = Field(description="Stable risk id (lower-case, digits, hyphens).")
     description: Text = Field(description="What could go wrong.")
-    likelihood: int = Field(ge=1, le=5, description="1 (rare) to 5 (almost certain).")
-    impact: int = Field(ge=1, le=5, description="1 (minor) to 5 (severe).")
+    likelihood: int | None = Field(None, ge=1, le=5, description="1 (rare) to 5 (almost "
+                                   "certain); leave out with `impact` for a risk not scored.")
+    impact: int | None = Field(None, ge=1, le=5, description="1 (minor) to 5 (severe); leave "
+                               "out with `likelihood` for a risk not scored.")
     mitigation: str | None = Field(None, description="What is done to prevent or soften it.")
     owner: RoleRef | None = Field(None, description="The role that watches this risk.")
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Risk:
+        if (self.likelihood is None) != (self.impact is None):
+            given, missing = (("likelihood", "impact") if self.impact is None
+                              else ("impact", "likelihood"))
+            raise ValueError(f"a risk is scored with both likelihood and impact, or left "
+                             f"unscored with neither; found {given} without {missing}")
+        return self
+
+    @property
+    def score(self) -> int | None:
+        """Likelihood x impact, or None for a risk nobody scored (never read as low)."""
+        if self.likelihood is None or self.impact is None:
+            return None
+        return self.likelihood * self.impact
 
 
 PhaseName = Literal[

@@ -6,18 +6,42 @@ is still open, so neither works it out for itself: both ask these functions.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.model.documents import ActionItem, AnyDocument
+    from generator.model.documents import ActionItem, AnyDocument, Document
 
 DUE_SOON_DAYS = 30
 """How far ahead the review dashboard looks for reviews coming due."""
 
-REVIEWED_STATUSES = frozenset({"effective"})
+REVIEWED_STATUSES = frozenset({"effective", "imported"})
 """Statuses whose review clock runs: a draft or an in-review revision is not in force yet,
-and a superseded or retired one is no longer in force."""
+and a superseded or retired one is no longer in force. An imported document is the
+procedure in use, signed or not: its clock runs from the day it was imported."""
+
+
+def review_start(doc: Document) -> dt.date:
+    """The day the review clock starts: `effective`, or for an `imported` document the day
+    its `source` says it was imported. An original last reviewed years ago is not overdue
+    the day it arrives: the handbook's own review cycle begins with the import."""
+    if doc.status == "imported" and doc.source is not None and doc.source.imported:
+        return doc.source.imported
+    return doc.effective
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """``day`` plus ``months`` calendar months, at the month's last day when shorter.
+
+    Past the calendar's last year it is the calendar's last day: never due, and never a
+    crash for a document that takes effect in 9999.
+    """
+    total = day.month - 1 + months
+    year, month = day.year + total // 12, total % 12 + 1
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 OPEN_ACTION_STATUSES = frozenset({"open", "in-progress"})
 """Action statuses that still ask something of someone."""

@@ -79,7 +79,7 @@ DocRef = Annotated[str, Field(description="The id of an SOP, process or retrospe
 StepRef = Annotated[str, Field(description="The id of a step in the same document.",
                                examples=["collect-feedback"])]
 
-Status = Literal["draft", "in-review", "effective", "superseded", "retired"]
+Status = Literal["draft", "in-review", "effective", "superseded", "retired", "imported"]
 Language = Literal["en", "fi"]
 Translated = Literal["fi"]
 """The languages a role or term can be translated into: English is what `name`, `term` and

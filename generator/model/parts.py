@@ -19,6 +19,7 @@ from generator.model.fields import (
     Text,
     Version,
 )
+from generator.model.outside import Attachment, ContactRef, Link
 from generator.problems import quote
 
 
@@ -57,7 +58,9 @@ class Metric(Model):
     """A measure that tells whether the procedure works."""
 
     name: Name = Field(description="What is measured.")
-    target: float = Field(description="The value to reach.", examples=[95, 2.5])
+    target: float | None = Field(None, description="The value to reach; leave out for a "
+                                 "figure that is watched without a target.",
+                                 examples=[95, 2.5])
     unit: Text = Field(description="Unit of the target, e.g. `%`, `hours`, `tickets`.")
     better: Literal["higher", "lower"] = Field(
         "higher", description="Whether a higher or a lower value is better."
@@ -113,6 +116,12 @@ class Step(Model):
                                  "in the list.")
     decision: Decision | None = Field(None, description="A question that chooses the next step.")
     end: bool = Field(False, description="The flow ends after this step.")
+    links: list[Link] = Field(default_factory=list, description="Pages outside the handbook "
+                              "this step uses (http, https or mailto).")
+    attachments: list[Attachment] = Field(default_factory=list, description="Files under the "
+                                          "handbook folder shown or linked in this step.")
+    contact: ContactRef | None = Field(None, description="The id of one of the document's "
+                                       "`contacts` to call in this step.")
 
     @model_validator(mode="after")
     def _one_way_out(self) -> Step:

@@ -32,7 +32,7 @@ from generator.model import AnyDocument, Language, Process, Role, Sop, Step, Ter
 from generator.model.graph import is_end
 from generator.model.handbook import Handbook
 from generator.problems import Problem, Severity
-from generator.render import site
+from generator.render import outside, site
 from generator.render.digest import digest_of
 from generator.render.mermaid import flowchart, measure, over_budget
 from generator.render.text import fenced, markdown, plain, raw
@@ -77,6 +77,8 @@ class Renderer:
 
         self.env.globals.update(front_matter=front_matter, module_path=site.module_path,
                                 curriculum_path=site.curriculum_path, diff_path=diff_path)
+        self.env.globals.update(web_link=outside.web_link, address=outside.address,
+                                phone=outside.phone, file_size=outside.size)
 
     def templates_digest(self) -> str:
         """A digest of the override folder's and the packaged templates' files and their

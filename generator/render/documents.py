@@ -11,27 +11,33 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from generator.attachments import Stored
 from generator.git import diff as semdiff
-from generator.model import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Process, Retro, Risk, Sop
 from generator.render import revisions, site, training
 from generator.render.core import Links, flow, gantt, step_views
 from generator.render.indexes import Shared
 
 
 def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],
-             superseded_by: list[str]) -> tuple[dict[str, str], set[str]]:
-    """Every page generated from one document, and those left out of the navigation."""
+             superseded_by: list[str], files: dict[str, Stored] | None = None,
+             ) -> tuple[dict[str, str], set[str]]:
+    """Every page generated from one document, and those left out of the navigation.
+
+    ``files`` are the attachments its revisions show that may be published, by path.
+    """
     own: dict[str, str] = {}
     hidden: set[str] = set()
+    files = files or {}
     path = site.doc_path(doc)
     module = site.module_path(doc) if getattr(doc, "training", None) else None
     own[path] = _page(shared, doc, path, retros, superseded_by, module=module,
-                      revisions=rows if shared.has_history else None)
+                      revisions=rows if shared.has_history else None, files=files)
     for row, following in itertools.pairwise(rows):
         frozen = {"row": row, "until": following.doc.effective}
         links = Links(row.page, shared.directory, steps_here=doc.id, language=row.doc.language)
         own[row.page] = _page(shared, row.doc, row.page, retros, superseded_by,
-                              frozen=frozen, current=doc, links=links)
+                              frozen=frozen, current=doc, links=links, files=files)
         diff = revisions.diff_path(doc, row.version, following.version)
         own[diff] = shared.renderer.render(
             "diff.md.j2", **shared.common(diff, doc), doc=doc, old=row, new=following,
@@ -40,7 +46,7 @@ def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros
                                    f"v{row.version}", f"v{following.version}"))
         hidden.update((row.page, diff))
     if module is not None and isinstance(doc, Sop | Process):
-        own.update(_training(shared, doc, module))
+        own.update(_training(shared, doc, module, files))
     return own, hidden
 
 
@@ -55,17 +61,24 @@ def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
                        steps=step_views(doc.steps))
     if isinstance(doc, Process):
         context.update(retros=retros,
-                       risks=sorted(doc.premortem, key=lambda r: (-r.likelihood * r.impact, r.id)),
+                       risks=sorted(doc.premortem, key=_risk_order),
                        gantt=gantt(doc, context["words"]))
     context.update(extra)
     return shared.renderer.render(f"{doc.kind}.md.j2", **context)
 
 
-def _training(shared: Shared, doc: Sop | Process, module: str) -> dict[str, str]:
+def _risk_order(risk: Risk) -> tuple[int, int, str]:
+    """Unscored risks first (they may be the highest), then by score, highest first."""
+    return (0 if risk.score is None else 1, -(risk.score or 0), risk.id)
+
+
+def _training(shared: Shared, doc: Sop | Process, module: str,
+              files: dict[str, Stored]) -> dict[str, str]:
     """The training module of a document and its printable checklist."""
     context = shared.common(module, doc)
     checklist = site.checklist_path(doc)
     context.update(flow(doc, shared.directory, context["words"]), doc=doc, checklist=checklist,
+                   files=files,
                    **training.module_context(doc, shared.directory.term_index))
     return {module: shared.renderer.render("module.md.j2", **context),
             checklist: shared.renderer.render("checklist.md.j2",

@@ -154,6 +154,8 @@ class Shown(NamedTuple):
 
     title: str
     effective: dt.date
+    status: str = "effective"
+    """An `imported` revision is in force but unsigned: the table says so."""
 
 
 class InForce(NamedTuple):
@@ -168,7 +170,8 @@ def in_force(row: revisions.Row | None) -> InForce | None:
     """The part of ``row`` a month-end table shows."""
     if row is None:
         return None
-    return InForce(row.version, row.page, Shown(row.doc.title, row.doc.effective))
+    return InForce(row.version, row.page, Shown(row.doc.title, row.doc.effective,
+                                                row.doc.status))
 
 
 def asof_year(shared: Shared, year: int,

@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from generator import attachments
 from generator.git.history import History
 from generator.model import AnyDocument, Process, Retro, Sop
 from generator.model.handbook import Handbook
+from generator.model.outside import attachments_of
 from generator.render import documents, indexes, revisions, site, training
 from generator.render.cache import PageCache, _Uncached
 from generator.render.core import Directory, Renderer
@@ -43,6 +45,9 @@ class Site:
     """Each page left out of the nav -> the page it belongs beside, so that the sidebar
     opens at that page's section (a procedure at its owner's group, a revision at its
     procedure's); see `generator.mkdocs.nav`."""
+    files: dict[str, Path] = field(default_factory=dict)
+    """Attachments to publish as they are: address in the site -> the file under the
+    handbook folder (`generator.attachments`)."""
 
 
 class _Out:
@@ -53,6 +58,7 @@ class _Out:
         self.pages: dict[str, str] = {}
         self.unlisted: set[str] = set()
         self.homes: dict[str, str] = {}
+        self.files: dict[str, Path] = {}
 
     def __call__(self, path: str, text: str) -> None:
         if self.sink is None:
@@ -99,18 +105,19 @@ def generate(
     timelines = {doc.id: revisions.timeline(doc, texts.get(doc.id),
                                             history.revisions.get(doc.id, []) if history else [])
                  for doc in docs}
-    _document_pages(pages, shared, docs, timelines, out)
+    _document_pages(pages, shared, docs, timelines, out, handbook.root)
     _index_pages(pages, shared, plan, docs, roles, handbook, out)
     _training_pages(pages, shared, modules, curricula, out)
     _asof_pages(pages, shared, timelines, out)
     pages.finish()
     return Site(dict(sorted(out.pages.items())), plan.nav, plan.unlisted | out.unlisted,
-                out.homes)
+                out.homes, dict(sorted(out.files.items())))
 
 
 def _document_pages(pages: PageCache | _Uncached, shared: Shared, docs: list[AnyDocument],
-                    timelines: dict[str, list[revisions.Row]], out: _Out) -> None:
-    """Each document's own pages: its page, past revisions, diffs and training."""
+                    timelines: dict[str, list[revisions.Row]], out: _Out, root: Path) -> None:
+    """Each document's own pages: its page, past revisions, diffs and training, and the
+    attachments they show (read again each build: a changed file makes its pages again)."""
     retros_of: dict[str, list[Retro]] = {}
     superseded_by: dict[str, list[str]] = {}
     for doc in docs:
@@ -119,8 +126,12 @@ def _document_pages(pages: PageCache | _Uncached, shared: Shared, docs: list[Any
         for ref in doc.supersedes:
             superseded_by.setdefault(ref, []).append(doc.id)
     for doc in docs:
+        shown = [a.path for row in timelines[doc.id] for _, a in attachments_of(row.doc)]
+        files = attachments.published(root, shown) if shown else {}
+        out.files.update((stored.uri, stored.source) for stored in files.values())
         made, hidden = pages.made(doc.id, documents.pages_of, shared, doc, timelines[doc.id],
-                                  retros_of.get(doc.id, []), superseded_by.get(doc.id, []))
+                                  retros_of.get(doc.id, []), superseded_by.get(doc.id, []),
+                                  files)
         for path, text in made.items():
             out(path, text)
         out.hidden(hidden, site.doc_path(doc))

@@ -19,7 +19,7 @@ The allow-list, and why each part is there:
   `data-md-*`);
 - `id`, `title`, `aria-*`: anchors, tooltips and accessibility;
 - `style` with `text-align` only: table column alignment;
-- links to `http`, `https` and `mailto` URLs and to relative and fragment URLs; images only
+- links to `http`, `https`, `mailto` and `tel` URLs and to relative and fragment URLs; images only
   from the site itself (a relative `src`), so a page never loads anything from elsewhere.
 
 Everything else is dropped: scripts and styles with their content, event handler
@@ -73,8 +73,9 @@ ATTRIBUTES["*"] |= DATA_ATTRIBUTES
 ATTRIBUTE_VALUES = {"input": {"type": {"checkbox", "date"}}}
 """Attributes allowed with these values only."""
 
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
-"""Schemes a link may use; relative and fragment URLs need none."""
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+"""Schemes a link may use; relative and fragment URLs need none. `tel:` links are only
+ever made by sopsite, from a contact's phone number reduced to digits."""
 
 def _filter(tag: str, attribute: str, value: str) -> str | None:
     """Attribute values the allow-list of names cannot judge, judged as the fast path
