@@ -133,7 +133,7 @@ def inspect(root: Path, path: str) -> Stored | Refusal:
     if not _magic(extension, data):
         return TYPE, (f"expected the content of a {TYPES[extension]} file, found bytes that "
                       f"are not one in {path!r}; a file's name must say what it holds")
-    return Stored(path, file, extension, len(data), hashlib.sha256(data).hexdigest())
+    return Stored(path, file.absolute(), extension, len(data), hashlib.sha256(data).hexdigest())
 
 
 def published(root: Path, paths: Iterable[str]) -> dict[str, Stored]:
