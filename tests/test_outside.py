@@ -20,7 +20,9 @@ import pytest
 from generator.attachments import MAX_BYTES
 from generator.model import Process
 from generator.pipeline import check_handbook
+from generator.render import documents
 from generator.render.pages import generate
+from generator.session import Session
 from tests.support import TODAY, Book, run_cli
 
 S = "hb/sop-it-001.yml"
@@ -483,3 +485,76 @@ def test_export_copies_attachments_next_to_the_pages(book: Book, tmp_path: Path)
                    today=TODAY.isoformat()).returncode == 0
     assert not (out / "attachments" / "files" / "panel.png").exists()
     assert (out / "attachments" / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+# --- serve: a changed attachment makes its page again ----------------------------------------
+
+
+def _pages(session: Session) -> dict[str, str]:
+    handbook, problems = check_handbook(Path("hb"), today=TODAY, session=session)
+    assert problems == []
+    return generate(handbook, today=TODAY, cache=session.pages,
+                    renderer=session.renderer(None)).pages
+
+
+def test_a_changed_attachment_makes_the_pages_that_show_it_again(
+        book: Book, monkeypatch: pytest.MonkeyPatch) -> None:
+    book.write("files/panel.png", png(2, 1))
+    book.write("files/manual.pdf", b"%PDF-1.7\n" + b"0" * 100)
+    _attach(book, "files/panel.png")
+    add_to_sop(book, "attachments:\n  - {path: files/manual.pdf, title: Manual}\n")
+    live = Session(serving=True)
+    first = _pages(live)
+    assert "(PDF, 109 B)" in first["procedures/sop-it-001.md"]
+    made: list[str] = []
+    original = documents.pages_of
+
+    def counting(*args: object) -> tuple[dict[str, str], set[str]]:
+        made.append(args[1].id)  # type: ignore[attr-defined]
+        return original(*args)  # type: ignore[arg-type]
+
+    # The cache keys a page by the function that makes it: the counter keeps its name.
+    counting.__module__, counting.__qualname__ = original.__module__, original.__qualname__
+    monkeypatch.setattr(documents, "pages_of", counting)
+    assert _pages(live) == first
+    assert made == []  # nothing changed: every document's pages are reused
+    book.write("files/panel.png", png(4, 1))  # an image: the same Markdown, a new file
+    assert _pages(live) == first
+    assert made == ["SOP-IT-001"]
+    book.write("files/manual.pdf", b"%PDF-1.7\n" + b"0" * 3000)
+    warm = _pages(live)
+    assert "(PDF, 2.9 KB)" in warm["procedures/sop-it-001.md"]
+    assert warm == _pages(Session())
+
+
+# --- a real build publishes the attachment at the linked address ------------------------------
+
+
+@pytest.mark.slow
+def test_a_build_publishes_attachments_where_the_page_links_them(tmp_path: Path) -> None:
+    import html
+    import re
+    import shutil
+
+    from tests.support import MINIMAL
+    from tests.support.build import build, make_project
+
+    book = Book(tmp_path / "hb")
+    shutil.copytree(MINIMAL, book.root)
+    picture = png(5, 3)
+    book.write("files/panel.png", picture)
+    book.write("files/list.csv", "name,phone\ndesk,112\n")
+    book.edit(SOP, "    duration: 5m\n", "    duration: 5m\n    attachments:\n"
+              "      - {path: files/panel.png, title: Panel, alt: The reset screen.}\n"
+              "      - {path: files/list.csv, title: Phone list}\n")
+    config = make_project(tmp_path / "project", book.root)
+    site = build(config)
+    assert (site / "attachments" / "files" / "panel.png").read_bytes() == picture
+    page = site / "procedures" / "sop-it-001" / "index.html"
+    text = page.read_text(encoding="utf-8")
+    images = re.findall(r'<img alt="The reset screen." src="([^"]+)"', text)
+    assert len(images) == 1
+    assert (page.parent / html.unescape(images[0])).resolve().read_bytes() == picture
+    links = re.findall(r'<a href="([^"]+)">Phone list</a> \(CSV, 20 B\)', text)
+    assert len(links) == 1
+    assert (page.parent / links[0]).resolve().read_text(encoding="utf-8").startswith("name,")

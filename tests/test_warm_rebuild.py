@@ -52,6 +52,8 @@ from generator.session import Session
 from tests.support import TODAY
 
 FIXTURE = Path(__file__).parent / "fixtures" / "warm" / "sops"
+FILES = FIXTURE / "files"
+"""The attachments the fixture's documents show, copied beside its YAML."""
 
 Key = str | int
 FieldPath = tuple[Key, ...]
@@ -298,6 +300,10 @@ def candidates(leaf: Leaf, data: dict[str, Any]) -> Iterator[Edit]:
         if not leaf.required or not value:
             yield put(_DROP, "list removed")
         return
+    outside = list(_outside(leaf, data, value))
+    if outside:
+        yield from outside
+        return
     base = _base(leaf.hint)
     if isinstance(value, bool):
         yield put(not value, f"{value} -> {not value}")
@@ -333,6 +339,40 @@ def candidates(leaf: Leaf, data: dict[str, Any]) -> Iterator[Edit]:
             yield put(f"{value} (edited)", "suffix added")
 
 
+CONTACT_REFS = ("steps[].contact", "contacts[].escalation.next")
+
+
+def _outside(leaf: Leaf, data: dict[str, Any], value: Any) -> Iterator[Edit]:
+    """Edits of the values that point out of the handbook, which a suffix would make
+    invalid: an address, an attachment's file, a commit id, a contact and its references."""
+    def put(new: Any, what: str) -> Edit:
+        return Edit(what, {leaf.file: _set(data[leaf.file], leaf.path, new)})
+
+    item = _get(data[leaf.file], leaf.path[:1]) if leaf.item is not None else data[leaf.file]
+    contacts = [c["id"] for c in item.get("contacts", [])]
+    if leaf.path[-1] == "url" and isinstance(value, str):
+        yield put(f"{value.rstrip('/')}/edited", "address edited")
+    elif leaf.general.endswith("attachments[].path"):
+        image = value.endswith(".png")
+        for other in sorted(p.name for p in FILES.iterdir()):
+            if other.endswith(".png") == image and f"files/{other}" != value:
+                yield put(f"files/{other}", f"{value} -> files/{other}")
+    elif leaf.general == "source.commit":
+        yield put(value[:-1] + ("0" if value[-1] != "0" else "1"), "commit edited")
+    elif leaf.general in CONTACT_REFS:
+        for other in contacts:
+            if other != value:
+                yield put(other, f"{value} -> {other}")
+    elif leaf.general == "contacts[].id":
+        new = f"{value}-x"
+        changed = _set(data[leaf.file], leaf.path, new)
+        for other in leaves():
+            if (other.file, other.item) == (leaf.file, leaf.item) \
+                    and other.general in CONTACT_REFS and _get(changed, other.path) == value:
+                changed = _set(changed, other.path, new)
+        yield Edit(f"renamed {value} -> {new}", {leaf.file: changed})
+
+
 # --- building: warm, cold ---------------------------------------------------------------------
 
 
@@ -358,6 +398,7 @@ class Workspace:
 
     def __post_init__(self) -> None:
         self.texts = {name: to_yaml(data) for name, data in self.base.items()}
+        shutil.copytree(FILES, self.root / "files", dirs_exist_ok=True)
 
     def write(self, files: dict[str, Any]) -> None:
         """Save files as an editor would, each with a new modification time: the parse
