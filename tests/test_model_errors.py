@@ -129,8 +129,8 @@ def test_unknown_key_in_a_list_item_of_a_process() -> None:
 def test_unknown_key_lists_valid_keys_when_nothing_is_close() -> None:
     assert model_lines(SOP + "zzz: 1\n") == [
         "f.yml:47:1: error [MODEL002] unknown key 'zzz' in the sop; valid keys: approvals, "
-        "changes, controls, effective, id, inputs, kind, language, metrics, outputs, owner, "
-        "permissions, ..."
+        "attachments, changes, contacts, controls, effective, id, inputs, kind, language, "
+        "links, metrics, ..."
     ]
 
 
@@ -185,7 +185,8 @@ def test_decision_keys_written_on_the_step() -> None:
         "f.yml:36:5: error [MODEL002] unknown key 'question' in steps[1]; did you mean "
         "'duration'?",
         "f.yml:37:5: error [MODEL002] unknown key 'branches' in steps[1]; valid keys: actor, "
-        "checks, decision, duration, end, id, instructions, next, sop, substeps, title, warnings",
+        "attachments, checks, contact, decision, duration, end, id, instructions, links, next, "
+        "sop, ...",
     ]
 
 
@@ -314,10 +315,10 @@ def test_bad_duration(written: str) -> None:
     [
         ("status: effective", "status: efective",
          "f.yml:5:9: error [MODEL004] 'status': expected one of draft, in-review, effective, "
-         "superseded, retired; found text 'efective'; did you mean 'effective'?"),
+         "superseded, retired, imported; found text 'efective'; did you mean 'effective'?"),
         ("status: effective", "status: xyz",
          "f.yml:5:9: error [MODEL004] 'status': expected one of draft, in-review, effective, "
-         "superseded, retired; found text 'xyz'"),
+         "superseded, retired, imported; found text 'xyz'"),
         ("raci: responsible", "raci: responsable",
          "f.yml:25:11: error [MODEL004] 'raci': expected one of responsible, accountable, "
          "consulted, informed; found text 'responsable'; did you mean 'responsible'?"),
@@ -328,7 +329,7 @@ def test_bad_duration(written: str) -> None:
          "f.yml:9:11: error [MODEL004] 'language': expected one of en, fi; found text 'english'"),
         ("status: effective", "status: 1",
          "f.yml:5:9: error [MODEL004] 'status': expected one of draft, in-review, effective, "
-         "superseded, retired; found number 1"),
+         "superseded, retired, imported; found number 1"),
     ],
     ids=["status-typo", "status-far", "raci", "meaning", "language", "status-number"],
 )
@@ -490,7 +491,7 @@ def test_several_errors_in_one_file_are_all_reported() -> None:
                    "duration: soon")
     assert model_lines(text) == [
         "f.yml:5:9: error [MODEL004] 'status': expected one of draft, in-review, effective, "
-        "superseded, retired; found text 'live'",
+        "superseded, retired, imported; found text 'live'",
         "f.yml:32:15: error [MODEL004] 'duration': expected a number and a unit (m, h, d or w) "
         "such as '15m' or '2h', found 'soon'",
     ]

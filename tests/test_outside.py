@@ -420,6 +420,22 @@ def test_contacts_render_at_the_top_with_phone_links_and_escalation(book: Book) 
             "within 15m, call [IT director](../roles/it-director.md)\n") in page
 
 
+@pytest.mark.parametrize(("phone", "shown"), [
+    ("[call](javascript:alert(1))", "\\[call\\](javascript:alert(1))"),
+    ("+1 <script>2</script>", "+1 &lt;script&gt;2&lt;/script&gt;"),
+    ("12", "12"),
+    ("112", "[112](tel:112)"),
+    ("+44 (0)20 7946 0000", "[+44 (0)20 7946 0000](tel:+4402079460000)"),
+])
+def test_only_what_looks_like_a_phone_number_becomes_a_tel_link(book: Book, phone: str,
+                                                                 shown: str) -> None:
+    add_to_sop(book, f"contacts:\n  - id: x\n    name: X\n    phone: '{phone}'\n")
+    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    assert problems == []
+    page = generate(handbook, today=TODAY).pages["procedures/sop-it-001.md"]
+    assert f"| **X** | {shown} |" in page
+
+
 def test_unknown_contacts_and_roles_are_named_with_a_hint(book: Book) -> None:
     add_to_sop(book, CONTACTS.replace("next: director", "next: directr")
                .replace("role: technician", "role: technican"))

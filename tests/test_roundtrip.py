@@ -158,7 +158,7 @@ def test_json_schemas_validate_the_example_handbook() -> None:
     for validator in validators.values():
         jsonschema.Draft202012Validator.check_schema(validator.schema)
     files = sorted((repo / "sops").rglob("*.yml"))
-    assert len(files) == 7
+    assert len(files) == 8
     for file in files:
         data = _as_json(yaml.safe_load(file.read_text("utf-8")))
         kind = data[0]["kind"] if isinstance(data, list) else data["kind"]
