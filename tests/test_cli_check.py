@@ -15,8 +15,8 @@ P = "hb/proc-it-rollout.yml"
 REVIEW = ("review was due on 2026-10-01 (12 months after 2025-10-01); review it and bump the "
           "version or the effective date")
 ROLE = "unknown role 'technicain'; did you mean 'technician'?"
-STATUS = ("'status': expected one of draft, in-review, effective, superseded, retired, imported; found "
-          "text 'drafty'; did you mean 'draft'?")
+STATUS = ("'status': expected one of draft, in-review, effective, superseded, retired, "
+          "imported; found text 'drafty'; did you mean 'draft'?")
 
 
 def test_script_is_installed() -> None:
