@@ -138,6 +138,16 @@ def test_the_review_clock_of_an_imported_document_starts_at_the_import(book: Boo
         "import on 2025-10-01); review it and bump the version or the effective date"]
 
 
+def test_the_review_dashboard_agrees_with_the_check_on_imported_documents(book: Book) -> None:
+    _imported(book, "source:\n  citation: The old wiki.\n  imported: 2025-10-01\n")
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
+    assert [p.code for p in problems] == ["REVIEW001"]
+    page = generate(handbook, today=TODAY).pages["reviews.md"]
+    overdue = page.split("## Overdue")[1].split("## Due within")[0]
+    assert ("| [SOP-IT-001: Reset a password](procedures/sop-it-001.md), imported (unsigned) | "
+            "[IT director](roles/it-director.md) | 2026-10-01 |") in overdue
+
+
 def test_an_imported_document_names_its_source_and_import_day(book: Book) -> None:
     _imported(book, "")
     assert book.lines() == [
