@@ -43,12 +43,16 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @slow
 def test_example_handbook_builds_strictly(example: Path) -> None:
     site = example / "site"
-    for page in ("procedures/sop-it-ci", "procedures/sop-cs-users", "processes/proc-sw-rollout",
+    for page in ("procedures/sop-it-ci", "procedures/sop-cs-users", "procedures/sop-it-cert",
+                 "processes/proc-sw-rollout",
                  "processes/proc-home-borscht", "retrospectives/retro-sw-rollout-2026-09",
                  "roles/level-1-technician", "glossary", "catalogue", "reviews", "actions",
                  "tags"):
         assert (site / page / "index.html").is_file(), page
     assert (site / "assets/javascripts/mermaid.min.js").stat().st_size > 1_000_000
+    # The example SOP's image, copied from sops/files/ to where its page links it.
+    assert (site / "attachments/files/ci-cycle.png").read_bytes() == (
+        REPO / "sops/files/ci-cycle.png").read_bytes()
 
 
 @slow
@@ -56,7 +60,7 @@ def test_hand_written_pages_use_handbook_data_through_macros(example: Path) -> N
     html = (example / "site" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'<a href="processes/proc-sw-rollout/">PROC-SW-ROLLOUT: Software rollout '
                      r"\(v\d+\.\d+\)</a>", html)
-    assert "The handbook currently holds 5 controlled documents." in html
+    assert "The handbook currently holds 6 controlled documents." in html
 
 
 @slow
