@@ -584,3 +584,32 @@ def test_a_build_publishes_attachments_where_the_page_links_them(tmp_path: Path)
     links = re.findall(r'<a href="([^"]+)">Phone list</a> \(CSV, 20 B\)', text)
     assert len(links) == 1
     assert (page.parent / links[0]).resolve().read_text(encoding="utf-8").startswith("name,")
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_as_of_script_counts_an_imported_document_in_force_and_says_unsigned(
+        tmp_path: Path) -> None:
+    import shutil
+
+    from tests.support import MINIMAL
+    from tests.support.browser import StaticServer, build, chromium, session
+    from tests.support.build import make_project
+
+    book = Book(tmp_path / "hb")
+    shutil.copytree(MINIMAL, book.root)
+    _imported(book, "source:\n  url: https://example.org/runbook\n  imported: 2026-10-01\n")
+    site_dir = tmp_path / "site"
+    with StaticServer(site_dir) as server:
+        config = make_project(tmp_path / "project", book.root, site_url=server.url)
+        build(config, site_dir)
+        with chromium() as browser, session(browser) as web:
+            page = web.new_page()
+            page.goto(server.url + "as-of/", wait_until="load")
+            cells = page.locator(".sopsite-asof-result tr[data-doc='SOP-IT-001'] td")
+            page.fill("#sopsite-asof-date", "2019-02-28")
+            assert cells.nth(1).inner_text() == "not in force"
+            page.fill("#sopsite-asof-date", "2020-06-01")
+            assert cells.nth(1).inner_text() == "v1.1 (imported, unsigned)"
+            assert cells.nth(2).inner_text() == "2019-03-01"
+            assert web.console_errors == []
