@@ -261,6 +261,24 @@ def test_risk_and_metric_diff_say_not_scored_and_no_target() -> None:
     assert "Risk low-adoption: likelihood 4, impact 4 → not scored." in lines
 
 
+def test_the_diff_names_changed_step_links_attachments_and_contacts() -> None:
+    from generator.git.diff import semantic_diff
+    from generator.model.outside import Attachment, Link
+
+    handbook, _ = check_handbook(Path(__file__).parent / "fixtures" / "minimal", today=TODAY)
+    old = next(e.item for e in handbook.documents if e.item.id == "SOP-IT-001")
+    assert not isinstance(old, Process)
+    step = old.steps[0].model_copy(update={
+        "links": [Link(title="Wiki", url="https://wiki.example.org")],
+        "attachments": [Attachment(path="files/a.pdf", title="A")], "contact": "desk"})
+    new = old.model_copy(update={"steps": [step, *old.steps[1:]]})
+    lines = [line for section in semantic_diff(old, new) for line in section.lines]
+    assert lines == ["Step 1 (verify): Link added: \N{LEFT DOUBLE QUOTATION MARK}Wiki "
+                     "<https://wiki.example.org>\N{RIGHT DOUBLE QUOTATION MARK}.",
+                     "Step 1 (verify): Attachments changed.",
+                     "Step 1 (verify): Contact none → desk."]
+
+
 # --- ATTACH001-005 ---------------------------------------------------------------------------
 
 

@@ -102,11 +102,23 @@ def _steps(old: list[Step], new: list[Step]) -> tuple[Section, Section]:
         if before.sop != after.sop:
             steps.lines.append(f"{name}: linked SOP {before.sop or 'none'} → "
                                f"{after.sop or 'none'}.")
+        steps.lines += [f"{name}: {line}" for line in _outside(before, after)]
         was = _exits(old, old_index[before.id])
         now = _exits(new, number[after.id] - 1)
         if was != now:
             paths.lines.append(f"{name}: {was} → {now}.")
     return steps, paths
+
+
+def _outside(before: Step, after: Step) -> list[str]:
+    """What changed in a step's links, attachments and contact: each leaves the page."""
+    lines = _list_change("Link", [f"{link.title} <{link.url}>" for link in before.links],
+                         [f"{link.title} <{link.url}>" for link in after.links])
+    if before.attachments != after.attachments:
+        lines.append("Attachments changed.")
+    if before.contact != after.contact:
+        lines.append(f"Contact {before.contact or 'none'} → {after.contact or 'none'}.")
+    return lines
 
 
 def _roles(old: Sop, new: Sop) -> Section:
