@@ -118,6 +118,12 @@ def inspect(root: Path, path: str) -> Stored | Refusal:
         where = str(file.readlink()) if file.is_symlink() else os.path.realpath(file)
         return MISSING, (f"expected a file inside the handbook folder {display_path(root)}, "
                       f"found a link to {where!r} outside it; copy the file in instead")
+    linked = next((folder for folder in file.parents if folder != root
+                   and folder.is_relative_to(root) and folder.is_symlink()), None)
+    if linked is not None:
+        return MISSING, (f"expected a file in a real folder of {display_path(root)}, found "
+                         f"it through the linked folder {display_path(linked)}; sopsite does "
+                         "not follow linked folders: link the file instead")
     refused = admit(file, shown, boundary)
     if refused is not None:
         return MISSING, refused.message

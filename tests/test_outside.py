@@ -345,6 +345,19 @@ def test_a_folder_or_a_pipe_is_not_an_attachment(book: Book) -> None:
     ]
 
 
+def test_a_linked_folder_is_not_followed_even_inside_the_handbook(book: Book) -> None:
+    book.write("pictures/panel.png", png())
+    (book.root / "files").symlink_to("pictures")
+    _attach(book, "files/panel.png")
+    assert book.lines() == [
+        # The walk of the handbook folder refuses the link on its own account.
+        "hb/files:1:1: error [FILE007] expected a file or a folder, found a symbolic link to "
+        "the folder 'pictures'; sopsite does not follow linked folders: link the files instead",
+        f"{S}:34:15: error [ATTACH002] expected a file in a real folder of hb, found it "
+        "through the linked folder hb/files; sopsite does not follow linked folders: link the "
+        "file instead"]
+
+
 def test_a_link_inside_the_handbook_folder_is_followed(book: Book) -> None:
     book.write("files/real.png", png())
     (book.root / "files" / "panel.png").symlink_to("real.png")
