@@ -8,6 +8,7 @@ of the user's input or environment is a `generator.errors.SopsiteError`, shown i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -19,7 +20,7 @@ import click
 
 from generator import pipeline
 from generator.boundary import project_root
-from generator.checks import RULES, Settings
+from generator.checks import RULES
 from generator.errors import SopsiteError
 from generator.mkdocs.config import configured
 from generator.pipeline import check_handbook, current_day
@@ -96,8 +97,10 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     # Strict only with --strict: the plugin's strict option is the build's policy, and editors
     # and hooks run `check` to see warnings without failing on them.
     options = configured(Path("mkdocs.yml"), root=path, strict=strict,
-                         today=today.date() if today else None,
-                         settings=None if min_coverage is None else Settings(min_coverage))
+                         today=today.date() if today else None)
+    if min_coverage is not None:  # over mkdocs.yml's settings, keeping the rest of them
+        options = dataclasses.replace(options, settings=dataclasses.replace(
+            options.settings, min_coverage=min_coverage))
     handbook, problems = pipeline.check(options, click.get_current_context().obj)
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
