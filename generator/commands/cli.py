@@ -211,7 +211,8 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
 
 
 @cli.command(name="new")
-@click.argument("kind", type=click.Choice(["sop", "process", "retro", "role", "term"]))
+@click.argument("kind", type=click.Choice(["sop", "process", "retro", "postmortem", "role",
+                                          "term"]))
 @click.argument("item_id", metavar="ID")
 @click.option("--title", required=True, help="The title (or the role's name, the term).")
 @click.option("--owner", default=None, help="Owner role id (default: the first role).")
@@ -225,13 +226,15 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
     """Write a commented starting file for a new KIND with id ID; never overwrites.
 
     The file lands in the folder for its kind (sops/sops, sops/processes, sops/retros,
-    sops/roles, sops/glossary), passes `sopsite check`, and names its JSON Schema so
-    editors validate it as you type.
+    sops/postmortems, sops/roles, sops/glossary), passes `sopsite check`, and names its
+    JSON Schema so editors validate it as you type. A post-mortem's severity is the least
+    severe level of the scale in mkdocs.yml (`severities`).
     """
     from generator.commands.scaffold import new_file
 
+    scale = configured(Path("mkdocs.yml"), root=path).settings.severities
     written = new_file(path, kind, item_id, title, owner=owner, author=author,
-                       today=current_day())
+                       today=current_day(), severities=scale)
     click.echo(written)
 
 
