@@ -205,12 +205,16 @@ def _action(**fields: object) -> IncidentAction:
 
 def test_open_and_overdue_with_unknown_due_days_and_archived_items() -> None:
     late = _action(status="open", due=dt.date(2026, 11, 1))
-    assert due.action_open(late) and due.action_overdue(late, TODAY)
+    assert due.action_open(late)
+    assert due.action_overdue(late, TODAY)
     undated = _action(status="in-progress")
-    assert due.action_open(undated) and not due.action_overdue(undated, TODAY)
+    assert due.action_open(undated)
+    assert not due.action_overdue(undated, TODAY)
     archived = _action(status="archived", due=dt.date(2017, 3, 1))
-    assert not due.action_open(archived) and not due.action_overdue(archived, TODAY)
-    assert undated.owner is None and undated.due is None
+    assert not due.action_open(archived)
+    assert not due.action_overdue(archived, TODAY)
+    assert undated.owner is None
+    assert undated.due is None
 
 
 def test_an_observation_may_have_no_target() -> None:
@@ -286,7 +290,7 @@ def test_the_timeline_puts_the_moments_in_their_place_and_dates_where_they_chang
 def test_the_scale_is_read_from_mkdocs_yml(pm: Book) -> None:
     scale = [{"id": "P1", "description": "Everything is down."},
              {"id": "P2", "description": "Something is down."}]
-    options = Options.from_plugin({"severities": scale}, Path("."), root=Path("hb"))
+    options = Options.from_plugin({"severities": scale}, Path(), root=Path("hb"))
     assert options.settings.severities == (SeverityLevel("P1", "Everything is down."),
                                            SeverityLevel("P2", "Something is down."))
     _, problems = check_handbook(Path("hb"), today=TODAY, settings=options.settings)
@@ -354,13 +358,15 @@ def test_the_example_postmortem_page_matches_its_golden_file() -> None:
     assert pages[path] == golden.read_text(encoding="utf-8")
     assert "postmortems/year/2026/index.md" in pages
     actions = pages["actions.md"]
-    assert "**rescue-note**" in actions and "not assigned" in actions
+    assert "**rescue-note**" in actions
+    assert "not assigned" in actions
     assert "**tell-the-house**" not in actions  # done
 
 
 def test_author_text_in_the_timeline_stays_inert(pm: Book) -> None:
     pm.edit("pm-it-001.yml", "    event: First failed reset reported.",
-            "    event: '<script>alert(1)</script> {{ x }} <span class=\"sopsite-timeline-moment\">'")
+            "    event: '<script>alert(1)</script> {{ x }} "
+            "<span class=\"sopsite-timeline-moment\">'")
     handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["postmortems/pm-it-001.md"]

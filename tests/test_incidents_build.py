@@ -51,6 +51,8 @@ def test_the_postmortem_page_is_built_with_the_handbooks_scale(site: Path) -> No
 def test_the_section_the_stylesheet_and_the_open_items(site: Path) -> None:
     assert (site / "postmortems" / "year" / "2026" / "index.html").is_file()
     css = (site / "assets" / "stylesheets" / "sopsite.css").read_text("utf-8")
-    assert ".sopsite-timeline > ul" in css and "@media print" in css
+    assert ".sopsite-timeline > ul" in css
+    assert "@media print" in css
     actions = (site / "actions" / "index.html").read_text("utf-8")
-    assert "rescue-note" in actions and "tell-the-house" not in actions
+    assert "rescue-note" in actions
+    assert "tell-the-house" not in actions
