@@ -93,6 +93,14 @@ def test_a_date_alone_and_text_that_is_no_time_are_refused(pm: Book) -> None:
         "from UTC (ISO 8601), such as '2026-11-14T18:05:00+02:00', found 'soon'"]
 
 
+def test_a_time_at_the_calendars_end_is_refused(pm: Book) -> None:
+    pm.edit("pm-it-001.yml", "resolved: 2026-11-09T10:30:00+02:00",
+            "resolved: 9999-12-31T23:59:00-05:00")
+    assert pm.lines() == [
+        f"{PM}:13:11: error [MODEL004] 'resolved': expected a time from 0001-01-02 to "
+        "9998-12-31, found '9999-12-31T23:59:00-05:00'"]
+
+
 def test_an_unknown_time_zone_gets_a_did_you_mean(pm: Book) -> None:
     pm.edit("pm-it-001.yml", "time_zone: Europe/Helsinki", "time_zone: Europe/Helsnki")
     assert pm.lines() == [

@@ -44,6 +44,9 @@ from generator.model.fields import DocRef, Model, Name, RoleRef, Text
 from generator.problems import quote
 
 EXAMPLE_TIME = "2026-11-14T18:05:00+02:00"
+EARLIEST = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+LATEST = dt.datetime(9998, 12, 31, tzinfo=dt.UTC)
+"""The range a moment may fall in: any zone's view of it is still a day in the calendar."""
 
 
 class SeverityLevel(NamedTuple):
@@ -79,6 +82,11 @@ def _aware(value: object) -> object:
             f"expected a date and time with its offset from UTC, found {quote(written)} "
             f"without one; did you mean {quote(written + '+00:00')} (UTC), or that time "
             "with the offset of the zone it was read in (e.g. +02:00)?")
+    if isinstance(value, dt.datetime) and not EARLIEST <= value <= LATEST:
+        # The page shows each moment in another zone: a day from the calendar's ends, that
+        # would fall off it.
+        raise ValueError(f"expected a time from {EARLIEST.date()} to {LATEST.date()}, found "
+                         f"{quote(value.isoformat())}")
     return value
 
 
