@@ -380,3 +380,30 @@ def test_author_text_in_the_timeline_stays_inert(pm: Book) -> None:
     page = generate(handbook, today=TODAY).pages["postmortems/pm-it-001.md"]
     assert "&lt;script>alert(1)&lt;/script> \\{\\{ x \\}\\} &lt;span" in page
     assert "<script>" not in page
+
+
+def test_a_retrospective_shows_unknown_values_as_unknown(book: Book) -> None:
+    book.edit("retro-it-001.yml", "    owner: it-director\n    due: 2026-07-01\n", "")
+    book.write("retro-it-001.yml", book.text("retro-it-001.yml") + """\
+  - id: from-2017
+    description: An item from the paper records.
+    due: 2017-03-01
+    status: archived
+metrics:
+  - name: Resets in the quarter
+    observed: 41
+    unit: resets
+""")
+    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    assert problems == []
+    pages = generate(handbook, today=TODAY).pages
+    page = pages["retrospectives/retro-it-001.md"]
+    assert "| Resets in the quarter | no target | 41 | resets | |" in page
+    assert ("| **remind-checks**: Remind technicians to verify identity. | not assigned | "
+            "no due day | open |") in page
+    assert "| **from-2017**: An item from the paper records. | not assigned | 2017-03-01 | " \
+           "archived |" in page
+    actions = pages["actions.md"]
+    assert "| **remind-checks**: Remind technicians to verify identity. | not assigned | " \
+           "no due day | open |" in actions
+    assert "from-2017" not in actions
