@@ -196,6 +196,12 @@ class Postmortem(Document):
     lessons: list[Text] = Field(default_factory=list, description="Lessons learned.")
     actions: list[IncidentAction] = Field(default_factory=list, description="Action items, "
                                           "each of a type.")
+    detection: Text | None = Field(None, description="How the incident was noticed: an "
+                                   "alert, a customer, by chance (Markdown).")
+    resolution: Text | None = Field(None, description="How the impact was stopped and the "
+                                    "service restored (Markdown).")
+    authors: list[Name] = Field(default_factory=list, description="Who wrote the "
+                                "post-mortem.")
 
     @property
     def moments(self) -> list[tuple[str, dt.datetime]]:
