@@ -4,11 +4,10 @@ The content model's names are imported from here; the step graph, validation and
 from their own modules, which build on it.
 """
 
-from generator.model.content import KINDS, LISTABLE_KINDS, AnyItem, field_names
+from generator.model.content import KINDS, LISTABLE_KINDS, AnyDocument, AnyItem, field_names
 from generator.model.documents import (
     PHASE_ORDER,
     ActionItem,
-    AnyDocument,
     Document,
     Observation,
     Phase,
@@ -38,6 +37,14 @@ from generator.model.fields import (
     Translated,
     Version,
     minutes,
+)
+from generator.model.incidents import (
+    Impact,
+    ImpactFigure,
+    IncidentAction,
+    Postmortem,
+    TimelineEntry,
+    Why,
 )
 from generator.model.parts import (
     Approval,
@@ -72,6 +79,9 @@ __all__ = [
     "DocRef",
     "Document",
     "Duration",
+    "Impact",
+    "ImpactFigure",
+    "IncidentAction",
     "Language",
     "Metric",
     "Model",
@@ -79,6 +89,7 @@ __all__ = [
     "Observation",
     "Phase",
     "PhaseName",
+    "Postmortem",
     "Process",
     "Question",
     "QuestionKind",
@@ -98,9 +109,11 @@ __all__ = [
     "TermRef",
     "TermText",
     "Text",
+    "TimelineEntry",
     "Training",
     "Translated",
     "Version",
+    "Why",
     "dump",
     "field_names",
     "minutes",

@@ -18,7 +18,7 @@ from generator.model.fields import Date, Duration, Model, Name, RoleRef, Text
 from generator.problems import quote
 
 if TYPE_CHECKING:
-    from generator.model.documents import AnyDocument
+    from generator.model.content import AnyDocument
 
 ContactRef = Text
 """The id of a contact in the same document's `contacts`."""
