@@ -52,7 +52,7 @@ def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
                    superseded_by=superseded_by, history_notice=shared.notice)
     if isinstance(doc, Sop | Process):
         context.update(flow(doc, shared.directory, context["words"]),
-                       steps=step_views(doc.steps))
+                       steps=step_views(doc.steps, doc.groups))
     if isinstance(doc, Process):
         context.update(retros=retros,
                        risks=sorted(doc.premortem, key=lambda r: (-r.likelihood * r.impact, r.id)),
