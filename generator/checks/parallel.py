@@ -117,9 +117,10 @@ def joins_wait_for_paths(context: Context) -> Iterator[Finding]:
                               f"step {quote(fork.join)} is already the join of the fork of step "
                               f"{quote(earlier.source)}; give each fork a join of its own")
                 continue
-            inside = _inside(graph, fork) | {fork.source}
+            region = graph.region(fork) | {fork.source}
             for edge in graph.edges:
-                if edge.target == fork.join and edge.source not in inside:
+                if (edge.target == fork.join and edge.source not in region
+                        and edge.source in graph.reachable):
                     yield Finding(entry.source, edge.loc, f"step {quote(edge.source)} leads "
                                   f"into step {quote(fork.join)}, the join of the fork of step "
                                   f"{quote(fork.source)}, from outside the fork; a join waits "
@@ -139,10 +140,12 @@ def paths_stay_inside(context: Context) -> Iterator[Finding]:
     """
     for entry in _flows(context):
         for graph, fork in _sound(entry):
-            inside = _inside(graph, fork)
+            inside, region = _inside(graph, fork), graph.region(fork)
             for edge in graph.edges:
+                if edge.source not in graph.reachable:
+                    continue  # FLOW002 says so; where it leads is moot
                 leaves = edge.source in inside and edge.target not in inside | {fork.join}
-                enters = edge.source not in inside | {fork.source} and edge.target in inside
+                enters = edge.source not in region | {fork.source} and edge.target in region
                 if leaves:
                     yield Finding(entry.source, edge.loc, f"step {quote(edge.source)}, on a "
                                   f"path of the fork of step {quote(fork.source)}, leads to "

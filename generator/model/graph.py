@@ -135,6 +135,18 @@ class StepGraph:
 
         return self.once(f"region {fork.position}", make)
 
+    def apart(self, first: str, second: str) -> Fork | None:
+        """The fork on two different paths of which ``first`` and ``second`` lie (done at
+        the same time, so neither comes before the other), if any."""
+        for fork in self.forks:
+            paths = [self.reachable_avoiding((path,), (fork.join, fork.source)) - {fork.join}
+                     for path in fork.paths]
+            on_first = {j for j, steps in enumerate(paths) if first in steps}
+            on_second = {j for j, steps in enumerate(paths) if second in steps}
+            if on_first and on_second and not on_first & on_second:
+                return fork
+        return None
+
     @cached_property
     def reaching_end(self) -> frozenset[str]:
         """Step ids from which some path reaches an end step."""
