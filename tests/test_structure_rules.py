@@ -230,6 +230,32 @@ steps:
     ]
 
 
+def test_path_that_jumps_back_is_told_once_where_it_leaves(book: Book) -> None:
+    # `first` flows into `shop` by the list order; that is not an outside step entering.
+    body = FORKED.replace("""\
+steps:
+""", """\
+steps:
+  - id: first
+    title: First
+    actor: technician
+  - id: shop
+    title: Shop
+    actor: technician
+""").replace("    next: combine\n", """\
+    decision:
+      question: Stock good?
+      branches:
+        - {label: "yes", next: combine}
+        - {label: "no", next: shop}
+""")
+    assert sop(book, body) == [
+        f"{F}:42:31: error [FORK004] step 'boil', on a path of the fork of step 'start', "
+        "leads to step 'shop' outside the fork before its join 'combine'; the paths of a "
+        "fork leave it only through the join: lead it to 'combine'",
+    ]
+
+
 def test_step_outside_jumps_into_a_path(book: Book) -> None:
     body = FORKED.replace("""\
 steps:

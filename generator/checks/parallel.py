@@ -99,6 +99,22 @@ def _inside(graph: StepGraph, fork: Fork) -> frozenset[str]:
     return graph.region(fork) - around - {fork.source}
 
 
+def _before(graph: StepGraph, fork: Fork) -> set[str]:
+    """The steps from which the fork is reached without passing its join: a path that
+    leads back to one of them left the fork (FORK004 says so once, where it left), it did
+    not let an outside step in."""
+    backward: dict[str, list[str]] = {}
+    for edge in graph.edges:
+        backward.setdefault(edge.target, []).append(edge.source)
+    seen, queue = {fork.source}, [fork.source]
+    while queue:
+        for source in backward.get(queue.pop(), []):
+            if source not in seen and source != fork.join:
+                seen.add(source)
+                queue.append(source)
+    return seen
+
+
 @rule("FORK003", Severity.ERROR, "a join that something besides its fork's paths leads into",
       local=True)
 def joins_wait_for_paths(context: Context) -> Iterator[Finding]:
@@ -141,11 +157,12 @@ def paths_stay_inside(context: Context) -> Iterator[Finding]:
     for entry in _flows(context):
         for graph, fork in _sound(entry):
             inside, region = _inside(graph, fork), graph.region(fork)
+            entered = region - _before(graph, fork)
             for edge in graph.edges:
                 if edge.source not in graph.reachable:
                     continue  # FLOW002 says so; where it leads is moot
                 leaves = edge.source in inside and edge.target not in inside | {fork.join}
-                enters = edge.source not in region | {fork.source} and edge.target in region
+                enters = edge.source not in region | {fork.source} and edge.target in entered
                 if leaves:
                     yield Finding(entry.source, edge.loc, f"step {quote(edge.source)}, on a "
                                   f"path of the fork of step {quote(fork.source)}, leads to "
