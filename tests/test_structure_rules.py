@@ -288,6 +288,13 @@ def test_path_that_runs_into_the_next_path_by_the_list_order(book: Book) -> None
     ]
 
 
+def test_a_path_named_twice(book: Book) -> None:
+    assert sop(book, FORKED.replace("paths: [boil, chop]", "paths: [boil, chop, boil]")) == [
+        f"{F}:27:27: error [FORK005] path 3 of the fork of step 'start' repeats path 1 "
+        "('boil'); name each path once",
+    ]
+
+
 # --- loops through forks -------------------------------------------------------------------
 
 

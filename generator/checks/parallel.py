@@ -176,18 +176,25 @@ def paths_stay_inside(context: Context) -> Iterator[Finding]:
                                   "only through its fork")
 
 
-@rule("FORK005", Severity.ERROR, "two paths of a fork that run into each other", local=True)
+@rule("FORK005", Severity.ERROR, "two paths of a fork that run into each other, or one named twice",
+      local=True)
 def paths_apart(context: Context) -> Iterator[Finding]:
     """Paths done at the same time share no step: a path that flows on into another one
     (often by the list order, when its last step lacks `next: <join>`) does that work twice.
 
     Passes: `boil` with `next: combine`, then `chop`. Fails: `boil` without `next`, followed
-    in the list by `chop`, the first step of the other path.
+    in the list by `chop`, the first step of the other path; `paths: [boil, chop, boil]`.
     """
     for entry in _flows(context):
         for graph, fork in _sound(entry):
             inside = _inside(graph, fork)
             stop = (fork.join, fork.source)
+            for k, path in enumerate(fork.paths):
+                if path in fork.paths[:k]:
+                    yield Finding(entry.source, ("steps", fork.position, "fork", "paths", k),
+                                  f"path {k + 1} of the fork of step {quote(fork.source)} "
+                                  f"repeats path {fork.paths.index(path) + 1} ({quote(path)}); "
+                                  "name each path once")
             reach = [graph.reachable_avoiding((path,), stop) & inside for path in fork.paths]
             told: set[int] = set()
             for j, own in enumerate(reach):
