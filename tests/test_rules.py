@@ -38,9 +38,8 @@ COVERED_ELSEWHERE = {
     "ID005": "test_hostile_fs.py",
     "MARKDOWN001": "test_markdown_budgets.py",
     "MARKDOWN002": "test_markdown_budgets.py",
-    **{code: "test_structure_rules.py" for code in (
-        "FORK001", "FORK002", "FORK003", "FORK004", "FORK005", "GROUP001", "GROUP002",
-        "GROUP003", "TROUBLE001")},
+    **dict.fromkeys(("FORK001", "FORK002", "FORK003", "FORK004", "FORK005", "GROUP001",
+                     "GROUP002", "GROUP003", "TROUBLE001"), "test_structure_rules.py"),
 }
 """Rules whose exact messages and positions are pinned in another module."""
 

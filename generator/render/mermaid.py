@@ -165,7 +165,9 @@ def _measure(graph: StepGraph) -> Size:
     ends = sum(1 for i in range(len(steps)) if graph.is_end(i))
     source = flowchart(graph, lambda _: "W" * MAX_LABEL,
                        {"start": "Start", "end": "End", "wait_until": "Wait until"})
-    return Size(len(steps), len({step.actor for step in steps}), drawn + ends + 1, len(source))
+    splits = sum(1 for step in steps if _split(step))  # a box's arrow to its own question
+    return Size(len(steps), len({step.actor for step in steps}), drawn + ends + splits + 1,
+                len(source))
 
 
 @dataclass(frozen=True)
