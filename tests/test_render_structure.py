@@ -179,3 +179,27 @@ def test_the_diagram_budget_counts_every_arrow_drawn(pages: dict[str, str]) -> N
     arrows = [line for line in source.splitlines() if "-->" in line or "==>" in line]
     assert len(arrows) == 10
     assert measure(doc.graph).edges == len(arrows)  # type: ignore[union-attr]
+
+
+def test_what_changed_names_groups_waits_forks_and_the_new_sections() -> None:
+    import yaml
+
+    from generator.git.diff import as_markdown, semantic_diff
+    from generator.model import Sop
+
+    new = yaml.safe_load((FIXTURE / "sop-spill.yml").read_text(encoding="utf-8"))
+    old = {key: value for key, value in new.items()
+           if key not in ("groups", "immediate_actions", "troubleshooting")}
+    old["steps"] = [{key: value for key, value in step.items()
+                     if key not in ("group", "wait", "fork")} for step in new["steps"]]
+    old["steps"][2]["next"] = "absorb"
+    text = as_markdown(semantic_diff(Sop.model_validate(old, strict=False),
+                                     Sop.model_validate(new, strict=False)))
+    assert "- Step 1 (assess): group none → secure.\n" in text
+    assert "- Step 5 (ventilate) now waits until “the air monitor shows green”.\n" in text
+    assert ("- Step 3 (split): next step absorb → at the same time absorb, ventilate, then "
+            "dispose.\n") in text
+    assert "- Groups changed.\n" in text
+    assert "- Troubleshooting changed.\n" in text
+    assert ("- Immediate actions added: “Call the emergency number **112** if anyone is "
+            "hurt.”.\n") in text
