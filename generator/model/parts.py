@@ -137,7 +137,7 @@ class Trouble(Model):
 
 
 class Step(Model):
-    """One step of the flow. Without `next`, `decision` or `end` it flows to the following step."""
+    """One step of the flow. Without `next`, `decision`, `fork` or `end` it flows to the next."""
 
     id: Text = Field(description="Stable step id (lower-case, digits, hyphens); the anchor "
                      "`#step-<id>` derives from it.", examples=["collect-feedback"])
