@@ -431,3 +431,81 @@ def test_troubleshooting_links_unknown_step(book: Book) -> None:
         "step 'bb'; did you mean 'b'?",
     ]
 
+
+
+def test_a_fork_inside_a_path_of_another_fork_is_clean(book: Book) -> None:
+    assert sop(book, """\
+        steps:
+          - id: start
+            title: Start both
+            actor: technician
+            fork:
+              paths: [stock, chop]
+              join: combine
+          - id: stock
+            title: Start the stock
+            actor: technician
+            fork:
+              paths: [boil, skim]
+              join: season
+          - id: boil
+            title: Boil
+            actor: technician
+            next: season
+          - id: skim
+            title: Skim
+            actor: it-director
+          - id: season
+            title: Season the stock
+            actor: technician
+            next: combine
+          - id: chop
+            title: Chop
+            actor: it-director
+          - id: combine
+            title: Combine
+            actor: technician
+            decision:
+              question: Good?
+              branches:
+                - {label: "yes", next: serve}
+                - {label: "no", next: start}
+          - id: serve
+            title: Serve
+            actor: technician
+        """) == []
+
+
+def test_an_inner_fork_whose_path_skips_to_the_outer_join(book: Book) -> None:
+    body = FORKED.replace("""\
+  - id: boil
+    title: Boil the stock
+    actor: technician
+    next: combine
+""", """\
+  - id: boil
+    title: Start the stock
+    actor: technician
+    fork:
+      paths: [heat, skim]
+      join: season
+  - id: heat
+    title: Heat
+    actor: technician
+    next: combine
+  - id: skim
+    title: Skim
+    actor: technician
+  - id: season
+    title: Season
+    actor: technician
+    next: combine
+""")
+    assert sop(book, body) == [
+        f"{F}:33:15: error [FORK002] path 1 of the fork of step 'boil' (from step "
+        "'heat') never reaches the join 'season'; lead its last step there with 'next: "
+        "season'",
+        f"{F}:38:11: error [FORK004] step 'heat', on a path of the fork of step 'boil', "
+        "leads to step 'combine' outside the fork before its join 'season'; the paths "
+        "of a fork leave it only through the join: lead it to 'season'",
+    ]

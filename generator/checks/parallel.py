@@ -158,18 +158,19 @@ def paths_stay_inside(context: Context) -> Iterator[Finding]:
         for graph, fork in _sound(entry):
             inside, region = _inside(graph, fork), graph.region(fork)
             entered = region - _before(graph, fork)
-            for edge in graph.edges:
-                if edge.source not in graph.reachable:
-                    continue  # FLOW002 says so; where it leads is moot
-                leaves = edge.source in inside and edge.target not in inside | {fork.join}
-                enters = edge.source not in region | {fork.source} and edge.target in entered
-                if leaves:
-                    yield Finding(entry.source, edge.loc, f"step {quote(edge.source)}, on a "
-                                  f"path of the fork of step {quote(fork.source)}, leads to "
-                                  f"step {quote(edge.target)} outside the fork before its join "
-                                  f"{quote(fork.join)}; the paths of a fork leave it only "
-                                  f"through the join: lead it to {quote(fork.join)}")
-                elif enters:
+            edges = [edge for edge in graph.edges if edge.source in graph.reachable]
+            leaving = [edge for edge in edges
+                       if edge.source in inside and edge.target not in inside | {fork.join}]
+            for edge in leaving:
+                yield Finding(entry.source, edge.loc, f"step {quote(edge.source)}, on a "
+                              f"path of the fork of step {quote(fork.source)}, leads to "
+                              f"step {quote(edge.target)} outside the fork before its join "
+                              f"{quote(fork.join)}; the paths of a fork leave it only "
+                              f"through the join: lead it to {quote(fork.join)}")
+            if leaving:
+                continue  # what a path reaches after leaving is not the fork's: no more
+            for edge in edges:
+                if edge.source not in region | {fork.source} and edge.target in entered:
                     yield Finding(entry.source, edge.loc, f"step {quote(edge.source)}, outside "
                                   f"the fork of step {quote(fork.source)}, leads to step "
                                   f"{quote(edge.target)} on one of its paths; a path is entered "
