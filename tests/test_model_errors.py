@@ -46,8 +46,8 @@ def test_unknown_kind_with_did_you_mean() -> None:
 
 def test_unknown_kind_lists_the_kinds_when_nothing_is_close() -> None:
     assert model_lines(changed(SOP, "kind: sop", "kind: banana")) == [
-        "f.yml:1:7: error [MODEL001] unknown kind 'banana'; valid kinds: process, retro, role, "
-        "sop, term"
+        "f.yml:1:7: error [MODEL001] unknown kind 'banana'; valid kinds: postmortem, process, "
+        "retro, role, sop, term"
     ]
 
 
@@ -59,7 +59,7 @@ def test_unknown_kind_lists_the_kinds_when_nothing_is_close() -> None:
 def test_kind_that_is_not_text(value: str, described: str) -> None:
     [line] = model_lines(changed(SOP, "kind: sop", f"kind: {value}"))
     assert line.startswith("f.yml:1:7: error [MODEL001] ")
-    assert line.endswith("; valid kinds: process, retro, role, sop, term")
+    assert line.endswith("; valid kinds: postmortem, process, retro, role, sop, term")
     # What the author wrote is described, never quoted as if it were their text.
     assert described in line
     assert f"'{described}'" not in line
@@ -68,14 +68,14 @@ def test_kind_that_is_not_text(value: str, described: str) -> None:
 def test_missing_kind() -> None:
     assert model_lines(changed(SOP, "kind: sop\n", "")) == [
         "f.yml:1:1: error [MODEL001] missing required key 'kind'; expected one of: sop, process, "
-        "retro, role, term"
+        "retro, postmortem, role, term"
     ]
 
 
 def test_missing_kind_in_a_list_points_at_the_item() -> None:
     assert model_lines(changed(ROLES, "- kind: role\n  id: technician", "- id: technician")) == [
         "f.yml:6:3: error [MODEL001] missing required key 'kind'; expected one of: sop, process, "
-        "retro, role, term"
+        "retro, postmortem, role, term"
     ]
 
 

@@ -4,11 +4,10 @@ The content model's names are imported from here; the step graph, validation and
 from their own modules, which build on it.
 """
 
-from generator.model.content import KINDS, LISTABLE_KINDS, AnyItem, field_names
+from generator.model.content import KINDS, LISTABLE_KINDS, AnyDocument, AnyItem, field_names
 from generator.model.documents import (
     PHASE_ORDER,
     ActionItem,
-    AnyDocument,
     Document,
     Observation,
     Phase,
@@ -38,6 +37,14 @@ from generator.model.fields import (
     Translated,
     Version,
     minutes,
+)
+from generator.model.incidents import (
+    Impact,
+    ImpactFigure,
+    IncidentAction,
+    Postmortem,
+    TimelineEntry,
+    Why,
 )
 from generator.model.parts import (
     Approval,
@@ -77,6 +84,9 @@ __all__ = [
     "Document",
     "Duration",
     "Fork",
+    "Impact",
+    "ImpactFigure",
+    "IncidentAction",
     "Language",
     "Metric",
     "Model",
@@ -84,6 +94,7 @@ __all__ = [
     "Observation",
     "Phase",
     "PhaseName",
+    "Postmortem",
     "Process",
     "Question",
     "QuestionKind",
@@ -104,11 +115,13 @@ __all__ = [
     "TermRef",
     "TermText",
     "Text",
+    "TimelineEntry",
     "Training",
     "Translated",
     "Trouble",
     "Version",
     "Wait",
+    "Why",
     "dump",
     "field_names",
     "minutes",

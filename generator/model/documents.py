@@ -245,7 +245,8 @@ class Observation(Model):
     """A metric as it was observed, against its target."""
 
     name: Name = Field(description="The metric's name.")
-    target: float = Field(description="What was aimed for.")
+    target: float | None = Field(None, description="What was aimed for; none when there was "
+                                 "no target (the figure is shown without Met or Missed).")
     observed: float = Field(description="What was measured.")
     unit: Text = Field(description="The unit of both figures.")
     better: Literal["higher", "lower"] = Field("higher", description="Which direction is good.")
@@ -256,10 +257,13 @@ class ActionItem(Model):
 
     id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
     description: Text = Field(description="What is to be done.")
-    owner: RoleRef = Field(description="The role that does it.")
-    due: Date = Field(description="When it is due (YYYY-MM-DD).")
-    status: Literal["open", "in-progress", "done", "dropped"] = Field(
-        description="Where it stands."
+    owner: RoleRef | None = Field(None, description="The role that does it; none when the "
+                                  "record does not say (never invented).")
+    due: Date | None = Field(None, description="When it is due (YYYY-MM-DD); none when no "
+                             "day was set.")
+    status: Literal["open", "in-progress", "done", "dropped", "archived"] = Field(
+        description="Where it stands; `archived` for a historical item nobody will close "
+        "(kept on its page, off the open-items page)."
     )
     changes: DocRef | None = Field(None, description="The document this action will change.")
 
@@ -280,5 +284,3 @@ class Retro(Document):
     actions: list[ActionItem] = Field(default_factory=list, description="Action items.")
     decisions: list[Text] = Field(default_factory=list, description="Decisions taken.")
 
-
-AnyDocument = Sop | Process | Retro
