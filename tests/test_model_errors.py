@@ -129,8 +129,8 @@ def test_unknown_key_in_a_list_item_of_a_process() -> None:
 def test_unknown_key_lists_valid_keys_when_nothing_is_close() -> None:
     assert model_lines(SOP + "zzz: 1\n") == [
         "f.yml:47:1: error [MODEL002] unknown key 'zzz' in the sop; valid keys: approvals, "
-        "attachments, changes, contacts, controls, effective, id, inputs, kind, language, "
-        "links, metrics, ..."
+        "attachments, changes, contacts, controls, effective, groups, id, immediate_actions, "
+        "inputs, kind, language, ..."
     ]
 
 
@@ -185,8 +185,8 @@ def test_decision_keys_written_on_the_step() -> None:
         "f.yml:36:5: error [MODEL002] unknown key 'question' in steps[1]; did you mean "
         "'duration'?",
         "f.yml:37:5: error [MODEL002] unknown key 'branches' in steps[1]; valid keys: actor, "
-        "attachments, checks, contact, decision, duration, end, id, instructions, links, next, "
-        "sop, ...",
+        "attachments, checks, contact, decision, duration, end, fork, group, id, instructions, "
+        "links, ...",
     ]
 
 
@@ -388,8 +388,8 @@ def test_step_with_both_next_and_end() -> None:
     text = changed(SOP, "    actor: technician\n    end: true",
                    "    actor: technician\n    next: verify\n    end: true")
     assert model_lines(text) == [
-        "f.yml:43:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
-        "or end, found next and end"
+        "f.yml:43:5: error [MODEL004] a step leaves in one way: give only one of next, decision, "
+        "fork or end, found next and end"
     ]
 
 
@@ -397,8 +397,8 @@ def test_step_with_next_decision_and_end() -> None:
     text = changed(SOP, "    actor: technician\n    decision:",
                    "    actor: technician\n    next: reset\n    end: true\n    decision:")
     assert model_lines(text) == [
-        "f.yml:33:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
-        "or end, found next and decision and end"
+        "f.yml:33:5: error [MODEL004] a step leaves in one way: give only one of next, decision, "
+        "fork or end, found next and decision and end"
     ]
 
 

@@ -12,7 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.boundary import display_path
-from generator.checks import flow, ids, incidents, markdown, outside, quiz, refs, review
+from generator.checks import (
+    flow,
+    ids,
+    incidents,
+    markdown,
+    outside,
+    parallel,
+    quiz,
+    refs,
+    review,
+    structure,
+)
 from generator.checks.registry import RULES, Context, Rule, Settings
 from generator.memo import ByIdentity
 from generator.model import AnyItem
@@ -20,7 +31,7 @@ from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, debugging, internal_problem
 
 __all__ = ["RULES", "Findings", "Rule", "Settings", "local_findings", "run_checks"]
-_RULE_MODULES = (flow, ids, incidents, markdown, outside, quiz, refs, review)
+_RULE_MODULES = (flow, ids, incidents, markdown, outside, parallel, quiz, refs, review, structure)
 
 
 class Findings:

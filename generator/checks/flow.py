@@ -20,9 +20,10 @@ def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]
 
 
 @rule("FLOW001", Severity.ERROR,
-      "a next step or decision branch that leads to no step", local=True)
+      "a next step, decision branch or fork path that leads to no step", local=True)
 def unknown_targets(context: Context) -> Iterator[Finding]:
-    """`next` and every branch's `next` must name a step of the same document.
+    """`next`, every branch's `next` and every path of a fork must name a step of the same
+    document.
 
     Passes: `next: approve` with a step `approve`. Fails: `next: aprove`.
     """
@@ -32,11 +33,10 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
         for edge in entry.item.graph.edges:
             if edge.target in index:
                 continue
-            i = edge.position
-            loc = (("steps", i, "next") if edge.branch is None
-                   else ("steps", i, "decision", "branches", edge.branch, "next"))
-            what = "next step" if edge.branch is None else f"branch {quote(edge.label)}"
-            yield Finding(entry.source, loc, f"{what} of step {quote(edge.source)} leads to "
+            what = {"decision": f"branch {quote(edge.label)}",
+                    "fork": f"path {(edge.branch or 0) + 1} of the fork"}.get(edge.kind,
+                                                                         "next step")
+            yield Finding(entry.source, edge.loc, f"{what} of step {quote(edge.source)} leads to "
                           f"unknown step {quote(edge.target)}; "
                           f"{hints.hint(edge.target, entry.source.path)}")
 

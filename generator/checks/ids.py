@@ -64,6 +64,8 @@ def _all_ids(context: Context) -> Iterator[tuple[str, str, SourceMap, Loc, str]]
         if isinstance(doc, Sop | Process):
             for i, step in enumerate(doc.steps):
                 yield f"step:{doc.id}", "step", source, ("steps", i, "id"), step.id
+            for i, group in enumerate(doc.groups):
+                yield f"group:{doc.id}", "group", source, ("groups", i, "id"), group.id
             if doc.training is not None:
                 for i, question in enumerate(doc.training.quiz):
                     yield (f"question:{doc.id}", "question", source,

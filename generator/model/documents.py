@@ -23,7 +23,16 @@ from generator.model.fields import (
     Version,
 )
 from generator.model.outside import Attachment, Contact, Link, Source
-from generator.model.parts import Approval, Change, Controls, Metric, Step, Training
+from generator.model.parts import (
+    Approval,
+    Change,
+    Controls,
+    Metric,
+    Step,
+    StepGroup,
+    Training,
+    Trouble,
+)
 
 if typing.TYPE_CHECKING:
     from generator.model.graph import StepGraph
@@ -111,12 +120,20 @@ class Sop(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
+    groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
+                                    "steps; each step names its phase in `group`.")
+    immediate_actions: list[Text] = Field(
+        default_factory=list, description="What to do at once, before reading on (Markdown), "
+        "e.g. call the emergency number; shown first on the page and on the printed checklist.")
+    troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
+                                           "what to do about each.")
+
     @cached_property
     def graph(self) -> StepGraph:
         """The step graph, worked out once for as long as this model is in use."""
         from generator.model.graph import StepGraph
 
-        return StepGraph(self.steps)
+        return StepGraph(self.steps, self.groups)
 
 
 class Stakeholder(Model):
@@ -222,12 +239,20 @@ class Process(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
+    groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
+                                    "steps; each step names its phase in `group`.")
+    immediate_actions: list[Text] = Field(
+        default_factory=list, description="What to do at once, before reading on (Markdown), "
+        "e.g. call the emergency number; shown first on the page and on the printed checklist.")
+    troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
+                                           "what to do about each.")
+
     @cached_property
     def graph(self) -> StepGraph:
         """The step graph, worked out once for as long as this model is in use."""
         from generator.model.graph import StepGraph
 
-        return StepGraph(self.steps)
+        return StepGraph(self.steps, self.groups)
 
 
 class Subject(Model):

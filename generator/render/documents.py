@@ -62,7 +62,7 @@ def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
         context.update(incident=incidents.incident_view(doc, shared.severities))
     if isinstance(doc, Sop | Process):
         context.update(flow(doc, shared.directory, context["words"]),
-                       steps=step_views(doc.steps))
+                       steps=step_views(doc.steps, doc.groups))
     if isinstance(doc, Process):
         context.update(retros=retros,
                        risks=sorted(doc.premortem, key=_risk_order),
