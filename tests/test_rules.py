@@ -470,8 +470,9 @@ def test_loop_with_no_way_out(book: Book) -> None:
     book.edit("sop-it-001.yml", '- label: "yes"\n          next: reset',
               '- label: "yes"\n          next: verify')
     assert book.lines() == [
-        f"{S}:29:9: error [FLOW003] no path from step 'verify' reaches an end; give the loop a "
-        "way out with a decision, or mark a step 'end: true'",
+        f"{S}:40:17: error [FLOW003] branch 'yes' of step 'verified' goes back to step "
+        "'verify', closing the loop 'verify' → 'verified' → 'verify', which no path leaves to "
+        "reach an end; give the loop a way out with a decision, or mark a step 'end: true'",
         f"{S}:43:9: error [FLOW002] step 'reset' is not reachable from the first step 'verify'; "
         "point a 'next' or a decision branch at it, or remove it",
     ]
@@ -482,8 +483,9 @@ def test_self_loop_with_no_end_anywhere(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "    actor: it-director", "    actor: it-director\n"
               "    next: launch")
     assert book.lines() == [
-        f"{P}:17:9: error [FLOW003] no path from step 'pilot' reaches an end; give the loop a "
-        "way out with a decision, or mark a step 'end: true'"
+        f"{P}:24:11: error [FLOW003] next step of step 'launch' goes back to step 'launch', "
+        "closing the loop 'launch' → 'launch', which no path leaves to reach an end; give the "
+        "loop a way out with a decision, or mark a step 'end: true'"
     ]
 
 
@@ -511,13 +513,14 @@ steps:
 """
 
 
-def test_loop_entered_midway_is_reported_at_its_entry(book: Book) -> None:
+def test_loop_entered_midway_is_reported_where_it_closes(book: Book) -> None:
     text = book.text("proc-it-rollout.yml")
     start, end = text.index("steps:\n"), text.index("premortem:")
     book.write("proc-it-rollout.yml", text[:start] + STEPS_WITH_A_TRAP + text[end:])
     assert book.lines() == [
-        f"{P}:29:9: error [FLOW003] no path from step 'launch' reaches an end; give the loop a "
-        "way out with a decision, or mark a step 'end: true'"
+        f"{P}:35:11: error [FLOW003] next step of step 'check' goes back to step 'launch', "
+        "closing the loop 'launch' → 'check' → 'launch', which no path leaves to reach an "
+        "end; give the loop a way out with a decision, or mark a step 'end: true'"
     ]
 
 
