@@ -26,9 +26,18 @@ GOLDEN = HERE / "golden"
 UPDATE = os.environ.get("SOPSITE_UPDATE_GOLDEN") == "1"
 
 
+EXPECTED = {
+    # The one overdue action, which the retrospective and the open-items page mark as such.
+    "site": ["tests/fixtures/site/sops/retro.yml:33:10: warning [ACTION001] action "
+             "'weekend-rota' is open and was due on 2026-08-01; finish it and set 'status: "
+             "done' (or 'dropped'), or agree a new due date"],
+    "hostile": [],
+}
+
+
 def _handbook(name: str) -> Handbook:
     handbook, problems = check_handbook(HERE / "fixtures" / name / "sops", today=TODAY)
-    assert problems == []
+    assert [p.format() for p in problems] == EXPECTED[name]
     return handbook
 
 

@@ -49,7 +49,9 @@ class Shared:
         words = labels(language)
         return {"links": links or Links(page, self.directory, language=language),
                 "words": words, "today": self.today, "language_names": LANGUAGE_NAMES,
-                "status_label": partial(status_label, words), "build_commit": self.commit}
+                "status_label": partial(status_label, words), "build_commit": self.commit,
+                # What `check` calls overdue (ACTION001) and nothing else: one definition.
+                "action_overdue": partial(due.action_overdue, today=self.today)}
 
     def render(self, template: str, page: str, **context: Any) -> str:
         """``template`` for ``page`` with the common context and ``context``."""
