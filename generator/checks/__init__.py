@@ -51,8 +51,9 @@ def run_checks(
     """
     settings, findings = settings or Settings(), findings or Findings()
     rules = [r for r in RULES.values() if r.check is not None and not r.local]
-    problems = _findings(Context(handbook, today, settings), rules)
-    for entry in handbook.entries:
+    quiet = {id(entry.source): entry.unchecked for entry in handbook.partial}
+    problems = _findings(Context(handbook.checked, today, settings), rules, quiet)
+    for entry in (*handbook.entries, *handbook.partial):
         problems.extend(local_findings(entry, handbook.root, today, settings, findings))
     return problems
 
@@ -68,14 +69,19 @@ def local_findings(
     it is loaded, while helper processes still parse the rest (`generator.pipeline`).
     """
     def find() -> list[Problem]:
-        rules = [r for r in RULES.values() if r.check is not None and r.local]
+        rules = [r for r in RULES.values() if r.check is not None and r.local
+                 and r.code not in entry.unchecked]
         return _findings(Context(Handbook(root, (entry,)), today, settings), rules)
 
     return findings.of(entry, (today, settings), find)
 
 
-def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
+def _findings(context: Context, rules: list[Rule],
+              quiet: dict[int, frozenset[str]] | None = None) -> list[Problem]:
+    """What ``rules`` find; ``quiet`` holds, by the identity of a partial entry's source,
+    the codes whose findings there could be wrong (`Entry.unchecked`)."""
     problems: list[Problem] = []
+    quiet = quiet or {}
     for registered in rules:
         assert registered.check is not None
         try:
@@ -85,6 +91,7 @@ def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
                     key=finding.key,
                 )
                 for finding in registered.check(context)
+                if registered.code not in quiet.get(id(finding.source), ())
             )
         except Exception as error:
             if debugging():
