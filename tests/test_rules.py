@@ -292,7 +292,7 @@ def test_reference_to_a_term_that_failed_is_not_a_reference_to_a_role(book: Book
               "    actor: retrospective\n    duration")
     assert book.lines() == [
         "hb/glossary.yml:6:3: error [MODEL003] missing required key 'definition' in the term "
-        "(what it means here (Markdown))",
+        "(what it means here)",
         f"{S}:31:12: error [REF001] unknown role 'retrospective'; valid roles: it-director, "
         "technician",
     ]
@@ -353,7 +353,7 @@ def test_reference_to_a_document_that_failed_validation_is_not_unknown(book: Boo
     book.edit("sop-it-001.yml", "scope: All staff accounts.\n", "")
     assert book.lines() == [
         f"{S}:1:1: error [MODEL003] missing required key 'scope' in the sop (where it applies "
-        "and where it does not (Markdown))"
+        "and where it does not)"
     ]
 
 
@@ -566,9 +566,10 @@ def test_high_risk_without_mitigation_or_owner(book: Book) -> None:
 def test_high_risk_with_empty_mitigation(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "    mitigation: Announce it in every reset call.",
               '    mitigation: ""')
+    # An empty Markdown text is refused; RISK001 does not also say the mitigation is missing.
     assert book.lines() == [
-        f"{P}:25:9: error [RISK001] risk 'low-adoption' scores 16 (likelihood 4 x impact 4, "
-        "high from 15) but has no mitigation"
+        f"{P}:29:17: error [MODEL004] 'mitigation': expected non-empty text, found an empty "
+        "string"
     ]
 
 

@@ -43,6 +43,7 @@ UNCHECKED = {
                            "QUIZ006"}),
     "roles": frozenset({"RACI001"}),
     "approvals": frozenset({"APPROVAL001", "APPROVAL004"}),
+    "premortem": frozenset({"RISK001"}),
 }
 """Rules that read a whole top-level list or section, by its key: with a part of it left
 out, they would report what is only missing from the partial model."""
