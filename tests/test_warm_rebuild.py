@@ -724,7 +724,11 @@ def test_the_fixture_has_every_field_of_every_kind() -> None:
     have |= {f"{leaf.kind}:{leaf.general}" for leaf in leaves() if leaf.shape == "list"
              and leaf.general.endswith("answer")}
     assert sorted(wanted - have) == []
-    assert check_handbook(FIXTURE, today=TODAY)[1] == []
+    # Warnings only: an overdue action, and a retrospective's `retrain`, which is there so
+    # that some case edits it (a retrospective has no training module: TRAIN001).
+    assert [(p.path.rsplit("/", 1)[1], p.line, p.code)
+            for p in check_handbook(FIXTURE, today=TODAY)[1]] == [
+        ("retro.yml", 38, "ACTION001"), ("retro.yml", 63, "TRAIN001")]
 
 
 @pytest.mark.parametrize("found", [
