@@ -40,6 +40,14 @@ def _write_flow(book: Book, steps: int, lanes: int, decisions: int = 0) -> None:
                       "        - label: \"yes\"", f"          next: s-{i + 1}",
                       "        - label: \"no\"", f"          next: s-{skip}"]
     text = book.text("sop-it-001.yml")
+    # The RACI table lists every lane's role (RACI001), in the five lines the fixture's
+    # table takes, so the steps stay on the lines the messages name.
+    table = ("roles:\n  - role: technician\n    raci: responsible\n  - role: it-director\n"
+             "    raci: accountable\n")
+    lanes_raci = ", ".join(f"{{role: role-{n}, raci: responsible}}" for n in range(1, lanes + 1))
+    text = text.replace(table, "roles: [{role: technician, raci: responsible},\n"
+                        "  {role: it-director, raci: accountable},\n"
+                        f"  {lanes_raci}]\n# Every lane's role is in the RACI table.\n#\n")
     book.write("sop-it-001.yml", text[: text.index("steps:\n") + 7] + "\n".join(lines) + "\n")
 
 

@@ -363,11 +363,12 @@ def test_a_major_bump_is_not_signed_by_the_approvals_of_earlier_versions(
 ) -> None:
     root, _ = repo
     # SOP-H-1 has no training module: its retraining is a warning (TRAIN001), nothing more.
-    no_module = ("sops/sop.yml:{line}:{column}: warning [TRAIN001] version {version} asks 'tech' to "
-                 "retrain, but SOP-H-1 has no training module for them to retrain on; add a "
-                 "'training' section, or remove 'retrain'\n")
+    no_module = ("sops/sop.yml:{line}:{column}: warning [TRAIN001] version {version} asks "
+                 "'tech' to retrain, but SOP-H-1 has no training module for them to retrain "
+                 "on; add a 'training' section, or remove 'retrain'\n")
     clean = sopsite("check", "--base", "HEAD", "sops", cwd=root)
-    assert (clean.returncode, clean.stdout) == (0, no_module.format(line=34, column=97, version="2.0"))
+    assert (clean.returncode, clean.stdout) == (
+        0, no_module.format(line=34, column=97, version="2.0"))
     _edit(root, '\nversion: "2.0"', '\nversion: "3.0"')
     _edit(root, "effective: 2026-06-01", "effective: 2026-09-01")
     _edit(root, "retrain: [tech]}\n", "retrain: [tech]}\n  - {version: \"3.0\", date: "
