@@ -91,8 +91,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         options = replace(options, boundary=self.project)
         handbook, problems = pipeline.check(options, self.session)
         advice, failed = advisory_codes(), pipeline.fails(problems, options.strict)
+        refused = set(failed)
         for problem in problems:
-            if problem.severity is Severity.WARNING and problem not in set(failed):
+            if problem.severity is Severity.WARNING and problem not in refused:
                 (advice_log if problem.code in advice else log).warning(problem.format())
         _refuse("the handbook has errors" if has_errors(failed) else
                 "the handbook has warnings, and the sopsite plugin's option strict fails on "
