@@ -98,46 +98,46 @@ def endless_paths(context: Context) -> Iterator[Finding]:
                    if edge.source not in trapped and edge.target in trapped]
         if steps[0].id in trapped:
             entered.insert(0, steps[0].id)
-        reported: set[Edge] = set()
+        out: dict[str, list[Edge]] = {}
+        for edge in graph.edges:
+            if edge.source in trapped:
+                out.setdefault(edge.source, []).append(edge)
+        seen: set[str] = set()
         for start in dict.fromkeys(entered):
-            loop = _loop_from(start, graph.edges, trapped)
-            closing = _closing_edge(loop, steps)
-            if closing in reported:
-                continue
-            reported.add(closing)
-            yield Finding(entry.source, _edge_loc(closing), _loop_message(closing, loop))
+            loop = _loop_from(start, out, seen)
+            if loop is not None:
+                closing = _closing_edge(loop, steps)
+                yield Finding(entry.source, _edge_loc(closing), _loop_message(closing, loop))
 
 
-def _loop_from(start: str, edges: tuple[Edge, ...], trapped: frozenset[str]) -> list[Edge]:
-    """The edges of a loop among the ``trapped`` steps that a walk from ``start`` meets
-    first (depth first, each step's edges in document order). One exists: every trapped
-    step leads on, and only to trapped steps."""
-    out: dict[str, list[Edge]] = {}
-    for edge in edges:
-        if edge.source in trapped:
-            out.setdefault(edge.source, []).append(edge)
+def _loop_from(start: str, out: dict[str, list[Edge]], seen: set[str]) -> list[Edge] | None:
+    """The edges of the loop a walk from ``start`` meets first (depth first, each step's
+    edges ``out`` in document order), or None when the walk only runs into steps ``seen``
+    by an earlier walk, whose loop is reported already. A walk from an unseen region finds
+    one: every trapped step leads on, and only to trapped steps. Each step is walked once
+    per document, however many ways lead into the trap."""
+    if start in seen:
+        return None
+    seen.add(start)
     path: list[Edge] = []
     on_path = {start: 0}
     pending = [iter(out.get(start, []))]
-    done: set[str] = set()
     while pending:
         found = next(pending[-1], None)
         if found is None:
             pending.pop()
             if path:
-                left = path.pop()
-                done.add(left.target)
-                del on_path[left.target]
+                del on_path[path.pop().target]
             continue
-        edge = found
-        if edge.target in on_path:
-            return [*path[on_path[edge.target]:], edge]
-        if edge.target in done:
+        if found.target in on_path:
+            return [*path[on_path[found.target]:], found]
+        if found.target in seen:
             continue
-        on_path[edge.target] = len(path) + 1
-        path.append(edge)
-        pending.append(iter(out.get(edge.target, [])))
-    raise AssertionError("a trapped step leads nowhere")  # pragma: no cover
+        seen.add(found.target)
+        on_path[found.target] = len(path) + 1
+        path.append(found)
+        pending.append(iter(out.get(found.target, [])))
+    return None
 
 
 def _closing_edge(loop: list[Edge], steps: list[Step]) -> Edge:
