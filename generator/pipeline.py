@@ -11,16 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from generator.boundary import admit, display_path, walk
 from generator.checks import Settings, local_findings, run_checks
 from generator.checks.registry import advisory_codes
+from generator.errors import SopsiteError
 from generator.load.handbook import load_handbook
 from generator.model import AnyItem
 from generator.model.handbook import Entry, Handbook
+from generator.model.incidents import SeverityLevel
 from generator.problems import Problem, bounded, failing
 from generator.session import Session
 
@@ -32,6 +34,38 @@ def current_day() -> dt.date:
     """The day checks and pages are made for; SOPSITE_TODAY=YYYY-MM-DD pins it (audits, tests)."""
     pinned = os.environ.get("SOPSITE_TODAY")
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+class ConfigError(SopsiteError):
+    """The sopsite plugin's options in mkdocs.yml cannot be used as written."""
+
+    usage = True
+
+
+def severity_scale(value: object) -> tuple[SeverityLevel, ...]:
+    """The plugin option `severities`: a list of `{id, description}`, most severe first.
+
+    A scale that cannot be read stops the run (MkDocs' own validation would stop the
+    build): checking incidents against a scale other than the one written would be silent.
+    """
+    example = "severities: [{id: SEV1, description: Service down}]"
+    if not isinstance(value, list) or not value:
+        raise ConfigError(f"mkdocs.yml: expected the sopsite option 'severities' as a list of "
+                          f"levels, e.g. {example}; found {type(value).__name__}")
+    levels: list[SeverityLevel] = []
+    for i, level in enumerate(value):
+        ok = (isinstance(level, Mapping) and set(level) == {"id", "description"}
+              and all(isinstance(level[k], str) and level[k].strip() for k in level))
+        if not ok:
+            raise ConfigError(f"mkdocs.yml: expected severities[{i}] as a mapping of 'id' and "
+                              f"'description' (both text), e.g. {example}; found {level!r}"[:300])
+        levels.append(SeverityLevel(level["id"], level["description"]))
+    ids = [level.id for level in levels]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise ConfigError(f"mkdocs.yml: expected each severity id once, found {twice[0]!r} "
+                          "more than once")
+    return tuple(levels)
 
 
 @dataclass(frozen=True)
@@ -61,12 +95,14 @@ class Options:
             return Path(value) if Path(value).is_absolute() else base / value
 
         coverage = options.get("training_coverage")
+        settings = Settings(float(coverage)) if isinstance(coverage, int | float) else Settings()
+        if options.get("severities") is not None:
+            settings = replace(settings, severities=severity_scale(options["severities"]))
         read: dict[str, Any] = {
             "root": path(options.get("sops")) or base / "sops",
             "templates": path(options.get("templates")),
             "strict": options.get("strict") is True,
-            "settings": Settings(float(coverage)) if isinstance(coverage, int | float)
-            else Settings(),
+            "settings": settings,
         }
         read.update({key: value for key, value in given.items() if value is not None})
         return cls(**read)
@@ -150,5 +186,6 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
     return generate(handbook, today=options.day, template_dir=options.templates,
                     history=history, sink=sink,
                     cache=session.pages if session.serving else None,
-                    renderer=session.renderer(options.templates))
+                    renderer=session.renderer(options.templates),
+                    severities=options.settings.severities)
 

@@ -22,7 +22,7 @@ def handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("init") / "hb"
     result = sopsite("init", str(root), cwd=root.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"14 files in {root}; next: cd {root} && npm install && " \
+    assert result.stdout == f"15 files in {root}; next: cd {root} && npm install && " \
                             "sopsite serve\n"
     (root / "node_modules").symlink_to(MERMAID_JS.parents[2])
     return root
@@ -52,6 +52,7 @@ def test_init_refuses_a_folder_that_is_not_empty(handbook: Path) -> None:
     ("sop", "SOP-IT-001", "sops/sops/SOP-IT-001.yml"),
     ("process", "PROC-IT-001", "sops/processes/PROC-IT-001.yml"),
     ("retro", "RETRO-IT-001", "sops/retros/RETRO-IT-001.yml"),
+    ("postmortem", "PM-IT-001", "sops/postmortems/PM-IT-001.yml"),
 ])
 def test_each_new_kind_checks_clean(handbook: Path, kind: str, item_id: str,
                                     path: str) -> None:

@@ -46,8 +46,8 @@ def test_unknown_kind_with_did_you_mean() -> None:
 
 def test_unknown_kind_lists_the_kinds_when_nothing_is_close() -> None:
     assert model_lines(changed(SOP, "kind: sop", "kind: banana")) == [
-        "f.yml:1:7: error [MODEL001] unknown kind 'banana'; valid kinds: process, retro, role, "
-        "sop, term"
+        "f.yml:1:7: error [MODEL001] unknown kind 'banana'; valid kinds: postmortem, process, "
+        "retro, role, sop, term"
     ]
 
 
@@ -59,7 +59,7 @@ def test_unknown_kind_lists_the_kinds_when_nothing_is_close() -> None:
 def test_kind_that_is_not_text(value: str, described: str) -> None:
     [line] = model_lines(changed(SOP, "kind: sop", f"kind: {value}"))
     assert line.startswith("f.yml:1:7: error [MODEL001] ")
-    assert line.endswith("; valid kinds: process, retro, role, sop, term")
+    assert line.endswith("; valid kinds: postmortem, process, retro, role, sop, term")
     # What the author wrote is described, never quoted as if it were their text.
     assert described in line
     assert f"'{described}'" not in line
@@ -68,14 +68,14 @@ def test_kind_that_is_not_text(value: str, described: str) -> None:
 def test_missing_kind() -> None:
     assert model_lines(changed(SOP, "kind: sop\n", "")) == [
         "f.yml:1:1: error [MODEL001] missing required key 'kind'; expected one of: sop, process, "
-        "retro, role, term"
+        "retro, postmortem, role, term"
     ]
 
 
 def test_missing_kind_in_a_list_points_at_the_item() -> None:
     assert model_lines(changed(ROLES, "- kind: role\n  id: technician", "- id: technician")) == [
         "f.yml:6:3: error [MODEL001] missing required key 'kind'; expected one of: sop, process, "
-        "retro, role, term"
+        "retro, postmortem, role, term"
     ]
 
 
@@ -129,8 +129,8 @@ def test_unknown_key_in_a_list_item_of_a_process() -> None:
 def test_unknown_key_lists_valid_keys_when_nothing_is_close() -> None:
     assert model_lines(SOP + "zzz: 1\n") == [
         "f.yml:47:1: error [MODEL002] unknown key 'zzz' in the sop; valid keys: approvals, "
-        "changes, controls, effective, id, inputs, kind, language, metrics, outputs, owner, "
-        "permissions, ..."
+        "changes, controls, effective, groups, id, immediate_actions, inputs, kind, language, "
+        "metrics, outputs, ..."
     ]
 
 
@@ -185,7 +185,8 @@ def test_decision_keys_written_on_the_step() -> None:
         "f.yml:36:5: error [MODEL002] unknown key 'question' in steps[1]; did you mean "
         "'duration'?",
         "f.yml:37:5: error [MODEL002] unknown key 'branches' in steps[1]; valid keys: actor, "
-        "checks, decision, duration, end, id, instructions, next, sop, substeps, title, warnings",
+        "checks, decision, duration, end, fork, group, id, instructions, next, sop, substeps, "
+        "...",
     ]
 
 
@@ -387,8 +388,8 @@ def test_step_with_both_next_and_end() -> None:
     text = changed(SOP, "    actor: technician\n    end: true",
                    "    actor: technician\n    next: verify\n    end: true")
     assert model_lines(text) == [
-        "f.yml:43:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
-        "or end, found next and end"
+        "f.yml:43:5: error [MODEL004] a step leaves in one way: give only one of next, decision, "
+        "fork or end, found next and end"
     ]
 
 
@@ -396,8 +397,8 @@ def test_step_with_next_decision_and_end() -> None:
     text = changed(SOP, "    actor: technician\n    decision:",
                    "    actor: technician\n    next: reset\n    end: true\n    decision:")
     assert model_lines(text) == [
-        "f.yml:33:5: error [MODEL004] a step leaves in one way: give only one of next, decision "
-        "or end, found next and decision and end"
+        "f.yml:33:5: error [MODEL004] a step leaves in one way: give only one of next, decision, "
+        "fork or end, found next and decision and end"
     ]
 
 

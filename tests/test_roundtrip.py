@@ -160,7 +160,7 @@ def test_json_schemas_validate_the_example_handbook() -> None:
     for validator in validators.values():
         jsonschema.Draft202012Validator.check_schema(validator.schema)
     files = sorted((repo / "sops").rglob("*.yml"))
-    assert len(files) == 7
+    assert len(files) == 8
     for file in files:
         data = _as_json(yaml.safe_load(file.read_text("utf-8")))
         kind = data[0]["kind"] if isinstance(data, list) else data["kind"]
@@ -185,7 +185,7 @@ def test_schema_command_writes_one_file_per_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["schema", "--out", str(tmp_path / "schemas")])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == ["process.schema.json", "retro.schema.json", "role.schema.json",
-                       "sop.schema.json", "term.schema.json"]
+    assert written == ["postmortem.schema.json", "process.schema.json", "retro.schema.json",
+                       "role.schema.json", "sop.schema.json", "term.schema.json"]
     role_schema = json.loads((tmp_path / "schemas" / "role.schema.json").read_text("utf-8"))
     assert {"$ref", "type"} & set(json.dumps(role_schema["anyOf"]).split('"'))

@@ -45,6 +45,7 @@ from generator.git.history import History, read_history
 from generator.model import DocRef, Duration, RoleRef, StepRef, TermRef, to_yaml
 from generator.model.content import KINDS
 from generator.model.handbook import Handbook
+from generator.model.incidents import DEFAULT_SEVERITIES
 from generator.pipeline import check_handbook
 from generator.render import cache as render_cache
 from generator.render.pages import generate
@@ -246,7 +247,7 @@ def _refs(leaf: Leaf, data: dict[str, Any], value: str) -> list[str] | None:
     pools = {
         RoleRef: lambda: _ids(data, {"role"}),
         TermRef: lambda: _ids(data, {"term"}),
-        DocRef: lambda: _ids(data, {"sop", "process", "retro"}),
+        DocRef: lambda: _ids(data, {"sop", "process", "retro", "postmortem"}),
         StepRef: lambda: [s["id"] for s in item.get("steps", [])],
     }
     for alias, pool in pools.items():
@@ -260,8 +261,14 @@ def _refs(leaf: Leaf, data: dict[str, Any], value: str) -> list[str] | None:
     return None
 
 
+_CHOICES = {"severity": [level.id for level in DEFAULT_SEVERITIES],
+            "time_zone": ["UTC", "Europe/Stockholm"]}
+"""Text fields whose valid values are a set the checks know: a post-mortem's severity (the
+default scale) and its zone."""
+
+
 _ID_KINDS: dict[str, Any] = {"role": RoleRef, "term": TermRef, "sop": DocRef,
-                             "process": DocRef, "retro": DocRef}
+                             "process": DocRef, "retro": DocRef, "postmortem": DocRef}
 
 
 def _renamed(data: dict[str, Any], leaf: Leaf, old: str, new: str) -> dict[str, Any]:
@@ -304,6 +311,10 @@ def candidates(leaf: Leaf, data: dict[str, Any]) -> Iterator[Edit]:
     elif isinstance(value, int | float):
         for step in (1, -1):
             yield put(value + step, f"{value} -> {value + step}")
+    elif isinstance(value, dt.datetime):  # an incident's moments are minutes apart
+        for minutes in (1, -1):
+            new = value + dt.timedelta(minutes=minutes)
+            yield put(new, f"{value} -> {new}")
     elif isinstance(value, dt.date):
         for days in (1, -1):
             new = value + dt.timedelta(days=days)
@@ -326,6 +337,10 @@ def candidates(leaf: Leaf, data: dict[str, Any]) -> Iterator[Edit]:
             for new in (f"{major}.{int(minor) + 1}", f"{int(major) + 1}.0", lower):
                 if not new.startswith("-"):
                     yield put(new, f"{value} -> {new}")
+        elif leaf.general in _CHOICES:
+            for other in _CHOICES[leaf.general]:
+                if other != value:
+                    yield put(other, f"{value} -> {other}")
         elif _unwrap(leaf.hint) is Duration:
             new = f"{int(value[:-1]) + 1}{value[-1]}"
             yield put(new, f"{value} -> {new}")
@@ -724,11 +739,12 @@ def test_the_fixture_has_every_field_of_every_kind() -> None:
     have |= {f"{leaf.kind}:{leaf.general}" for leaf in leaves() if leaf.shape == "list"
              and leaf.general.endswith("answer")}
     assert sorted(wanted - have) == []
-    # Warnings only: an overdue action, and a retrospective's `retrain`, which is there so
-    # that some case edits it (a retrospective has no training module: TRAIN001).
+    # Warnings only: an overdue action, and the `retrain` of a post-mortem and of a
+    # retrospective, there so that some case edits them (neither has a training module).
     assert [(p.path.rsplit("/", 1)[1], p.line, p.code)
             for p in check_handbook(FIXTURE, today=TODAY)[1]] == [
-        ("retro.yml", 38, "ACTION001"), ("retro.yml", 63, "TRAIN001")]
+        ("postmortem.yml", 70, "TRAIN001"), ("retro.yml", 38, "ACTION001"),
+        ("retro.yml", 63, "TRAIN001")]
 
 
 @pytest.mark.parametrize("found", [

@@ -12,7 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from generator.boundary import display_path
-from generator.checks import agreement, flow, ids, markdown, quiz, refs, review
+from generator.checks import (
+    agreement,
+    flow,
+    ids,
+    incidents,
+    markdown,
+    parallel,
+    quiz,
+    refs,
+    review,
+    structure,
+)
 from generator.checks.registry import RULES, Context, Rule, Settings
 from generator.memo import ByIdentity
 from generator.model import AnyItem
@@ -20,7 +31,8 @@ from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, debugging, internal_problem
 
 __all__ = ["RULES", "Findings", "Rule", "Settings", "local_findings", "run_checks"]
-_RULE_MODULES = (agreement, flow, ids, markdown, quiz, refs, review)
+_RULE_MODULES = (agreement, flow, ids, incidents, markdown, parallel, quiz, refs, review,
+                 structure)
 
 
 class Findings:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from generator.checks.registry import Context, Finding, rule
-from generator.model import Process, Retro, Sop, due
+from generator.model import Postmortem, Process, Retro, Sop, due
 from generator.problems import Severity, quote
 
 
@@ -60,17 +60,23 @@ def retrain_without_module(context: Context) -> Iterator[Finding]:
             continue
         for i, change in enumerate(doc.changes):
             if change.retrain:
-                what = ("a retrospective has no training module" if isinstance(doc, Retro)
-                        else "add a 'training' section, or remove 'retrain'")
+                what = ("add a 'training' section, or remove 'retrain'"
+                        if isinstance(doc, Sop | Process)
+                        else f"a {RECORDS.get(doc.kind, doc.kind)} has no training module")
                 yield Finding(entry.source, ("changes", i, "retrain"), f"version "
                               f"{change.version} asks {', '.join(map(quote, change.retrain))} "
                               f"to retrain, but {doc.id} has no training module for them to "
                               f"retrain on; {what}", key=True)
 
 
+RECORDS = {"retro": "retrospective", "postmortem": "post-mortem"}
+"""The kinds that record what happened, as a message names them."""
+
+
 @rule("ACTION001", Severity.WARNING, "an open action item past its due date", local=True)
 def overdue_actions(context: Context) -> Iterator[Finding]:
-    """An action still open or in progress is done by its `due` day.
+    """An action of a retrospective or post-mortem still open or in progress is done by its
+    `due` day (an action with no due day is never overdue).
 
     The *Open action items* page marks exactly the actions this rule warns about as
     overdue (both ask `generator.model.due`).
@@ -80,10 +86,10 @@ def overdue_actions(context: Context) -> Iterator[Finding]:
     """
     for entry in context.handbook.documents:
         doc = entry.item
-        if not isinstance(doc, Retro):
+        if not isinstance(doc, Retro | Postmortem):
             continue
         for i, action in enumerate(doc.actions):
-            if due.action_overdue(action, context.today):
+            if due.action_overdue(action, context.today) and action.due is not None:
                 yield Finding(entry.source, ("actions", i, "due"), f"action {quote(action.id)} "
                               f"is {action.status} and was due on {action.due.isoformat()}; "
                               "finish it and set 'status: done' (or 'dropped'), or agree a "

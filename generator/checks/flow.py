@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from types import MappingProxyType
 
 from generator.checks.registry import Context, Finding, rule
-from generator.load import Loc
 from generator.model import Process, Sop, Step
 from generator.model.graph import Edge
 from generator.model.handbook import Entry
@@ -22,9 +21,10 @@ def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]
 
 
 @rule("FLOW001", Severity.ERROR,
-      "a next step or decision branch that leads to no step", local=True)
+      "a next step, decision branch or fork path that leads to no step", local=True)
 def unknown_targets(context: Context) -> Iterator[Finding]:
-    """`next` and every branch's `next` must name a step of the same document.
+    """`next`, every branch's `next` and every path of a fork must name a step of the same
+    document.
 
     Passes: `next: approve` with a step `approve`. Fails: `next: aprove`.
     """
@@ -34,13 +34,16 @@ def unknown_targets(context: Context) -> Iterator[Finding]:
         for edge in entry.item.graph.edges:
             if edge.target in index:
                 continue
-            i = edge.position
-            loc = (("steps", i, "next") if edge.branch is None
-                   else ("steps", i, "decision", "branches", edge.branch, "next"))
-            what = "next step" if edge.branch is None else f"branch {quote(edge.label)}"
-            yield Finding(entry.source, loc, f"{what} of step {quote(edge.source)} leads to "
+            what = _arrow(edge)
+            yield Finding(entry.source, edge.loc, f"{what} of step {quote(edge.source)} leads to "
                           f"unknown step {quote(edge.target)}; "
                           f"{hints.hint(edge.target, entry.source.path)}")
+
+
+def _arrow(edge: Edge) -> str:
+    """How a message names the arrow ``edge`` is: where the author wrote it."""
+    return {"decision": f"branch {quote(edge.label)}",
+            "fork": f"path {(edge.branch or 0) + 1} of the fork"}.get(edge.kind, "next step")
 
 
 MAX_STEPS = 500
@@ -107,7 +110,7 @@ def endless_paths(context: Context) -> Iterator[Finding]:
             loop = _loop_from(start, out, seen)
             if loop is not None:
                 closing = _closing_edge(loop, steps)
-                yield Finding(entry.source, _edge_loc(closing), _loop_message(closing, loop))
+                yield Finding(entry.source, closing.loc, _loop_message(closing, loop))
 
 
 def _loop_from(start: str, out: dict[str, list[Edge]], seen: set[str]) -> list[Edge] | None:
@@ -149,12 +152,6 @@ def _closing_edge(loop: list[Edge], steps: list[Step]) -> Edge:
     return next(edge for edge in loop if index[edge.target] <= edge.position)
 
 
-def _edge_loc(edge: Edge) -> Loc:
-    if edge.branch is None:
-        return ("steps", edge.position, "next")
-    return ("steps", edge.position, "decision", "branches", edge.branch, "next")
-
-
 MAX_LOOP_SHOWN = 10
 """Steps of a loop a message names; a longer loop is cut with the count of the rest."""
 
@@ -166,7 +163,7 @@ def _loop_message(closing: Edge, loop: list[Edge]) -> str:
     shown = " → ".join(map(quote, ids[:MAX_LOOP_SHOWN]))
     if len(ids) > MAX_LOOP_SHOWN:
         shown += f" → … ({len(ids) - MAX_LOOP_SHOWN} more)"
-    what = "next step" if closing.branch is None else f"branch {quote(closing.label)}"
+    what = _arrow(closing)
     return (f"{what} of step {quote(closing.source)} goes back to step "
             f"{quote(closing.target)}, closing the loop {shown} → {quote(closing.target)}, "
             "which no path leaves to reach an end; give the loop a way out with a decision, "

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc, SourceMap
-from generator.model import Process, Retro
+from generator.model import Postmortem, Process, Retro, Sop
 from generator.problems import Severity, quote
 
 DOC_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
@@ -61,9 +61,11 @@ def _all_ids(context: Context) -> Iterator[tuple[str, str, SourceMap, Loc, str]]
     for entry in handbook.documents:
         doc, source = entry.item, entry.source
         yield "document", "document", source, ("id",), doc.id
-        if not isinstance(doc, Retro):
+        if isinstance(doc, Sop | Process):
             for i, step in enumerate(doc.steps):
                 yield f"step:{doc.id}", "step", source, ("steps", i, "id"), step.id
+            for i, group in enumerate(doc.groups):
+                yield f"group:{doc.id}", "group", source, ("groups", i, "id"), group.id
             if doc.training is not None:
                 for i, question in enumerate(doc.training.quiz):
                     yield (f"question:{doc.id}", "question", source,
@@ -71,7 +73,7 @@ def _all_ids(context: Context) -> Iterator[tuple[str, str, SourceMap, Loc, str]]
         if isinstance(doc, Process):
             for i, risk in enumerate(doc.premortem):
                 yield f"risk:{doc.id}", "risk", source, ("premortem", i, "id"), risk.id
-        if isinstance(doc, Retro):
+        if isinstance(doc, Retro | Postmortem):
             for i, action in enumerate(doc.actions):
                 yield f"action:{doc.id}", "action", source, ("actions", i, "id"), action.id
     for role in handbook.roles:

@@ -115,9 +115,14 @@ def ordering_follows_graph(context: Context) -> Iterator[Finding]:
         order = [ref for ref in question.answer if ref in known]
         for before, after in pairwise(order):
             if after not in entry.item.graph.reachable_from(before) - {before}:
-                yield Finding(entry.source, _loc(i, "answer"), f"question {quote(question.id)}: "
-                              f"no path in the flow leads from {quote(before)} to "
-                              f"{quote(after)}, so this order is wrong")
+                fork = entry.item.graph.apart(before, after)
+                why = (f"{quote(before)} and {quote(after)} are done at the same time, on "
+                       f"two paths of the fork of step {quote(fork.source)}, so neither comes "
+                       "first; ask for steps of one path" if fork else
+                       f"no path in the flow leads from {quote(before)} to {quote(after)}, "
+                       "so this order is wrong")
+                yield Finding(entry.source, _loc(i, "answer"),
+                              f"question {quote(question.id)}: {why}")
                 break
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc
-from generator.model import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Postmortem, Process, Retro, Sop
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
 from generator.problems import Severity, quote
@@ -55,13 +55,18 @@ def _role_refs(doc: AnyDocument) -> Iterator[Ref]:
                 yield ("premortem", i, "owner"), risk.owner
         for i, phase in enumerate(doc.rollout):
             yield ("rollout", i, "owner"), phase.owner
-    if isinstance(doc, Retro):
+    if isinstance(doc, Postmortem):
+        for i, entry in enumerate(doc.timeline):
+            if entry.role is not None:
+                yield ("timeline", i, "role"), entry.role
+    if isinstance(doc, Retro | Postmortem):
         for i, action in enumerate(doc.actions):
-            yield ("actions", i, "owner"), action.owner
+            if action.owner is not None:
+                yield ("actions", i, "owner"), action.owner
 
 
 def _document_refs(doc: AnyDocument) -> Iterator[DocRef]:
-    anything = ("sop", "process", "retro")
+    anything = ("sop", "process", "retro", "postmortem")
     for field in ("related", "supersedes"):
         for i, ref in enumerate(getattr(doc, field)):
             yield (field, i), ref, anything
@@ -74,6 +79,10 @@ def _document_refs(doc: AnyDocument) -> Iterator[DocRef]:
             yield ("sops", i), ref, ("sop",)
     if isinstance(doc, Retro):
         yield ("subject", "document"), doc.subject.document, ("sop", "process")
+    if isinstance(doc, Postmortem):
+        for i, ref in enumerate(doc.subject):
+            yield ("subject", i), ref, anything
+    if isinstance(doc, Retro | Postmortem):
         for i, action in enumerate(doc.actions):
             if action.changes is not None:
                 yield ("actions", i, "changes"), action.changes, anything

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from generator.load import EXPANSION_FACTOR, MIN_EXPANDED, Loc, SourceMap
 from generator.model import MAX_NAME, MAX_TEXT
 from generator.model.handbook import Handbook
+from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.problems import Severity
 
 
@@ -24,6 +25,8 @@ class Settings:
 
     min_coverage: float = 0.8
     """Share of a document's steps its quiz must cover before QUIZ006 stays quiet."""
+    severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES
+    """The handbook's incident severity scale, most severe first (INCIDENT003)."""
 
 
 @dataclass(frozen=True)

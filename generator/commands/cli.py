@@ -8,6 +8,7 @@ of the user's input or environment is a `generator.errors.SopsiteError`, shown i
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import sys
@@ -19,7 +20,7 @@ import click
 
 from generator import pipeline
 from generator.boundary import project_root
-from generator.checks import RULES, Settings
+from generator.checks import RULES
 from generator.checks.registry import advisory_codes
 from generator.errors import SopsiteError
 from generator.mkdocs.config import configured
@@ -98,8 +99,10 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     # Strict only with --strict: the plugin's strict option is the build's policy, and editors
     # and hooks run `check` to see warnings without failing on them.
     options = configured(Path("mkdocs.yml"), root=path, strict=strict,
-                         today=today.date() if today else None,
-                         settings=None if min_coverage is None else Settings(min_coverage))
+                         today=today.date() if today else None)
+    if min_coverage is not None:  # over mkdocs.yml's settings, keeping the rest of them
+        options = dataclasses.replace(options, settings=dataclasses.replace(
+            options.settings, min_coverage=min_coverage))
     handbook, problems = pipeline.check(options, click.get_current_context().obj)
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
@@ -210,7 +213,8 @@ def export(path: Path, out: Path, templates: Path | None) -> None:
 
 
 @cli.command(name="new")
-@click.argument("kind", type=click.Choice(["sop", "process", "retro", "role", "term"]))
+@click.argument("kind", type=click.Choice(["sop", "process", "retro", "postmortem", "role",
+                                          "term"]))
 @click.argument("item_id", metavar="ID")
 @click.option("--title", required=True, help="The title (or the role's name, the term).")
 @click.option("--owner", default=None, help="Owner role id (default: the first role).")
@@ -224,13 +228,15 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
     """Write a commented starting file for a new KIND with id ID; never overwrites.
 
     The file lands in the folder for its kind (sops/sops, sops/processes, sops/retros,
-    sops/roles, sops/glossary), passes `sopsite check`, and names its JSON Schema so
-    editors validate it as you type.
+    sops/postmortems, sops/roles, sops/glossary), passes `sopsite check`, and names its
+    JSON Schema so editors validate it as you type. A post-mortem's severity is the least
+    severe level of the scale in mkdocs.yml (`severities`).
     """
     from generator.commands.scaffold import new_file
 
+    scale = configured(Path("mkdocs.yml"), root=path).settings.severities
     written = new_file(path, kind, item_id, title, owner=owner, author=author,
-                       today=current_day())
+                       today=current_day(), severities=scale)
     click.echo(written)
 
 

@@ -29,11 +29,12 @@ from generator.load import load_text
 from generator.load.handbook import load_handbook
 from generator.model import Process, Sop
 from generator.model.handbook import Handbook
+from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.model.schema import schemas
 from generator.model.validate import validate_item
 
-FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros", "role": "roles",
-           "term": "glossary"}
+FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros",
+           "postmortem": "postmortems", "role": "roles", "term": "glossary"}
 """Where each kind of new file goes under the handbook folder."""
 
 TITLE_KEYS = {"role": "name", "term": "term"}
@@ -98,7 +99,8 @@ def _taken(handbook: Handbook, kind: str, item_id: str) -> bool:
 
 
 def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | None = None,
-             author: str = "Your Name", today: dt.date | None = None) -> Path:
+             author: str = "Your Name", today: dt.date | None = None,
+             severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES) -> Path:
     """Write a new, valid, commented file for ``kind`` under the handbook ``root``."""
     _check_id(kind, item_id)
     if not title.strip():
@@ -113,7 +115,7 @@ def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | No
     roles = sorted(handbook.role_index)
     context: dict[str, object] = {"id": item_id, "title": title, "today": day.isoformat(),
                                   "author": author}
-    if kind in ("sop", "process", "retro"):
+    if kind in ("sop", "process", "retro", "postmortem"):
         if owner is None:
             if not roles:
                 raise ScaffoldError("the handbook has no roles yet; create one first: "
@@ -129,6 +131,10 @@ def new_file(root: Path, kind: str, item_id: str, title: str, *, owner: str | No
             raise ScaffoldError("a retrospective reviews an SOP or a process; create one first")
         context.update(subject=subjects[0].id, subject_version=subjects[0].version,
                        due=(day + dt.timedelta(days=30)).isoformat())
+    if kind == "postmortem":
+        levels = [level.id for level in severities]
+        context.update(severity=levels[-1], scale=", ".join(levels),
+                       started=f"{day.isoformat()}T09:00:00+00:00")
     schema = (root.resolve().parent / "schemas" / f"{kind}.schema.json")
     context["schema"] = Path(os.path.relpath(schema, target.parent.resolve())).as_posix()
     text = _environment().get_template(f"{kind}.yml.j2").render(**context)

@@ -64,6 +64,8 @@ def _exits(steps: list[Step], index: int) -> str:
     if step.decision is not None:
         branches = "; ".join(f"{b.label} → {b.next}" for b in step.decision.branches)
         return f"decision {_q(step.decision.question)} ({branches})"
+    if step.fork is not None:
+        return f"at the same time {', '.join(step.fork.paths)}, then {step.fork.join}"
     if is_end(steps, index):
         return "the flow ends"
     targets = [e.target for e in edges(steps) if e.position == index]
@@ -102,6 +104,12 @@ def _steps(old: list[Step], new: list[Step]) -> tuple[Section, Section]:
         if before.sop != after.sop:
             steps.lines.append(f"{name}: linked SOP {before.sop or 'none'} → "
                                f"{after.sop or 'none'}.")
+        if before.group != after.group:
+            steps.lines.append(f"{name}: group {before.group or 'none'} → "
+                               f"{after.group or 'none'}.")
+        if before.wait != after.wait:
+            steps.lines.append(f"{name} now waits until {_q(after.wait.until)}." if after.wait
+                               else f"{name} no longer waits.")
         was = _exits(old, old_index[before.id])
         now = _exits(new, number[after.id] - 1)
         if was != now:

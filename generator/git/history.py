@@ -34,7 +34,7 @@ from generator.git.repo import (
 )
 from generator.load import load_text
 from generator.load.handbook import SUFFIXES, load_handbook
-from generator.model import AnyDocument, Change, Process, Retro, Sop
+from generator.model import AnyDocument, Change, Document
 from generator.model.handbook import Entry, Handbook
 from generator.model.validate import validate_item
 from generator.problems import Problem, Severity
@@ -101,7 +101,7 @@ def _parse(text: str, where: str) -> list[AnyDocument]:
     documents: list[AnyDocument] = []
     for raw in loaded.items:
         item, problems = validate_item(raw, in_list=raw.source.in_list)
-        if item is not None and not problems and isinstance(item, Sop | Process | Retro):
+        if item is not None and not problems and isinstance(item, Document):
             documents.append(item)
     return documents
 

@@ -19,6 +19,15 @@ class SnapshotConfig(base.Config):
     """The day review deadlines and overdue actions were judged against, YYYY-MM-DD."""
 
 
+class SeverityConfig(base.Config):
+    """One level of the incident severity scale."""
+
+    id = c.Type(str)
+    """The level's id, as post-mortems write it in `severity` (e.g. `SEV1`)."""
+    description = c.Type(str)
+    """What the level means, shown beside it on the page."""
+
+
 class SopsiteConfig(base.Config):
     """Options under `plugins: - sopsite:` in mkdocs.yml; paths are relative to mkdocs.yml."""
 
@@ -38,3 +47,5 @@ class SopsiteConfig(base.Config):
     snapshot = c.SubConfig(SnapshotConfig)
     """Set by `sopsite bundle` (all three keys): the front page then opens with a "Controlled
     snapshot" note."""
+    severities = c.Optional(c.ListOfItems(c.SubConfig(SeverityConfig)))
+    """The incident severity scale, most severe first (by default SEV1 to SEV4)."""

@@ -4,11 +4,10 @@ The content model's names are imported from here; the step graph, validation and
 from their own modules, which build on it.
 """
 
-from generator.model.content import KINDS, LISTABLE_KINDS, AnyItem, field_names
+from generator.model.content import KINDS, LISTABLE_KINDS, AnyDocument, AnyItem, field_names
 from generator.model.documents import (
     PHASE_ORDER,
     ActionItem,
-    AnyDocument,
     Document,
     Observation,
     Phase,
@@ -39,17 +38,29 @@ from generator.model.fields import (
     Version,
     minutes,
 )
+from generator.model.incidents import (
+    Impact,
+    ImpactFigure,
+    IncidentAction,
+    Postmortem,
+    TimelineEntry,
+    Why,
+)
 from generator.model.parts import (
     Approval,
     Branch,
     Change,
     Controls,
     Decision,
+    Fork,
     Metric,
     Question,
     QuestionKind,
     Step,
+    StepGroup,
     Training,
+    Trouble,
+    Wait,
 )
 from generator.model.roles_terms import Role, RoleName, Term, TermText
 from generator.model.serialise import dump, to_yaml
@@ -72,6 +83,10 @@ __all__ = [
     "DocRef",
     "Document",
     "Duration",
+    "Fork",
+    "Impact",
+    "ImpactFigure",
+    "IncidentAction",
     "Language",
     "Metric",
     "Model",
@@ -79,6 +94,7 @@ __all__ = [
     "Observation",
     "Phase",
     "PhaseName",
+    "Postmortem",
     "Process",
     "Question",
     "QuestionKind",
@@ -92,15 +108,20 @@ __all__ = [
     "Stakeholder",
     "Status",
     "Step",
+    "StepGroup",
     "StepRef",
     "Subject",
     "Term",
     "TermRef",
     "TermText",
     "Text",
+    "TimelineEntry",
     "Training",
     "Translated",
+    "Trouble",
     "Version",
+    "Wait",
+    "Why",
     "dump",
     "field_names",
     "minutes",

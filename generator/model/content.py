@@ -5,14 +5,17 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from generator.model.documents import Process, Retro, Sop
+from generator.model.incidents import Postmortem
 from generator.model.roles_terms import Role, Term
 
-AnyItem = Sop | Process | Retro | Role | Term
+AnyDocument = Sop | Process | Retro | Postmortem
+AnyItem = AnyDocument | Role | Term
 
-KINDS: dict[str, type[Sop] | type[Process] | type[Retro] | type[Role] | type[Term]] = {
+KINDS: dict[str, type[AnyItem]] = {
     "sop": Sop,
     "process": Process,
     "retro": Retro,
+    "postmortem": Postmortem,
     "role": Role,
     "term": Term,
 }

@@ -25,7 +25,16 @@ from generator.model.fields import (
     Text,
     Version,
 )
-from generator.model.parts import Approval, Change, Controls, Metric, Step, Training
+from generator.model.parts import (
+    Approval,
+    Change,
+    Controls,
+    Metric,
+    Step,
+    StepGroup,
+    Training,
+    Trouble,
+)
 
 if typing.TYPE_CHECKING:
     from generator.model.graph import StepGraph
@@ -113,12 +122,20 @@ class Sop(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
+    groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
+                                    "steps; each step names its phase in `group`.")
+    immediate_actions: list[Text] = Field(
+        default_factory=list, description="What to do at once, before reading on (Markdown), "
+        "e.g. call the emergency number; shown first on the page and on the printed checklist.")
+    troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
+                                           "what to do about each.")
+
     @cached_property
     def graph(self) -> StepGraph:
         """The step graph, worked out once for as long as this model is in use."""
         from generator.model.graph import StepGraph
 
-        return StepGraph(self.steps)
+        return StepGraph(self.steps, self.groups)
 
 
 class Stakeholder(Model):
@@ -209,12 +226,20 @@ class Process(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
+    groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
+                                    "steps; each step names its phase in `group`.")
+    immediate_actions: list[Text] = Field(
+        default_factory=list, description="What to do at once, before reading on (Markdown), "
+        "e.g. call the emergency number; shown first on the page and on the printed checklist.")
+    troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
+                                           "what to do about each.")
+
     @cached_property
     def graph(self) -> StepGraph:
         """The step graph, worked out once for as long as this model is in use."""
         from generator.model.graph import StepGraph
 
-        return StepGraph(self.steps)
+        return StepGraph(self.steps, self.groups)
 
 
 class Subject(Model):
@@ -228,7 +253,8 @@ class Observation(Model):
     """A metric as it was observed, against its target."""
 
     name: Name = Field(description="The metric's name.")
-    target: float = Field(description="What was aimed for.")
+    target: float | None = Field(None, description="What was aimed for; none when there was "
+                                 "no target (the figure is shown without Met or Missed).")
     observed: float = Field(description="What was measured.")
     unit: Text = Field(description="The unit of both figures.")
     better: Literal["higher", "lower"] = Field("higher", description="Which direction is good.")
@@ -239,10 +265,13 @@ class ActionItem(Model):
 
     id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
     description: Markdown = Field(description="What is to be done.")
-    owner: RoleRef = Field(description="The role that does it.")
-    due: Date = Field(description="When it is due (YYYY-MM-DD).")
-    status: Literal["open", "in-progress", "done", "dropped"] = Field(
-        description="Where it stands."
+    owner: RoleRef | None = Field(None, description="The role that does it; none when the "
+                                  "record does not say (never invented).")
+    due: Date | None = Field(None, description="When it is due (YYYY-MM-DD); none when no "
+                             "day was set.")
+    status: Literal["open", "in-progress", "done", "dropped", "archived"] = Field(
+        description="Where it stands; `archived` for a historical item nobody will close "
+        "(kept on its page, off the open-items page)."
     )
     changes: DocRef | None = Field(None, description="The document this action will change.")
 
@@ -264,5 +293,3 @@ class Retro(Document):
     actions: list[ActionItem] = Field(default_factory=list, description="Action items.")
     decisions: list[MarkdownItem] = Field(default_factory=list, description="Decisions taken.")
 
-
-AnyDocument = Sop | Process | Retro

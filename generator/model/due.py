@@ -10,7 +10,8 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from generator.model.documents import ActionItem, AnyDocument
+    from generator.model.content import AnyDocument
+    from generator.model.documents import ActionItem
 
 DUE_SOON_DAYS = 30
 """How far ahead the review dashboard looks for reviews coming due."""
@@ -20,15 +21,20 @@ REVIEWED_STATUSES = frozenset({"effective"})
 and a superseded or retired one is no longer in force."""
 
 OPEN_ACTION_STATUSES = frozenset({"open", "in-progress"})
-"""Action statuses that still ask something of someone."""
+"""Action statuses that still ask something of someone. `archived` is not among them: a
+historical item nobody will close stays on its document's page and leaves the open-items
+page (and is never overdue)."""
+
+RECORD_KINDS = frozenset({"retro", "postmortem"})
+"""Kinds that are records of something that happened, not procedures: never due for review."""
 
 
 def review_date(doc: AnyDocument) -> dt.date | None:
     """The day ``doc`` is due for review, or None when it is never due.
 
-    Retrospectives are records of a meeting, not procedures: never due.
+    Retrospectives and post-mortems are records, not procedures: never due.
     """
-    if doc.kind == "retro" or doc.status not in REVIEWED_STATUSES:
+    if doc.kind in RECORD_KINDS or doc.status not in REVIEWED_STATUSES:
         return None
     return doc.next_review
 
@@ -51,5 +57,6 @@ def action_open(action: ActionItem) -> bool:
 
 
 def action_overdue(action: ActionItem, today: dt.date) -> bool:
-    """Whether ``action`` is open and its due day is before ``today``."""
-    return action_open(action) and action.due < today
+    """Whether ``action`` is open and its due day is before ``today``; an action with no
+    due day is never overdue (unknown is not late)."""
+    return action_open(action) and action.due is not None and action.due < today

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from generator.load import SourceMap
-from generator.model.content import AnyItem
-from generator.model.documents import AnyDocument, Process, Retro, Sop
+from generator.model.content import AnyDocument, AnyItem
+from generator.model.documents import Document
 from generator.model.roles_terms import Role, Term
 
 T = TypeVar("T", bound=AnyItem)
@@ -58,9 +58,9 @@ class Handbook:
 
     @property
     def documents(self) -> Iterator[Entry[AnyDocument]]:
-        """SOPs, processes and retrospectives."""
+        """SOPs, processes, retrospectives and post-mortems."""
         for entry in self.entries:
-            if isinstance(entry.item, Sop | Process | Retro):
+            if isinstance(entry.item, Document):
                 yield entry  # type: ignore[misc]
 
     @property

@@ -98,8 +98,50 @@ class Decision(Model):
     branches: list[Branch] = Field(min_length=2, description="At least two outcomes.")
 
 
+class Fork(Model):
+    """Paths done at the same time, from the step that carries it to the step they meet at.
+
+    The join is named once, on the fork, rather than marked on the step that waits: the
+    checks can then tell which paths the join waits for, and that each of them arrives.
+    """
+
+    paths: list[StepRef] = Field(min_length=2, description="The first step of each path done "
+                                 "at the same time (at least two).")
+    join: StepRef = Field(description="The step where the paths meet again: it starts when "
+                          "every path has reached it.")
+
+
+class Wait(Model):
+    """What a waiting step waits for."""
+
+    until: Markdown = Field(description="What must be true before the flow goes on (Markdown), "
+                        "e.g. `the broth boils`.")
+    timeout: Duration | None = Field(None, description="How long to wait at most before "
+                                     "calling for help, e.g. `30m`.")
+
+
+class StepGroup(Model):
+    """A titled phase of a long procedure: its steps stand together in the list."""
+
+    id: Text = Field(description="Stable group id (lower-case, digits, hyphens), named by "
+                     "each step's `group`.", examples=["prepare"])
+    title: Name = Field(description="The phase's title, a heading on the page and a box around "
+                        "its steps in the flowchart.")
+    description: str = Field("", description="What the phase achieves (Markdown).")
+
+
+class Trouble(Model):
+    """A symptom someone doing the procedure may meet, and what to do about it."""
+
+    symptom: Name = Field(description="What the person sees, in their words (plain text).",
+                          examples=["The soup tastes burnt"])
+    action: Markdown = Field(description="What to do about it (Markdown).")
+    steps: list[StepRef] = Field(default_factory=list, description="Steps of this document "
+                                 "the symptom concerns, linked from the entry.")
+
+
 class Step(Model):
-    """One step of the flow. Without `next`, `decision` or `end` it flows to the following step."""
+    """One step of the flow. Without `next`, `decision`, `fork` or `end` it flows to the next."""
 
     id: Text = Field(description="Stable step id (lower-case, digits, hyphens); the anchor "
                      "`#step-<id>` derives from it.", examples=["collect-feedback"])
@@ -118,15 +160,23 @@ class Step(Model):
                                  "in the list.")
     decision: Decision | None = Field(None, description="A question that chooses the next step.")
     end: bool = Field(False, description="The flow ends after this step.")
+    group: Text | None = Field(None, description="The id of the document's step group (phase) "
+                               "this step belongs to; a group's steps stand together in the "
+                               "list.", examples=["prepare"])
+    fork: Fork | None = Field(None, description="After this step, two or more paths are done "
+                              "at the same time, often by different roles, and meet again at "
+                              "the join step.")
+    wait: Wait | None = Field(None, description="The step waits until something is true before "
+                              "the flow goes on.")
 
     @model_validator(mode="after")
     def _one_way_out(self) -> Step:
-        ways = [name for name in ("next", "decision") if getattr(self, name) is not None]
+        ways = [name for name in ("next", "decision", "fork") if getattr(self, name) is not None]
         if self.end:
             ways.append("end")
         if len(ways) > 1:
             raise ValueError(
-                f"a step leaves in one way: give only one of next, decision or end, found "
+                f"a step leaves in one way: give only one of next, decision, fork or end, found "
                 f"{' and '.join(ways)}"
             )
         return self

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +29,7 @@ from markupsafe import Markup, escape
 
 from generator.boundary import display_path
 from generator.errors import TEMPLATE_CODE, TemplateError
-from generator.model import AnyDocument, Language, Process, Role, Sop, Step, Term
+from generator.model import AnyDocument, Language, Process, Role, Sop, Step, StepGroup, Term
 from generator.model.graph import is_end
 from generator.model.handbook import Handbook
 from generator.problems import Problem, Severity
@@ -323,13 +324,24 @@ def flow_note(steps: list[Step], over: tuple[tuple[str, int, int], ...],
         limits=limits)
 
 
-def step_views(steps: list[Step]) -> list[dict[str, Any]]:
-    return [
-        {"step": step, "number": i + 1, "ends": is_end(steps, i),
-         "follows": (steps[i + 1].id if step.next is None and step.decision is None
-                     and not step.end and i + 1 < len(steps) else step.next)}
-        for i, step in enumerate(steps)
-    ]
+def step_views(steps: list[Step], groups: Sequence[StepGroup] = ()) -> list[dict[str, Any]]:
+    """What the page shows of each step beside the step itself: its number, where it goes,
+    the group heading it opens (``group``), its heading's level (one deeper inside a group)
+    and the fork whose paths it joins (``joins``)."""
+    titled = {group.id: group for group in groups}
+    joins = {step.fork.join: step.id for step in steps if step.fork is not None}
+    views = []
+    for i, step in enumerate(steps):
+        group = titled.get(step.group or "")
+        opens = group is not None and (i == 0 or steps[i - 1].group != step.group)
+        implied = (step.next is None and step.decision is None and step.fork is None
+                   and not step.end and i + 1 < len(steps))
+        views.append({"step": step, "number": i + 1, "ends": is_end(steps, i),
+                      "follows": steps[i + 1].id if implied else step.next,
+                      "group": group if opens else None,
+                      "level": "####" if group is not None else "###",
+                      "joins": joins.get(step.id)})
+    return views
 
 
 def gantt(doc: Process, words: dict[str, str]) -> Markup | None:

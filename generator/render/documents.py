@@ -12,8 +12,8 @@ import itertools
 from typing import Any
 
 from generator.git import diff as semdiff
-from generator.model import AnyDocument, Process, Retro, Sop
-from generator.render import revisions, site, training
+from generator.model import AnyDocument, Postmortem, Process, Retro, Sop, due
+from generator.render import incidents, revisions, site, training
 from generator.render.core import Links, flow, gantt, step_views
 from generator.render.indexes import Shared
 
@@ -48,11 +48,15 @@ def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
           superseded_by: list[str], *, links: Links | None = None, **extra: Any) -> str:
     """A document's page (or a frozen past revision of it)."""
     context = shared.common(path, doc, links)
+    today = shared.today
     context.update(doc=doc, frozen=None, revisions=None, module=None,
-                   superseded_by=superseded_by, history_notice=shared.notice)
+                   superseded_by=superseded_by, history_notice=shared.notice,
+                   overdue=lambda action: due.action_overdue(action, today))
+    if isinstance(doc, Postmortem):
+        context.update(incident=incidents.incident_view(doc, shared.severities))
     if isinstance(doc, Sop | Process):
         context.update(flow(doc, shared.directory, context["words"]),
-                       steps=step_views(doc.steps))
+                       steps=step_views(doc.steps, doc.groups))
     if isinstance(doc, Process):
         context.update(retros=retros,
                        risks=sorted(doc.premortem, key=lambda r: (-r.likelihood * r.impact, r.id)),

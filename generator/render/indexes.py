@@ -12,7 +12,19 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
-from generator.model import AnyDocument, Process, Retro, Role, Sop, Step, Term, due, minutes
+from generator.model import (
+    AnyDocument,
+    Postmortem,
+    Process,
+    Retro,
+    Role,
+    Sop,
+    Step,
+    Term,
+    due,
+    minutes,
+)
+from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.render import reference, revisions, site, training
 from generator.render.core import Directory, Links, Renderer
 from generator.render.digest import digest_of
@@ -35,12 +47,14 @@ class Shared:
     has_history: bool
     templates: str
     """`Renderer.templates_digest`, taken once per build."""
+    severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES
+    """The handbook's incident severity scale (the plugin option `severities`)."""
 
     @cached_property
     def fingerprint(self) -> str:
         """A digest of all of it, in every page's key."""
         return digest_of([self.today, self.templates, self.directory.digest, self.commit,
-                          self.notice, self.has_history])
+                          self.notice, self.has_history, list(self.severities)])
 
     def common(self, page: str, doc: AnyDocument | None = None,
                links: Links | None = None) -> dict[str, Any]:
@@ -49,9 +63,7 @@ class Shared:
         words = labels(language)
         return {"links": links or Links(page, self.directory, language=language),
                 "words": words, "today": self.today, "language_names": LANGUAGE_NAMES,
-                "status_label": partial(status_label, words), "build_commit": self.commit,
-                # What `check` calls overdue (ACTION001) and nothing else: one definition.
-                "action_overdue": partial(due.action_overdue, today=self.today)}
+                "status_label": partial(status_label, words), "build_commit": self.commit}
 
     def render(self, template: str, page: str, **context: Any) -> str:
         """``template`` for ``page`` with the common context and ``context``."""
@@ -105,12 +117,16 @@ def reviews(shared: Shared, documents: list[AnyDocument]) -> str:
                         key=lambda d: (d.next_review, d.id)))
 
 
-def actions(shared: Shared, retros: list[Retro]) -> str:
-    """Retrospective actions still open (`generator.model.due.action_open`)."""
-    open_actions = sorted(((retro, action) for retro in retros for action in retro.actions
+def actions(shared: Shared, records: list[Retro | Postmortem]) -> str:
+    """Actions of retrospectives and post-mortems still open
+    (`generator.model.due.action_open`): soonest due first, those with no due day last."""
+    open_actions = sorted(((record, action) for record in records for action in record.actions
                            if due.action_open(action)),
-                          key=lambda pair: (pair[1].due, pair[0].id, pair[1].id))
-    return shared.render("actions.md.j2", site.ACTIONS, actions=open_actions)
+                          key=lambda pair: (pair[1].due is None, pair[1].due or dt.date.min,
+                                            pair[0].id, pair[1].id))
+    today = shared.today
+    return shared.render("actions.md.j2", site.ACTIONS, actions=open_actions,
+                         overdue=lambda action: due.action_overdue(action, today))
 
 
 def tags(shared: Shared) -> str:

@@ -40,45 +40,103 @@ def flowchart(
     role_name: Callable[[str], str],
     words: dict[str, str],
 ) -> str:
-    """A top-down flowchart with one swimlane per actor role; nodes link to `#step-<id>`."""
+    """A top-down flowchart with one swimlane per actor role (inside a box per step group,
+    when the document has groups); nodes link to `#step-<id>`.
+
+    A step that does work and then decides is two nodes, its box and its question, so
+    edges arrive at the one (`enter`) and leave from the other (`leave`). Fork paths and
+    the arrows into a join are thick: those are done at the same time.
+    """
     steps = graph.steps
-    node = {step.id: f"s{i + 1}" for i, step in enumerate(steps)}
-    lines = ["flowchart TD"]
-    lines.append(f"  start([{label(words['start'])}])")
-    lanes: dict[str, list[int]] = {}
-    for i, step in enumerate(steps):
-        lanes.setdefault(step.actor, []).append(i)
-    for lane_index, (actor, members) in enumerate(lanes.items(), start=1):
-        lines.append(f"  subgraph lane{lane_index}[{label(role_name(actor))}]")
-        for i in members:
-            lines.append(f"    {_shape(steps[i], node[steps[i].id])}")
-        lines.append("  end")
+    enter = {step.id: f"s{i + 1}" for i, step in enumerate(steps)}
+    leave = {step.id: f"s{i + 1}q" if _split(step) else f"s{i + 1}" for i, step in
+             enumerate(steps)}
+    lines = ["flowchart TD", f"  start([{label(words['start'])}])"]
+    lines.extend(_boxes(graph, role_name, words))
     if any(graph.is_end(i) for i in range(len(steps))):
         lines.append(f"  stop([{label(words['end'])}])")
-    lines.append(f"  start --> {node[steps[0].id]}")
+    lines.append(f"  start --> {enter[steps[0].id]}")
+    lines.extend(f"  {enter[step.id]} --> {leave[step.id]}" for step in steps if _split(step))
+    joins = {fork.join for fork in graph.forks}
     for edge in graph.edges:
-        if edge.target not in node:
+        if edge.target not in enter:
             continue
-        arrow = f" -->|{label(edge.label)}| " if edge.label is not None else " --> "
-        lines.append(f"  {node[edge.source]}{arrow}{node[edge.target]}")
+        thick = edge.kind == "fork" or edge.target in joins
+        arrow = " ==> " if thick else " --> "
+        if edge.label is not None:
+            arrow = f" -->|{label(edge.label)}| "
+        lines.append(f"  {leave[edge.source]}{arrow}{enter[edge.target]}")
     for i, step in enumerate(steps):
         if graph.is_end(i):
-            lines.append(f"  {node[step.id]} --> stop")
+            lines.append(f"  {leave[step.id]} --> stop")
     for step in steps:
-        lines.append(f'  click {node[step.id]} href "#step-{quote(step.id, safe="-_")}"')
+        href = f'href "#step-{quote(step.id, safe="-_")}"'
+        lines.append(f"  click {enter[step.id]} {href}")
+        if _split(step):
+            lines.append(f"  click {leave[step.id]} {href}")
     lines.append("  classDef linked stroke-dasharray: 4 2")
-    linked = [node[step.id] for step in steps if step.sop]
+    linked = [enter[step.id] for step in steps if step.sop]
     if linked:
         lines.append(f"  class {','.join(linked)} linked")
     return "\n".join(lines)
 
 
-def _shape(step: Step, node_id: str) -> str:
+def _boxes(graph: StepGraph, role_name: Callable[[str], str],
+           words: dict[str, str]) -> list[str]:
+    """The nodes in their lanes; a run of steps of one group inside that group's box."""
+    steps = graph.steps
+    titles = {group.id: group.title for group in graph.groups}
+    lines: list[str] = []
+    runs: list[tuple[str | None, list[int]]] = []
+    for i, step in enumerate(steps):
+        group = step.group if step.group in titles else None
+        if runs and runs[-1][0] == group:
+            runs[-1][1].append(i)
+        else:
+            runs.append((group, [i]))
+    counter = {"lane": 0, "group": 0}
+    for group, members in runs:
+        indent = "  "
+        if group is not None:
+            counter["group"] += 1
+            lines.append(f"  subgraph group{counter['group']}[{label(titles[group])}]")
+            indent = "    "
+        lanes: dict[str, list[int]] = {}
+        for i in members:
+            lanes.setdefault(steps[i].actor, []).append(i)
+        for actor, in_lane in lanes.items():
+            counter["lane"] += 1
+            lines.append(f"{indent}subgraph lane{counter['lane']}[{label(role_name(actor))}]")
+            for i in in_lane:
+                lines.extend(f"{indent}  {shape}" for shape in _shapes(steps[i], i + 1, words))
+            lines.append(f"{indent}end")
+        if group is not None:
+            lines.append("  end")
+    return lines
+
+
+def _split(step: Step) -> bool:
+    """Whether a step decides after doing work of its own, and so is drawn as two nodes."""
+    return step.decision is not None and bool(
+        step.instructions or step.substeps or step.checks or step.warnings or step.duration
+        or step.sop or step.wait)
+
+
+def _shapes(step: Step, number: int, words: dict[str, str]) -> list[str]:
+    node = f"s{number}"
+    shapes: list[str] = []
+    if step.decision is None or _split(step):
+        if step.wait is not None:
+            text = f"{step.title} \u2013 {words['wait_until']}: {step.wait.until}"
+            shapes.append(f"{node}{{{{{label(text)}}}}}")
+        elif step.sop is not None:
+            shapes.append(f"{node}[[{label(step.title)}]]")
+        else:
+            shapes.append(f"{node}[{label(step.title)}]")
     if step.decision is not None:
-        return f"{node_id}{{{label(step.decision.question)}}}"
-    if step.sop is not None:
-        return f"{node_id}[[{label(step.title)}]]"
-    return f"{node_id}[{label(step.title)}]"
+        question = f"{node}q" if _split(step) else node
+        shapes.append(f"{question}{{{label(step.decision.question)}}}")
+    return shapes
 
 
 @dataclass(frozen=True)
@@ -105,8 +163,11 @@ def _measure(graph: StepGraph) -> Size:
     node = {step.id for step in steps}
     drawn = sum(1 for edge in graph.edges if edge.target in node)
     ends = sum(1 for i in range(len(steps)) if graph.is_end(i))
-    source = flowchart(graph, lambda _: "W" * MAX_LABEL, {"start": "Start", "end": "End"})
-    return Size(len(steps), len({step.actor for step in steps}), drawn + ends + 1, len(source))
+    source = flowchart(graph, lambda _: "W" * MAX_LABEL,
+                       {"start": "Start", "end": "End", "wait_until": "Wait until"})
+    splits = sum(1 for step in steps if _split(step))  # a box's arrow to its own question
+    return Size(len(steps), len({step.actor for step in steps}), drawn + ends + splits + 1,
+                len(source))
 
 
 @dataclass(frozen=True)

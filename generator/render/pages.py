@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from generator.git.history import History
-from generator.model import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Postmortem, Process, Retro, Sop
 from generator.model.handbook import Handbook
+from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.render import documents, indexes, revisions, site, training
 from generator.render.cache import PageCache, _Uncached
 from generator.render.core import Directory, Renderer
@@ -71,6 +72,7 @@ def generate(
     handbook: Handbook, *, today: dt.date, template_dir: Path | None = None,
     history: History | None = None, sink: Sink | None = None,
     cache: PageCache | None = None, renderer: Renderer | None = None,
+    severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES,
 ) -> Site:
     """Every page of the site; the same input gives the same bytes.
 
@@ -86,7 +88,7 @@ def generate(
     directory = Directory.of(handbook)
     shared = Shared(renderer, today, directory, history.state.short if history else "unknown",
                     history.notice if history else None, history is not None,
-                    renderer.templates_digest())
+                    renderer.templates_digest(), severities)
     docs = sorted((e.item for e in handbook.documents), key=lambda d: d.id)
     roles = sorted((e.item for e in handbook.roles), key=lambda r: r.id)
     modules = [d for d in docs if isinstance(d, Sop | Process) and d.training]
@@ -153,8 +155,8 @@ def _index_pages(pages: PageCache | _Uncached, shared: Shared, plan: site.Plan,
     out(site.GLOSSARY, pages.made(site.GLOSSARY, indexes.glossary, shared, terms, used_by))
     out(site.CATALOGUE, pages.made(site.CATALOGUE, indexes.catalogue, shared, docs))
     out(site.REVIEWS, pages.made(site.REVIEWS, indexes.reviews, shared, docs))
-    retros = [doc for doc in docs if isinstance(doc, Retro)]
-    out(site.ACTIONS, pages.made(site.ACTIONS, indexes.actions, shared, retros))
+    records = [doc for doc in docs if isinstance(doc, Retro | Postmortem)]
+    out(site.ACTIONS, pages.made(site.ACTIONS, indexes.actions, shared, records))
     out(site.TAGS, pages.made(site.TAGS, indexes.tags, shared))
     out(indexes.FIELDS, pages.made(indexes.FIELDS, indexes.fields))
     out(indexes.RULES_PAGE, pages.made(indexes.RULES_PAGE, indexes.rules))

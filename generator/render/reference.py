@@ -70,7 +70,8 @@ def _type(annotation: Any, nested: list[type[BaseModel]]) -> str:
             nested.append(annotation)
         return f"[{annotation.__name__}](#{_anchor(annotation)})"
     names = {str: "plain text", int: "whole number", float: "number", bool: "true or false",
-             dt.date: "date (YYYY-MM-DD)"}
+             dt.date: "date (YYYY-MM-DD)",
+             dt.datetime: "date and time with its offset from UTC (ISO 8601)"}
     if annotation is typing.Any:
         return "see description"
     return names.get(annotation, getattr(annotation, "__name__", str(annotation)))

@@ -14,14 +14,16 @@ from typing import Any
 
 from markupsafe import escape
 
-from generator.model import AnyDocument, Process, Retro, Sop
+from generator.model import AnyDocument, Postmortem, Process, Retro, Sop
 from generator.render.digest import digest_of
 
 SECTION_LIMIT = 30
 """Most pages one navigation level lists; beyond it, the level's index page lists them."""
 
-FOLDERS = {"sop": "procedures", "process": "processes", "retro": "retrospectives"}
-SECTION_TITLES = {"sop": "Procedures", "process": "Processes", "retro": "Retrospectives"}
+FOLDERS = {"sop": "procedures", "process": "processes", "retro": "retrospectives",
+           "postmortem": "postmortems"}
+SECTION_TITLES = {"sop": "Procedures", "process": "Processes", "retro": "Retrospectives",
+                  "postmortem": "Post-mortems"}
 CATALOGUE = "catalogue.md"
 REVIEWS = "reviews.md"
 ACTIONS = "actions.md"
@@ -135,6 +137,9 @@ def _group_of(doc: AnyDocument, role_names: dict[str, str]) -> tuple[str, str, s
         return doc.owner, name, f"procedures/owner/{doc.owner}/index.md"
     if isinstance(doc, Process):
         return doc.level, doc.level.capitalize(), f"processes/level/{doc.level}/index.md"
+    if isinstance(doc, Postmortem):  # by the year the incident started, where it started
+        year = str(doc.started.year)
+        return year, year, f"postmortems/year/{year}/index.md"
     assert isinstance(doc, Retro)
     year = str(doc.date.year)
     return year, year, f"retrospectives/year/{year}/index.md"
@@ -144,7 +149,8 @@ def plan(
     documents: Iterable[AnyDocument], role_names: dict[str, str],
     curricula: Iterable[str] = (),
 ) -> Plan:
-    """Procedures by owner role, processes by level, retrospectives by year; training; roles.
+    """Procedures by owner role, processes by level, retrospectives and post-mortems by
+    year; training; roles.
 
     ``curricula`` are the role ids that have a training curriculum.
     """
