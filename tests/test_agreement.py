@@ -156,9 +156,28 @@ def _retro(doc_id: str, actions: list[tuple[str, str, str]]) -> str:
             f"summary: Fine.\nactions:\n{items}")
 
 
+PM_ACTIONS = [  # (id, due, status): a post-mortem's actions, one without a due day
+    ("pm-late", "2026-11-10", "open"),
+    ("pm-archived", "2017-03-01", "archived"),
+]
+
+
+def _postmortem(actions: list[tuple[str, str, str]]) -> str:
+    items = "".join(f"  - id: {a}\n    type: prevent\n    description: Do `{a}`.\n"
+                    f"    due: {day}\n    status: {status}\n" for a, day, status in actions)
+    return ("kind: postmortem\nid: PM-IT-001\ntitle: Resets failed\nversion: \"1.0\"\n"
+            "status: draft\nowner: it-director\neffective: 2026-11-10\nreview_every: 12\n"
+            "severity: SEV2\nstarted: 2026-11-09T09:00:00+02:00\n"
+            "resolved: 2026-11-09T10:30:00+02:00\ntime_zone: Europe/Helsinki\n"
+            "summary: Resets failed.\nactions:\n" + items +
+            "  - id: pm-undated\n    type: detect\n    description: Watch.\n"
+            "    status: open\n")
+
+
 def test_the_overdue_actions_of_check_and_of_the_dashboards_are_the_same(book: Book) -> None:
     book.write("retro-it-002.yml", _retro("RETRO-IT-002", ACTIONS[:3]))
     book.write("retro-it-003.yml", _retro("RETRO-IT-003", ACTIONS[3:]))
+    book.write("pm-it-001.yml", _postmortem(PM_ACTIONS))
     # An effective SOP overdue for review, so the warnings are not all about actions.
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
     for day in (TODAY, dt.date(2026, 11, 2), dt.date(2027, 8, 1)):
@@ -168,18 +187,19 @@ def test_the_overdue_actions_of_check_and_of_the_dashboards_are_the_same(book: B
         listed = re.findall(r"^\| \*\*([a-z-]+)\*\*: .*\|$", pages["actions.md"], re.M)
         marked = re.findall(r"^\| \*\*([a-z-]+)\*\*: .* \*\*overdue\*\* \|", pages["actions.md"],
                             re.M)
-        on_retros = {match for path, page in pages.items() if path.startswith("retro")
+        on_retros = {match for path, page in pages.items()
+                     if path.startswith(("retro", "postmortem", "incident"))
                      for match in re.findall(r"^\| \*\*([a-z-]+)\*\*: .* \*\*overdue\*\* \|",
                                              page, re.M)}
         by_line = {(f"hb/{name}.yml", line): action
-                   for name, text in (("retro-it-001", book.text("retro-it-001.yml")),
-                                      ("retro-it-002", book.text("retro-it-002.yml")),
-                                      ("retro-it-003", book.text("retro-it-003.yml")))
-                   for line, action in _due_lines(text)}
+                   for name in ("retro-it-001", "retro-it-002", "retro-it-003", "pm-it-001")
+                   for line, action in _due_lines(book.text(f"{name}.yml"))}
         assert {by_line[w] for w in warned} == set(marked) == on_retros, day
-        assert sorted(listed) == sorted(a for a, _, status in [*ACTIONS, (
-            "remind-checks", "2027-07-01", "open")] if status in ("open", "in-progress"))
-    assert set(marked) == {"late-open", "late-going", "due-today", "later", "remind-checks"}
+        assert sorted(listed) == sorted(a for a, _, status in [*ACTIONS, *PM_ACTIONS, (
+            "remind-checks", "2027-07-01", "open"), ("pm-undated", "", "open")]
+            if status in ("open", "in-progress"))
+    assert set(marked) == {"late-open", "late-going", "due-today", "later", "remind-checks",
+                           "pm-late"}
 
 
 def _due_lines(text: str) -> list[tuple[int, str]]:

@@ -143,3 +143,11 @@ def test_a_required_value_that_fails_leaves_nothing_to_check(book: Book) -> None
     code, lines, _ = check(book)
     assert code == 1
     assert [line.split(" [")[1].split("]")[0] for line in lines] == ["MODEL004"]
+
+
+def test_the_rules_left_out_on_a_partial_model_are_registered_rules() -> None:
+    from generator.checks import RULES
+    from generator.model.partial import GRAPH_RULES, UNCHECKED
+
+    named = GRAPH_RULES.union(*UNCHECKED.values())
+    assert named - {code for code, rule in RULES.items() if rule.check is not None} == set()

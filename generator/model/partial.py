@@ -30,13 +30,14 @@ MAX_ROUNDS = 4
 """Validations of an item without its failing values: leaving a value out can make its
 list too short, which the next round deals with; a few rounds settle any real file."""
 
-GRAPH_KEYS = frozenset({"id", "next", "decision", "end"})
-"""The keys of a step the step graph is made of."""
+GRAPH_KEYS = frozenset({"id", "next", "decision", "end", "fork", "group"})
+"""The keys of a step the step graph (and its groups) are made of."""
 
 GRAPH_RULES = frozenset({"FLOW001", "FLOW002", "FLOW003", "FLOW004", "FLOW005", "QUIZ004",
-                         "QUIZ005", "QUIZ006"})
+                         "QUIZ005", "QUIZ006", "FORK001", "FORK002", "FORK003", "FORK004",
+                         "FORK005", "GROUP001", "GROUP002", "GROUP003", "TROUBLE001"})
 """Rules that read the whole step graph: with a step, or its way out, left out, they would
-report references to it as broken and the steps after it as unreachable."""
+report references to it as broken, the steps after it as unreachable, its group empty."""
 
 UNCHECKED = {
     "training": frozenset({"TRAIN001", "QUIZ001", "QUIZ002", "QUIZ003", "QUIZ004", "QUIZ005",
@@ -44,6 +45,7 @@ UNCHECKED = {
     "roles": frozenset({"RACI001"}),
     "approvals": frozenset({"APPROVAL001", "APPROVAL004"}),
     "premortem": frozenset({"RISK001"}),
+    "groups": frozenset({"GROUP001", "GROUP002", "GROUP003"}),
 }
 """Rules that read a whole top-level list or section, by its key: with a part of it left
 out, they would report what is only missing from the partial model."""
