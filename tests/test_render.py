@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -26,18 +27,9 @@ GOLDEN = HERE / "golden"
 UPDATE = os.environ.get("SOPSITE_UPDATE_GOLDEN") == "1"
 
 
-EXPECTED = {
-    # The one overdue action, which the retrospective and the open-items page mark as such.
-    "site": ["tests/fixtures/site/sops/retro.yml:33:10: warning [ACTION001] action "
-             "'weekend-rota' is open and was due on 2026-08-01; finish it and set 'status: "
-             "done' (or 'dropped'), or agree a new due date"],
-    "hostile": [],
-}
-
-
 def _handbook(name: str) -> Handbook:
     handbook, problems = check_handbook(HERE / "fixtures" / name / "sops", today=TODAY)
-    assert [p.format() for p in problems] == EXPECTED[name]
+    assert problems == []
     return handbook
 
 
@@ -123,7 +115,12 @@ def test_label_tables_have_the_same_keys() -> None:
 
 def test_retro_flags_overdue_open_actions_only(pages: dict[str, str]) -> None:
     page = pages["retrospectives/retro-t-1.md"]
-    assert "| 2026-08-01 **overdue** | open |" in page
+    assert "| 2026-12-01 | open |" in page
+    # The day after it was due, it is overdue (as ACTION001 says then): the site fixture
+    # builds strictly, so it is not overdue on the day the tests run.
+    later = generate(_handbook("site"), today=dt.date(2026, 12, 2)).pages
+    assert "| 2026-12-01 **overdue** | open |" in later["retrospectives/retro-t-1.md"]
+    assert "| 2026-12-01 **overdue** | open |" in later["actions.md"]
     assert "| 2027-01-15 | in progress |" in page
     assert "| 2026-07-10 | done |" in page
     assert "| Escalations | 2 | 5 | per week | Missed |" in page
