@@ -76,7 +76,13 @@ SOP_V2 = SOP_V1_1.replace('\nversion: "1.1"', '\nversion: "2.0"').replace(
     "author: Ben Tech}\n  - {version: \"2.0\", date: 2026-05-20, summary: The lead logs every "
     "restart., author: Ada Lead, retrain: [tech]}\n").replace(
     "date: 2026-02-25, meaning: approval}\n", "date: 2026-02-25, meaning: approval}\n"
-    "  - {name: Ada Lead, role: lead, version: \"2.0\", date: 2026-05-28, meaning: approval}\n")
+    "  - {name: Ada Lead, role: lead, version: \"2.0\", date: 2026-05-28, meaning: approval}\n"
+) + (  # what the technicians retrain on (TRAIN001), after everything the tests point at
+    "training:\n  objectives: [Restart the print server safely.]\n  audience: [tech]\n"
+    "  time: 15m\n  quiz:\n    - id: order\n      kind: ordering\n"
+    "      prompt: In which order?\n      answer: [announce, restart, verify, log]\n"
+    "      explanation: Announce first, log last.\n"
+    "      covers: [announce, restart, verify, log]\n")
 
 
 def run(repo: Path, *args: str, day: str = "2026-01-05") -> str:
@@ -362,13 +368,8 @@ def test_a_major_bump_is_not_signed_by_the_approvals_of_earlier_versions(
     repo: tuple[Path, list[str]]
 ) -> None:
     root, _ = repo
-    # SOP-H-1 has no training module: its retraining is a warning (TRAIN001), nothing more.
-    no_module = ("sops/sop.yml:{line}:{column}: warning [TRAIN001] version {version} asks "
-                 "'tech' to retrain, but SOP-H-1 has no training module for them to retrain "
-                 "on; add a 'training' section, or remove 'retrain'\n")
-    clean = sopsite("check", "--base", "HEAD", "sops", cwd=root)
-    assert (clean.returncode, clean.stdout) == (
-        0, no_module.format(line=34, column=97, version="2.0"))
+    clean = sopsite("check", "--strict", "--base", "HEAD", "sops", cwd=root)
+    assert (clean.returncode, clean.stdout) == (0, "")
     _edit(root, '\nversion: "2.0"', '\nversion: "3.0"')
     _edit(root, "effective: 2026-06-01", "effective: 2026-09-01")
     _edit(root, "retrain: [tech]}\n", "retrain: [tech]}\n  - {version: \"3.0\", date: "
@@ -377,9 +378,7 @@ def test_a_major_bump_is_not_signed_by_the_approvals_of_earlier_versions(
     assert (result.returncode, result.stdout) == (1, (
         "sops/sop.yml:5:9: warning [APPROVAL001] SOP-H-1 is effective at version 3.0 but has "
         "approvals of version 1.0, 1.1, 2.0 only; add an entry with 'meaning: approval' and "
-        "'version: \"3.0\"' under 'approvals'\n"
-        + no_module.format(line=34, column=97, version="2.0")
-        + no_module.format(line=35, column=88, version="3.0")))
+        "'version: \"3.0\"' under 'approvals'\n"))
 
 
 def test_the_page_shows_which_version_each_signature_signed(
