@@ -292,7 +292,10 @@ class Synth:
              "date": approve, "meaning": "approval"},
         ]
 
-    def changes(self, meta: Meta, roles: list[str], rng: random.Random) -> list[dict[str, Any]]:
+    def changes(self, meta: Meta, roles: list[str], rng: random.Random, *,
+                retrain: bool = True) -> list[dict[str, Any]]:
+        """The change history; ``retrain`` names roles on major bumps (a retrospective has
+        no training module to retrain on, TRAIN001)."""
         days = [meta.effective - dt.timedelta(days=rng.randint(15, 30))]
         while len(days) < len(meta.versions):
             days.insert(0, days[0] - dt.timedelta(days=rng.randint(40, 120)))
@@ -307,7 +310,7 @@ class Synth:
             else:
                 entry["summary"] = "Editorial. Clarified the wording of two steps."
             entry["author"] = rng.choice(PEOPLE)
-            if version.endswith(".0") and i > 0:
+            if retrain and version.endswith(".0") and i > 0:
                 entry["retrain"] = sorted(set(rng.sample(roles, min(2, len(roles)))))
             entries.append(entry)
         return entries
@@ -630,7 +633,7 @@ class Synth:
         doc["tags"] = sorted(rng.sample(TAGS, rng.randint(1, 3)))
         doc["related"] = [subject_meta.id]
         doc["approvals"] = self.approvals(meta, owner, rng)
-        doc["changes"] = self.changes(meta, [owner], rng)
+        doc["changes"] = self.changes(meta, [owner], rng, retrain=False)
         return doc
 
     def roles(self) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from generator.load.handbook import load_handbook
 from generator.model import AnyItem
 from generator.model.handbook import Entry, Handbook
 from generator.model.incidents import SeverityLevel
-from generator.problems import Problem, bounded, promote_warnings
+from generator.problems import Problem, bounded, failing
 from generator.session import Session
 
 if TYPE_CHECKING:
@@ -77,7 +77,8 @@ class Options:
     templates: Path | None = None
     """A folder of Jinja templates that override the packaged ones by name."""
     strict: bool = False
-    """Content warnings (overdue reviews, missing approvals) count as errors."""
+    """Content warnings (overdue reviews, missing approvals) fail the run, as errors do;
+    each keeps its own severity (`fails`)."""
     settings: Settings = field(default_factory=Settings)
     today: dt.date | None = None
     """The day to check and build for; by default `current_day()`."""
@@ -114,22 +115,27 @@ class Options:
 
 def check(options: Options, session: Session | None = None) -> tuple[Handbook, list[Problem]]:
     """Load the handbook and run every rule (see `check_handbook`)."""
-    return check_handbook(options.root, today=options.day, strict=options.strict,
-                          settings=options.settings, boundary=options.boundary,
-                          session=session)
+    return check_handbook(options.root, today=options.day, settings=options.settings,
+                          boundary=options.boundary, session=session)
+
+
+def fails(problems: list[Problem], strict: bool) -> list[Problem]:
+    """The problems that fail a run: the errors and, when ``strict``, the warnings that are
+    not advice (`generator.checks.registry.Rule.advisory`); severities stay as found."""
+    return failing(problems, strict=strict, advice=advisory_codes())
 
 
 def check_handbook(
-    root: Path, *, today: dt.date | None = None, strict: bool = False,
-    settings: Settings | None = None, boundary: Path | None = None,
-    session: Session | None = None,
+    root: Path, *, today: dt.date | None = None, settings: Settings | None = None,
+    boundary: Path | None = None, session: Session | None = None,
 ) -> tuple[Handbook, list[Problem]]:
     """Load ``root`` and run every rule; problems come back sorted, at most
     `generator.problems.MAX_PER_CODE` of one code per file (and a line for the rest).
 
     Rules run on whatever validated, even when some files failed: one broken file should
     not hide the problems of the others. Files outside ``boundary`` (by default the project
-    ``root`` belongs to, `generator.boundary.project_root`) are refused unread.
+    ``root`` belongs to, `generator.boundary.project_root`) are refused unread. Each
+    problem has the severity its rule gives it; whether they fail a run is `fails`.
     """
     day, settings = today or current_day(), settings or Settings()
     session = session or Session()
@@ -144,8 +150,6 @@ def check_handbook(
         handbook, problems = load_handbook(root, loaded=check_entry, boundary=boundary,
                                            cache=session.parsed)
         problems += run_checks(handbook, day, settings, session.findings)
-    if strict:
-        problems = promote_warnings(problems, advisory_codes())
     return handbook, bounded(problems)
 
 

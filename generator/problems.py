@@ -16,7 +16,7 @@ from enum import StrEnum
 
 
 class Severity(StrEnum):
-    """How much a finding matters; `--strict` turns warnings into errors."""
+    """How much a finding matters; `--strict` makes warnings fail a run too (`failing`)."""
 
     ERROR = "error"
     WARNING = "warning"
@@ -137,16 +137,14 @@ def debugging() -> bool:
     return bool(os.environ.get("SOPSITE_DEBUG"))
 
 
-def promote_warnings(problems: Iterable[Problem],
-                     advice: frozenset[str] = frozenset()) -> list[Problem]:
-    """Treat every warning as an error, for `--strict` runs in CI; codes in ``advice``
-    stay warnings."""
-    return [
-        Problem(p.path, p.line, p.column, p.code, Severity.ERROR, p.message)
-        if p.severity is Severity.WARNING and p.code not in advice
-        else p
-        for p in problems
-    ]
+def failing(problems: Iterable[Problem], *, strict: bool,
+            advice: frozenset[str] = frozenset()) -> list[Problem]:
+    """The problems that fail a run: every error and, with `--strict`, every warning whose
+    code is not in ``advice``. Each keeps its own severity: `--strict` decides whether a
+    run fails, never what a finding is, so CI annotations and tools still tell an error
+    from a warning."""
+    return [p for p in problems if p.severity is Severity.ERROR
+            or (strict and p.code not in advice)]
 
 
 def has_errors(problems: Iterable[Problem]) -> bool:
@@ -164,11 +162,20 @@ def render(problems: Iterable[Problem], fmt: str) -> str:
     return "\n".join(p.format() for p in ordered)
 
 
-def summary(problems: Iterable[Problem]) -> str:
-    """One closing line, so a clean run still says something."""
+def summary(problems: Iterable[Problem], *, strict: bool = False,
+            advice: frozenset[str] = frozenset()) -> str:
+    """One closing line, so a clean run still says something; with `--strict`, it says
+    that the warnings fail the run too (all of them, or those that are not advice)."""
     items = list(problems)
     errors = sum(p.severity is Severity.ERROR for p in items)
     warnings = len(items) - errors
     if not items:
         return "no problems found"
-    return f"{errors} error(s), {warnings} warning(s)"
+    line = f"{errors} error(s), {warnings} warning(s)"
+    failing_warnings = len(failing(items, strict=strict, advice=advice)) - errors
+    if failing_warnings == warnings and warnings:
+        return f"{line}; with --strict, warnings fail the run"
+    if failing_warnings:
+        return (f"{line}; with --strict, {failing_warnings} of the warnings fail the run "
+                "(the others are advice)")
+    return line

@@ -168,6 +168,6 @@ def test_rules_lists_every_code_with_severity_and_purpose() -> None:
     result = sopsite("rules", cwd=REPO)
     lines = result.stdout.splitlines()
     assert len(lines) == len(RULES)
-    assert "FLOW003      error    a path that never reaches an end step" in lines
+    assert "FLOW003      error    a loop that no path leaves to reach an end step" in lines
     assert "QUIZ006      warning  a quiz that covers too few of the document's steps" in lines
     assert "VERSION001   error    with --base: content changed without a version bump" in lines

@@ -61,12 +61,12 @@ def test_warning_alone_exits_0(book: Book) -> None:
     assert result.stderr == "0 error(s), 1 warning(s)\n"
 
 
-def test_strict_turns_the_warning_into_an_error(book: Book) -> None:
+def test_strict_fails_on_the_warning_and_keeps_its_severity(book: Book) -> None:
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
     result = run_cli("check", "hb", "--strict", "--today", TODAY_ARG, cwd=book.root.parent)
     assert result.returncode == 1
-    assert result.stdout == f"{S}:8:15: error [REVIEW001] {REVIEW}\n"
-    assert result.stderr == "1 error(s), 0 warning(s)\n"
+    assert result.stdout == f"{S}:8:15: warning [REVIEW001] {REVIEW}\n"
+    assert result.stderr == "0 error(s), 1 warning(s); with --strict, warnings fail the run\n"
 
 
 def test_today_decides_what_is_overdue(book: Book) -> None:
@@ -156,7 +156,7 @@ def test_github_format_strict(book: Book) -> None:
     result = run_cli("check", "hb", "--format", "github", "--strict", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 1
-    assert result.stdout == f"::error file={S},line=8,col=15,title=REVIEW001::{REVIEW}\n"
+    assert result.stdout == f"::warning file={S},line=8,col=15,title=REVIEW001::{REVIEW}\n"
 
 
 def test_paths_are_relative_to_the_working_directory(book: Book) -> None:

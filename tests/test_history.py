@@ -68,7 +68,7 @@ SOP_V1_1 = SOP_V1.replace('\nversion: "1.0"', '\nversion: "1.1"').replace(
 
 SOP_V2 = SOP_V1_1.replace('\nversion: "1.1"', '\nversion: "2.0"').replace(
     "effective: 2026-03-01", "effective: 2026-06-01").replace(
-    "  - {role: auditor, raci: consulted}\n", "").replace(
+    "  - {role: auditor, raci: consulted}\n", "  - {role: lead, raci: accountable}\n").replace(
     "    title: Print a test page\n    actor: tech\n",
     "    title: Print a test page\n    actor: tech\n  - id: log\n    title: Log the restart\n"
     "    actor: lead\n").replace(
@@ -76,7 +76,13 @@ SOP_V2 = SOP_V1_1.replace('\nversion: "1.1"', '\nversion: "2.0"').replace(
     "author: Ben Tech}\n  - {version: \"2.0\", date: 2026-05-20, summary: The lead logs every "
     "restart., author: Ada Lead, retrain: [tech]}\n").replace(
     "date: 2026-02-25, meaning: approval}\n", "date: 2026-02-25, meaning: approval}\n"
-    "  - {name: Ada Lead, role: lead, version: \"2.0\", date: 2026-05-28, meaning: approval}\n")
+    "  - {name: Ada Lead, role: lead, version: \"2.0\", date: 2026-05-28, meaning: approval}\n"
+) + (  # what the technicians retrain on (TRAIN001), after everything the tests point at
+    "training:\n  objectives: [Restart the print server safely.]\n  audience: [tech]\n"
+    "  time: 15m\n  quiz:\n    - id: order\n      kind: ordering\n"
+    "      prompt: In which order?\n      answer: [announce, restart, verify, log]\n"
+    "      explanation: Announce first, log last.\n"
+    "      covers: [announce, restart, verify, log]\n")
 
 
 def run(repo: Path, *args: str, day: str = "2026-01-05") -> str:
@@ -278,7 +284,7 @@ def test_change_entry_ahead_of_the_document_is_an_error(repo: tuple[Path, list[s
     _edit(root, '{version: "2.0", date: 2026-05-20', '{version: "2.2", date: 2026-05-20')
     _, problems = check_handbook(root / "sops", today=TODAY)
     assert [p.format() for p in problems if p.code == "CHANGE001"] == [
-        f"{root}/sops/sop.yml:33:15: error [CHANGE001] changes lists version 2.2, but SOP-H-1 "
+        f"{root}/sops/sop.yml:34:15: error [CHANGE001] changes lists version 2.2, but SOP-H-1 "
         "is at version 2.0; a change entry cannot be ahead of the document"
     ]
 
@@ -370,7 +376,7 @@ def test_a_major_bump_is_not_signed_by_the_approvals_of_earlier_versions(
           "2026-08-20, summary: Two people restart., author: Ada Lead, retrain: [tech]}\n")
     result = sopsite("check", "--strict", "--base", "HEAD", "sops", cwd=root)
     assert (result.returncode, result.stdout) == (1, (
-        "sops/sop.yml:5:9: error [APPROVAL001] SOP-H-1 is effective at version 3.0 but has "
+        "sops/sop.yml:5:9: warning [APPROVAL001] SOP-H-1 is effective at version 3.0 but has "
         "approvals of version 1.0, 1.1, 2.0 only; add an entry with 'meaning: approval' and "
         "'version: \"3.0\"' under 'approvals'\n"))
 

@@ -104,7 +104,7 @@ def test_the_timeline_puts_the_moments_in_their_place_and_dates_where_they_chang
 
 
 def test_a_retrospective_shows_unknown_values_as_unknown(book: Book) -> None:
-    book.edit("retro-it-001.yml", "    owner: it-director\n    due: 2026-07-01\n", "")
+    book.edit("retro-it-001.yml", "    owner: it-director\n    due: 2027-07-01\n", "")
     book.write("retro-it-001.yml", book.text("retro-it-001.yml") + """\
   - id: from-2017
     description: An item from the paper records.
@@ -115,7 +115,7 @@ metrics:
     observed: 41
     unit: resets
 """)
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     pages = generate(handbook, today=TODAY).pages
     page = pages["retrospectives/retro-it-001.md"]

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.checks import RULES
-from generator.pipeline import check_handbook
+from generator.pipeline import check_handbook, fails
 from generator.problems import Severity
 from generator.session import Session
 from tests.support import MINIMAL, TODAY, Book
@@ -30,6 +30,9 @@ COVERED = {
 
 
 COVERED_ELSEWHERE = {
+    "ACTION001": "test_agreement.py",
+    "RACI001": "test_agreement.py",
+    "TRAIN001": "test_agreement.py",
     **{f"QUIZ00{n}": "test_training.py" for n in range(1, 7)},
     "CHANGE001": "test_history.py",
     "FLOW004": "test_diagram_budget.py",
@@ -55,12 +58,12 @@ def test_every_registered_rule_is_covered() -> None:
 
 
 def test_minimal_fixture_is_clean_even_when_strict() -> None:
-    _, problems = check_handbook(MINIMAL, today=dt.date(2026, 11, 21), strict=True)
+    _, problems = check_handbook(MINIMAL, today=dt.date(2026, 11, 21))
     assert problems == []
 
 
 def test_minimal_fixture_loads_every_item(book: Book) -> None:
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     assert sorted(handbook.document_index) == ["PROC-IT-ROLLOUT", "RETRO-IT-001", "SOP-IT-001"]
     assert sorted(handbook.role_index) == ["it-director", "technician"]
@@ -268,7 +271,11 @@ def test_unknown_role_everywhere_a_role_is_named(
     book: Book, file: str, old: str, new: str, position: str
 ) -> None:
     book.edit(file, old, new)
-    assert book.lines() == [
+    # SOP-IT-001 has no training module: TRAIN001 says so, a concern of its own.
+    no_module = [f"{S}:21:5: warning [TRAIN001] version 1.1 asks 'technician', 'ceo' to "
+                 "retrain, but SOP-IT-001 has no training module for them to retrain on; add "
+                 "a 'training' section, or remove 'retrain'"] if "retrain" in new else []
+    assert book.lines() == [*no_module,
         f"{position}: error [REF001] unknown role 'ceo'; valid roles: it-director, technician"
     ]
 
@@ -290,7 +297,7 @@ def test_reference_to_a_term_that_failed_is_not_a_reference_to_a_role(book: Book
               "    actor: retrospective\n    duration")
     assert book.lines() == [
         "hb/glossary.yml:6:3: error [MODEL003] missing required key 'definition' in the term "
-        "(what it means here (Markdown))",
+        "(what it means here)",
         f"{S}:31:12: error [REF001] unknown role 'retrospective'; valid roles: it-director, "
         "technician",
     ]
@@ -351,7 +358,7 @@ def test_reference_to_a_document_that_failed_validation_is_not_unknown(book: Boo
     book.edit("sop-it-001.yml", "scope: All staff accounts.\n", "")
     assert book.lines() == [
         f"{S}:1:1: error [MODEL003] missing required key 'scope' in the sop (where it applies "
-        "and where it does not (Markdown))"
+        "and where it does not)"
     ]
 
 
@@ -475,8 +482,9 @@ def test_loop_with_no_way_out(book: Book) -> None:
     book.edit("sop-it-001.yml", '- label: "yes"\n          next: reset',
               '- label: "yes"\n          next: verify')
     assert book.lines() == [
-        f"{S}:29:9: error [FLOW003] no path from step 'verify' reaches an end; give the loop a "
-        "way out with a decision, or mark a step 'end: true'",
+        f"{S}:40:17: error [FLOW003] branch 'yes' of step 'verified' goes back to step "
+        "'verify', closing the loop 'verify' → 'verified' → 'verify', which no path leaves to "
+        "reach an end; give the loop a way out with a decision, or mark a step 'end: true'",
         f"{S}:43:9: error [FLOW002] step 'reset' is not reachable from the first step 'verify'; "
         "point a 'next' or a decision branch at it, or remove it",
     ]
@@ -487,8 +495,9 @@ def test_self_loop_with_no_end_anywhere(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "    actor: it-director", "    actor: it-director\n"
               "    next: launch")
     assert book.lines() == [
-        f"{P}:17:9: error [FLOW003] no path from step 'pilot' reaches an end; give the loop a "
-        "way out with a decision, or mark a step 'end: true'"
+        f"{P}:24:11: error [FLOW003] next step of step 'launch' goes back to step 'launch', "
+        "closing the loop 'launch' → 'launch', which no path leaves to reach an end; give the "
+        "loop a way out with a decision, or mark a step 'end: true'"
     ]
 
 
@@ -516,13 +525,14 @@ steps:
 """
 
 
-def test_loop_entered_midway_is_reported_at_its_entry(book: Book) -> None:
+def test_loop_entered_midway_is_reported_where_it_closes(book: Book) -> None:
     text = book.text("proc-it-rollout.yml")
     start, end = text.index("steps:\n"), text.index("premortem:")
     book.write("proc-it-rollout.yml", text[:start] + STEPS_WITH_A_TRAP + text[end:])
     assert book.lines() == [
-        f"{P}:29:9: error [FLOW003] no path from step 'launch' reaches an end; give the loop a "
-        "way out with a decision, or mark a step 'end: true'"
+        f"{P}:35:11: error [FLOW003] next step of step 'check' goes back to step 'launch', "
+        "closing the loop 'launch' → 'check' → 'launch', which no path leaves to reach an "
+        "end; give the loop a way out with a decision, or mark a step 'end: true'"
     ]
 
 
@@ -561,9 +571,10 @@ def test_high_risk_without_mitigation_or_owner(book: Book) -> None:
 def test_high_risk_with_empty_mitigation(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "    mitigation: Announce it in every reset call.",
               '    mitigation: ""')
+    # An empty Markdown text is refused; RISK001 does not also say the mitigation is missing.
     assert book.lines() == [
-        f"{P}:25:9: error [RISK001] risk 'low-adoption' scores 16 (likelihood 4 x impact 4, "
-        "high from 15) but has no mitigation"
+        f"{P}:29:17: error [MODEL004] 'mitigation': expected non-empty text, found an empty "
+        "string"
     ]
 
 
@@ -594,9 +605,11 @@ def test_overdue_review_is_a_warning(book: Book) -> None:
     assert book.problems()[0].severity is Severity.WARNING
 
 
-def test_strict_promotes_the_overdue_review(book: Book) -> None:
+def test_strict_fails_on_the_overdue_review_and_keeps_it_a_warning(book: Book) -> None:
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2025-10-01")
-    assert book.lines(strict=True) == [OVERDUE.format(severity="error")]
+    assert fails(book.problems(), strict=False) == []
+    assert [p.format() for p in fails(book.problems(), strict=True)] == [
+        OVERDUE.format(severity="warning")]
 
 
 @pytest.mark.parametrize(
@@ -634,7 +647,7 @@ def test_retro_is_never_overdue(book: Book) -> None:
         "date: 2026-06-10", "date: 2026-06-10\napprovals:\n  - name: Ada Lovelace\n"
         "    role: it-director\n    version: \"1.0\"\n    date: 2020-06-12\n"
         "    meaning: approval"))
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 # --- APPROVAL001 -------------------------------------------------------------------------
@@ -646,13 +659,14 @@ def test_effective_document_without_approval(book: Book) -> None:
                 "no approval; add an entry with 'meaning: approval' and 'version: \"1.1\"' "
                 "under 'approvals'")
     assert book.lines() == [expected.format("warning")]
-    assert book.lines(strict=True) == [expected.format("error")]
+    assert [p.format() for p in fails(book.problems(), strict=True)] == [
+        expected.format("warning")]
 
 
 def test_draft_needs_no_approval(book: Book) -> None:
     assert "approvals" not in book.text("proc-it-rollout.yml")
     assert "status: draft" in book.text("proc-it-rollout.yml")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 def test_effective_process_without_any_approvals(book: Book) -> None:
@@ -674,15 +688,15 @@ def _major_bump(book: Book) -> None:
 
 def test_signatures_of_the_previous_version_do_not_sign_a_major_bump(book: Book) -> None:
     _major_bump(book)
-    assert book.lines(strict=True) == [
-        f"{S}:5:9: error [APPROVAL001] SOP-IT-001 is effective at version 2.0 but has "
+    assert [line for line in book.lines() if "[TRAIN001]" not in line] == [
+        f"{S}:5:9: warning [APPROVAL001] SOP-IT-001 is effective at version 2.0 but has "
         "approvals of version 1.1 only; add an entry with 'meaning: approval' and "
         "'version: \"2.0\"' under 'approvals'"
     ]
     book.edit("sop-it-001.yml", "approvals:\n", "approvals:\n  - name: Ada Lovelace\n"
               "    role: it-director\n    version: \"2.0\"\n    date: 2026-02-26\n"
               "    meaning: approval\n")
-    assert book.lines(strict=True) == []
+    assert [line for line in book.lines() if "[TRAIN001]" not in line] == []
 
 
 def test_a_minor_bump_is_signed_again_too(book: Book) -> None:
@@ -727,7 +741,7 @@ def test_any_role_may_review(book: Book) -> None:
     book.edit("sop-it-001.yml", "approvals:\n", "approvals:\n  - name: Tom Tech\n"
               "    role: technician\n    version: \"1.1\"\n    date: 2026-02-18\n"
               "    meaning: review\n")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 def test_approval_in_an_unknown_role_is_a_reference_error_only(book: Book) -> None:
@@ -753,7 +767,7 @@ def test_signature_dated_in_the_future(book: Book) -> None:
 def test_signature_dated_today_is_fine(book: Book) -> None:
     book.edit("sop-it-001.yml", "effective: 2026-03-01", "effective: 2026-11-21")
     book.edit("sop-it-001.yml", "    date: 2025-08-20\n", "    date: 2026-11-21\n")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 def test_future_review_in_a_draft(book: Book) -> None:
@@ -785,7 +799,7 @@ def test_approval_on_the_effective_day_and_late_signatures_of_old_versions(book:
               "    role: technician\n    version: \"1.1\"\n    date: 2026-03-05\n"
               "    meaning: review\n  - name: Ada Lovelace\n    role: it-director\n"
               "    version: \"1.0\"\n    date: 2026-04-01\n    meaning: approval\n")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 # --- APPROVAL005 -------------------------------------------------------------------------
@@ -827,14 +841,14 @@ def test_phase_out_of_order(book: Book) -> None:
 
 def test_phase_repeated(book: Book) -> None:
     _phases(book, "align-stakeholders", "run", "run")
-    assert book.lines(strict=True) == [
-        f"{P}:38:12: error [PLAN001] phase 'run' comes after 'run'; expected the order {ORDER}"
+    assert book.lines() == [
+        f"{P}:38:12: warning [PLAN001] phase 'run' comes after 'run'; expected the order {ORDER}"
     ]
 
 
 def test_phases_in_order_with_gaps_pass(book: Book) -> None:
     _phases(book, "align-stakeholders", "run", "post-mortem", "iterate")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 # --- findings kept per file ----------------------------------------------------------------

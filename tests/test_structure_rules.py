@@ -319,8 +319,9 @@ def test_loop_around_a_fork_with_a_way_out_is_clean(book: Book) -> None:
 def test_loop_around_a_fork_with_no_way_out(book: Book) -> None:
     body = FORKED.replace("    end: true\n", "    next: start\n")
     assert sop(book, body) == [
-        f"{F}:23:9: error [FLOW003] no path from step 'start' reaches an end; give the "
-        "loop a way out with a decision, or mark a step 'end: true'",
+        f"{F}:39:11: error [FLOW003] next step of step 'combine' goes back to step 'start', "
+        "closing the loop 'start' → 'boil' → 'combine' → 'start', which no path leaves to "
+        "reach an end; give the loop a way out with a decision, or mark a step 'end: true'",
     ]
 
 
@@ -330,7 +331,8 @@ def test_loop_inside_one_path_that_never_reaches_the_join(book: Book) -> None:
         f"{F}:27:21: error [FORK002] path 2 of the fork of step 'start' (from step "
         "'chop') never reaches the join 'combine'; lead its last step there with 'next: "
         "combine'",
-        f"{F}:33:9: error [FLOW003] no path from step 'chop' reaches an end; give the "
+        f"{F}:36:11: error [FLOW003] next step of step 'chop' goes back to step 'chop', "
+        "closing the loop 'chop' → 'chop', which no path leaves to reach an end; give the "
         "loop a way out with a decision, or mark a step 'end: true'",
     ]
 

@@ -138,7 +138,7 @@ def test_an_option_that_is_not_text_gets_its_own_value_as_the_example(book: Path
 
 
 def _site() -> dict[str, str]:
-    handbook, problems = check_handbook(SITE, today=TODAY, strict=True)
+    handbook, problems = check_handbook(SITE, today=TODAY)
     assert problems == []
     return generate(handbook, today=TODAY).pages
 
@@ -223,6 +223,6 @@ def test_check_reads_the_coverage_minimum_from_mkdocs_yml(book: Path) -> None:
     assert configured(config).settings.min_coverage == 0.8
     result = sopsite("check", "--strict", "sops", cwd=project)
     assert result.returncode == 1
-    assert "error [QUIZ006] the quiz covers 67% of the steps (2 of 3)" in result.stdout
+    assert "warning [QUIZ006] the quiz covers 67% of the steps (2 of 3)" in result.stdout
     result = sopsite("check", "--strict", "--min-coverage", "0.6", "sops", cwd=project)
     assert result.returncode == 0

@@ -780,7 +780,12 @@ def test_the_fixture_has_every_field_of_every_kind() -> None:
     have |= {f"{leaf.kind}:{leaf.general}" for leaf in leaves() if leaf.shape == "list"
              and leaf.general.endswith("answer")}
     assert sorted(wanted - have) == []
-    assert check_handbook(FIXTURE, today=TODAY)[1] == []
+    # Warnings only: an overdue action, and the `retrain` of a post-mortem and of a
+    # retrospective, there so that some case edits them (neither has a training module).
+    assert [(p.path.rsplit("/", 1)[1], p.line, p.code)
+            for p in check_handbook(FIXTURE, today=TODAY)[1]] == [
+        ("postmortem.yml", 70, "TRAIN001"), ("retro.yml", 38, "ACTION001"),
+        ("retro.yml", 63, "TRAIN001")]
 
 
 @pytest.mark.parametrize("found", [

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.boundary import display_path
 from generator.checks import (
+    agreement,
     flow,
     ids,
     incidents,
@@ -31,7 +32,8 @@ from generator.model.handbook import Entry, Handbook
 from generator.problems import Problem, debugging, internal_problem
 
 __all__ = ["RULES", "Findings", "Rule", "Settings", "local_findings", "run_checks"]
-_RULE_MODULES = (flow, ids, incidents, markdown, outside, parallel, quiz, refs, review, structure)
+_RULE_MODULES = (agreement, flow, ids, incidents, markdown, outside, parallel, quiz, refs,
+                 review, structure)
 
 
 class Findings:
@@ -62,8 +64,9 @@ def run_checks(
     """
     settings, findings = settings or Settings(), findings or Findings()
     rules = [r for r in RULES.values() if r.check is not None and not r.local]
-    problems = _findings(Context(handbook, today, settings), rules)
-    for entry in handbook.entries:
+    quiet = {id(entry.source): entry.unchecked for entry in handbook.partial}
+    problems = _findings(Context(handbook.checked, today, settings), rules, quiet)
+    for entry in (*handbook.entries, *handbook.partial):
         problems.extend(local_findings(entry, handbook.root, today, settings, findings))
     return problems
 
@@ -79,14 +82,19 @@ def local_findings(
     it is loaded, while helper processes still parse the rest (`generator.pipeline`).
     """
     def find() -> list[Problem]:
-        rules = [r for r in RULES.values() if r.check is not None and r.local]
+        rules = [r for r in RULES.values() if r.check is not None and r.local
+                 and r.code not in entry.unchecked]
         return _findings(Context(Handbook(root, (entry,)), today, settings), rules)
 
     return findings.of(entry, (today, settings), find)
 
 
-def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
+def _findings(context: Context, rules: list[Rule],
+              quiet: dict[int, frozenset[str]] | None = None) -> list[Problem]:
+    """What ``rules`` find; ``quiet`` holds, by the identity of a partial entry's source,
+    the codes whose findings there could be wrong (`Entry.unchecked`)."""
     problems: list[Problem] = []
+    quiet = quiet or {}
     for registered in rules:
         assert registered.check is not None
         try:
@@ -96,6 +104,7 @@ def _findings(context: Context, rules: list[Rule]) -> list[Problem]:
                     key=finding.key,
                 )
                 for finding in registered.check(context)
+                if registered.code not in quiet.get(id(finding.source), ())
             )
         except Exception as error:
             if debugging():

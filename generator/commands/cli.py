@@ -21,6 +21,7 @@ import click
 from generator import pipeline
 from generator.boundary import project_root
 from generator.checks import RULES
+from generator.checks.registry import advisory_codes
 from generator.errors import SopsiteError
 from generator.mkdocs.config import configured
 from generator.pipeline import check_handbook, current_day
@@ -76,8 +77,8 @@ def cli(ctx: click.Context) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True, help="text for people, github for workflow annotations, json "
               "for tools.")
-@click.option("--strict", is_flag=True, help="Treat warnings (such as an overdue review) as "
-              "errors.")
+@click.option("--strict", is_flag=True, help="Fail on warnings (such as an overdue review) "
+              "too; each problem keeps its severity.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Check as of this day (YYYY-MM-DD) instead of the real date, for "
               "reproducible audits (SOPSITE_TODAY sets it for every command).")
@@ -92,7 +93,8 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     """Validate every YAML file under PATH (default: sops) and print all problems.
 
     Each problem reads `path:line:col: severity [CODE] message`. Exits 1 when an error is
-    found, 0 otherwise; warnings alone do not fail the run unless --strict is given.
+    found, 0 otherwise; warnings alone do not fail the run unless --strict is given (they
+    are still printed as warnings).
     """
     # Strict only with --strict: the plugin's strict option is the build's policy, and editors
     # and hooks run `check` to see warnings without failing on them.
@@ -112,8 +114,8 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     if output:
         click.echo(output)
     if fmt == "text":
-        click.echo(summary(problems), err=True)
-    sys.exit(1 if has_errors(problems) else 0)
+        click.echo(summary(problems, strict=strict, advice=advisory_codes()), err=True)
+    sys.exit(1 if pipeline.fails(problems, strict) else 0)
 
 
 @cli.command()

@@ -14,8 +14,9 @@ from pathlib import Path
 from generator.boundary import display_path, project_root, read_bounded, walk
 from generator.load import LoadResult, RawItem, load_file
 from generator.load.pool import parse_all
-from generator.model.content import AnyItem
+from generator.model.content import KINDS, LISTABLE_KINDS, AnyItem
 from generator.model.handbook import Entry, Handbook
+from generator.model.partial import partial_item
 from generator.model.validate import validate_item
 from generator.problems import Problem, debugging, internal_problem
 
@@ -34,11 +35,13 @@ def discover(root: Path, boundary: Path | None = None) -> tuple[list[Path], list
 
 @dataclass(frozen=True)
 class FileResult:
-    """What one file contributes to a handbook: its entries, problems and invalid ids."""
+    """What one file contributes to a handbook: its entries, problems and invalid ids, and
+    what of its invalid items can still be checked."""
 
     entries: tuple[Entry[AnyItem], ...]
     problems: tuple[Problem, ...]
     invalid: frozenset[tuple[str, str]]
+    partial: tuple[Entry[AnyItem], ...] = ()
 
 
 class ParseCache:
@@ -90,8 +93,29 @@ def _validate_one(raw: RawItem) -> tuple[AnyItem | None, list[Problem]]:
                                        "validating this item", error)]
 
 
+def _partial_one(raw: RawItem, text: str) -> tuple[Entry[AnyItem] | None, list[Problem]]:
+    """What of an item that failed validation the rules can still check, if anything
+    (`generator.model.partial`); a bug met on the way is reported at the item."""
+    kind = raw.data.get("kind")
+    model = KINDS.get(kind) if isinstance(kind, str) else None
+    if model is None or (raw.source.in_list and kind not in LISTABLE_KINDS):
+        return None, []
+    try:
+        part = partial_item(raw, model, raw.source.reported)
+    except Exception as error:
+        if debugging():
+            raise
+        line, column = raw.source.position(())
+        return None, [internal_problem(raw.source.path, line, column, "INTERNAL001",
+                                       "checking the rest of this item", error)]
+    if part is None:
+        return None, []
+    return Entry(part.item, part.source, text, part.unchecked), []
+
+
 def _validate(file: Path, loaded: LoadResult) -> FileResult:
     entries: list[Entry[AnyItem]] = []
+    partial: list[Entry[AnyItem]] = []
     problems = list(loaded.problems)
     invalid: set[tuple[str, str]] = set()
     if loaded.problems and not loaded.items:
@@ -101,9 +125,15 @@ def _validate(file: Path, loaded: LoadResult) -> FileResult:
         problems.extend(item_problems)
         if item is not None and not raw.source.reported:
             entries.append(Entry(item, raw.source, loaded.text))
-        elif isinstance(raw.data.get("id"), str):
+            continue
+        if isinstance(raw.data.get("id"), str):
             invalid.add((_namespace(raw.data.get("kind")), raw.data["id"]))
-    return FileResult(tuple(entries), tuple(problems), frozenset(invalid))
+        if not any(p.code.startswith("INTERNAL") for p in item_problems):
+            part, failed = _partial_one(raw, loaded.text)
+            problems.extend(failed)
+            if part is not None:
+                partial.append(part)
+    return FileResult(tuple(entries), tuple(problems), frozenset(invalid), tuple(partial))
 
 
 def _signature(file: Path) -> tuple[int, int, int] | None:
@@ -155,13 +185,16 @@ def load_handbook(
         if signature is not None:
             cache.files[key] = (signature, results[index])
     entries: list[Entry[AnyItem]] = []
+    partial: list[Entry[AnyItem]] = []
     problems: list[Problem] = refused
     invalid: set[tuple[str, str]] = set()
     for index in range(len(files)):
         entries.extend(results[index].entries)
+        partial.extend(results[index].partial)
         problems.extend(results[index].problems)
         invalid.update(results[index].invalid)
-    handbook = Handbook(root, tuple(entries), tuple(shown), frozenset(invalid))
+    handbook = Handbook(root, tuple(entries), tuple(shown), frozenset(invalid),
+                        tuple(partial))
     return handbook, problems
 
 

@@ -29,7 +29,7 @@ from generator.errors import TemplateError
 from generator.mkdocs import assets, macros, nav, pages
 from generator.mkdocs import files as files_module
 from generator.mkdocs.options import SopsiteConfig
-from generator.problems import Problem, Severity
+from generator.problems import Problem, Severity, has_errors
 from generator.render.pages import Site
 from generator.render.sanitise import Sanitiser
 from generator.session import Session
@@ -90,12 +90,14 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             raise PluginError(f"sopsite: {unsafe}")
         options = replace(options, boundary=self.project)
         handbook, problems = pipeline.check(options, self.session)
-        advice = advisory_codes()
+        advice, failed = advisory_codes(), pipeline.fails(problems, options.strict)
+        refused = set(failed)
         for problem in problems:
-            if problem.severity is Severity.WARNING:
+            if problem.severity is Severity.WARNING and problem not in refused:
                 (advice_log if problem.code in advice else log).warning(problem.format())
-        _refuse("the handbook has errors",
-                [p for p in problems if p.severity is Severity.ERROR])
+        _refuse("the handbook has errors" if has_errors(failed) else
+                "the handbook has warnings, and the sopsite plugin's option strict fails on "
+                "them", failed)
         _refuse("the templates folder holds files that may not be read",
                 pipeline.refused_templates(options.templates, self.project))
         # A live server keeps the pages to reuse on the next save and writes them in

@@ -11,9 +11,12 @@ from pydantic import Field, model_validator
 
 from generator.model import due
 from generator.model.fields import (
+    BlankMarkdown,
     Date,
     DocRef,
     Language,
+    Markdown,
+    MarkdownItem,
     Model,
     Name,
     RoleRef,
@@ -98,21 +101,23 @@ class RoleInvolvement(Model):
     raci: Literal["responsible", "accountable", "consulted", "informed"] = Field(
         description="Responsible, accountable, consulted or informed."
     )
-    duties: str = Field("", description="What the role does in this procedure.")
+    duties: BlankMarkdown = Field("", description="What the role does in this procedure.")
 
 
 class Sop(Document):
     """A standard operating procedure: how one task is done, step by step."""
 
     kind: Literal["sop"] = Field(description="Always `sop`.")
-    purpose: Text = Field(description="Why the procedure exists (Markdown).")
-    scope: Text = Field(description="Where it applies and where it does not (Markdown).")
+    purpose: Markdown = Field(description="Why the procedure exists.")
+    scope: Markdown = Field(description="Where it applies and where it does not.")
     roles: list[RoleInvolvement] = Field(min_length=1, description="Roles involved.")
-    prerequisites: list[Text] = Field(default_factory=list, description="What must be true "
+    prerequisites: list[MarkdownItem] = Field(default_factory=list, description="What must be true "
                                       "before starting.")
-    permissions: list[Text] = Field(default_factory=list, description="Access rights needed.")
-    inputs: list[Text] = Field(default_factory=list, description="What the procedure consumes.")
-    outputs: list[Text] = Field(default_factory=list, description="What it produces.")
+    permissions: list[MarkdownItem] = Field(default_factory=list,
+                                            description="Access rights needed.")
+    inputs: list[MarkdownItem] = Field(
+        default_factory=list, description="What the procedure consumes.")
+    outputs: list[MarkdownItem] = Field(default_factory=list, description="What it produces.")
     steps: list[Step] = Field(min_length=1, description="The steps and their paths.")
     controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
                                "adaptation.")
@@ -140,19 +145,20 @@ class Stakeholder(Model):
     """Someone with a stake in a process, and what they care about."""
 
     role: RoleRef = Field(description="The role.")
-    interest: Text = Field(description="What they need from the process.")
+    interest: Markdown = Field(description="What they need from the process.")
 
 
 class Risk(Model):
     """A pre-mortem entry: imagine the rollout failed, and say why."""
 
     id: Text = Field(description="Stable risk id (lower-case, digits, hyphens).")
-    description: Text = Field(description="What could go wrong.")
+    description: Markdown = Field(description="What could go wrong.")
     likelihood: int | None = Field(None, ge=1, le=5, description="1 (rare) to 5 (almost "
                                    "certain); leave out with `impact` for a risk not scored.")
     impact: int | None = Field(None, ge=1, le=5, description="1 (minor) to 5 (severe); leave "
                                "out with `likelihood` for a risk not scored.")
-    mitigation: str | None = Field(None, description="What is done to prevent or soften it.")
+    mitigation: Markdown | None = Field(None, description="What is done to prevent or soften "
+                                        "it.")
     owner: RoleRef | None = Field(None, description="The role that watches this risk.")
 
     @model_validator(mode="after")
@@ -190,11 +196,11 @@ class Phase(Model):
     """One phase of a rollout plan."""
 
     phase: PhaseName = Field(description="Which rollout phase this is.")
-    activities: list[Text] = Field(min_length=1, description="What happens in the phase.")
+    activities: list[MarkdownItem] = Field(min_length=1, description="What happens in the phase.")
     owner: RoleRef = Field(description="The role leading the phase.")
     start: Date | None = Field(None, description="Planned start (YYYY-MM-DD).")
     end: Date | None = Field(None, description="Planned end (YYYY-MM-DD).")
-    exit_criteria: list[Text] = Field(
+    exit_criteria: list[MarkdownItem] = Field(
         default_factory=list, description="What must be true to leave the phase."
     )
 
@@ -218,13 +224,15 @@ class Process(Document):
     level: Literal["strategic", "tactical", "operational"] = Field(
         description="Strategic (direction), tactical (plans) or operational (daily work)."
     )
-    objective: Text = Field(description="The measurable result the process exists for.")
-    strategy: Text = Field(description="The overall approach to reach the objective.")
-    tactics: list[Text] = Field(default_factory=list, description="Concrete plans that carry "
-                                "out the strategy.")
-    operations: list[Text] = Field(default_factory=list, description="Day-to-day activities.")
-    inputs: list[Text] = Field(default_factory=list, description="What the process consumes.")
-    outputs: list[Text] = Field(default_factory=list, description="What it produces.")
+    objective: Markdown = Field(description="The measurable result the process exists for.")
+    strategy: Markdown = Field(description="The overall approach to reach the objective.")
+    tactics: list[MarkdownItem] = Field(
+        default_factory=list, description="Concrete plans that carry out the strategy.")
+    operations: list[MarkdownItem] = Field(
+        default_factory=list, description="Day-to-day activities.")
+    inputs: list[MarkdownItem] = Field(
+        default_factory=list, description="What the process consumes.")
+    outputs: list[MarkdownItem] = Field(default_factory=list, description="What it produces.")
     stakeholders: list[Stakeholder] = Field(default_factory=list, description="Who has a stake.")
     steps: list[Step] = Field(min_length=1, description="The steps and paths; a step may link "
                               "an SOP.")
@@ -277,7 +285,7 @@ class ActionItem(Model):
     """Something a retrospective decided to do."""
 
     id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
-    description: Text = Field(description="What is to be done.")
+    description: Markdown = Field(description="What is to be done.")
     owner: RoleRef | None = Field(None, description="The role that does it; none when the "
                                   "record does not say (never invented).")
     due: Date | None = Field(None, description="When it is due (YYYY-MM-DD); none when no "
@@ -297,11 +305,12 @@ class Retro(Document):
     subject: Subject = Field(description="What was reviewed.")
     facilitator: Text = Field(description="Who ran the session.")
     participants: list[Text] = Field(default_factory=list, description="Who took part.")
-    summary: Text = Field(description="The outcome in a few sentences (Markdown).")
-    went_well: list[Text] = Field(default_factory=list, description="What went well.")
-    to_improve: list[Text] = Field(default_factory=list, description="What to improve.")
-    unexpected: list[Text] = Field(default_factory=list, description="What nobody expected.")
+    summary: Markdown = Field(description="The outcome in a few sentences.")
+    went_well: list[MarkdownItem] = Field(default_factory=list, description="What went well.")
+    to_improve: list[MarkdownItem] = Field(default_factory=list, description="What to improve.")
+    unexpected: list[MarkdownItem] = Field(
+        default_factory=list, description="What nobody expected.")
     metrics: list[Observation] = Field(default_factory=list, description="Metrics observed.")
     actions: list[ActionItem] = Field(default_factory=list, description="Action items.")
-    decisions: list[Text] = Field(default_factory=list, description="Decisions taken.")
+    decisions: list[MarkdownItem] = Field(default_factory=list, description="Decisions taken.")
 

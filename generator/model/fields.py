@@ -16,8 +16,16 @@ import re
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+)
 
+from generator.load.items import describe
 from generator.problems import quote
 
 VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -66,6 +74,89 @@ MAX_NAME = 200
 flowchart's boxes and the browser's tab, where two lines of text is already a lot."""
 
 Text = Annotated[str, Field(min_length=1)]
+"""Plain text: names, ids, labels, units. Shown exactly as written, never as markup."""
+
+
+class _Prose:
+    """The mark of a Markdown text in its type, for the field reference and the schema."""
+
+    def __repr__(self) -> str:
+        return "Markdown"
+
+
+PROSE = _Prose()
+MARKDOWN_SCHEMA = {"contentMediaType": "text/markdown"}
+"""How the JSON Schema marks a Markdown text (a standard annotation, not a constraint)."""
+
+Markdown = Annotated[str, PROSE, Field(min_length=1, json_schema_extra=MARKDOWN_SCHEMA)]
+"""Prose: instructions, purposes, summaries, descriptions. Rendered as Markdown everywhere
+it appears (in a table cell, on one line), with raw HTML shown as written."""
+
+BlankMarkdown = Annotated[str, PROSE, Field(json_schema_extra=MARKDOWN_SCHEMA)]
+"""`Markdown` that may be empty: the fields whose default is no text at all."""
+
+
+def _list_item(value: object) -> object:
+    """One item of a list of Markdown texts: a text, or a text with sub-items.
+
+    The sub-items are written as authors write a nested list in YAML, the item's text
+    followed by a colon and its sub-items indented under it::
+
+        - Open the valve:
+            - turn it left
+            - wait for the hiss
+
+    YAML reads that as a mapping of one key to a list; it becomes the item's Markdown with
+    a nested list, so every page renders it as one. A one-key mapping to a text
+    (``- Note: hot surface``, where YAML took the colon for a key) is the text as written.
+    Anything else is refused with the path inside the value.
+    """
+    if not isinstance(value, dict):
+        return value  # text, or the usual "expected text" problem
+    if len(value) != 1:
+        keys = ", ".join(quote(str(key)) for key in list(value)[:3])
+        raise ValueError(f"expected a text, or one text with its sub-items indented under it "
+                         f"('- Open the valve:' and '- turn it left' under it), found a "
+                         f"mapping of {len(value)} keys ({keys}); put the text in quotes if it "
+                         "holds ': '")
+    [(head, subs)] = value.items()
+    if isinstance(subs, str):
+        return f"{head}: {subs}"
+    if not isinstance(subs, list) or not subs:
+        raise ValueError(f"expected sub-items indented under {quote(str(head))} (lines "
+                         f"starting with '- '), found {_found(subs)}")
+    lines = [str(head)]
+    for number, sub in enumerate(subs, 1):
+        if not isinstance(sub, str) or not sub.strip():
+            raise ValueError(f"sub-item {number} under {quote(str(head))}: expected text, "
+                             f"found {_found(sub)}; one level of sub-items is allowed, each "
+                             "a text")
+        lines.append("- " + sub.strip().replace("\n", "\n    "))
+    return "\n".join(lines)
+
+
+def _found(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict | list):
+        return f"{describe(value)} (sub-items nest one level only)"
+    if isinstance(value, str):
+        return "an empty text"
+    return describe(value)
+
+
+MarkdownItem = Annotated[
+    str, Field(min_length=1), PROSE, BeforeValidator(_list_item),
+    WithJsonSchema({"anyOf": [
+        {"type": "string", "minLength": 1, **MARKDOWN_SCHEMA},
+        {"type": "object", "minProperties": 1, "maxProperties": 1,
+         "description": "A text (the key) with its sub-items indented under it.",
+         "additionalProperties": {"type": "array", "minItems": 1,
+                                  "items": {"type": "string", "minLength": 1,
+                                            **MARKDOWN_SCHEMA}}},
+    ]}),
+]
+"""One item of a list of Markdown texts (`_list_item`): one level of sub-items allowed."""
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 Date = Annotated[dt.date, BeforeValidator(_iso_date), Field(examples=["2026-05-01"])]
 Version = Annotated[str, AfterValidator(_version), Field(examples=["1.0", "2.3"])]

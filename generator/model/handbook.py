@@ -24,6 +24,9 @@ class Entry(Generic[T]):
     source: SourceMap
     text: str = ""
     """The YAML source of the item's file."""
+    unchecked: frozenset[str] = frozenset()
+    """For a partial entry (`Handbook.partial`), the codes of the rules not run on it,
+    whose findings could be wrong with its failing values left out."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,22 @@ class Handbook:
     invalid_ids: frozenset[tuple[str, str]] = frozenset()
     """Ids of items that exist but failed validation: references to them are not reported
     again as unknown, since the item's own error already explains the problem."""
+    partial: tuple[Entry[AnyItem], ...] = ()
+    """Items that failed validation, as far as they still validate without their failing
+    values (`generator.model.partial`): the rules check them, so a model error does not
+    hide the file's other problems, but they are never rendered, and never what another
+    item's reference finds (their ids are in `invalid_ids`)."""
+
+    @cached_property
+    def checked(self) -> Handbook:
+        """What the rules look at: the entries and the partial ones, with the indexes of
+        the entries alone (a reference to a partial item is neither found nor unknown)."""
+        if not self.partial:
+            return self
+        view = Handbook(self.root, self.entries + self.partial, self.files, self.invalid_ids)
+        for index in ("document_index", "role_index", "term_index"):
+            view.__dict__[index] = getattr(self, index)  # set as cached_property would
+        return view
 
     @property
     def documents(self) -> Iterator[Entry[AnyDocument]]:

@@ -40,7 +40,7 @@ from typing import Annotated, Literal, NamedTuple
 from pydantic import AfterValidator, BeforeValidator, Field
 
 from generator.model.documents import ActionItem, Document
-from generator.model.fields import DocRef, Model, Name, RoleRef, Text
+from generator.model.fields import DocRef, Markdown, MarkdownItem, Model, Name, RoleRef, Text
 from generator.problems import quote
 
 EXAMPLE_TIME = "2026-11-14T18:05:00+02:00"
@@ -123,7 +123,7 @@ class TimelineEntry(Model):
 
     at: Timestamp = Field(description="When it happened: date and time with the offset from "
                           "UTC, e.g. 2026-11-14T18:05:00+02:00.")
-    event: Text = Field(description="What happened (Markdown).")
+    event: Markdown = Field(description="What happened (Markdown).")
     role: RoleRef | None = Field(None, description="The role that acted or noticed, if any.")
     person: Name | None = Field(None, description="A person's name; only when the "
                                 "post-mortem says `names: people`.")
@@ -140,7 +140,7 @@ class ImpactFigure(Model):
 class Impact(Model):
     """Who and what the incident affected, and how much."""
 
-    summary: Text | None = Field(None, description="The impact in words (Markdown).")
+    summary: Markdown | None = Field(None, description="The impact in words (Markdown).")
     figures: list[ImpactFigure] = Field(default_factory=list, description="The impact in "
                                         "figures (users, orders, money, data), without targets.")
 
@@ -148,8 +148,8 @@ class Impact(Model):
 class Why(Model):
     """One link of a five-whys chain."""
 
-    why: Text = Field(description="The question (Markdown).")
-    because: Text = Field(description="The answer, which the next link asks about (Markdown).")
+    why: Markdown = Field(description="The question (Markdown).")
+    because: Markdown = Field(description="The answer, which the next link asks about (Markdown).")
 
 
 ActionType = Literal["prevent", "mitigate", "detect", "process"]
@@ -176,8 +176,8 @@ class Postmortem(Document):
                                        "none while the incident is open.")
     time_zone: ZoneName | None = Field(None, description="The zone the page shows times in "
                                        "(an IANA name); by default the offset of `started`.")
-    summary: Text = Field(description="What happened, in a few sentences (Markdown).")
-    trigger: Text | None = Field(None, description="What set the incident off (Markdown).")
+    summary: Markdown = Field(description="What happened, in a few sentences (Markdown).")
+    trigger: Markdown | None = Field(None, description="What set the incident off (Markdown).")
     subject: list[DocRef] = Field(default_factory=list, description="Documents of the "
                                   "handbook the incident concerns (SOPs, processes), if any.")
     names: Literal["roles", "people"] = Field("roles", description="Whom the timeline names: "
@@ -186,19 +186,20 @@ class Postmortem(Document):
     timeline: list[TimelineEntry] = Field(default_factory=list, description="What happened "
                                           "when, in time order.")
     impact: Impact | None = Field(None, description="Who and what was affected, and how much.")
-    root_cause: Text | None = Field(None, description="The underlying cause (Markdown).")
-    contributing_factors: list[Text] = Field(default_factory=list, description="What made it "
+    root_cause: Markdown | None = Field(None, description="The underlying cause (Markdown).")
+    contributing_factors: list[MarkdownItem] = Field(
+        default_factory=list, description="What made it "
                                              "possible or worse.")
     whys: list[Why] = Field(default_factory=list, description="A five-whys chain, optional.")
-    went_well: list[Text] = Field(default_factory=list, description="What went well.")
-    went_wrong: list[Text] = Field(default_factory=list, description="What went wrong.")
-    lucky: list[Text] = Field(default_factory=list, description="Where we got lucky.")
-    lessons: list[Text] = Field(default_factory=list, description="Lessons learned.")
+    went_well: list[MarkdownItem] = Field(default_factory=list, description="What went well.")
+    went_wrong: list[MarkdownItem] = Field(default_factory=list, description="What went wrong.")
+    lucky: list[MarkdownItem] = Field(default_factory=list, description="Where we got lucky.")
+    lessons: list[MarkdownItem] = Field(default_factory=list, description="Lessons learned.")
     actions: list[IncidentAction] = Field(default_factory=list, description="Action items, "
                                           "each of a type.")
-    detection: Text | None = Field(None, description="How the incident was noticed: an "
+    detection: Markdown | None = Field(None, description="How the incident was noticed: an "
                                    "alert, a customer, by chance (Markdown).")
-    resolution: Text | None = Field(None, description="How the impact was stopped and the "
+    resolution: Markdown | None = Field(None, description="How the impact was stopped and the "
                                     "service restored (Markdown).")
     authors: list[Name] = Field(default_factory=list, description="Who wrote the "
                                 "post-mortem.")

@@ -8,9 +8,12 @@ from typing import Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from generator.model.fields import (
+    BlankMarkdown,
     Date,
     DocRef,
     Duration,
+    Markdown,
+    MarkdownItem,
     Model,
     Name,
     RoleRef,
@@ -46,7 +49,7 @@ class Change(Model):
 
     version: Version = Field(description="The version this entry introduced.")
     date: Date = Field(description="When the revision was made (YYYY-MM-DD).")
-    summary: Text = Field(description="What changed and why, in a sentence or two.")
+    summary: Markdown = Field(description="What changed and why, in a sentence or two.")
     author: Text = Field(description="Who made the change.")
     retrain: list[RoleRef] = Field(
         default_factory=list,
@@ -74,11 +77,12 @@ class Metric(Model):
 class Controls(Model):
     """How the organisation keeps the procedure honest after rollout."""
 
-    audits: list[Text] = Field(default_factory=list, description="Scheduled checks of compliance.")
-    monitoring: list[Text] = Field(
+    audits: list[MarkdownItem] = Field(
+        default_factory=list, description="Scheduled checks of compliance.")
+    monitoring: list[MarkdownItem] = Field(
         default_factory=list, description="What is watched continuously, and by what means."
     )
-    adaptation: list[Text] = Field(
+    adaptation: list[MarkdownItem] = Field(
         default_factory=list, description="When and how the procedure is changed in response."
     )
 
@@ -113,7 +117,7 @@ class Fork(Model):
 class Wait(Model):
     """What a waiting step waits for."""
 
-    until: Text = Field(description="What must be true before the flow goes on (Markdown), "
+    until: Markdown = Field(description="What must be true before the flow goes on (Markdown), "
                         "e.g. `the broth boils`.")
     timeout: Duration | None = Field(None, description="How long to wait at most before "
                                      "calling for help, e.g. `30m`.")
@@ -134,7 +138,7 @@ class Trouble(Model):
 
     symptom: Name = Field(description="What the person sees, in their words (plain text).",
                           examples=["The soup tastes burnt"])
-    action: Text = Field(description="What to do about it (Markdown).")
+    action: Markdown = Field(description="What to do about it (Markdown).")
     steps: list[StepRef] = Field(default_factory=list, description="Steps of this document "
                                  "the symptom concerns, linked from the entry.")
 
@@ -146,12 +150,13 @@ class Step(Model):
                      "`#step-<id>` derives from it.", examples=["collect-feedback"])
     title: Name = Field(description="A short imperative title.")
     actor: RoleRef = Field(description="The role that performs the step.")
-    instructions: str = Field("", description="What to do, in Markdown.")
-    substeps: list[Text] = Field(default_factory=list, description="Ordered sub-steps.")
-    checks: list[Text] = Field(
+    instructions: BlankMarkdown = Field("", description="What to do.")
+    substeps: list[MarkdownItem] = Field(default_factory=list, description="Ordered sub-steps.")
+    checks: list[MarkdownItem] = Field(
         default_factory=list, description="What to verify before moving on."
     )
-    warnings: list[Text] = Field(default_factory=list, description="What can go wrong here.")
+    warnings: list[MarkdownItem] = Field(
+        default_factory=list, description="What can go wrong here.")
     duration: Duration | None = Field(None, description="Expected duration, e.g. `15m`, `2h`.")
     sop: DocRef | None = Field(None, description="An SOP that details how this step is done.")
     next: StepRef | None = Field(None, description="The step that follows, when not the next one "
@@ -198,8 +203,8 @@ class Question(Model):
         description="`single` (one option), `multiple` (several), `true-false`, or `ordering` "
         "(put steps in order)."
     )
-    prompt: Text = Field(description="The question (Markdown).")
-    options: dict[str, Text] = Field(
+    prompt: Markdown = Field(description="The question.")
+    options: dict[str, Markdown] = Field(
         default_factory=dict,
         description="Option id to option text, for `single` and `multiple` questions.",
         examples=[{"a": "The IT Director", "b": "A Level 1 Technician"}],
@@ -210,7 +215,7 @@ class Question(Model):
         json_schema_extra={"anyOf": [{"type": "string"}, {"type": "boolean"},
                                      {"type": "array", "items": {"type": "string"}}]},
     )
-    explanation: Text = Field(description="Shown after answering: why the answer is right.")
+    explanation: Markdown = Field(description="Shown after answering: why the answer is right.")
     covers: list[StepRef] = Field(
         default_factory=list, description="The steps this question tests."
     )
@@ -239,13 +244,13 @@ class Question(Model):
 class Training(Model):
     """How staff learn the procedure; the module page is generated from this and the steps."""
 
-    objectives: list[Text] = Field(min_length=1, description="What a learner can do after.")
+    objectives: list[MarkdownItem] = Field(min_length=1, description="What a learner can do after.")
     audience: list[RoleRef] = Field(min_length=1, description="Roles that must complete it.")
     time: Duration = Field(description="Estimated time to complete the module, e.g. `45m`.")
     terms: list[TermRef] | None = Field(
         None, description="Terms to know; defaults to the document's `terms`."
     )
-    tasks: list[Text] = Field(
+    tasks: list[MarkdownItem] = Field(
         default_factory=list, description="Tasks to do on the job after the module, with no "
         "answer key (e.g. find out which improvement model your department follows)."
     )

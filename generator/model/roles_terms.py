@@ -7,7 +7,17 @@ from typing import Literal
 
 from pydantic import Field
 
-from generator.model.fields import Language, Model, Name, TermRef, Text, Translated
+from generator.model.fields import (
+    BlankMarkdown,
+    Language,
+    Markdown,
+    MarkdownItem,
+    Model,
+    Name,
+    TermRef,
+    Text,
+    Translated,
+)
 
 
 class RoleName(Model):
@@ -23,9 +33,11 @@ class Role(Model):
     id: Text = Field(description="Stable role id (lower-case, digits, hyphens).",
                      examples=["level-1-technician"])
     name: Name = Field(description="The role's name as people say it.")
-    description: str = Field("", description="What the role is, in a sentence (Markdown).")
-    responsibilities: list[Text] = Field(default_factory=list, description="What it answers for.")
-    permissions: list[Text] = Field(default_factory=list, description="Access rights it holds.")
+    description: BlankMarkdown = Field("", description="What the role is, in a sentence.")
+    responsibilities: list[MarkdownItem] = Field(
+        default_factory=list, description="What it answers for.")
+    permissions: list[MarkdownItem] = Field(default_factory=list,
+                                            description="Access rights it holds.")
     can_approve: bool = Field(False, description="People in this role may approve documents "
                               "(sign with `meaning: approval`); anyone may sign a `review`.")
     translations: dict[Translated, RoleName] = Field(
@@ -42,7 +54,7 @@ class TermText(Model):
     """A glossary term in another language."""
 
     term: Name = Field(description="The term as written in that language.")
-    definition: Text = Field(description="What it means here, in that language (Markdown).")
+    definition: Markdown = Field(description="What it means here, in that language.")
 
 
 class Term(Model):
@@ -52,7 +64,7 @@ class Term(Model):
     id: Text = Field(description="Stable term id (lower-case, digits, hyphens).",
                      examples=["pre-mortem"])
     term: Name = Field(description="The term as written in text.")
-    definition: Text = Field(description="What it means here (Markdown).")
+    definition: Markdown = Field(description="What it means here.")
     see_also: list[TermRef] = Field(default_factory=list, description="Related terms.")
     translations: dict[Translated, TermText] = Field(
         default_factory=dict, description="The term and its definition in the languages of "

@@ -138,7 +138,7 @@ def _without_typo_echoes(model: type[BaseModel], details: list[ErrorDetails]
     for detail in details:
         if detail["type"] == "extra_forbidden":
             loc = tuple(detail["loc"])
-            parent, _ = _resolve(model, loc[:-1])
+            parent, _ = resolve(model, loc[:-1])
             guess = closest(str(loc[-1]), parent.model_fields) if parent else None
             if guess:
                 meant.add((*loc[:-1], guess))
@@ -151,7 +151,7 @@ def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Prob
     value = detail.get("input")
     source = raw.source
     if kind == "literal_error" and loc and loc[-1] == "[key]":  # a mapping's key, not a value
-        _, info = _resolve(model, loc[:-2])
+        _, info = resolve(model, loc[:-2])
         key = str(loc[-2])
         choices = _key_choices(info)
         hint = did_you_mean(key, choices)
@@ -160,14 +160,14 @@ def _problem(model: type[BaseModel], detail: ErrorDetails, raw: RawItem) -> Prob
                               f"{', '.join(choices)}" + (f"; {hint}" if hint.startswith("did")
                                                          else ""), key=True)
     if kind == "extra_forbidden":
-        parent, _ = _resolve(model, loc[:-1])
+        parent, _ = resolve(model, loc[:-1])
         key = str(loc[-1])
         valid = list(parent.model_fields) if parent else []
         hint = did_you_mean(key, valid, "keys")
         return source.problem(loc, "MODEL002", f"unknown key {quote(key)} in "
                               f"{_where(loc[:-1], model)}"
                               f"; {hint}", key=True)
-    _, info = _resolve(model, loc)
+    _, info = resolve(model, loc)
     field = str(loc[-1]) if loc and isinstance(loc[-1], str) else None
     if kind == "missing":
         about = f" ({_lower_first(info.description)})" if info and info.description else ""
@@ -309,7 +309,7 @@ def _flatten(annotation: Any) -> Iterator[Any]:
         yield annotation
 
 
-def _mapping_types(info: FieldInfo | None) -> tuple[Any, Any] | None:
+def mapping_types(info: FieldInfo | None) -> tuple[Any, Any] | None:
     """The key and value types of a ``dict[K, V]`` field: a mapping whose keys the author
     chooses, so a location's next part is one of its keys, not a field."""
     for arg in _flatten(info.annotation) if info else ():
@@ -321,7 +321,7 @@ def _mapping_types(info: FieldInfo | None) -> tuple[Any, Any] | None:
 
 def _key_choices(info: FieldInfo | None) -> list[str]:
     """The keys a ``dict[Literal[...], X]`` field allows."""
-    types = _mapping_types(info)
+    types = mapping_types(info)
     return _literal_choices(FieldInfo(annotation=types[0])) if types else []
 
 
@@ -338,7 +338,7 @@ def _unwrap(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, FieldInfo | None]:
+def resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, FieldInfo | None]:
     """The model of the mapping at ``loc``, and the field of its last key."""
     current: type[BaseModel] | None = model
     info: FieldInfo | None = None
@@ -355,7 +355,7 @@ def _resolve(model: type[BaseModel], loc: Loc) -> tuple[type[BaseModel] | None, 
         if info is None:
             return None, None
         current = _unwrap(info.annotation)
-        mapping = _mapping_types(info)
+        mapping = mapping_types(info)
     return current, info
 
 

@@ -36,7 +36,7 @@ from generator.problems import Problem, Severity
 from generator.render import outside, site
 from generator.render.digest import digest_of
 from generator.render.mermaid import flowchart, measure, over_budget
-from generator.render.text import fenced, markdown, plain, raw
+from generator.render.text import fenced, markdown, markdown_cell, plain, raw
 
 
 def _finalize(value: Any) -> Any:
@@ -72,7 +72,8 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
-        self.env.filters.update(md=markdown, plain=plain, raw=raw, number=_number, fenced=fenced)
+        self.env.filters.update(md=markdown, md_cell=markdown_cell, plain=plain, raw=raw,
+                                number=_number, fenced=fenced)
         self.env.filters["attr"] = escape  # HTML attribute values: quotes escaped too
         from generator.render.revisions import diff_path
 

@@ -19,6 +19,7 @@ from pydantic.fields import FieldInfo
 from generator.checks import RULES
 from generator.load import MIN_EXPANDED
 from generator.model import KINDS, LISTABLE_KINDS, MAX_TEXT
+from generator.model.fields import PROSE
 from generator.render.text import markdown, plain
 
 FIELDS = "reference/fields.md"
@@ -35,6 +36,10 @@ REFERENCES = {"it-director": "role id", "continuous-improvement": "term id",
 """What a reference type is called, recognised by the example the model gives for it."""
 
 
+MARKDOWN_TYPE = "[Markdown](#markdown-and-plain-text)"
+"""What the Type column calls a Markdown field; plain text is "plain text"."""
+
+
 def _named(examples: Any) -> str | None:
     return REFERENCES.get(str(examples[0])) if examples else None
 
@@ -43,6 +48,8 @@ def _type(annotation: Any, nested: list[type[BaseModel]]) -> str:
     """A reader's name for a field's type; nested models are collected for their own tables."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
+        if PROSE in typing.get_args(annotation)[1:]:
+            return MARKDOWN_TYPE
         for meta in typing.get_args(annotation)[1:]:
             name = _named(getattr(meta, "examples", None))
             if name:
@@ -62,7 +69,7 @@ def _type(annotation: Any, nested: list[type[BaseModel]]) -> str:
         if annotation not in nested:
             nested.append(annotation)
         return f"[{annotation.__name__}](#{_anchor(annotation)})"
-    names = {str: "text", int: "whole number", float: "number", bool: "true or false",
+    names = {str: "plain text", int: "whole number", float: "number", bool: "true or false",
              dt.date: "date (YYYY-MM-DD)",
              dt.datetime: "date and time with its offset from UTC (ISO 8601)"}
     if annotation is typing.Any:
@@ -78,7 +85,8 @@ def _table(model: type[BaseModel], nested: list[type[BaseModel]]) -> list[str]:
     rows = ["| Key | Type | Required | Meaning |", "| --- | --- | --- | --- |"]
     for name, info in model.model_fields.items():
         meaning = markdown(info.description or "").replace("|", "\\|")
-        kind = _named(info.examples) or _type(info.annotation, nested)
+        kind = (MARKDOWN_TYPE if PROSE in info.metadata else None) or _named(info.examples) \
+            or _type(info.annotation, nested)
         limit = next((meta.max_length for meta in info.metadata
                       if isinstance(getattr(meta, "max_length", None), int)), None)
         if limit is not None:
@@ -100,7 +108,15 @@ def fields_page() -> str:
            "([MODEL006](rules.md#MODEL006)), since every page, search and flowchart "
            "made from it would be slow; split it into steps, substeps or an SOP of its own. "
            "Aliases may repeat text up to four times the size of their file, at least "
-           f"{MIN_EXPANDED:,} characters ([YAML008](rules.md#YAML008)).", ""]
+           f"{MIN_EXPANDED:,} characters ([YAML008](rules.md#YAML008)).", "",
+           "## Markdown and plain text {#markdown-and-plain-text}", "",
+           "A field of type **Markdown** is prose: it is rendered as Markdown wherever it "
+           "appears (emphasis, `code`, links, lists; in a table cell, on one line), and raw "
+           "HTML is shown as written. In a list of Markdown, an item may have one level of "
+           "sub-items, written as the item's text, a colon, and the sub-items indented under "
+           "it (`- Open the valve:` then `    - turn it left`). A field of type **plain "
+           "text** (names, ids, labels, units) is shown exactly as written, never as "
+           "markup.", ""]
     nested: list[type[BaseModel]] = []
     for kind, top in KINDS.items():
         listable = " A file may hold one or a list of them." if kind in LISTABLE_KINDS else ""

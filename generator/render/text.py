@@ -84,6 +84,21 @@ def markdown(value: object) -> Markup:
     return Markup("\n".join(out))
 
 
+def markdown_cell(value: object) -> Markup:
+    """Author Markdown in a table cell: `markdown`, on one line, with each `|` outside code
+    spans escaped so that it cannot end the cell (Python-Markdown's tables leave a `|` in
+    a code span alone). A list or a second paragraph reads on in the same line."""
+    joined = " ".join(line.strip() for line in str(markdown(value)).split("\n") if line.strip())
+    if "|" not in joined:
+        return Markup(joined)
+    out: list[str] = []
+    position = 0
+    for start, end in [*code_spans(joined), (len(joined), len(joined))]:
+        out.extend((joined[position:start].replace("|", "\\|"), joined[start:end]))
+        position = end
+    return Markup("".join(out))
+
+
 def _inline(line: str) -> str:
     """One line outside fences: code spans as written, the text between them neutralised."""
     spans = code_spans(line)

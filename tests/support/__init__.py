@@ -59,12 +59,12 @@ class Book:
         assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {name}"
         self.write(name, text.replace(old, new))
 
-    def problems(self, *, strict: bool = False) -> list[Problem]:
-        _, problems = check_handbook(Path("hb"), today=TODAY, strict=strict)
+    def problems(self) -> list[Problem]:
+        _, problems = check_handbook(Path("hb"), today=TODAY)
         return problems
 
-    def lines(self, *, strict: bool = False) -> list[str]:
-        return [problem.format() for problem in self.problems(strict=strict)]
+    def lines(self) -> list[str]:
+        return [problem.format() for problem in self.problems()]
 
 
 def run_sopsite(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
