@@ -78,7 +78,7 @@ def severity_on_scale(context: Context) -> Iterator[Finding]:
     ids = [level.id for level in context.settings.severities]
     for entry in _postmortems(context):
         severity = entry.item.severity
-        if severity not in ids:
+        if severity is not None and severity not in ids:
             yield Finding(entry.source, ("severity",),
                           f"unknown severity {quote(severity)}; "
                           f"{did_you_mean(severity, ids, 'severities')}")

@@ -18,7 +18,7 @@ HIGH_RISK = 15
 def review_overdue(context: Context) -> Iterator[Finding]:
     """An effective SOP or process is reviewed every `review_every` months after `effective`.
 
-    Retrospectives are records of a meeting, not procedures, so they are never due. An
+    Retrospectives and post-mortems are records, not procedures, so they are never due. An
     `imported` document is in use too: its clock starts on the day its `source` says it
     was imported. The review dashboard lists exactly the documents this rule warns about.
 
@@ -26,11 +26,12 @@ def review_overdue(context: Context) -> Iterator[Finding]:
     """
     for entry in context.handbook.documents:
         doc = entry.item
-        if due.review_overdue(doc, context.today):
+        when = due.review_date(doc)
+        if when is not None and when < context.today:
             start = due.review_start(doc)
             since = "the import on " if start != doc.effective else ""
             yield Finding(entry.source, ("review_every",), f"review was due on "
-                          f"{doc.next_review.isoformat()} ({doc.review_every} months after "
+                          f"{when.isoformat()} ({doc.review_every} months after "
                           f"{since}{start.isoformat()}); review it and bump the version or the "
                           "effective date")
 

@@ -88,9 +88,12 @@ class Document(Model):
         return next((c for c in self.changes if c.version == self.version), None)
 
     @property
-    def next_review(self) -> dt.date:
+    def next_review(self) -> dt.date | None:
         """The day the document is due for review: `review_every` months after the review
-        clock started (`generator.model.due.review_start`)."""
+        clock started (`generator.model.due.review_start`); None for a record (a retrospective
+        or a post-mortem), which is never due."""
+        if self.review_every is None or getattr(self, "kind", None) in due.RECORD_KINDS:
+            return None
         return due.months_after(due.review_start(self), self.review_every)
 
 
@@ -301,6 +304,9 @@ class Retro(Document):
     """A retrospective or post-mortem of a process or SOP revision."""
 
     kind: Literal["retro"] = Field(description="Always `retro`.")
+    review_every: int | None = Field(  # type: ignore[assignment]
+        None, ge=1, le=60, description="A retrospective is a record, never due for review: "
+        "leave it out, or give a cycle in months (1-60) that is shown but not enforced.")
     date: Date = Field(description="When the retrospective was held (YYYY-MM-DD).")
     subject: Subject = Field(description="What was reviewed.")
     facilitator: Text = Field(description="Who ran the session.")

@@ -166,9 +166,13 @@ class Postmortem(Document):
     """An incident post-mortem: the incident's times, timeline, impact, causes and actions."""
 
     kind: Literal["postmortem"] = Field(description="Always `postmortem`.")
-    severity: Text = Field(description="The incident's severity, an id of the handbook's "
-                           "scale (plugin option `severities`; by default SEV1 to SEV4).",
-                           examples=["SEV2"])
+    severity: Text | None = Field(None, description="The incident's severity, an id of the "
+                                  "handbook's scale (plugin option `severities`; by default "
+                                  "SEV1 to SEV4); left out when it was never stated, and then "
+                                  "shown as not stated.", examples=["SEV2"])
+    review_every: int | None = Field(  # type: ignore[assignment]
+        None, ge=1, le=60, description="A post-mortem is a record, never due for review: "
+        "leave it out, or give a cycle in months (1-60) that is shown but not enforced.")
     started: Timestamp = Field(description="When the impact started (date, time and offset).")
     detected: Timestamp | None = Field(None, description="When someone or something noticed.")
     mitigated: Timestamp | None = Field(None, description="When the impact stopped.")

@@ -60,7 +60,7 @@ def incident_view(doc: Postmortem, severities: tuple[SeverityLevel, ...]) -> dic
                for name, when in (("started", doc.started), ("detected", doc.detected),
                                   ("mitigated", doc.mitigated), ("resolved", doc.resolved))]
     return {
-        "severity_description": descriptions.get(doc.severity),
+        "severity_description": descriptions.get(doc.severity) if doc.severity else None,
         "moments": moments,
         "durations": [(name, human_duration(span) if span is not None else None)
                       for name, span in doc.durations],
