@@ -541,6 +541,6 @@ def test_printed_procedure_says_it_is_uncontrolled(native_site: Site, web: Sessi
     page.emulate_media(media="print")
     assert footer.is_visible()
     text = footer.inner_text()
-    assert text.startswith("Printed copies are uncontrolled · SOP-IT-CI v2.0 · commit ")
+    assert text.startswith("Printed copies are uncontrolled · SOP-IT-CI v2.1 · commit ")
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert_clean(web)

@@ -58,7 +58,7 @@ def test_document_and_step_links_that_are_allowed_pass(book: Book) -> None:
     add_to_sop(book, "links:\n  - title: Status\n    url: https://status.example.org/x?a=1\n"
                "  - title: Desk\n    url: mailto:desk@example.org\n")
     add_to_first_step(book, "    links:\n      - {title: Wiki, url: 'HTTP://wiki.example.org'}\n")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 @pytest.mark.parametrize("url", [
@@ -128,7 +128,7 @@ def _imported(book: Book, source: str) -> None:
 def test_an_imported_document_without_approval_passes_strict(book: Book) -> None:
     # Effective in 2019 with a 12-month cycle: without the import day it would be overdue.
     _imported(book, "source:\n  url: https://example.org/runbook\n  imported: 2026-10-01\n")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 def test_the_review_clock_of_an_imported_document_starts_at_the_import(book: Book) -> None:
@@ -183,7 +183,7 @@ def test_a_source_commit_is_a_commit_id(book: Book) -> None:
 def test_an_imported_document_is_marked_in_its_page_the_catalogue_and_as_of(book: Book) -> None:
     _imported(book, "source:\n  url: https://example.org/runbook?a=(1)\n"
               "  citation: Ops team, *Runbook* <b>2019</b>\n  imported: 2026-10-01\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     pages = generate(handbook, today=TODAY).pages
     page = pages["procedures/sop-it-001.md"]
@@ -211,7 +211,7 @@ def test_a_risk_is_scored_with_both_or_neither(book: Book) -> None:
 
 def test_an_unscored_risk_is_never_taken_for_a_low_one(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "    likelihood: 4\n    impact: 4\n", "")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
     book.edit("proc-it-rollout.yml", "    owner: it-director\n", "")
     assert book.lines() == [
         f"{P}:25:9: error [RISK001] risk 'low-adoption' is not scored, so it may be high, but "
@@ -222,7 +222,7 @@ def test_unscored_risks_show_as_not_scored_and_are_counted(book: Book) -> None:
     book.edit("proc-it-rollout.yml", "    likelihood: 4\n    impact: 4\n", "")
     book.edit("proc-it-rollout.yml", "rollout:\n", "  - id: rain\n    description: It rains.\n"
               "    likelihood: 1\n    impact: 1\nrollout:\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["processes/proc-it-rollout.md"]
     table = page.split("| --- | --- | --- | --- | --- | --- |\n")[1].split("\n\n")[0]
@@ -243,7 +243,7 @@ def test_unscored_risks_show_as_not_scored_and_are_counted(book: Book) -> None:
 def test_a_metric_without_a_target_is_shown_as_a_figure(book: Book) -> None:
     add_to_sop(book, "metrics:\n  - name: Resets per week\n    unit: resets\n"
                "    frequency: weekly\n    owner: technician\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["procedures/sop-it-001.md"]
     assert ("| Resets per week | no target | resets | weekly | "
@@ -291,7 +291,7 @@ def _attach(book: Book, path: str, alt: str | None = "A grey square.") -> None:
 def test_an_attachment_in_the_handbook_folder_passes(book: Book) -> None:
     book.write("files/panel.png", png())
     _attach(book, "files/panel.png")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 @pytest.mark.parametrize(("path", "why"), [
@@ -362,7 +362,7 @@ def test_a_link_inside_the_handbook_folder_is_followed(book: Book) -> None:
     book.write("files/real.png", png())
     (book.root / "files" / "panel.png").symlink_to("real.png")
     _attach(book, "files/panel.png")
-    assert book.lines(strict=True) == []
+    assert book.lines() == []
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -413,7 +413,7 @@ def test_attachments_render_inline_images_and_download_links(book: Book) -> None
     book.write("files/manual.pdf", b"%PDF-1.7\n" + b"0" * 2048)
     _attach(book, "files/panel.png", alt="The [red] *stop* button <b>")
     add_to_sop(book, "attachments:\n  - {path: files/manual.pdf, title: 'Vendor manual `v2`'}\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     site = generate(handbook, today=TODAY)
     page = site.pages["procedures/sop-it-001.md"]
@@ -446,7 +446,7 @@ CONTACTS = """contacts:
 def test_contacts_render_at_the_top_with_phone_links_and_escalation(book: Book) -> None:
     add_to_sop(book, CONTACTS)
     add_to_first_step(book, "    contact: on-call\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["procedures/sop-it-001.md"]
     assert page.index("## Whom to call") < page.index("## Document control")
@@ -471,7 +471,7 @@ def test_contacts_render_at_the_top_with_phone_links_and_escalation(book: Book) 
 def test_only_what_looks_like_a_phone_number_becomes_a_tel_link(book: Book, phone: str,
                                                                  shown: str) -> None:
     add_to_sop(book, f"contacts:\n  - id: x\n    name: X\n    phone: '{phone}'\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["procedures/sop-it-001.md"]
     assert f"| **X** | {shown} |" in page
@@ -512,7 +512,7 @@ def test_a_contact_names_someone(book: Book) -> None:
 def test_links_render_with_the_title_escaped_and_the_address_encoded(book: Book) -> None:
     add_to_sop(book, "links:\n  - title: 'Dash](javascript:alert(1)) <script>'\n"
                "    url: \"https://x.example.org/a_(b)?q='\\\"<>\"\n")
-    handbook, problems = check_handbook(Path("hb"), today=TODAY, strict=True)
+    handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["procedures/sop-it-001.md"]
     assert ("## Links\n\n- [Dash\\](javascript:alert(1)) &lt;script&gt;]"

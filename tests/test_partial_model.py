@@ -54,8 +54,8 @@ def test_an_unknown_key_does_not_hide_the_reference_errors(book: Book) -> None:
         f"{P}:23:12: error [REF001] unknown role 'it-directr'; did you mean 'it-director'?",
         f"{S}:9:9: error [REF002] unknown term 'retro'; valid terms: pre-mortem, retrospective",
         f"{S}:33:5: error [MODEL002] unknown key 'colour' in steps[0]; valid keys: actor, "
-        "checks, decision, duration, end, fork, group, id, instructions, next, sop, substeps, "
-        "...",
+        "attachments, checks, contact, decision, duration, end, fork, group, id, instructions, "
+        "links, ...",
     ]
 
 

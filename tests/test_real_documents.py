@@ -101,7 +101,8 @@ def test_the_postmortem_page_states_what_is_known_and_what_is_not(site: Path) ->
     assert "Severity not stated" in text
     assert "Time to mitigate (from detection) 17 h 30 min" in text
     assert "Duration (start to resolution) 18 h 30 min" in text
-    assert "Imported, not signed here" in text
+    assert "Imported, not signed here This record was brought into the handbook" in text
+    assert "procedure in use" not in text  # a record, not a procedure
     assert "Next review" not in text  # a record is never due
     actions = (site / "actions" / "index.html").read_text("utf-8")
     assert "prompt-names-host" not in actions  # archived: not open work

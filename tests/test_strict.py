@@ -16,7 +16,8 @@ S = "hb/sop-it-001.yml"
 P = "hb/proc-it-rollout.yml"
 REVIEW = ("review was due on 2026-10-01 (12 months after 2025-10-01); review it and bump the "
           "version or the effective date")
-STATUS = ("'status': expected one of draft, in-review, effective, superseded, retired; found "
+STATUS = ("'status': expected one of draft, in-review, effective, superseded, retired, "
+          "imported; found "
           "text 'drafty'; did you mean 'draft'?")
 
 
