@@ -168,6 +168,29 @@ def test_json_schemas_validate_the_example_handbook() -> None:
         assert errors == [], (file, errors[:1])
 
 
+def _undescribed(node: object, path: str) -> list[str]:
+    """Properties without a description anywhere under ``node``."""
+    found: list[str] = []
+    if isinstance(node, dict):
+        for key, value in (node.get("properties") or {}).items():
+            if isinstance(value, dict) and not value.get("description"):
+                found.append(f"{path}.{key}")
+        for key, value in node.items():
+            found += _undescribed(value, f"{path}/{key}")
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            found += _undescribed(value, f"{path}[{index}]")
+    return found
+
+
+def test_every_property_of_every_schema_has_a_description() -> None:
+    """An editor shows the description on hover: a field without one is a field authors
+    guess at."""
+    missing = [entry for name, text in schemas().items()
+               for entry in _undescribed(json.loads(text), name)]
+    assert missing == []
+
+
 def test_json_schema_rejects_what_the_model_rejects() -> None:
     schema = json.loads(schemas()["sop.schema.json"])
     validator = jsonschema.Draft202012Validator(schema)
