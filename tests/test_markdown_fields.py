@@ -5,6 +5,7 @@ value, and the mark in the JSON Schema and the field reference."""
 from __future__ import annotations
 
 import json
+import textwrap
 from pathlib import Path
 
 import markdown as python_markdown
@@ -134,3 +135,16 @@ def test_the_field_reference_says_markdown_or_plain_text() -> None:
     assert "| `title` | plain text, at most 200 characters | yes |" in page
     assert "| `label` | plain text | yes |" in page
     assert "## Markdown and plain text {#markdown-and-plain-text}" in page
+
+
+def test_immediate_actions_take_sub_items(book: Book) -> None:
+    book.edit("sop-it-001.yml", "\nsteps:\n", "\nimmediate_actions:\n"
+              "  - Call the service desk:\n      - from a desk phone, 1234\n"
+              "      - from any other phone, +358 9 1234\n"
+              "  - Keep the `door` shut\n\nsteps:\n")
+    page = pages(book)["procedures/sop-it-001.md"]
+    assert ("    1. Call the service desk\n        - from a desk phone, 1234\n"
+            "        - from any other phone, +358 9 1234\n    2. Keep the `door` shut\n") in page
+    html = python_markdown.markdown(
+        textwrap.dedent(page[page.index("    1. Call"):page.index("shut") + 5]))
+    assert html.startswith("<ol>\n<li>Call the service desk<ul>\n<li>from a desk phone")

@@ -130,8 +130,8 @@ class Sop(Document):
 
     groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
                                     "steps; each step names its phase in `group`.")
-    immediate_actions: list[Text] = Field(
-        default_factory=list, description="What to do at once, before reading on (Markdown), "
+    immediate_actions: list[MarkdownItem] = Field(
+        default_factory=list, description="What to do at once, before reading on, "
         "e.g. call the emergency number; shown first on the page and on the printed checklist.")
     troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
                                            "what to do about each.")
@@ -252,8 +252,8 @@ class Process(Document):
 
     groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
                                     "steps; each step names its phase in `group`.")
-    immediate_actions: list[Text] = Field(
-        default_factory=list, description="What to do at once, before reading on (Markdown), "
+    immediate_actions: list[MarkdownItem] = Field(
+        default_factory=list, description="What to do at once, before reading on, "
         "e.g. call the emergency number; shown first on the page and on the printed checklist.")
     troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
                                            "what to do about each.")

@@ -130,7 +130,7 @@ class StepGroup(Model):
                      "each step's `group`.", examples=["prepare"])
     title: Name = Field(description="The phase's title, a heading on the page and a box around "
                         "its steps in the flowchart.")
-    description: str = Field("", description="What the phase achieves (Markdown).")
+    description: BlankMarkdown = Field("", description="What the phase achieves.")
 
 
 class Trouble(Model):
