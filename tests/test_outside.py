@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import attachments
 from generator.attachments import MAX_BYTES
 from generator.model import Process
 from generator.pipeline import check_handbook
@@ -292,6 +293,24 @@ def test_an_attachment_in_the_handbook_folder_passes(book: Book) -> None:
     book.write("files/panel.png", png())
     _attach(book, "files/panel.png")
     assert book.lines() == []
+
+
+def test_a_check_reads_each_attachment_once(book: Book,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three rules report on attachments (ATTACH002-004); the file is read for all three
+    at once, not once by each."""
+    book.write("files/panel.png", png())
+    _attach(book, "files/panel.png")
+    inspected: list[str] = []
+    inspect = attachments.inspect
+
+    def counted(root: Path, path: str) -> attachments.Stored | attachments.Refusal:
+        inspected.append(path)
+        return inspect(root, path)
+
+    monkeypatch.setattr(attachments, "inspect", counted)
+    assert book.lines() == []
+    assert inspected == ["files/panel.png"]
 
 
 @pytest.mark.parametrize(("path", "why"), [

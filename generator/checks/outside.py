@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from generator import attachments
 from generator.checks.registry import Context, Finding, rule
-from generator.load import Loc
+from generator.load import Loc, SourceMap
 from generator.model.outside import (
     COMMIT,
     SOURCE_SCHEMES,
@@ -96,16 +96,25 @@ def attachment_paths(context: Context) -> Iterator[Finding]:
                 yield Finding(entry.source, (*loc, "path"), problem)
 
 
-def _refused(context: Context, code: str) -> Iterator[Finding]:
-    """The attachments refused with ``code`` by `generator.attachments.inspect`."""
+def _refusals(context: Context) -> list[tuple[SourceMap, Loc, attachments.Refusal]]:
+    """Every attachment `generator.attachments.inspect` refuses, read once per run for
+    the three rules that report them."""
     root = context.handbook.root
+    found = []
     for entry in context.handbook.documents:
         for loc, attachment in attachments_of(entry.item):
-            if path_problem(attachment.path) is not None:
-                continue
-            found = attachments.inspect(root, attachment.path)
-            if isinstance(found, tuple) and found[0] == code:
-                yield Finding(entry.source, (*loc, "path"), found[1])
+            if path_problem(attachment.path) is None:
+                inspected = attachments.inspect(root, attachment.path)
+                if isinstance(inspected, tuple):
+                    found.append((entry.source, (*loc, "path"), inspected))
+    return found
+
+
+def _refused(context: Context, code: str) -> Iterator[Finding]:
+    """The attachments refused with ``code``."""
+    for source, loc, (found, message) in context.once("attachments", _refusals):
+        if found == code:
+            yield Finding(source, loc, message)
 
 
 @rule(attachments.MISSING, Severity.ERROR, "an attachment that is missing, not a regular "

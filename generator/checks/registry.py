@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
 
 from generator.load import EXPANSION_FACTOR, MIN_EXPANDED, Loc, SourceMap
 from generator.model import MAX_NAME, MAX_TEXT
@@ -29,6 +30,9 @@ class Settings:
     """The handbook's incident severity scale, most severe first (INCIDENT003)."""
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
 class Context:
     """What a rule may look at: the handbook, the day the check runs, and the policy."""
@@ -36,6 +40,16 @@ class Context:
     handbook: Handbook
     today: dt.date
     settings: Settings = Settings()
+    _shared: dict[str, Any] = field(default_factory=dict, init=False, compare=False,
+                                      repr=False)
+    """What several rules of one run need alike (see `once`); it lives as long as the run."""
+
+    def once(self, name: str, make: Callable[[Context], T]) -> T:
+        """``make(self)``, worked out once per run however many rules ask: work that reads
+        files (attachments) is not repeated by each rule that reports on it."""
+        if name not in self._shared:
+            self._shared[name] = make(self)
+        return cast(T, self._shared[name])
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import typing
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -97,6 +97,17 @@ class Document(Model):
         return due.months_after(due.review_start(self), self.review_every)
 
 
+StepGroups = Annotated[list[StepGroup], Field(
+    default_factory=list,
+    description="Titled phases of the steps; each step names its phase in `group`.")]
+ImmediateActions = Annotated[list[MarkdownItem], Field(
+    default_factory=list, description="What to do at once, before reading on, e.g. call the "
+    "emergency number; shown first on the page and on the printed checklist.")]
+Troubleshooting = Annotated[list[Trouble], Field(
+    default_factory=list, description="Symptoms and what to do about each.")]
+"""The structure SOPs and processes share alike, declared once."""
+
+
 class RoleInvolvement(Model):
     """A role's part in an SOP, for its RACI table."""
 
@@ -128,13 +139,9 @@ class Sop(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
-    groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
-                                    "steps; each step names its phase in `group`.")
-    immediate_actions: list[MarkdownItem] = Field(
-        default_factory=list, description="What to do at once, before reading on, "
-        "e.g. call the emergency number; shown first on the page and on the printed checklist.")
-    troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
-                                           "what to do about each.")
+    groups: StepGroups
+    immediate_actions: ImmediateActions
+    troubleshooting: Troubleshooting
 
     @cached_property
     def graph(self) -> StepGraph:
@@ -250,13 +257,9 @@ class Process(Document):
     training: Training | None = Field(None, description="The training module: objectives, "
                                       "audience, time and a self-assessment.")
 
-    groups: list[StepGroup] = Field(default_factory=list, description="Titled phases of the "
-                                    "steps; each step names its phase in `group`.")
-    immediate_actions: list[MarkdownItem] = Field(
-        default_factory=list, description="What to do at once, before reading on, "
-        "e.g. call the emergency number; shown first on the page and on the printed checklist.")
-    troubleshooting: list[Trouble] = Field(default_factory=list, description="Symptoms and "
-                                           "what to do about each.")
+    groups: StepGroups
+    immediate_actions: ImmediateActions
+    troubleshooting: Troubleshooting
 
     @cached_property
     def graph(self) -> StepGraph:
