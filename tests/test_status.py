@@ -102,11 +102,14 @@ def test_search_leaves_out_drafts_and_keeps_the_version_in_force(pages: dict[str
     def excluded(path: str) -> bool:
         return SEARCH_EXCLUDED in _front(pages[path])
 
-    assert excluded("procedures/sop-h-1.md") and excluded("training/sop-h-1.md")
-    assert excluded("procedures/sop-d-1.md") and excluded("procedures/sop-fi-1.md")
+    assert excluded("procedures/sop-h-1.md")
+    assert excluded("training/sop-h-1.md")
+    assert excluded("procedures/sop-d-1.md")
+    assert excluded("procedures/sop-fi-1.md")
     # While the live page is a draft, search must still find the version in force.
     assert not excluded("procedures/sop-h-1/v2.0.md")
-    assert excluded("procedures/sop-h-1/v1.0.md") and excluded("procedures/sop-h-1/v1.1.md")
+    assert excluded("procedures/sop-h-1/v1.0.md")
+    assert excluded("procedures/sop-h-1/v1.1.md")
     # Superseded and retired documents are the record: searchable, without the boost.
     for path in ("procedures/sop-old-1.md", "procedures/sop-ret-1.md"):
         assert "search:" not in _front(pages[path]), path
@@ -173,7 +176,8 @@ def test_a_frozen_banner_is_worked_out_from_the_timeline(book: tuple[Path, list[
 def test_the_live_banner_of_each_status(book: tuple[Path, list[str]]) -> None:
     rows = _rows(book, "SOP-H-1")
     banner = status.live_banner(rows[-1].doc, rows, [], TODAY)
-    assert banner is not None and banner.status == "draft"
+    assert banner is not None
+    assert banner.status == "draft"
     assert banner.in_force == status.Version("2.0", "procedures/sop-h-1/v2.0.md", "effective")
     effective = _rows(book, "SOP-NEW-1")
     assert status.live_banner(effective[-1].doc, effective, [], TODAY) is None

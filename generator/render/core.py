@@ -78,7 +78,8 @@ class Renderer:
         self.env.filters["attr"] = escape  # HTML attribute values: quotes escaped too
         from generator.render.revisions import diff_path
 
-        self.env.globals.update(front_matter=front_matter, date_cell=date_cell, module_path=site.module_path,
+        self.env.globals.update(front_matter=front_matter, date_cell=date_cell,
+                                module_path=site.module_path,
                                 curriculum_path=site.curriculum_path, diff_path=diff_path)
         self.env.globals.update(web_link=outside.web_link, address=outside.address,
                                 phone=outside.phone, file_size=outside.size)
@@ -281,7 +282,7 @@ class Links:
         return plain(step_id)
 
 
-def date_cell(value: dt.date | None, empty: str = "–") -> Markup:
+def date_cell(value: dt.date | None, empty: str = "\u2013") -> Markup:
     """A date in a table cell that never breaks at its hyphens (`.sopsite-date`): a date
     split over two lines is misread, and a narrow column is better wrapped elsewhere."""
     if value is None:

@@ -37,12 +37,12 @@ def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros
                       revisions=rows if shared.has_history else None, files=files,
                       banner=banner, in_search=in_search)
     for index, (row, following) in enumerate(itertools.pairwise(rows)):
-        frozen = {"row": row, "until": following.doc.effective,
-                  "banner": status.frozen_banner(rows, index, shared.today)}
+        told = status.frozen_banner(rows, index, shared.today)
+        frozen = {"row": row, "banner": told}
         links = Links(row.page, shared.directory, steps_here=doc.id, language=row.doc.language)
         # A frozen page is found through the live one, except while the live one is a
         # draft kept out of search: then the version in force is what search must find.
-        found = frozen["banner"].kind == "in-force" and not in_search
+        found = told.kind == "in-force" and not in_search
         own[row.page] = _page(shared, row.doc, row.page, retros, superseded_by,
                               frozen=frozen, current=doc, links=links, files=files,
                               in_search=found)
