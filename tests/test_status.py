@@ -184,3 +184,16 @@ def test_the_live_banner_of_each_status(book: tuple[Path, list[str]]) -> None:
     old = _rows(book, "SOP-OLD-1")
     assert status.live_banner(old[-1].doc, old, ["SOP-NEW-1"], TODAY) == status.LiveBanner(
         "superseded", None, ("SOP-NEW-1",))
+
+
+SINKS = ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(",
+         "Function(", "setTimeout(\"", "javascript:", "http://", "https://")
+
+
+@pytest.mark.parametrize("script", ["sopsite-catalogue.js", "sopsite-asof.js"])
+def test_the_scripts_never_parse_text_as_html_nor_reach_out(script: str) -> None:
+    """The catalogue's and the as-of view's scripts build every node with createElement and
+    textContent, load nothing and evaluate nothing: a cell's text stays text."""
+    source = (Path(status.__file__).parents[1] / "assets" / script).read_text("utf-8")
+    assert [sink for sink in SINKS if sink in source] == []
+    assert "textContent" in source

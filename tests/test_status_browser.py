@@ -21,7 +21,7 @@ from tests.support.browser import (
     session,
 )
 from tests.support.build import make_project
-from tests.support.status_book import make
+from tests.support.status_book import HOSTILE_ROLE, make
 
 pytestmark = [pytest.mark.slow]
 
@@ -208,6 +208,20 @@ def test_the_catalogue_filters_by_status_and_owner(served: str, web: Session) ->
     assert (_ids(page, 0), _ids(page, 1)) == (["SOP-LATE-1"], [])
     status.select_option("draft")
     assert count.inner_text() == "0 of 7 documents shown"
+
+
+@pytest.mark.browser
+def test_the_filters_show_author_text_as_text(served: str, web: Session) -> None:
+    page = web.new_page()
+    page.goto(served + "catalogue/", wait_until="load")
+    owner = page.get_by_label("Owner")
+    assert owner.locator("option").all_inner_texts() == [
+        "all", HOSTILE_ROLE, "Team Lead", "Technician"]
+    owner.select_option(HOSTILE_ROLE)
+    assert _ids(page, 1) == ["SOP-RET-1"]
+    assert page.locator(".sopsite-filter-count").inner_text() == "1 of 7 documents shown"
+    assert page.locator("article img, .sopsite-filters img").count() == 0
+    assert page.evaluate("() => window.pwned") is None
 
 
 @pytest.mark.browser

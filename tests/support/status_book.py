@@ -1,7 +1,8 @@
 """A handbook with every status a reader must not mistake for a procedure in force, on a
 real git history: SOP-H-1 has three committed versions (tests/test_history.py) and a fourth,
 a draft, in the working tree; SOP-D-1 is a draft that never took effect; SOP-OLD-1 is
-superseded by SOP-NEW-1; SOP-RET-1 is retired; SOP-FI-1 is a Finnish draft; SOP-LATE-1's
+superseded by SOP-NEW-1; SOP-RET-1 is retired, and owned by a role whose name is
+markup (`HOSTILE_ROLE`: the catalogue's filters must show it as text); SOP-FI-1 is a Finnish draft; SOP-LATE-1's
 review is overdue (the review dashboard then has a table)."""
 
 from __future__ import annotations
@@ -16,6 +17,11 @@ SOP_V2_1_DRAFT = SOP_V2.replace('\nversion: "2.0"', '\nversion: "2.1"').replace(
     "    title: Log the restart\n", "    title: Log the restart in the ticket\n").replace(
     "retrain: [tech]}\n", "retrain: [tech]}\n  - {version: \"2.1\", date: 2026-11-10, "
     "summary: Log in the ticket., author: Ben Tech}\n")
+
+
+HOSTILE_ROLE = '<img src=x onerror="window.pwned=1"> {shown} Mallory'
+"""A role name that is HTML and a placeholder of the filters' count line."""
+ROLES = f"- {{kind: role, id: mallory, name: '{HOSTILE_ROLE}'}}\n"
 
 
 def _sop(doc_id: str, title: str, status: str, *, extra: str = "",
@@ -35,7 +41,8 @@ DOCUMENTS = {
     "old.yml": _sop("SOP-OLD-1", "Restart the fax server", "superseded"),
     "new.yml": _sop("SOP-NEW-1", "Restart the scan server", "effective",
                     extra="supersedes: [SOP-OLD-1]\n", effective="2026-04-01"),
-    "retired.yml": _sop("SOP-RET-1", "Feed the plotter", "retired", effective="2026-05-01"),
+    "retired.yml": _sop("SOP-RET-1", "Feed the plotter", "retired", effective="2026-05-01",
+                        owner="mallory"),
     "finnish.yml": _sop("SOP-FI-1", "Tulostimen uudelleenkäynnistys", "draft",
                         extra="language: fi\n", effective="2026-12-01"),
     "late.yml": _sop("SOP-LATE-1", "Clean the print heads", "effective", owner="tech",
@@ -48,6 +55,7 @@ def make(root: Path) -> list[str]:
     (root / "sops").mkdir(parents=True)
     run(root, "init", "-q", "-b", "main")
     (root / "sops" / "people.yml").write_text(PEOPLE, "utf-8")
+    (root / "sops" / "more-people.yml").write_text(ROLES, "utf-8")
     for name, text in DOCUMENTS.items():
         (root / "sops" / name).write_text(text, "utf-8")
     commits = [
