@@ -1,9 +1,9 @@
 """A handbook with every status a reader must not mistake for a procedure in force, on a
 real git history: SOP-H-1 has three committed versions (tests/test_history.py) and a fourth,
 a draft, in the working tree; SOP-D-1 is a draft that never took effect; SOP-OLD-1 is
-superseded by SOP-NEW-1; SOP-RET-1 is retired, and owned by a role whose name is
-markup (`HOSTILE_ROLE`: the catalogue's filters must show it as text); SOP-FI-1 is a Finnish draft; SOP-LATE-1's
-review is overdue (the review dashboard then has a table)."""
+superseded by SOP-NEW-1; SOP-RET-1 is retired, and owned by a role whose name is markup
+(`HOSTILE_ROLE`: the catalogue's filters must show it as text); SOP-FI-1 is a Finnish
+draft; SOP-LATE-1 is due for review (the review dashboard then has a table)."""
 
 from __future__ import annotations
 
