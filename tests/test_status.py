@@ -197,3 +197,18 @@ def test_the_scripts_never_parse_text_as_html_nor_reach_out(script: str) -> None
     source = (Path(status.__file__).parents[1] / "assets" / script).read_text("utf-8")
     assert [sink for sink in SINKS if sink in source] == []
     assert "textContent" in source
+
+
+def test_a_title_says_when_the_document_is_not_in_force(pages: dict[str, str]) -> None:
+    """The navigation, the browser's tab and search results show the title, not the banner."""
+    titles = {path: _front(pages[path]).split("\n")[1] for path in (
+        "procedures/sop-d-1.md", "procedures/sop-old-1.md", "procedures/sop-ret-1.md",
+        "procedures/sop-fi-1.md", "procedures/sop-new-1.md", "training/sop-h-1.md")}
+    assert titles == {
+        "procedures/sop-d-1.md": "title: 'SOP-D-1: Replace the toner (draft)'",
+        "procedures/sop-old-1.md": "title: 'SOP-OLD-1: Restart the fax server (superseded)'",
+        "procedures/sop-ret-1.md": "title: 'SOP-RET-1: Feed the plotter (retired)'",
+        "procedures/sop-fi-1.md": "title: 'SOP-FI-1: Tulostimen uudelleenkäynnistys (luonnos)'",
+        "procedures/sop-new-1.md": "title: 'SOP-NEW-1: Restart the scan server'",
+        "training/sop-h-1.md": "title: 'Training: SOP-H-1: Restart the print server (draft)'",
+    }

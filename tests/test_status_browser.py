@@ -116,6 +116,9 @@ def test_every_page_not_in_force_opens_with_its_banner(served: str, web: Session
     page.emulate_media(media="screen")
     page.goto(served + "procedures/sop-new-1/", wait_until="load")
     assert page.locator("article .admonition.sopsite-status").count() == 0
+    nav = page.locator("nav.md-nav a.md-nav__link", has_text="SOP-OLD-1")
+    assert " ".join(nav.first.inner_text().split()) == (
+        "SOP-OLD-1: Restart the fax server (superseded)")
     # The draft's banner leads to the version in force.
     page.goto(served + "procedures/sop-h-1/", wait_until="load")
     page.locator("article .admonition.sopsite-status a").click()
