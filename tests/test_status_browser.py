@@ -169,6 +169,21 @@ def test_dates_in_the_tables_do_not_wrap(served: str, example: str, web: Session
         assert set(heights) == {1}, url  # one line box each
 
 
+@pytest.mark.browser
+def test_the_as_of_table_is_styled_like_every_other_table(example: str, web: Session) -> None:
+    page = web.new_page()
+    page.goto(example + "as-of/", wait_until="load")
+    looks = page.evaluate(
+        """() => [...document.querySelectorAll('article table')].map(t => {
+             const th = t.querySelector('th'), td = t.querySelector('tbody td'),
+                   s = getComputedStyle(th), d = getComputedStyle(td);
+             return [!!t.closest('.md-typeset__scrollwrap'), getComputedStyle(t).fontSize,
+                     s.paddingLeft, s.fontWeight, d.paddingTop, d.borderTopStyle]; })""")
+    result, revisions = looks
+    assert result == revisions
+    assert result[0] is True
+
+
 def _ids(page: Any, table: int) -> list[str]:
     cells = page.locator(".sopsite-catalogue table").nth(table).locator(
         "tbody tr:not([hidden]) td:first-child")
