@@ -84,6 +84,9 @@ class Options:
     """The day to check and build for; by default `current_day()`."""
     boundary: Path | None = None
     """The folder nothing is read from outside of; by default the project of ``root``."""
+    drafts_in_search: bool = False
+    """Index drafts and documents in review for search (the plugin option of that name);
+    by default readers searching find only approved documents."""
 
     @classmethod
     def from_plugin(cls, options: Mapping[str, Any], base: Path, **given: Any) -> Options:
@@ -102,6 +105,7 @@ class Options:
             "root": path(options.get("sops")) or base / "sops",
             "templates": path(options.get("templates")),
             "strict": options.get("strict") is True,
+            "drafts_in_search": options.get("drafts_in_search") is True,
             "settings": settings,
         }
         read.update({key: value for key, value in given.items() if value is not None})
@@ -187,5 +191,6 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
                     history=history, sink=sink,
                     cache=session.pages if session.serving else None,
                     renderer=session.renderer(options.templates),
-                    severities=options.settings.severities)
+                    severities=options.settings.severities,
+                    drafts_in_search=options.drafts_in_search)
 

@@ -55,6 +55,6 @@ def test_as_of_page_answers_for_dates_and_links_the_frozen_page(served: str,
     banner = page.locator("article .admonition.danger")
     banner.wait_for()  # instant navigation swaps the content after the URL changes
     assert banner.inner_text().startswith("Superseded revision")
-    assert "It shows version 1.1" in banner.inner_text()
+    assert "This is version 1.1" in banner.inner_text()
     assert web.blocked == []
     assert web.console_errors == []

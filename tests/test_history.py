@@ -170,10 +170,10 @@ def test_frozen_pages_show_each_past_revision_as_it_was(repo: tuple[Path, list[s
     frozen = pages["procedures/sop-h-1/v1.0.md"]
     assert "title: 'SOP-H-1: Restart the print server (v1.0, superseded)'" in frozen
     assert "search:\n  exclude: true" in frozen
-    assert '!!! danger "Superseded revision"' in frozen
-    assert (f"    This page is kept for the record. It shows version **1.0** (commit "
-            f"`{commits[0][:12]}`): in force from 2026-01-10 until 2026-03-01. The version in "
-            "force now is [SOP-H-1: Restart the print server (v2.0)](../sop-h-1.md).") in frozen
+    assert '!!! danger sopsite-status "Superseded revision"' in frozen
+    assert (f"    This is version **1.0** (commit `{commits[0][:12]}`), superseded on 2026-03-01 "
+            "by version [1.1](v1.1.md). It was in force from 2026-01-10. The current version is "
+            "[SOP-H-1: Restart the print server (v2.0)](../sop-h-1.md).") in frozen
     assert "### 2. Restart the service {#step-restart}" in frozen
     assert '    s2["Restart the service"]' in frozen  # the diagram as it was then
     assert "Internal Auditor" in frozen

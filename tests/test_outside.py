@@ -146,7 +146,8 @@ def test_the_review_dashboard_agrees_with_the_check_on_imported_documents(book: 
     page = generate(handbook, today=TODAY).pages["reviews.md"]
     overdue = page.split("## Overdue")[1].split("## Due within")[0]
     assert ("| [SOP-IT-001: Reset a password](procedures/sop-it-001.md), imported (unsigned) | "
-            "[IT director](roles/it-director.md) | 2026-10-01 |") in overdue
+            '[IT director](roles/it-director.md) | <span class="sopsite-date">2026-10-01</span> |'
+            ) in overdue
 
 
 def test_an_imported_document_names_its_source_and_import_day(book: Book) -> None:
@@ -188,14 +189,19 @@ def test_an_imported_document_is_marked_in_its_page_the_catalogue_and_as_of(book
     assert problems == []
     pages = generate(handbook, today=TODAY).pages
     page = pages["procedures/sop-it-001.md"]
-    assert ('!!! warning "Imported, not signed here"\n\n    This document was brought into the '
-            "handbook without a sign-off.") in page
+    assert ('!!! warning sopsite-status "Imported, not signed here"\n\n    This document was '
+            "brought into the handbook without a sign-off.") in page
     assert "| Status | imported (unsigned) |" in page
     assert "| Next review | 2027-10-01 |" in page
     assert ("## Source\n\n| | |\n| --- | --- |\n| Original | [https://example.org/runbook?a=(1)]"
             "(https://example.org/runbook?a=%281%29) |\n| Citation | Ops team, \\*Runbook\\* "
             "&lt;b&gt;2019&lt;/b&gt; |\n| Imported | 2026-10-01 |") in page
-    assert "| imported (unsigned) | 1.1 | 2019-03-01 | 2027-10-01 |" in pages["catalogue.md"]
+    assert ('| SOP-IT-001 | [Reset a password](procedures/sop-it-001.md) | SOP | '
+            '[IT director](roles/it-director.md) | imported (unsigned) | 1.1 | '
+            '<span class="sopsite-date">2019-03-01</span> | '
+            '<span class="sopsite-date">2027-10-01</span> |') in pages["catalogue.md"]
+    in_force = pages["catalogue.md"].split("## In force")[1].split("## Not in force")[0]
+    assert "SOP-IT-001" in in_force  # in use, though unsigned
     assert ("| SOP-IT-001 | [v1.1](../procedures/sop-it-001.md) (Reset a password, 2019-03-01), "
             "imported (unsigned) |") in pages["as-of/2026.md"]
 

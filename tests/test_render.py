@@ -120,7 +120,8 @@ def test_retro_flags_overdue_open_actions_only(pages: dict[str, str]) -> None:
     # builds strictly, so it is not overdue on the day the tests run.
     later = generate(_handbook("site"), today=dt.date(2026, 12, 2)).pages
     assert "| 2026-12-01 **overdue** | open |" in later["retrospectives/retro-t-1.md"]
-    assert "| 2026-12-01 **overdue** | open |" in later["actions.md"]
+    assert ('| <span class="sopsite-date">2026-12-01</span> **overdue** | open |'
+            in later["actions.md"])
     assert "| 2027-01-15 | in progress |" in page
     assert "| 2026-07-10 | done |" in page
     assert "| Escalations | 2 | 5 | per week | Missed |" in page
@@ -130,7 +131,8 @@ def test_retro_flags_overdue_open_actions_only(pages: dict[str, str]) -> None:
 def test_review_dashboard_and_actions(pages: dict[str, str]) -> None:
     reviews = pages["reviews.md"]
     assert re.search(r"## Due within 30 days\n\n\| Document .*\n.*\n\| \[SOP-T-1: Reset a "
-                     r"password\]\(procedures/sop-t-1.md\) .* \| 2026-12-01 \|", reviews)
+                     r"password\]\(procedures/sop-t-1.md\) .* \| "
+                     r'<span class="sopsite-date">2026-12-01</span> \|', reviews)
     actions = pages["actions.md"]
     assert actions.index("**weekend-rota**") < actions.index("**script**")
     assert "**old**" not in actions

@@ -581,7 +581,7 @@ SHOW_ALL = """{% macro all(item) %}
 {% endmacro %}"""
 
 EVERY_FIELD = {
-    "catalogue.md.j2": "{% for d in documents %}{{ all(d) }}{% endfor %}",
+    "catalogue.md.j2": "{% for d in in_force + others %}{{ all(d) }}{% endfor %}",
     "group.md.j2": "{% for d in documents %}{{ all(d) }}{% endfor %}",
     "section.md.j2": "{% for g in groups %}{% for d in g.documents %}{{ all(d) }}{% endfor %}"
                      "{% endfor %}",

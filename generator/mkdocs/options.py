@@ -42,6 +42,10 @@ class SopsiteConfig(base.Config):
     """The local Mermaid build shipped with the site, so diagrams render offline."""
     strict = c.Type(bool, default=False)
     """Fail the build on content warnings too (overdue reviews, missing approvals)."""
+    drafts_in_search = c.Type(bool, default=False)
+    """Index drafts and documents in review for search. Off by default: readers searching
+    for how to do something find approved documents only. Superseded and retired documents
+    stay searchable either way (they are the record), each page under its banner."""
     training_coverage = c.Type(float, default=Settings().min_coverage)
     """Share of a document's steps its quiz must cover; below it QUIZ006 warns."""
     snapshot = c.SubConfig(SnapshotConfig)

@@ -6,6 +6,7 @@ training) can share it without importing each other.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Sequence
@@ -77,7 +78,8 @@ class Renderer:
         self.env.filters["attr"] = escape  # HTML attribute values: quotes escaped too
         from generator.render.revisions import diff_path
 
-        self.env.globals.update(front_matter=front_matter, module_path=site.module_path,
+        self.env.globals.update(front_matter=front_matter, date_cell=date_cell,
+                                module_path=site.module_path,
                                 curriculum_path=site.curriculum_path, diff_path=diff_path)
         self.env.globals.update(web_link=outside.web_link, address=outside.address,
                                 phone=outside.phone, file_size=outside.size)
@@ -241,12 +243,15 @@ class Links:
         """A relative link target."""
         return Markup(site.relative(self.page, path, anchor))
 
-    def doc(self, doc_id: str, *, with_version: bool = False) -> Markup:
-        """`[Title](link)` for a document id, or the bare id if unknown."""
+    def doc(self, doc_id: str, *, with_version: bool = False, title_only: bool = False,
+            ) -> Markup:
+        """`[ID: Title](link)` for a document id, or the bare id if unknown; `[Title](link)`
+        where the id stands beside it already (a table's id column)."""
         doc = self.directory.document_index.get(doc_id)
         if doc is None:
             return plain(doc_id)
-        text = f"{doc.id}: {doc.title}" + (f" (v{doc.version})" if with_version else "")
+        text = doc.title if title_only else f"{doc.id}: {doc.title}"
+        text += f" (v{doc.version})" if with_version else ""
         return Markup(f"[{plain(text)}]({self.to(site.page_of(doc.kind, doc.id))})")
 
     def role(self, role_id: str) -> Markup:
@@ -277,9 +282,17 @@ class Links:
         return plain(step_id)
 
 
+def date_cell(value: dt.date | None, empty: str = "\u2013") -> Markup:
+    """A date in a table cell that never breaks at its hyphens (`.sopsite-date`): a date
+    split over two lines is misread, and a narrow column is better wrapped elsewhere."""
+    if value is None:
+        return Markup(plain(empty))
+    return Markup(f'<span class="sopsite-date">{value.isoformat()}</span>')
+
+
 def front_matter(
     title: str | None = None, tags: list[str] | None = None, boost: float | None = None,
-    exclude: bool = False,
+    exclude: bool = False, hide: tuple[str, ...] = (),
 ) -> Markup:
     """Page meta; macros never render generated pages, so YAML text stays text.
 
@@ -294,9 +307,11 @@ def front_matter(
         meta["tags"] = sorted({str(escape(tag)) for tag in tags})
     if boost:
         meta["search"] = {"boost": boost}
-    if exclude:  # revisions, diffs and print copies stay out of search: readers must land on
-        # the page in force
+    if exclude:  # revisions, diffs, print copies and drafts stay out of search: readers must
+        # land on the page in force
         meta["search"] = {"exclude": True}
+    if hide:  # Material's sidebars a wide page gives up for its table
+        meta["hide"] = list(hide)
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return Markup(f"---\n{dumped}---")
 

@@ -14,7 +14,7 @@ from typing import Any
 from generator.attachments import Stored
 from generator.git import diff as semdiff
 from generator.model import AnyDocument, Postmortem, Process, Retro, Risk, Sop, due
-from generator.render import incidents, revisions, site, training
+from generator.render import incidents, revisions, site, status, training
 from generator.render.core import Links, flow, gantt, step_views
 from generator.render.indexes import Shared
 
@@ -31,22 +31,31 @@ def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros
     files = files or {}
     path = site.doc_path(doc)
     module = site.module_path(doc) if getattr(doc, "training", None) else None
+    banner = status.live_banner(doc, rows, superseded_by, shared.today)
+    in_search = status.searchable(doc, shared.drafts_in_search)
     own[path] = _page(shared, doc, path, retros, superseded_by, module=module,
-                      revisions=rows if shared.has_history else None, files=files)
-    for row, following in itertools.pairwise(rows):
-        frozen = {"row": row, "until": following.doc.effective}
+                      revisions=rows if shared.has_history else None, files=files,
+                      banner=banner, in_search=in_search)
+    for index, (row, following) in enumerate(itertools.pairwise(rows)):
+        told = status.frozen_banner(rows, index, shared.today)
+        frozen = {"row": row, "banner": told}
         links = Links(row.page, shared.directory, steps_here=doc.id, language=row.doc.language)
+        # A frozen page is found through the live one, except while the live one is a
+        # draft kept out of search: then the version in force is what search must find.
+        found = told.kind == "in-force" and not in_search
         own[row.page] = _page(shared, row.doc, row.page, retros, superseded_by,
-                              frozen=frozen, current=doc, links=links, files=files)
+                              frozen=frozen, current=doc, links=links, files=files,
+                              in_search=found)
         diff = revisions.diff_path(doc, row.version, following.version)
         own[diff] = shared.renderer.render(
             "diff.md.j2", **shared.common(diff, doc), doc=doc, old=row, new=following,
+            banner=banner,
             sections=semdiff.semantic_diff(row.doc, following.doc),
             yaml=semdiff.yaml_diff(row.text or "", following.text or "",
                                    f"v{row.version}", f"v{following.version}"))
         hidden.update((row.page, diff))
     if module is not None and isinstance(doc, Sop | Process):
-        own.update(_training(shared, doc, module, files))
+        own.update(_training(shared, doc, module, files, banner=banner, in_search=in_search))
     return own, hidden
 
 
@@ -76,14 +85,16 @@ def _risk_order(risk: Risk) -> tuple[int, int, str]:
     return (0 if risk.score is None else 1, -(risk.score or 0), risk.id)
 
 
-def _training(shared: Shared, doc: Sop | Process, module: str,
-              files: dict[str, Stored]) -> dict[str, str]:
-    """The training module of a document and its printable checklist."""
+def _training(shared: Shared, doc: Sop | Process, module: str, files: dict[str, Stored], *,
+              banner: status.LiveBanner | None, in_search: bool) -> dict[str, str]:
+    """The training module of a document and its printable checklist, each with the
+    document's status banner: a trainee must not learn a draft as the procedure."""
     context = shared.common(module, doc)
     checklist = site.checklist_path(doc)
     context.update(flow(doc, shared.directory, context["words"]), doc=doc, checklist=checklist,
-                   files=files,
+                   files=files, banner=banner, in_search=in_search,
                    **training.module_context(doc, shared.directory.term_index))
     return {module: shared.renderer.render("module.md.j2", **context),
             checklist: shared.renderer.render("checklist.md.j2",
-                                              **shared.common(checklist, doc), doc=doc)}
+                                              **shared.common(checklist, doc), doc=doc,
+                                              banner=banner)}

@@ -25,7 +25,7 @@ from generator.model import (
     minutes,
 )
 from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
-from generator.render import reference, revisions, site, training
+from generator.render import reference, revisions, site, status, training
 from generator.render.core import Directory, Links, Renderer
 from generator.render.digest import digest_of
 from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
@@ -49,12 +49,15 @@ class Shared:
     """`Renderer.templates_digest`, taken once per build."""
     severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES
     """The handbook's incident severity scale (the plugin option `severities`)."""
+    drafts_in_search: bool = False
+    """Whether drafts and documents in review are indexed (`generator.render.status`)."""
 
     @cached_property
     def fingerprint(self) -> str:
         """A digest of all of it, in every page's key."""
         return digest_of([self.today, self.templates, self.directory.digest, self.commit,
-                          self.notice, self.has_history, list(self.severities)])
+                          self.notice, self.has_history, list(self.severities),
+                          self.drafts_in_search])
 
     def common(self, page: str, doc: AnyDocument | None = None,
                links: Links | None = None) -> dict[str, Any]:
@@ -101,8 +104,11 @@ def glossary(shared: Shared, terms: list[Term],
 
 
 def catalogue(shared: Shared, documents: list[AnyDocument]) -> str:
-    """Every controlled document."""
-    return shared.render("catalogue.md.j2", site.CATALOGUE, documents=documents)
+    """Every controlled document: those in force, then those not in force, so that a
+    reader sees at a glance which may be followed (`generator.render.status`)."""
+    in_force = [doc for doc in documents if doc.status in status.IN_USE]
+    others = [doc for doc in documents if doc.status not in status.IN_USE]
+    return shared.render("catalogue.md.j2", site.CATALOGUE, in_force=in_force, others=others)
 
 
 def reviews(shared: Shared, documents: list[AnyDocument]) -> str:

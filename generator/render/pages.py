@@ -78,7 +78,7 @@ def generate(
     handbook: Handbook, *, today: dt.date, template_dir: Path | None = None,
     history: History | None = None, sink: Sink | None = None,
     cache: PageCache | None = None, renderer: Renderer | None = None,
-    severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES,
+    severities: tuple[SeverityLevel, ...] = DEFAULT_SEVERITIES, drafts_in_search: bool = False,
 ) -> Site:
     """Every page of the site; the same input gives the same bytes.
 
@@ -86,7 +86,8 @@ def generate(
     versions, diffs between versions and the as-of view; without it, a notice says why not.
     With ``sink``, each page goes to ``sink(path, text)`` as soon as it is made and is not
     kept: a one-off build then never holds all the Markdown. With ``cache``, pages whose
-    inputs did not change since the cache's last build are not made again.
+    inputs did not change since the cache's last build are not made again. Drafts and
+    documents in review stay out of search unless ``drafts_in_search``.
     """
     renderer = renderer or Renderer(template_dir)
     pages: PageCache | _Uncached = cache if cache is not None else _Uncached()
@@ -94,7 +95,7 @@ def generate(
     directory = Directory.of(handbook)
     shared = Shared(renderer, today, directory, history.state.short if history else "unknown",
                     history.notice if history else None, history is not None,
-                    renderer.templates_digest(), severities)
+                    renderer.templates_digest(), severities, drafts_in_search)
     docs = sorted((e.item for e in handbook.documents), key=lambda d: d.id)
     roles = sorted((e.item for e in handbook.roles), key=lambda r: r.id)
     modules = [d for d in docs if isinstance(d, Sop | Process) and d.training]

@@ -14,7 +14,8 @@ The allow-list, and why each part is there:
 - `details`/`summary`, `div`/`span`/`p` with classes: admonitions, collapsible blocks,
   Pygments' highlighting, task lists and the quiz;
 - `input` only as a checkbox (task lists) or a date (the as-of view), `label` with `for`;
-- the `data-` attributes that the quiz, the as-of view and Material's search read, by
+- the `data-` attributes that the quiz, the as-of view, the catalogue's filters and
+  Material's search read, by
   name: others could steer the theme's own scripts (Material finds its components by
   `data-md-*`);
 - `id`, `title`, `aria-*`: anchors, tooltips and accessibility;
@@ -63,9 +64,9 @@ ATTRIBUTES: dict[str, set[str]] = {
 """Attributes a kept element may carry; `aria-*` is allowed everywhere."""
 
 DATA_ATTRIBUTES = frozenset({
-    "data-answer", "data-asof", "data-check", "data-correct", "data-empty", "data-kind",
-    "data-option", "data-position", "data-result", "data-rev", "data-score",
-    "data-search-exclude", "data-wrong",
+    "data-all", "data-answer", "data-asof", "data-check", "data-correct", "data-empty",
+    "data-filter", "data-kind", "data-option", "data-position", "data-result", "data-rev",
+    "data-score", "data-search-exclude", "data-shown", "data-wrong",
 })
 """The `data-` attributes sopsite's templates and scripts use; Material reads the last."""
 ATTRIBUTES["*"] |= DATA_ATTRIBUTES
