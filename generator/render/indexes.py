@@ -182,14 +182,16 @@ class InForce(NamedTuple):
     version: str
     page: str
     doc: Shown
+    source: str = "git"
+    """A version known only from the document's `changes` is marked declared."""
 
 
 def in_force(row: revisions.Row | None) -> InForce | None:
     """The part of ``row`` a month-end table shows."""
     if row is None:
         return None
-    return InForce(row.version, row.page, Shown(row.doc.title, row.doc.effective,
-                                                row.doc.status))
+    return InForce(row.version, row.page, Shown(row.doc.title, row.effective, row.status),
+                   row.source)
 
 
 def asof_year(shared: Shared, year: int,
