@@ -50,8 +50,8 @@ def _against_git(doc: AnyDocument, change: Change, in_git: dict[str, tuple[str, 
         if change.date > day:
             return (f"{doc.id} version {change.version} is declared as made on "
                     f"{change.date.isoformat()}, but git has it from commit {commit[:SHORT]} "
-                    f"on {day.isoformat()}; expected a date on or before the commit that brought it "
-                    "(declared and git dates are both shown)"), "date"
+                    f"on {day.isoformat()}; expected a date on or before the day of the "
+                    "commit that brought it"), "date"
         return "", ""
     if first is None or change.version == doc.version:
         return "", ""  # no git history, or the working tree's version, not yet committed
@@ -60,8 +60,8 @@ def _against_git(doc: AnyDocument, change: Change, in_git: dict[str, tuple[str, 
     if after or version_key(change.version) > version_key(version):
         return (f"{doc.id} version {change.version} (declared {change.date.isoformat()}) is "
                 f"missing in git: its history in git starts at commit {commit[:SHORT]} on "
-                f"{day.isoformat()} with version {version}, and no commit has version {change.version}; "
-                "expected every version made since the first commit to be committed (it is "
+                f"{day.isoformat()} with version {version}, and no commit has version "
+                f"{change.version}; expected every version made since the first commit to be committed (it is "
                 "shown as declared)"), "version"
     return "", ""
 

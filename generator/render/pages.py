@@ -194,7 +194,7 @@ def _asof_pages(pages: PageCache | _Uncached, shared: Shared,
     all_rows = [row for rows in timelines.values() for row in rows]
     if not all_rows:
         return
-    first = min(row.doc.effective for row in all_rows)
+    first = min(row.effective for row in all_rows)
     ends = revisions.month_ends(min(first, shared.today), shared.today)
     years = sorted({day.year for day in ends})
     # The index holds the data of every revision, which changes with any document: it is

@@ -63,7 +63,8 @@ ATTRIBUTES: dict[str, set[str]] = {
 """Attributes a kept element may carry; `aria-*` is allowed everywhere."""
 
 DATA_ATTRIBUTES = frozenset({
-    "data-answer", "data-asof", "data-check", "data-correct", "data-empty", "data-kind",
+    "data-answer", "data-asof", "data-check", "data-correct", "data-declared", "data-empty",
+    "data-from-git", "data-kind",
     "data-option", "data-position", "data-result", "data-rev", "data-score",
     "data-search-exclude", "data-wrong",
 })
