@@ -61,8 +61,8 @@ def _against_git(doc: AnyDocument, change: Change, in_git: dict[str, tuple[str, 
         return (f"{doc.id} version {change.version} (declared {change.date.isoformat()}) is "
                 f"missing in git: its history in git starts at commit {commit[:SHORT]} on "
                 f"{day.isoformat()} with version {version}, and no commit has version "
-                f"{change.version}; expected every version made since the first commit to be committed (it is "
-                "shown as declared)"), "version"
+                f"{change.version}; expected every version made since the first commit to "
+                "be committed (it is shown as declared)"), "version"
     return "", ""
 
 
