@@ -99,7 +99,8 @@ def timeline(current: AnyDocument, current_text: str | None,
 
     Versions git has come from git; versions only the document's `changes` list (from
     before the repository, or never committed: HIST006) come in too, marked as declared,
-    so that the as-of view, the revision table and the change history tell one story. Versions above the current one are left out (CHANGE001 reports them).
+    so that the as-of view, the revision table and the change history tell one story.
+    Versions above the current one are left out (CHANGE001 reports them).
     """
     entries = {c.version: c for c in current.changes}
     latest: dict[str, Revision] = {}
