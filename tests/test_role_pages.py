@@ -43,7 +43,7 @@ def test_a_role_consulted_on_a_document_sees_it_with_its_duties_and_signatures(
         "## Involvement by document\n\n"
         "| Document | Involvement | Duties | Steps performed |\n| --- | --- | --- | --- |\n"
         "| [SOP-H-1: Restart the print server (v2.0)](../procedures/sop-h-1.md) | Consulted | "
-        "Checks the log. | – |\n")
+        "Checks the log. | \u2013 |\n")
     assert _section(page, "Approvals given in this role") == (
         "## Approvals given in this role\n\n"
         "| Document | Version | Name | Date | Meaning |\n| --- | --- | --- | --- | --- |\n"
@@ -55,7 +55,7 @@ def test_an_informed_role_and_a_performing_role_with_its_curriculum(tmp_path: Pa
     pages = _pages(tmp_path)
     observer = pages["roles/observer.md"]
     assert ("| [SOP-H-1: Restart the print server (v2.0)](../procedures/sop-h-1.md) | Informed | "
-            "– | – |\n") in observer
+            "\u2013 | \u2013 |\n") in observer
     assert _section(observer, "Approvals given in this role") == (
         "## Approvals given in this role\n\nNone.\n")
     tech = pages["roles/tech.md"]
@@ -63,7 +63,7 @@ def test_an_informed_role_and_a_performing_role_with_its_curriculum(tmp_path: Pa
         "## Curriculum\n\n[Curriculum: Technician](../training/roles/tech.md) · "
         "**Total time:** 15 min\n")
     assert ("| [SOP-H-1: Restart the print server (v2.0)](../procedures/sop-h-1.md) | "
-            "Responsible | – | [1. Announce the restart](../procedures/sop-h-1.md#step-announce), "
+            "Responsible | \u2013 | [1. Announce the restart](../procedures/sop-h-1.md#step-announce), "
             "[2. Restart the spooler service](../procedures/sop-h-1.md#step-restart), "
             "[3. Print a test page](../procedures/sop-h-1.md#step-verify) |\n") in tech
     lead = pages["roles/lead.md"]
@@ -72,4 +72,4 @@ def test_an_informed_role_and_a_performing_role_with_its_curriculum(tmp_path: Pa
         f"| [SOP-H-1: Restart the print server](../procedures/sop-h-1.md) | {v} | Ada Lead | "
         f"{d} | approval |" for v, d in (("1.0", "2026-01-05"), ("1.1", "2026-02-25"),
                                          ("2.0", "2026-05-28"))]
-    assert "Accountable | – | [4. Log the restart](../procedures/sop-h-1.md#step-log) |" in lead
+    assert "Accountable | \u2013 | [4. Log the restart](../procedures/sop-h-1.md#step-log) |" in lead
