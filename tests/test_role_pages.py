@@ -63,7 +63,8 @@ def test_an_informed_role_and_a_performing_role_with_its_curriculum(tmp_path: Pa
         "## Curriculum\n\n[Curriculum: Technician](../training/roles/tech.md) · "
         "**Total time:** 15 min\n")
     assert ("| [SOP-H-1: Restart the print server (v2.0)](../procedures/sop-h-1.md) | "
-            "Responsible | \u2013 | [1. Announce the restart](../procedures/sop-h-1.md#step-announce), "
+            "Responsible | \u2013 | "
+            "[1. Announce the restart](../procedures/sop-h-1.md#step-announce), "
             "[2. Restart the spooler service](../procedures/sop-h-1.md#step-restart), "
             "[3. Print a test page](../procedures/sop-h-1.md#step-verify) |\n") in tech
     lead = pages["roles/lead.md"]
@@ -72,4 +73,5 @@ def test_an_informed_role_and_a_performing_role_with_its_curriculum(tmp_path: Pa
         f"| [SOP-H-1: Restart the print server](../procedures/sop-h-1.md) | {v} | Ada Lead | "
         f"{d} | approval |" for v, d in (("1.0", "2026-01-05"), ("1.1", "2026-02-25"),
                                          ("2.0", "2026-05-28"))]
-    assert "Accountable | \u2013 | [4. Log the restart](../procedures/sop-h-1.md#step-log) |" in lead
+    assert ("Accountable | \u2013 | [4. Log the restart](../procedures/sop-h-1.md#step-log) |"
+            in lead)
