@@ -130,7 +130,8 @@ def _document_pages(pages: PageCache | _Uncached, shared: Shared, docs: list[Any
         for ref in doc.supersedes:
             superseded_by.setdefault(ref, []).append(doc.id)
     for doc in docs:
-        shown = [a.path for row in timelines[doc.id] for _, a in attachments_of(row.doc)]
+        shown = [a.path for row in timelines[doc.id] if row.source != "declared"
+                 for _, a in attachments_of(row.doc)]
         files = attachments.published(root, shown) if shown else {}
         out.files.update((stored.uri, stored.source) for stored in files.values())
         made, hidden = pages.made(doc.id, documents.pages_of, shared, doc, timelines[doc.id],
