@@ -194,3 +194,23 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
                     severities=options.settings.severities,
                     drafts_in_search=options.drafts_in_search)
 
+
+
+class RegisterError(SopsiteError):
+    """The handbook has errors: a register of it would list what reviewers never passed."""
+
+    failed = "register"
+
+
+def evidence_register(options: Options, session: Session | None = None) -> dict[str, bytes]:
+    """Check, read the history, and make the register's files (`generator.render.register`);
+    a handbook with errors (or, when ``options.strict``, failing warnings) gets none."""
+    from generator.git.history import read_history
+    from generator.render.register import register_files
+
+    session = session or Session()
+    handbook, problems = check(options, session)
+    failed = fails(problems, options.strict)
+    if failed:
+        raise RegisterError(f"{len(failed)} problem(s) in the handbook", failed)
+    return register_files(handbook, read_history(options.root, handbook, session.logs))

@@ -177,3 +177,20 @@ def write_pages(pages: dict[str, str], out: Path,
         for relative, text in pages.items():
             writer(relative, text)
     return writer.report
+
+
+def write_files(files: dict[str, bytes], out: Path) -> list[Path]:
+    """Write ``files`` (name -> bytes) into ``out``, all or none: each goes to a partial name
+    first, and only when every one is complete are they renamed into place (a rename
+    replaces a link of that name rather than writing where it points)."""
+    out.mkdir(parents=True, exist_ok=True)
+    partial = {out / f".{name}.partial": out / name for name in files}
+    try:
+        for (temp, _), data in zip(partial.items(), files.values(), strict=True):
+            temp.write_bytes(data)
+        for temp, final in partial.items():
+            temp.replace(final)
+    finally:
+        for temp in partial:
+            temp.unlink(missing_ok=True)
+    return list(partial.values())

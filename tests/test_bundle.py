@@ -121,6 +121,20 @@ def test_same_commit_same_day_gives_the_same_bytes(made: Made, tmp_path: Path) -
             assert new.namelist() == old.namelist()
 
 
+def test_the_zip_holds_the_evidence_register_that_sopsite_register_writes(
+        made: Made, tmp_path: Path) -> None:
+    out = tmp_path / "register"
+    result = sopsite("register", "--out", out, cwd=made.project, today=TODAY_ARG)
+    assert result.returncode == 0, result.stderr
+    for name in ("register.csv", "revisions.csv", "register.json"):
+        assert (made.site / "register" / name).read_bytes() == (out / name).read_bytes(), name
+    lines = (out / "revisions.csv").read_text("utf-8-sig").splitlines()
+    assert ("SOP-IT-CI,1.0,superseded,2025-09-01,declared,,,Marko Laine,,\"First issue, "
+            "based on the IT department's training manual for Level 1 Technicians.\"") in lines
+    assert any(line.startswith(f"SOP-IT-CI,2.1,effective,2026-11-16,git,{made.commit}")
+               for line in lines)
+
+
 def test_offline_configuration_replaced_the_sites_own(made: Made) -> None:
     page = (made.site / SOP_PAGE).read_text(encoding="utf-8")
     config = re.search(r'<script id="__config" type="application/json">(.*?)</script>', page,

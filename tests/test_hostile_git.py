@@ -268,9 +268,9 @@ def test_separator_characters_in_an_author_name_are_a_warning(repo: Repo) -> Non
         "holds control characters; it is shown as 'Eve\N{REPLACEMENT CHARACTER}RS"
         "\N{REPLACEMENT CHARACTER}Del'"]
     page = repo.pages()["procedures/sop-h-1.md"]
-    assert (f"| **2.1** | 2026-06-01 | effective | `{odd[:12]}` | Eve\N{REPLACEMENT CHARACTER}RS"
-            "\N{REPLACEMENT CHARACTER}Del | Signed. | [what changed](sop-h-1/diff-v2.0-v2.1.md) "
-            "|") in page
+    assert (f"| **2.1** | 2026-06-01 | effective | from git `{odd[:12]}` | Eve (declared), "
+            "Eve\N{REPLACEMENT CHARACTER}RS\N{REPLACEMENT CHARACTER}Del (from git) | Signed. | "
+            "[what changed](sop-h-1/diff-v2.0-v2.1.md) |") in page
 
 
 def test_a_newline_in_a_handmade_author_line_is_a_warning(repo: Repo) -> None:

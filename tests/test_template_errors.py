@@ -23,9 +23,9 @@ from tests.support.build import REPO, env, make_project, sopsite
 
 SMALL = REPO / "tests" / "fixtures" / "site" / "sops"
 
-RENDERED_WITH = ("banner, build_commit, doc, files, frozen, history_notice, in_search, "
-                 "language_names, links, module, overdue, revisions, status_label, superseded_by, "
-                 "today, words")
+RENDERED_WITH = ("banner, build_commit, diffs, doc, files, frozen, history_notice, history_rows, "
+                 "in_search, language_names, links, module, overdue, revisions, status_label, "
+                 "superseded_by, today, words")
 """The names a document page's template is given (generator.render.pages.document_page)."""
 
 CASES = {

@@ -585,8 +585,11 @@ EVERY_FIELD = {
     "group.md.j2": "{% for d in documents %}{{ all(d) }}{% endfor %}",
     "section.md.j2": "{% for g in groups %}{% for d in g.documents %}{{ all(d) }}{% endfor %}"
                      "{% endfor %}",
-    "role.md.j2": "{{ all(role) }}{% for d, s in performs %}{{ all(d) }}{% endfor %}"
-                  "{% for d in owns %}{{ all(d) }}{% endfor %}",
+    "role.md.j2": "{{ all(role) }}{% for d, parts, s in involved %}{{ all(d) }}"
+                  "{% for p in parts %}{{ all(p) }}{% endfor %}{% endfor %}"
+                  "{% for d in owns %}{{ all(d) }}{% endfor %}"
+                  "{% for d, a in signed %}{{ all(d) }}{{ all(a) }}{% endfor %}"
+                  "{{ all(curriculum) }}",
     "glossary.md.j2": "{% for t in terms %}{{ all(t) }}{% for d in used_by[t.id] %}{{ all(d) }}"
                       "{% endfor %}{% endfor %}",
     "curriculum.md.j2": "{{ all(role) }}{% for m in modules %}{{ all(m) }}{% endfor %}",

@@ -5,7 +5,9 @@
  * revisions (MkDocs resolved them), so this works on a server, under file:// and offline.
  * A revision is in force from its effective date if its status is effective, superseded or
  * retired, or imported (in use, but unsigned: shown as such); the latest such wins (a later
- * revision wins a tie), and a retired one means none.
+ * revision wins a tie), and a retired one means none. A version known only from the
+ * document's declared change history (from before the repository) is marked as declared;
+ * one from git names its commit.
  */
 (function () {
   "use strict";
@@ -25,6 +27,14 @@
     if (!data || !input || !body || input.dataset.ready === "1") return;
     input.dataset.ready = "1";
     var documents = JSON.parse(data.dataset.asof);
+    var declared = data.dataset.declared || "declared";
+    var fromGit = data.dataset.fromGit || "from git";
+
+    function origin(revision) {
+      if (revision.source === "declared") return " (" + declared + ")";
+      if (revision.commit) return " (" + fromGit + " " + revision.commit + ")";
+      return "";
+    }
 
     function render() {
       var day = input.value;
@@ -50,14 +60,12 @@
           link.textContent = "v" + best.version;
           if (source) link.setAttribute("href", source.getAttribute("href"));
           row.dataset.version = best.version;
-          if (best.status === "imported") {
-            var cellWithNote = document.createElement("span");
-            cellWithNote.appendChild(link);
-            cellWithNote.appendChild(document.createTextNode(" (imported, unsigned)"));
-            cell(row, cellWithNote);
-          } else {
-            cell(row, link);
-          }
+          row.dataset.source = best.source;
+          var note = (best.status === "imported" ? " (imported, unsigned)" : "") + origin(best);
+          var shown = document.createElement("span");
+          shown.appendChild(link);
+          shown.appendChild(document.createTextNode(note));
+          cell(row, shown);
           cell(row, best.effective);
         }
         body.appendChild(row);

@@ -151,3 +151,5 @@ _builtin("HIST004", Severity.WARNING, "history: a version the change history doe
          "(not a revision, never in force)")
 _builtin("HIST005", Severity.WARNING, "history: a commit that takes the version back down "
          "(not a revision)")
+_builtin("HIST006", Severity.WARNING, "history: the declared change history disagrees with git "
+         "(a date after the commit, a version git never had, dates out of version order)")

@@ -19,6 +19,9 @@ as if they were in the file. Nothing is written next to mkdocs.yml. The override
 - ``use_directory_urls: false``: links end in ``.html``, since a folder opened from disk shows
   a listing instead of its ``index.html``.
 
+The evidence register (`generator.render.register`: every document and revision as CSV and
+JSON) goes into the zip's ``register/`` folder, beside the site.
+
 Mermaid is already local: the sopsite plugin ships the npm build, and a strict build fails
 when it is missing. The zip is written to a temporary name and renamed only when complete, so
 a failed build never leaves a partial zip (nor touches an older one).
@@ -45,7 +48,9 @@ from mkdocs.utils.yaml import get_yaml_loader, yaml_load
 from generator.boundary import inside, segment_problem
 from generator.git.repo import GitError, git, inspect
 from generator.mkdocs.build import SiteBuildError, _log_to_stderr
-from generator.pipeline import current_day
+from generator.pipeline import Options, current_day, evidence_register
+from generator.render import register
+from generator.write import write_files
 
 SHIM = Path("iframe-worker", "shim", "index.js")
 """The shim inside node_modules (the file unpkg.com serves as ``iframe-worker/shim``)."""
@@ -258,5 +263,7 @@ def make_bundle(config_file: Path, out: Path, *, verbose: bool = False) -> Bundl
                                  "snapshot's commit and dates on")
         (site / SHIM_URI).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shim, site / SHIM_URI)
+        write_files(evidence_register(Options.from_plugin(sopsite_options, base)),
+                    site / register.FOLDER)
         count = write_zip(site, out, out.stem, snapshot.built)
     return Bundle(out, count, snapshot)

@@ -22,6 +22,7 @@ from generator import pipeline
 from generator.boundary import project_root
 from generator.checks import RULES
 from generator.checks.registry import advisory_codes
+from generator.commands.register import register
 from generator.errors import SopsiteError
 from generator.mkdocs.config import configured
 from generator.pipeline import check_handbook, current_day
@@ -298,9 +299,8 @@ def diff(base: str, head: str | None, path: Path, full_out: Path | None,
                nl=False)
 
 
-# --- versions and snapshots (commands/publish.py, commands/bundle.py) -------------------------
-
-
+# --- evidence, versions and snapshots (commands/register.py, publish.py, bundle.py) ---------
+cli.command()(register)
 def _safe_names(noun: str) -> Callable[[click.Context, click.Parameter, Any], Any]:
     """A click callback that refuses a name that cannot be a folder of the published site."""
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator.checks.refs import version_key
+from generator.git.declared import conflicts
 from generator.git.repo import (
     GitError,
     LogEntry,
@@ -88,7 +89,8 @@ class History:
     state: RepoState
     revisions: dict[str, list[Revision]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    """What git showed that is not a revision (HIST001-005), as warnings on the document."""
+    """What git showed that is not a revision (HIST001-005), and where the declared change
+    history disagrees with git (HIST006), as warnings on the document."""
 
     @property
     def notice(self) -> str | None:
@@ -245,6 +247,7 @@ def read_history(root: Path, current: Handbook | None = None,
         found, problems = _revisions(log, entry, own, states)
         history.revisions[entry.item.id] = found
         history.problems.extend(problems)
+        history.problems.extend(conflicts(entry, [(r.version, r.commit, r.date) for r in found]))
     history.problems.extend(_foreign(log, documents, lineages))
     history.problems.sort()
     return history

@@ -33,11 +33,13 @@ def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros
     module = site.module_path(doc) if getattr(doc, "training", None) else None
     banner = status.live_banner(doc, rows, superseded_by, shared.today)
     in_search = status.searchable(doc, shared.drafts_in_search)
-    own[path] = _page(shared, doc, path, retros, superseded_by, module=module,
-                      revisions=rows if shared.has_history else None, files=files,
-                      banner=banner, in_search=in_search)
-    for index, (row, following) in enumerate(itertools.pairwise(rows)):
-        told = status.frozen_banner(rows, index, shared.today)
+    # Only versions whose text git has get a frozen page; a declared one is a line of the
+    # history, and a diff spans from one known text to the next.
+    known = [row for row in rows if row.text is not None or row.current]
+    by_version = {row.version: row for row in rows}
+    diffs: dict[str, str] = {}
+    for row, following in itertools.pairwise(known):
+        told = status.frozen_banner(rows, rows.index(row), shared.today)
         frozen = {"row": row, "banner": told}
         links = Links(row.page, shared.directory, steps_here=doc.id, language=row.doc.language)
         # A frozen page is found through the live one, except while the live one is a
@@ -45,7 +47,7 @@ def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros
         found = told.kind == "in-force" and not in_search
         own[row.page] = _page(shared, row.doc, row.page, retros, superseded_by,
                               frozen=frozen, current=doc, links=links, files=files,
-                              in_search=found)
+                              in_search=found, history_rows=by_version)
         diff = revisions.diff_path(doc, row.version, following.version)
         own[diff] = shared.renderer.render(
             "diff.md.j2", **shared.common(diff, doc), doc=doc, old=row, new=following,
@@ -54,6 +56,11 @@ def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros
             yaml=semdiff.yaml_diff(row.text or "", following.text or "",
                                    f"v{row.version}", f"v{following.version}"))
         hidden.update((row.page, diff))
+        diffs[following.version] = diff
+    own[path] = _page(shared, doc, path, retros, superseded_by, module=module,
+                      revisions=rows if shared.has_history else None, files=files,
+                      diffs=diffs, history_rows=by_version, banner=banner,
+                      in_search=in_search)
     if module is not None and isinstance(doc, Sop | Process):
         own.update(_training(shared, doc, module, files, banner=banner, in_search=in_search))
     return own, hidden
@@ -64,7 +71,7 @@ def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
     """A document's page (or a frozen past revision of it)."""
     context = shared.common(path, doc, links)
     today = shared.today
-    context.update(doc=doc, frozen=None, revisions=None, module=None,
+    context.update(doc=doc, frozen=None, revisions=None, module=None, diffs={}, history_rows={},
                    superseded_by=superseded_by, history_notice=shared.notice,
                    overdue=lambda action: due.action_overdue(action, today))
     if isinstance(doc, Postmortem):

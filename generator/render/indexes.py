@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any, NamedTuple
 
+from generator.checks.refs import version_key
 from generator.model import (
     AnyDocument,
+    Approval,
     Postmortem,
     Process,
     Retro,
     Role,
+    RoleInvolvement,
     Sop,
     Step,
     Term,
@@ -85,11 +88,40 @@ def group(shared: Shared, group: site.Group) -> str:
                          documents=group.documents)
 
 
-def role(shared: Shared, role: Role, performs: list[tuple[AnyDocument, Step]],
-         owns: list[AnyDocument]) -> str:
-    """A role's page: what it is, the steps it performs and the documents it owns."""
-    return shared.render("role.md.j2", site.role_path(role.id), role=role,
-                         performs=performs, owns=owns)
+Involved = tuple[AnyDocument, list[RoleInvolvement], list[Step]]
+"""A document a role takes part in: its RACI entries for the role and the steps it performs."""
+
+
+def role_parts(docs: list[AnyDocument]) -> tuple[dict[str, list[Involved]],
+                                                 dict[str, list[tuple[AnyDocument, Approval]]]]:
+    """By role id: each document the role is named in (RACI table or step actor), in id
+    order, and every signature given in the role, by document, version and day."""
+    involved: dict[str, list[Involved]] = {}
+    signed: dict[str, list[tuple[AnyDocument, Approval]]] = {}
+    for doc in sorted(docs, key=lambda d: d.id):
+        raci: dict[str, list[RoleInvolvement]] = {}
+        for part in getattr(doc, "roles", []):
+            raci.setdefault(part.role, []).append(part)
+        steps: dict[str, list[Step]] = {}
+        for step in getattr(doc, "steps", []):
+            steps.setdefault(step.actor, []).append(step)
+        for role_id in sorted(raci.keys() | steps.keys()):
+            involved.setdefault(role_id, []).append(
+                (doc, raci.get(role_id, []), steps.get(role_id, [])))
+        for approval in sorted(doc.approvals, key=lambda a: (version_key(a.version), a.date,
+                                                             a.name)):
+            signed.setdefault(approval.role, []).append((doc, approval))
+    return involved, signed
+
+
+def role(shared: Shared, role: Role, involved: list[Involved], owns: list[AnyDocument],
+         signed: list[tuple[AnyDocument, Approval]], curriculum: tuple[str, str] | None) -> str:
+    """A role's page, for audits and training: its curriculum and the time it takes, every
+    document it performs steps in, is accountable for, consulted on or informed of, the
+    documents it owns and every signature given in it (``curriculum`` is the page and the
+    total time, None when no module is meant for the role)."""
+    return shared.render("role.md.j2", site.role_path(role.id), role=role, involved=involved,
+                         owns=owns, signed=signed, curriculum=curriculum)
 
 
 def roles(shared: Shared, roles: list[Role]) -> str:
@@ -155,8 +187,13 @@ def curriculum(shared: Shared, role: Role, modules: list[Sop | Process]) -> str:
     return shared.render(
         "curriculum.md.j2", site.curriculum_path(role.id), role=role, modules=modules,
         retrain={m.id: role.id in training.retrain_roles(m) for m in modules},
-        total=training.human_minutes(sum(minutes(m.training.time) for m in modules
-                                         if m.training)))
+        total=curriculum_total(modules))
+
+
+def curriculum_total(modules: list[Sop | Process]) -> str:
+    """The time a curriculum takes, as its page and the role's page show it."""
+    return training.human_minutes(sum(minutes(m.training.time) for m in modules
+                                      if m.training))
 
 
 def training_index(shared: Shared, modules: list[Sop | Process],
@@ -188,14 +225,16 @@ class InForce(NamedTuple):
     version: str
     page: str
     doc: Shown
+    source: str = "git"
+    """A version known only from the document's `changes` is marked declared."""
 
 
 def in_force(row: revisions.Row | None) -> InForce | None:
     """The part of ``row`` a month-end table shows."""
     if row is None:
         return None
-    return InForce(row.version, row.page, Shown(row.doc.title, row.doc.effective,
-                                                row.doc.status))
+    return InForce(row.version, row.page, Shown(row.doc.title, row.effective, row.status),
+                   row.source)
 
 
 def asof_year(shared: Shared, year: int,

@@ -109,7 +109,9 @@ def generate(
                                             history.revisions.get(doc.id, []) if history else [])
                  for doc in docs}
     _document_pages(pages, shared, docs, timelines, out, handbook.root)
-    _index_pages(pages, shared, plan, docs, roles, handbook, out)
+    learning = {role_id: (site.curriculum_path(role_id), indexes.curriculum_total(mods))
+                for role_id, mods in curricula.items()}
+    _index_pages(pages, shared, plan, docs, roles, handbook, learning, out)
     _training_pages(pages, shared, modules, curricula, out)
     _asof_pages(pages, shared, timelines, out)
     pages.finish()
@@ -129,7 +131,8 @@ def _document_pages(pages: PageCache | _Uncached, shared: Shared, docs: list[Any
         for ref in doc.supersedes:
             superseded_by.setdefault(ref, []).append(doc.id)
     for doc in docs:
-        shown = [a.path for row in timelines[doc.id] for _, a in attachments_of(row.doc)]
+        shown = [a.path for row in timelines[doc.id] if row.source != "declared"
+                 for _, a in attachments_of(row.doc)]
         files = attachments.published(root, shown) if shown else {}
         out.files.update((stored.uri, stored.source) for stored in files.values())
         made, hidden = pages.made(doc.id, documents.pages_of, shared, doc, timelines[doc.id],
@@ -142,8 +145,9 @@ def _document_pages(pages: PageCache | _Uncached, shared: Shared, docs: list[Any
 
 def _index_pages(pages: PageCache | _Uncached, shared: Shared, plan: site.Plan,
                  docs: list[AnyDocument], roles: list[Any], handbook: Handbook,
-                 out: _Out) -> None:
-    """Pages that list documents: sections, groups, roles, the glossary and dashboards."""
+                 curricula: dict[str, tuple[str, str]], out: _Out) -> None:
+    """Pages that list documents: sections, groups, roles (``curricula``: each role's
+    curriculum page and time), the glossary and dashboards."""
     for kind, title in site.SECTION_TITLES.items():
         path = site.index_path(kind)
         groups = [g for g in plan.groups if g.kind == kind]
@@ -151,16 +155,15 @@ def _index_pages(pages: PageCache | _Uncached, shared: Shared, plan: site.Plan,
             out(path, pages.made(path, indexes.section, shared, path, title, groups))
     for group in plan.groups:
         out(group.path, pages.made(group.path, indexes.group, shared, group))
-    performs: dict[str, list[tuple[AnyDocument, Any]]] = {}
     owns: dict[str, list[AnyDocument]] = {}
     for doc in docs:
         owns.setdefault(doc.owner, []).append(doc)
-        for step in getattr(doc, "steps", []):
-            performs.setdefault(step.actor, []).append((doc, step))
+    involved, signed = indexes.role_parts(docs)
     for role in roles:
         path = site.role_path(role.id)
-        out(path, pages.made(path, indexes.role, shared, role, performs.get(role.id, []),
-                             owns.get(role.id, [])))
+        out(path, pages.made(path, indexes.role, shared, role, involved.get(role.id, []),
+                             owns.get(role.id, []), signed.get(role.id, []),
+                             curricula.get(role.id)))
     out(site.ROLES_INDEX, pages.made(site.ROLES_INDEX, indexes.roles, shared, roles))
     terms = sorted((e.item for e in handbook.terms), key=lambda t: t.term.lower())
     used_by = {term.id: [d for d in docs if term.id in d.terms] for term in terms}
@@ -195,7 +198,7 @@ def _asof_pages(pages: PageCache | _Uncached, shared: Shared,
     all_rows = [row for rows in timelines.values() for row in rows]
     if not all_rows:
         return
-    first = min(row.doc.effective for row in all_rows)
+    first = min(row.effective for row in all_rows)
     ends = revisions.month_ends(min(first, shared.today), shared.today)
     years = sorted({day.year for day in ends})
     # The index holds the data of every revision, which changes with any document: it is

@@ -77,24 +77,24 @@ def live_banner(doc: AnyDocument, rows: Sequence[revisions.Row], successors: Seq
     earlier = None
     if doc.status in UNAPPROVED:
         row = revisions.in_force(list(rows[:-1]), today)
-        earlier = Version(row.version, row.page, row.doc.status) if row else None
+        earlier = Version(row.version, row.page, row.status) if row else None
     return LiveBanner(doc.status, earlier, tuple(successors))
 
 
 def frozen_banner(rows: Sequence[revisions.Row], index: int, today: dt.date) -> FrozenBanner:
     """The banner of the frozen page of ``rows[index]`` (rows oldest first)."""
     row = rows[index]
-    if row.doc.status not in IN_FORCE:
+    if row.status not in IN_FORCE:
         return FrozenBanner("never", None, None)
-    if row.doc.status == "retired":
-        return FrozenBanner("retiring", row.doc.effective, None)
+    if row.status == "retired":
+        return FrozenBanner("retiring", row.effective, None)
     if revisions.in_force(list(rows), today) is row:
         later = rows[-1]
         return FrozenBanner("in-force", None, Version(later.version, later.page,
-                                                      later.doc.status))
+                                                      later.status))
     for later in rows[index + 1:]:
-        if later.doc.status in IN_FORCE:
-            kind: FrozenKind = "retired" if later.doc.status == "retired" else "superseded"
-            return FrozenBanner(kind, later.doc.effective,
-                                Version(later.version, later.page, later.doc.status))
-    return FrozenBanner("pending", row.doc.effective, None)
+        if later.status in IN_FORCE:
+            kind: FrozenKind = "retired" if later.status == "retired" else "superseded"
+            return FrozenBanner(kind, later.effective,
+                                Version(later.version, later.page, later.status))
+    return FrozenBanner("pending", row.effective, None)
