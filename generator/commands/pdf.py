@@ -99,9 +99,13 @@ def into_site(config_file: Path) -> Callable[[Path], None]:
               type=click.Path(file_okay=False, path_type=Path),
               help="Folder for <ID>.pdf of each document and handbook.pdf; other files in it "
               "are left alone.")
+@click.option("--site", "site", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Print this site, already built from the same handbook (sopsite build), "
+              "instead of building one.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress line on stderr.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
-def pdf(config_file: Path, out: Path, quiet: bool, verbose: bool) -> None:
+def pdf(config_file: Path, out: Path, site: Path | None, quiet: bool, verbose: bool) -> None:
     """Build the site, then print a controlled copy of each document and of the handbook.
 
     Every page has a header and footer (id, title, version, status, effective date, page n
@@ -110,6 +114,9 @@ def pdf(config_file: Path, out: Path, quiet: bool, verbose: bool) -> None:
     """
     from generator.mkdocs.build import build_site
 
-    with tempfile.TemporaryDirectory(prefix="sopsite-pdf-") as tmp:
-        site = build_site(config_file, Path(tmp, "site"), verbose=verbose)
+    if site is not None:
         click.echo(print_site(config_file, site, out.absolute(), quiet=quiet))
+        return
+    with tempfile.TemporaryDirectory(prefix="sopsite-pdf-") as tmp:
+        built = build_site(config_file, Path(tmp, "site"), verbose=verbose)
+        click.echo(print_site(config_file, built, out.absolute(), quiet=quiet))

@@ -65,6 +65,7 @@ class Chapter:
     addresses: tuple[str, ...]
     """The made-up addresses of the document's page (`ORIGIN`): links there lead to the
     chapter."""
+    pages: int
 
 
 def pdf_date(moment: dt.datetime) -> str:
@@ -206,20 +207,17 @@ def _stamp(writer: PdfWriter, identity: Identity) -> bytes:
     return out.getvalue()
 
 
-def copy(printed: Printout, identity: Identity, site_url: str | None) -> bytes:
-    """One document's controlled copy from Chromium's PDF of its page."""
-    writer, marks = _prepare(printed)
-    _outline(writer, marks)
-    _to_site(writer, site_url)
-    return _stamp(writer, identity)
-
-
-def chapter(printed: Printout, address: str) -> Chapter:
-    """A document for the handbook; its links to the site stay for `handbook` to resolve."""
+def copies(printed: Printout, identity: Identity, site_url: str | None,
+           address: str) -> tuple[bytes, Chapter]:
+    """One document's controlled copy from Chromium's PDF of its page, and its chapter for
+    the handbook (whose links to the site stay for `handbook` to resolve)."""
     writer, marks = _prepare(printed)
     out = io.BytesIO()
     writer.write(out)
-    return Chapter(out.getvalue(), marks, (address,))
+    part = Chapter(out.getvalue(), marks, (address,), len(writer.pages))
+    _outline(writer, marks)
+    _to_site(writer, site_url)
+    return _stamp(writer, identity), part
 
 
 def _jump(annotation: DictionaryObject, page: Any) -> None:

@@ -75,6 +75,11 @@ def chromium_binary() -> str:
     return found
 
 
+UNPRINTED = ("search/", "assets/javascripts/workers/")
+"""Parts of the site paper has no use for: the search index (megabytes in a large handbook,
+loaded with every page) and the worker that reads it."""
+
+
 @dataclass
 class Guard:
     """The route handler: the site's files for `ORIGIN`, nothing for anything else."""
@@ -88,7 +93,7 @@ class Guard:
         if not url.startswith(ORIGIN):
             return None
         relative = unquote(urlsplit(url).path).lstrip("/")
-        if "\\" in relative or "\0" in relative:
+        if "\\" in relative or "\0" in relative or relative.startswith(UNPRINTED):
             return None
         path = self.site / relative
         if relative == "" or relative.endswith("/") or path.is_dir():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from generator.pdf import assemble
@@ -105,7 +105,7 @@ def print_all(job: Job, out: Path, progress: Progress | None = None) -> Printed:
 
 def _print_into(job: Job, staging: Path, progress: Progress | None) -> dict[str, int]:
     sizes: dict[str, int] = {}
-    chapters: list[tuple[Path, tuple[assemble.Mark, ...], tuple[str, ...]]] = []
+    chapters: list[tuple[Path, assemble.Chapter]] = []
     pages: list[int] = []
     commit = job.stamp.commit
     with printer(job.site) as browser:
@@ -115,22 +115,20 @@ def _print_into(job: Job, staging: Path, progress: Progress | None) -> dict[str,
             page = _page(job.site, doc)
             printed = browser.print_page(page, Sheet(
                 job.paper, header(doc), footer(job.stamp, doc.language), watermark(doc)))
-            made = assemble.copy(printed, assemble.Identity(
+            made, part = assemble.copies(printed, assemble.Identity(
                 f"{doc.id} v{doc.version}: {doc.title}", job.moment,
-                f"{commit}\0{doc.id}\0{doc.version}"), job.site_url)
+                f"{commit}\0{doc.id}\0{doc.version}"), job.site_url, _address(page))
             name = f"{doc.id}.pdf"
             (staging / name).write_bytes(made)
             sizes[name] = len(made)
-            part = assemble.chapter(printed, _address(page))
             kept = staging / f".{doc.id}.chapter"  # merged at the end, not held in memory
             kept.write_bytes(part.pdf)
-            chapters.append((kept, part.marks, part.addresses))
-            pages.append(assemble.page_count(made))
+            chapters.append((kept, replace(part, pdf=b"")))
+            pages.append(part.pages)
         sheet = Sheet(job.paper, cover_header(job.stamp), footer(job.stamp, "en"))
         front = _front(job, pages, lambda html: browser.print_html(html, sheet))
     whole = assemble.handbook(
-        front, [assemble.Chapter(kept.read_bytes(), marks, addresses)
-                for kept, marks, addresses in chapters],
+        front, [replace(part, pdf=kept.read_bytes()) for kept, part in chapters],
         assemble.Identity(job.stamp.handbook, job.moment, f"{commit}\0handbook"),
         contents=labels("en")["pdf_contents"], site_url=job.site_url)
     (staging / HANDBOOK).write_bytes(whole)
