@@ -22,7 +22,7 @@ from generator import pipeline
 from generator.commands.base import Command
 from generator.git.repo import GitError, git, inspect
 from generator.mkdocs.config import configured
-from generator.problems import has_errors, render
+from generator.problems import Severity, has_errors
 
 PDF_FOLDER = "pdf"
 """Where `build --pdf` and `bundle --pdf` put the copies inside the site."""
@@ -51,6 +51,7 @@ def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False)
     """Print every controlled document of the built ``site`` into ``out``; a summary line."""
     from generator.commands.bundle import read_config
     from generator.pdf.controls import Controlled, Stamp
+    from generator.pdf.chromium import PrintError
     from generator.pdf.run import Job, print_all
     from generator.render.site import FOLDERS
 
@@ -60,8 +61,8 @@ def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False)
     options = configured(config_file, strict=False)
     handbook, problems = pipeline.check(options)
     if has_errors(problems):
-        click.echo(render(problems, "text"))
-        raise click.ClickException("the handbook has errors; no PDF was printed")
+        raise PrintError("the handbook has errors; no PDF was printed",
+                         [p for p in problems if p.severity is Severity.ERROR])
     order = list(FOLDERS)
     documents = sorted((Controlled.of(entry.item) for entry in handbook.documents),
                        key=lambda doc: (order.index(doc.kind), doc.id))
