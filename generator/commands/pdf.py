@@ -50,8 +50,8 @@ def _moment(base: Path) -> tuple[dt.datetime, dt.date]:
 def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False) -> str:
     """Print every controlled document of the built ``site`` into ``out``; a summary line."""
     from generator.commands.bundle import read_config
-    from generator.pdf.controls import Controlled, Stamp
     from generator.pdf.chromium import PrintError
+    from generator.pdf.controls import Controlled, Stamp
     from generator.pdf.run import Job, print_all
     from generator.render.site import FOLDERS
 
