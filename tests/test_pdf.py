@@ -16,6 +16,7 @@ import re
 import subprocess
 import threading
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -331,3 +332,42 @@ def test_a_hostile_page_reaches_nothing_outside_the_site(
     assert "Hostile" in text
     assert "TOP-SECRET-OUTSIDE" not in text
     assert "root:" not in text
+
+
+# --- build --pdf and bundle --pdf ----------------------------------------------------------
+
+
+def test_build_with_pdf_puts_the_copies_in_the_site(printed: Printed) -> None:
+    site = printed.project / "site-with-pdf"
+    done = sopsite("build", "--pdf", "-d", site, cwd=printed.project)
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (site / "copies").iterdir()) == sorted(
+        p.name for p in printed.out.iterdir())
+    assert (site / "copies" / "SOP-IT-CI.pdf").read_bytes() == (
+        printed.out / "SOP-IT-CI.pdf").read_bytes()
+    assert (site / "index.html").is_file()
+    # A print that fails leaves the previous site as it was, copies and all.
+    failed = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "sopsite"), "build", "--pdf", "-d", str(site)],
+        cwd=printed.project, capture_output=True, text=True, check=False,
+        env={**os.environ, "SOPSITE_CHROMIUM": str(printed.project / "none"),
+             "SOPSITE_TODAY": TODAY_ARG, "NO_MKDOCS_2_WARNING": "1"})
+    assert failed.returncode == 2
+    assert "sopsite: pdf failed: SOPSITE_CHROMIUM=" in failed.stderr
+    assert (site / "copies" / "handbook.pdf").read_bytes() == (
+        printed.out / "handbook.pdf").read_bytes()
+    assert not (printed.project / ".site-with-pdf.building").exists()
+
+
+def test_bundle_with_pdf_holds_the_copies_beside_the_site(printed: Printed) -> None:
+    out = printed.project / "out-zip" / "audit.zip"
+    done = sopsite("bundle", "--pdf", "--out", out, cwd=printed.project)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(out) as archive:
+        names = set(archive.namelist())
+        assert "audit/index.html" in names
+        for doc in DOCUMENTS:
+            assert f"audit/copies/{doc}.pdf" in names
+        handbook = archive.read("audit/copies/handbook.pdf")
+    text = re.sub(r"\s+", " ", PdfReader(io.BytesIO(handbook)).pages[0].extract_text())
+    assert f"commit {printed.commit}" in text

@@ -124,7 +124,7 @@ def rules() -> None:
               help="Where the site goes (default: site_dir of the configuration).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
 @click.option("--pdf", is_flag=True, help="Also print the PDF copies (see sopsite pdf) into "
-              "the site's pdf/ folder.")
+              "the site's copies/ folder.")
 def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool) -> None:
     """Check the handbook, then build the site strictly; replace SITE_DIR only on success.
 
@@ -348,7 +348,7 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The MkDocs configuration.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
-@click.option("--pdf", is_flag=True, help="Also hold the PDF copies (see sopsite pdf) in pdf/.")
+@click.option("--pdf", is_flag=True, help="Also hold the PDF copies (see sopsite pdf) in copies/.")
 def bundle(out: Path, config_file: Path, verbose: bool, pdf: bool) -> None:
     """Zip a controlled snapshot of the site that works offline from file://.
 

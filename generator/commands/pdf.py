@@ -24,7 +24,7 @@ from generator.git.repo import GitError, git, inspect
 from generator.mkdocs.config import configured
 from generator.problems import Severity, has_errors
 
-PDF_FOLDER = "pdf"
+PDF_FOLDER = "copies"
 """Where `build --pdf` and `bundle --pdf` put the copies inside the site."""
 
 
