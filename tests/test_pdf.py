@@ -151,6 +151,26 @@ def test_bookmarks_are_the_documents_headings_where_they_are(printed: Printed) -
         assert depth in (0, 1, 2)
 
 
+def test_the_flowchart_is_drawn_as_vector_graphics(printed: Printed) -> None:
+    reader = PdfReader(printed.out / "SOP-IT-CI.pdf")
+    marks = {title: page for _, title, page in outline(reader)}
+    drawn = range(marks["Flowchart"], marks["Steps"] + 1)
+    curves: dict[int, int] = {}
+    for index in drawn:
+        page = reader.pages[index]
+        content = page.get_contents()
+        assert content is not None
+        curves[index] = len(re.findall(rb" c\n", content.get_data()))
+        images = [name for name, x in (page["/Resources"].get("/XObject") or {}).items()
+                  if x.get_object().get("/Subtype") == "/Image"]
+        assert images == [], index
+    diagram = max(curves, key=lambda index: curves[index])
+    assert curves[diagram] > 500  # Mermaid's arrows and rounded boxes, as paths
+    # The boxes' labels are text (it can be found and copied), not pixels.
+    assert "Prepare feedback and suggestions" in pages_text(
+        printed.out / "SOP-IT-CI.pdf")[diagram]
+
+
 def test_links_go_to_the_site_or_inside_the_file(printed: Printed) -> None:
     reader = PdfReader(printed.out / "SOP-IT-CI.pdf")
     uris, internal = [], 0
