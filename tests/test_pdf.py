@@ -391,3 +391,16 @@ def test_bundle_with_pdf_holds_the_copies_beside_the_site(printed: Printed) -> N
         handbook = archive.read("audit/copies/handbook.pdf")
     text = re.sub(r"\s+", " ", PdfReader(io.BytesIO(handbook)).pages[0].extract_text())
     assert f"commit {printed.commit}" in text
+
+
+def test_a_copy_of_uncommitted_work_says_so(printed: Printed, tmp_path: Path) -> None:
+    note = printed.project / "docs" / "not-yet-committed.md"
+    note.write_text("# Not yet committed\n", encoding="utf-8")
+    try:
+        done = sopsite("pdf", "--site", printed.project / "site", "--out", tmp_path,
+                       cwd=printed.project)
+    finally:
+        note.unlink()
+    assert done.returncode == 0, done.stderr
+    for text in pages_text(tmp_path / "SOP-IT-CERT.pdf"):
+        assert f"commit {printed.commit} plus uncommitted changes" in text

@@ -20,7 +20,6 @@ import click
 
 from generator import pipeline
 from generator.commands.base import Command
-from generator.git.repo import GitError, git, inspect
 from generator.mkdocs.config import configured
 from generator.problems import Severity, has_errors
 
@@ -34,6 +33,8 @@ def _moment(base: Path) -> tuple[dt.datetime, dt.date]:
     SOURCE_DATE_EPOCH pins both (reproducible builds' convention); else the files carry the
     commit's time, so that two runs of a commit match, and the pages the day of the run.
     """
+    from generator.git.repo import GitError, git
+
     pinned = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if pinned.isdigit():
         moment = dt.datetime.fromtimestamp(int(pinned), dt.UTC)
@@ -49,7 +50,8 @@ def _moment(base: Path) -> tuple[dt.datetime, dt.date]:
 
 def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False) -> str:
     """Print every controlled document of the built ``site`` into ``out``; a summary line."""
-    from generator.commands.bundle import read_config
+    from generator.commands.bundle import plugin_entries, read_config, uncommitted
+    from generator.git.repo import inspect
     from generator.pdf.chromium import PrintError
     from generator.pdf.controls import Controlled, Stamp
     from generator.pdf.run import Job, print_all
@@ -67,8 +69,15 @@ def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False)
     documents = sorted((Controlled.of(entry.item) for entry in handbook.documents),
                        key=lambda doc: (order.index(doc.kind), doc.id))
     moment, built = _moment(base)
-    stamp = Stamp(str(raw.get("site_name") or "Handbook"), inspect(base).short, built,
-                  options.pdf.notice)
+    # As the bundle's front page does: a copy of work not committed must not pass for the
+    # commit it started from.
+    state = inspect(base)
+    commit = state.short
+    sops = str(dict(plugin_entries(raw)).get("sopsite", {}).get("sops", "sops"))
+    sources = [config_file, base / str(raw.get("docs_dir", "docs")), base / sops]
+    if state.head and uncommitted(base, sources):
+        commit += " plus uncommitted changes"
+    stamp = Stamp(str(raw.get("site_name") or "Handbook"), commit, built, options.pdf.notice)
     site_url = raw.get("site_url")
     job = Job(site, documents, stamp, moment, site_url if isinstance(site_url, str) else None,
               options.pdf.paper)

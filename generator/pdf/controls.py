@@ -27,9 +27,13 @@ CHAPTER_LINK = "http://sopsite-chapter.invalid/"
 """Where a contents entry points while it prints; the handbook turns it into a jump to the
 chapter's first page (`generator.pdf.assemble`)."""
 
-BAR = ("font-family: sans-serif; font-size: 7.5pt; color: #333; width: 100%; margin: 0 14mm;"
-       " display: flex; justify-content: space-between; gap: 4mm;")
-CELL = "white-space: nowrap; overflow: hidden; text-overflow: ellipsis;"
+BAR = ("font-family: sans-serif; font-size: 7.5pt; color: #333; width: 100%; padding: 0 14mm;"
+       " box-sizing: border-box; display: flex; justify-content: space-between; gap: 4mm;")
+SHRINKS = "flex: 0 1 auto; min-width: 0; white-space: nowrap; overflow: hidden; " \
+          "text-overflow: ellipsis;"
+"""The first cell (the title, the notice) gives way, cut with an ellipsis..."""
+KEPT = "flex: none; white-space: nowrap;"
+"""...so that the status, dates and page number are always there whole."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +86,8 @@ def _page_count(words: Mapping[str, str]) -> Markup:
 
 
 def _bar(*cells: object) -> str:
-    inner = Markup("").join(Markup('<span style="{}">{}</span>').format(CELL, cell)
-                            for cell in cells)
+    inner = Markup("").join(Markup('<span style="{}">{}</span>').format(
+        KEPT if index else SHRINKS, cell) for index, cell in enumerate(cells))
     return str(Markup('<div style="{}">{}</div>').format(BAR, inner))
 
 
