@@ -121,7 +121,7 @@ def _print_into(job: Job, staging: Path, progress: Progress | None) -> dict[str,
             name = f"{doc.id}.pdf"
             (staging / name).write_bytes(made)
             sizes[name] = len(made)
-            kept = staging / f".{doc.id}.chapter"  # merged at the end, not held in memory
+            kept = staging / f".{doc.id}.chapter"  # on disk, not in memory, while printing
             kept.write_bytes(part.pdf)
             chapters.append((kept, replace(part, pdf=b"")))
             pages.append(part.pages)
