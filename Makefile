@@ -7,11 +7,15 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site serve test test-fast lint bench bench-hostile lock chromium clean
+.PHONY: site pdf serve test test-fast lint bench bench-hostile lock chromium clean
 
 ## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
 site: $(VENV)/.installed node_modules/.installed
 	$(BIN)/sopsite build
+
+## pdf: build the site, then print each document's controlled copy and the handbook to pdf/
+pdf: $(VENV)/.installed node_modules/.installed chromium
+	$(BIN)/sopsite pdf
 
 ## serve: live preview on http://127.0.0.1:8000 (reloads when sops/ or docs/ change)
 serve: $(VENV)/.installed node_modules/.installed
@@ -64,16 +68,20 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-## chromium: the browser tests drive Debian's Chromium (no browser downloads here)
+## chromium: Chromium prints the PDFs and drives the browser tests (no browser downloads
+## here); poppler-utils gives the tests pdftotext
+SYSTEM_TOOLS := chromium:chromium pdftotext:poppler-utils
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
+	@missing=""; for pair in $(SYSTEM_TOOLS); do \
+	  command -v "$${pair%%:*}" >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; done; \
+	[ -z "$$missing" ] || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then \
-	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else \
-	    echo "The browser tests need Chromium: install it (Debian: apt-get install chromium)"; \
-	    echo "or set SOPSITE_CHROMIUM to a Chromium binary, then run make test again."; \
+	    echo "sopsite pdf and the tests need:$$missing (Debian: apt-get install$$missing);"; \
+	    echo "for Chromium, SOPSITE_CHROMIUM may point to a Chromium binary instead."; \
 	    exit 1; \
 	  fi; }
 

@@ -37,6 +37,9 @@ class SopsiteError(Exception):
     usage: ClassVar[bool] = False
     """Whether the command was asked for something it cannot do with what it was given (a
     revision that does not exist, an id that is taken): shown as a usage error, exit 2."""
+    exit_code: ClassVar[int] = 1
+    """The exit code of a run it stops (not a usage error): 2 where the machine lacks a tool
+    the command needs (no Chromium for `sopsite pdf`), which no edit of the input fixes."""
 
     def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
         super().__init__(message)

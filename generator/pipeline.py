@@ -68,6 +68,41 @@ def severity_scale(value: object) -> tuple[SeverityLevel, ...]:
     return tuple(levels)
 
 
+PAPERS = ("A4", "Letter", "Legal", "A3", "A5")
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    """How the PDF copies are worded and laid out (the sopsite plugin's option `pdf`)."""
+
+    notice: Mapping[str, str] = field(default_factory=dict)
+    """The footer's notice by language; a language not here gets its labels' wording."""
+    paper: str = "A4"
+
+    @classmethod
+    def read(cls, value: object) -> PdfSettings:
+        """The option as written; one that cannot be used stops the run, as MkDocs would."""
+        example = "pdf: {notice: Uncontrolled when printed, paper: A4}"
+        if value is None:
+            return cls()
+        if not isinstance(value, Mapping) or set(value) - {"notice", "paper"}:
+            raise ConfigError(f"mkdocs.yml: expected the sopsite option 'pdf' as a mapping of "
+                              f"'notice' and 'paper', e.g. {example}; found {value!r}"[:300])
+        notice = value.get("notice")
+        if isinstance(notice, str):
+            notice = {"en": notice, "fi": notice}
+        languages = ("en", "fi")
+        if notice is not None and not (isinstance(notice, Mapping) and all(
+                k in languages and isinstance(v, str) and v.strip() for k, v in notice.items())):
+            raise ConfigError("mkdocs.yml: expected pdf.notice as text, or a mapping of a "
+                              f"language ({', '.join(languages)}) to text; found {notice!r}"[:300])
+        paper = value.get("paper", "A4")
+        if paper not in PAPERS:
+            raise ConfigError(f"mkdocs.yml: expected pdf.paper as one of {', '.join(PAPERS)}; "
+                              f"found {paper!r}"[:300])
+        return cls(dict(notice or {}), str(paper))
+
+
 @dataclass(frozen=True)
 class Options:
     """How a handbook is checked and built."""
@@ -87,6 +122,8 @@ class Options:
     drafts_in_search: bool = False
     """Index drafts and documents in review for search (the plugin option of that name);
     by default readers searching find only approved documents."""
+    pdf: PdfSettings = field(default_factory=PdfSettings)
+    """How `sopsite pdf` words and lays out its copies."""
 
     @classmethod
     def from_plugin(cls, options: Mapping[str, Any], base: Path, **given: Any) -> Options:
@@ -107,6 +144,7 @@ class Options:
             "strict": options.get("strict") is True,
             "drafts_in_search": options.get("drafts_in_search") is True,
             "settings": settings,
+            "pdf": PdfSettings.read(options.get("pdf")),
         }
         read.update({key: value for key, value in given.items() if value is not None})
         return cls(**read)

@@ -34,7 +34,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -238,8 +238,11 @@ def write_zip(site: Path, out: Path, top: str, when: dt.date) -> int:
     return len(files)
 
 
-def make_bundle(config_file: Path, out: Path, *, verbose: bool = False) -> Bundle:
-    """Build the file:// variant of the site and zip it to ``out`` (replaced only on success)."""
+def make_bundle(config_file: Path, out: Path, *, verbose: bool = False,
+                finish: Callable[[Path], None] | None = None) -> Bundle:
+    """Build the file:// variant of the site and zip it to ``out`` (replaced only on success).
+
+    ``finish`` adds to the built site before it is zipped (`bundle --pdf` prints there)."""
     config_file = config_file.resolve()
     out = out.resolve()
     base = config_file.parent
@@ -265,5 +268,7 @@ def make_bundle(config_file: Path, out: Path, *, verbose: bool = False) -> Bundl
         shutil.copyfile(shim, site / SHIM_URI)
         write_files(evidence_register(Options.from_plugin(sopsite_options, base)),
                     site / register.FOLDER)
+        if finish is not None:
+            finish(site)
         count = write_zip(site, out, out.stem, snapshot.built)
     return Bundle(out, count, snapshot)

@@ -22,8 +22,9 @@ from generator import pipeline
 from generator.boundary import project_root
 from generator.checks import RULES
 from generator.checks.registry import advisory_codes
+from generator.commands.base import Command
+from generator.commands.pdf import pdf as pdf_command
 from generator.commands.register import register
-from generator.errors import SopsiteError
 from generator.mkdocs.config import configured
 from generator.pipeline import check_handbook, current_day
 from generator.problems import has_errors, render, summary
@@ -32,32 +33,8 @@ from generator.session import Session
 DEFAULT_ROOT = "sops"
 
 
-class _Command(click.Command):
-    """A sopsite command: a `SopsiteError` that escapes it ends the run here, in one place.
-
-    Such an error is the user's input or environment, never a bug: it is shown as its class
-    says (`SopsiteError.usage`, `SopsiteError.failed`), its located problems first, and the
-    command exits 1 (2 for a usage error) without a traceback. Anything else goes on to
-    `main`, which reports it as the bug it is (exit 3).
-    """
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except SopsiteError as error:
-            if error.usage:
-                raise click.UsageError(error.message, ctx) from error
-            if error.problems:
-                click.echo(render(error.problems, "text"))
-                click.echo(summary(error.problems), err=True)
-            else:
-                failed = f"{error.failed} failed: " if error.failed else ""
-                click.echo(f"sopsite: {failed}{error}", err=True)
-            sys.exit(1)
-
-
 class _Group(click.Group):
-    command_class = _Command
+    command_class = Command
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -147,14 +124,18 @@ def rules() -> None:
               type=click.Path(file_okay=False, path_type=Path),
               help="Where the site goes (default: site_dir of the configuration).")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also print the PDF copies (see sopsite pdf) into "
+              "the site's copies/ folder.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool) -> None:
     """Check the handbook, then build the site strictly; replace SITE_DIR only on success.
 
-    A failed build leaves the previous site exactly as it was.
+    A failed build (or, with --pdf, a failed print) leaves the previous site as it was.
     """
+    from generator.commands.pdf import into_site
     from generator.mkdocs.build import build_site
 
-    built = build_site(config_file, site_dir, verbose=verbose)
+    built = build_site(config_file, site_dir, verbose=verbose,
+                       finish=into_site(config_file) if pdf else None)
     click.echo(f"site built in {built}")
 
 
@@ -367,22 +348,28 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="The MkDocs configuration.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
-def bundle(out: Path, config_file: Path, verbose: bool) -> None:
+@click.option("--pdf", is_flag=True, help="Also hold the PDF copies (see sopsite pdf) in copies/.")
+def bundle(out: Path, config_file: Path, verbose: bool, pdf: bool) -> None:
     """Zip a controlled snapshot of the site that works offline from file://.
 
     The front page states the commit, the build date (UTC) and the as-of date of the checks.
     """
     from generator.boundary import segment_problem
     from generator.commands.bundle import make_bundle
+    from generator.commands.pdf import into_site
 
     unsafe = segment_problem(out.stem)
     if unsafe is not None:
         raise click.BadParameter(f"the zip's top folder is named after the file: {unsafe}",
                                  param_hint="'--out'")
-    made = make_bundle(config_file, out, verbose=verbose)
+    made = make_bundle(config_file, out, verbose=verbose,
+                       finish=into_site(config_file) if pdf else None)
     snap = made.snapshot
     click.echo(f"{made.path}: {made.files} files; commit {snap.commit}, built "
                f"{snap.built.isoformat()}, as of {snap.as_of.isoformat()}")
+
+
+cli.add_command(pdf_command)
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -39,8 +40,13 @@ def _log_to_stderr(verbose: bool) -> None:
         logger.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = False) -> Path:
-    """Build into a sibling temporary folder, then swap it into place."""
+def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = False,
+               finish: Callable[[Path], None] | None = None) -> Path:
+    """Build into a sibling temporary folder, then swap it into place.
+
+    ``finish`` runs on the built folder before the swap (`build --pdf` prints there): what
+    it raises leaves the previous site in place, as a failed build does.
+    """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_to_stderr(verbose)
     try:
@@ -78,6 +84,12 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         raise SiteBuildError(f"a plugin stopped the build (exit code {error.code})") from error
     finally:
         config.plugins.on_shutdown()
+    if finish is not None:
+        try:
+            finish(staging)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     if target.exists():
         target.rename(retired)
     staging.rename(target)

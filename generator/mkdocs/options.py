@@ -28,6 +28,16 @@ class SeverityConfig(base.Config):
     """What the level means, shown beside it on the page."""
 
 
+class PdfConfig(base.Config):
+    """How `sopsite pdf` (and `build --pdf`, `bundle --pdf`) words and lays out its copies."""
+
+    notice = c.Optional(c.Type((str, dict)))
+    """The notice in every page's footer, instead of the labels' "Uncontrolled when printed":
+    one text for every language, or a mapping of language (`en`, `fi`) to text."""
+    paper = c.Choice(("A4", "Letter", "Legal", "A3", "A5"), default="A4")
+    """The paper size of the copies."""
+
+
 class SopsiteConfig(base.Config):
     """Options under `plugins: - sopsite:` in mkdocs.yml; paths are relative to mkdocs.yml."""
 
@@ -51,5 +61,7 @@ class SopsiteConfig(base.Config):
     snapshot = c.SubConfig(SnapshotConfig)
     """Set by `sopsite bundle` (all three keys): the front page then opens with a "Controlled
     snapshot" note."""
+    pdf = c.SubConfig(PdfConfig)
+    """Options of the PDF copies (`sopsite pdf`)."""
     severities = c.Optional(c.ListOfItems(c.SubConfig(SeverityConfig)))
     """The incident severity scale, most severe first (by default SEV1 to SEV4)."""
