@@ -34,7 +34,8 @@ def module_of(nodeid: str) -> str:
 
 def _known(config: pytest.Config) -> dict[str, float]:
     recorded = json.loads(RECORDED.read_text("utf-8")) if RECORDED.is_file() else {}
-    cached = config.cache.get(CACHE_KEY, {}) if config.cache is not None else {}
+    cache = getattr(config, "cache", None)  # none under -p no:cacheprovider
+    cached = cache.get(CACHE_KEY, {}) if cache is not None else {}
     return {**recorded, **cached}
 
 
@@ -75,8 +76,9 @@ class Timer:
                 or config.getoption("keyword") or config.getoption("markexpr")):
             return  # a part of the suite: its modules' times are not whole
         times = {module: round(seconds, 1) for module, seconds in sorted(self.seconds.items())}
-        if config.cache is not None:
-            config.cache.set(CACHE_KEY, times)
+        cache = getattr(config, "cache", None)
+        if cache is not None:
+            cache.set(CACHE_KEY, times)
         if os.environ.get("SOPSITE_UPDATE_TIMES") == "1":
             RECORDED.write_text(json.dumps(times, indent=1) + "\n", "utf-8")
 
