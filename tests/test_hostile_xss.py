@@ -196,6 +196,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
         yield root / "site", server.url
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for the module; each test has a context (own storage) of its own."""
+    with chromium() as launched:
+        yield launched
+
+
 HARNESS = """
 (() => {
   let value;
@@ -301,14 +308,15 @@ def _visit(page: Any, url: str) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_no_payload_runs_and_the_control_does(hostile_site: tuple[Path, str]) -> None:
+def test_no_payload_runs_and_the_control_does(hostile_site: tuple[Path, str],
+                                              browser: Any) -> None:
     site, url = hostile_site
     urls = _generated_pages(site)
     assert "procedures/sop-it-001/" in urls
     assert "glossary/" in urls
     ran: dict[str, set[str]] = {}
     forbidden: dict[str, list[str]] = {}
-    with chromium() as browser, session(browser) as web:
+    with session(browser) as web:
         web.context.add_init_script(HARNESS)
         page = web.new_page()
         current = [""]
@@ -364,11 +372,12 @@ def test_check_reports_no_false_errors_for_hostile_text(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_search_results_show_payloads_as_text(hostile_site: tuple[Path, str]) -> None:
+def test_search_results_show_payloads_as_text(hostile_site: tuple[Path, str],
+                                               browser: Any) -> None:
     """Material's search draws result snippets as HTML from the index the gate fed."""
     _, url = hostile_site
     ran: list[str] = []
-    with chromium() as browser, session(browser) as web:
+    with session(browser) as web:
         web.context.add_init_script(HARNESS)
         page = web.new_page()
         page.on("console", lambda m: ran.append(m.text) if "sopsite-xss" in m.text else None)
