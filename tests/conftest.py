@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support import MINIMAL, SOPSITE, TESTS, TODAY, TODAY_ARG, Book, guard, run_sopsite
+from tests.support import MINIMAL, SOPSITE, TESTS, TODAY, TODAY_ARG, Book, guard, order, run_sopsite
 
 __all__ = ["MINIMAL", "SOPSITE", "TESTS", "TODAY", "TODAY_ARG", "Book", "run_sopsite"]
 
@@ -55,23 +55,19 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 # A module's tests share its fixtures (a build, a browser) and run in a row on one worker, so
 # each fixture is made once. (--dist loadgroup would let other tests go to any worker, but
 # pytest-xdist 3.8 cannot mark groups under pytest 9: it renames the nodeid, which pytest 9
-# derives from elsewhere.)
+# derives from elsewhere.) The modules go out longest first (tests/support/order.py).
 
-
-def _weight(item: pytest.Item) -> int:
-    if item.get_closest_marker("browser"):
-        return 0
-    return 1 if item.get_closest_marker("slow") else 2
+_TIMER = order.Timer()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The modules that build or drive a browser first (with --no-loadscope-reorder xdist
-    hands modules out in this order), so no long module is left for last; within a module the
-    order is kept."""
-    first: dict[str, int] = {}
-    for item in items:
-        module = item.nodeid.split("::")[0]
-        first[module] = min(first.get(module, 2), _weight(item))
-    order = {module: rank for rank, module in enumerate(
-        sorted(first, key=lambda module: first[module]))}
-    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])
+    order.longest_first(config, items)
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _TIMER.add(report)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if not order.is_worker(session.config):
+        _TIMER.keep(session.config, exitstatus)

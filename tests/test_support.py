@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +50,52 @@ def test_building_commands_that_build_nothing_run_unmarked(tmp_path: Path) -> No
 def test_a_slow_test_builds(tmp_path: Path) -> None:
     site = build(make_project(tmp_path, SMALL))
     assert (site / "index.html").is_file()
+
+
+ORDERED = '''
+from tests.support import order
+
+TIMER = order.Timer()
+
+
+def pytest_collection_modifyitems(config, items):
+    order.longest_first(config, items)
+
+
+def pytest_runtest_logreport(report):
+    TIMER.add(report)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    TIMER.keep(session.config, exitstatus)
+'''
+
+
+def _modules(root: Path, *args: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:xdist", "-q", *args],
+                          cwd=root, env={**env(), "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = [line.split("::")[0] for line in done.stdout.splitlines() if "::" in line]
+    return list(dict.fromkeys(lines))
+
+
+def test_modules_go_out_longest_first_by_the_last_whole_run(tmp_path: Path) -> None:
+    """Before any run, a module of browser and building tests goes before one of quick
+    tests; after a whole run, the one that took longest goes first, whatever its marks."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\ntestpaths = t\nmarkers =\n    slow: builds\n", encoding="utf-8")
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "conftest.py").write_text(ORDERED, encoding="utf-8")
+    tests = {"test_a.py": "def test_quick():\n    pass\n",
+             "test_b.py": "import time\n\ndef test_long():\n    time.sleep(0.4)\n",
+             "test_c.py": "import pytest\n\n@pytest.mark.slow\ndef test_marked():\n    pass\n"}
+    for name, text in tests.items():
+        (tmp_path / "t" / name).write_text(text, encoding="utf-8")
+    assert _modules(tmp_path, "--collect-only") == ["t/test_c.py", "t/test_a.py",
+                                                     "t/test_b.py"]
+    _modules(tmp_path, "-k", "long")  # a part of the suite: its times are not kept
+    assert _modules(tmp_path, "--collect-only") == ["t/test_c.py", "t/test_a.py",
+                                                     "t/test_b.py"]
+    _modules(tmp_path)
+    assert _modules(tmp_path, "--collect-only")[0] == "t/test_b.py"

@@ -7,6 +7,7 @@ training) can share it without importing each other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 from collections.abc import Sequence
@@ -298,13 +299,25 @@ def front_matter(
 
     Dumped with PyYAML, which is also what MkDocs parses it with: any title survives.
     """
+    # MkDocs and Material put page titles into the navigation as HTML, unescaped.
+    shown = None if title is None else str(escape(title))
+    labels = tuple(sorted({str(escape(tag)) for tag in tags})) if tags else ()
+    return Markup(_front_matter(shown, labels, boost or None, exclude, tuple(hide)))
+
+
+@functools.lru_cache(maxsize=8192, typed=True)
+def _front_matter(title: str | None, tags: tuple[str, ...], boost: float | None,
+                  exclude: bool, hide: tuple[str, ...]) -> str:
+    """The dumped meta, kept by value: PyYAML's dump is the costliest step of a small page,
+    and a rebuild under `serve` asks for the same titles again and again. The arguments are
+    plain strings, a tuple and numbers (escaped before the call), so equal arguments mean
+    equal text; `typed` keeps ``2`` and ``2.0`` apart, which PyYAML writes differently."""
     meta: dict[str, Any] = {}
     if title is not None:
-        # MkDocs and Material put page titles into the navigation as HTML, unescaped.
-        meta["title"] = str(escape(title))
+        meta["title"] = title
     meta["render_macros"] = False
     if tags:
-        meta["tags"] = sorted({str(escape(tag)) for tag in tags})
+        meta["tags"] = list(tags)
     if boost:
         meta["search"] = {"boost": boost}
     if exclude:  # revisions, diffs, print copies and drafts stay out of search: readers must
@@ -313,7 +326,7 @@ def front_matter(
     if hide:  # Material's sidebars a wide page gives up for its table
         meta["hide"] = list(hide)
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
-    return Markup(f"---\n{dumped}---")
+    return f"---\n{dumped}---"
 
 
 def flow(doc: Sop | Process, directory: Directory, words: dict[str, str]) -> dict[str, Any]:

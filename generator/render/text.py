@@ -11,6 +11,7 @@ generated page passes :mod:`generator.render.sanitise`, which is.
 
 from __future__ import annotations
 
+import functools
 import re
 from types import MappingProxyType
 
@@ -40,7 +41,10 @@ def plain(value: object) -> Markup:
     return _plain(text)
 
 
+@functools.lru_cache(maxsize=16384)
 def _plain(text: str) -> Markup:
+    """Kept by value (a pure function of one string): the same names and titles are
+    escaped on every page that shows them, and again on each rebuild under `serve`."""
     text = " ".join(text.split())
     text = _PLAIN.sub(lambda m: _PLAIN_ESCAPES[m.group(0)], text)
     text = _LIST_START.sub(lambda m: m.group(1) + m.group(2).replace(".", "\\.")

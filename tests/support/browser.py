@@ -222,6 +222,11 @@ class Session:
         return page
 
 
+OFF_MACHINE = re.compile(r"^(?:https?|wss?)://(?!127\.0\.0\.1(?::\d+)?(?:[/?#]|$))",
+                         re.IGNORECASE)
+"""The URLs `is_local` refuses: http(s) and ws(s) to any host but 127.0.0.1."""
+
+
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme not in ("http", "https", "ws", "wss") or parts.hostname == LOCAL_HOST
@@ -249,7 +254,9 @@ def session(browser: Any) -> Iterator[Session]:
         if not is_local(request.url) and request.url not in state.blocked:
             state.blocked.append(request.url)
 
-    context.route("**/*", guard)
+    # Matched by Playwright's driver, so requests to 127.0.0.1 (every asset of every page)
+    # never wait for this process; a host that merely starts with the address is not local.
+    context.route(OFF_MACHINE, guard)
     context.on("request", watch)
     try:
         yield state
