@@ -621,9 +621,13 @@ class Synth:
             action: dict[str, Any] = {
                 "id": f"action-{i + 1}", "description": self.sentence(rng, "the checklist",
                                                                       [owner], topic),
-                "owner": rng.choice(ROLE_IDS),
-                "due": held + dt.timedelta(days=rng.randint(20, 200)),
-                "status": rng.choice(["open", "in-progress", "done", "done", "dropped"])}
+                "owner": rng.choice(ROLE_IDS)}
+            days = rng.randint(20, 200)
+            status = rng.choice(["open", "in-progress", "done", "done", "dropped"])
+            # an action still open falls due after the day the handbook is valid on, so
+            # that ACTION001 (open and past due) stays quiet under --strict
+            start = held if status in ("done", "dropped") else max(held, TODAY)
+            action.update(due=start + dt.timedelta(days=days), status=status)
             if i == 0:
                 action["changes"] = subject_meta.id
             actions.append(action)

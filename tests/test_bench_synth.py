@@ -27,12 +27,12 @@ def test_mix() -> None:
 
 
 def test_a_small_handbook_checks_clean_in_strict_mode(tmp_path: Path) -> None:
-    Synth(20).write(tmp_path / "sops")
+    Synth(100).write(tmp_path / "sops")
     handbook, problems = check_handbook(tmp_path / "sops", today=TODAY)
     assert [p.format() for p in problems] == []
     documents = [entry.item for entry in handbook.documents]
     assert [sum(isinstance(d, kind) for d in documents) for kind in (Sop, Process, Retro)] \
-        == [16, 3, 1]
+        == [80, 15, 5]
     flows = [d for d in documents if isinstance(d, Sop | Process)]
     assert all(8 <= len(d.steps) <= 25 for d in flows)
     assert any(step.decision for d in flows for step in d.steps)
