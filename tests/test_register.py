@@ -80,8 +80,10 @@ def test_formula_injection_is_neutralised_in_the_csv_and_kept_in_the_json(
     assert revisions[4].endswith(",'@SUM(1+1),Ben Tech,Made 2.1.")
     data = json.loads(files["register.json"])
     assert data["documents"][0]["title"] == '=HYPERLINK("http://evil.example","x")'
-    assert [neutralised(t) for t in ("=1", "+1", "-1", "@1", "\t1", "\r1", "a=1", " =1")] == [
-        "'=1", "'+1", "'-1", "'@1", "'\t1", "'\r1", "a=1", " =1"]
+    assert [neutralised(t) for t in ("=1", "+1", "-1", "@1", "\t1", "\r1", "\x001", "\uff1d1",
+                                     "\uff0b1", "\uff0d1", "\uff201", "a=1", " =1", "'=1")] == [
+        "'=1", "'+1", "'-1", "'@1", "'\t1", "'\r1", "'\x001", "'\uff1d1", "'\uff0b1",
+        "'\uff0d1", "'\uff201", "a=1", " =1", "'=1"]
 
 
 def test_the_same_handbook_gives_the_same_bytes(declared_repo: tuple[Path, list[str]]) -> None:

@@ -26,7 +26,9 @@ REGISTER_JSON = "register.json"
 FOLDER = "register"
 """Where `sopsite bundle` puts the three files in its zip."""
 
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""What a spreadsheet may read as the start of a formula: OWASP's and ASVS 1.2.10's list,
+and the full-width forms of = + - @, which some spreadsheets take for the ASCII ones."""
 DOCUMENT_COLUMNS = ("id", "title", "kind", "status", "version", "effective", "owner",
                     "approvals", "next_review")
 REVISION_COLUMNS = ("id", "version", "status", "effective", "source", "commit", "committed",
