@@ -446,7 +446,8 @@ def test_quiz_gives_feedback_explanation_and_a_score_that_adds_up(
     page = web.new_page()
     page.goto(native_site.page(MODULE_PAGE), wait_until="load")
     score = page.locator(".sq-score")
-    assert score.inner_text() == "Answer the questions to see your score."
+    assert score.inner_text() == (
+        "Answer the questions to see your score; only first attempts count.")
     first = questions[0]
     block = page.locator(f"#q-{first.id}")
     assert block.locator("details").get_attribute("open") is None
@@ -459,7 +460,11 @@ def test_quiz_gives_feedback_explanation_and_a_score_that_adds_up(
     assert block.locator("details").inner_text().count(first.explanation.split("*")[0][:30]) == 1
     assert score.inner_text() == f"Score: 0 / {len(questions)}"
     answer(page, first, right=True)
-    assert block.locator(".sq-feedback").inner_text() == "Correct."
+    # a retry is practice: it is marked, and the score keeps the first attempt
+    assert block.locator(".sq-feedback").inner_text() == (
+        "Correct. A retry is practice: only first attempts count towards the score.")
+    assert score.inner_text() == (
+        f"Score: 0 / {len(questions)} \u00b7 right on a retry (practice): 1")
     # Every kind of question, answered right except the last one.
     kinds = {q.kind for q in questions}
     assert kinds == {"single", "multiple", "true-false", "ordering"}
@@ -471,7 +476,14 @@ def test_quiz_gives_feedback_explanation_and_a_score_that_adds_up(
         expected = "Correct." if question is not questions[-1] else "Not quite."
         assert page.locator(f"#q-{question.id} .sq-feedback").inner_text() == expected, (
             question.id)
-    assert score.inner_text() == f"Score: {len(questions) - 1} / {len(questions)}"
+    assert score.inner_text() == (
+        f"Score: {len(questions) - 2} / {len(questions)} \u00b7 right on a retry (practice): 1")
+    # trying every option in turn never reaches a full score
+    last = questions[-1]
+    answer(page, last, right=True)
+    assert score.inner_text() == (
+        f"Score: {len(questions) - 2} / {len(questions)} \u00b7 right on a retry (practice): 2")
+    assert score.get_attribute("data-correct") == str(len(questions) - 2)
     assert_clean(web)
 
 

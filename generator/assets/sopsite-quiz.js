@@ -3,7 +3,9 @@
  *
  * The page works without this script (options are listed, answers fold away in details
  * blocks). With it, each question gets inputs, a Check button, feedback, the explanation
- * opened after answering, and a running score. It runs again after every page change of
+ * and the steps to re-read opened after answering, and a running score. The score counts
+ * first attempts only: a trainee may retry for practice, and a retry that comes out right is
+ * shown as such, but a full score cannot be reached by trying every option in turn. It runs again after every page change of
  * Material's instant navigation (document$), so it needs no reload and no network.
  */
 (function () {
@@ -35,11 +37,15 @@
   function updateScore(quiz) {
     var questions = quiz.querySelectorAll(".sq-question");
     var answered = quiz.querySelectorAll(".sq-question[data-result]").length;
-    var right = quiz.querySelectorAll(".sq-question[data-result='correct']").length;
+    var right = quiz.querySelectorAll(".sq-question[data-first='correct']").length;
+    var retried = quiz.querySelectorAll(
+      ".sq-question[data-first='wrong'][data-result='correct']").length;
     var score = quiz.querySelector(".sq-score");
     if (!score) return;
-    score.textContent = quiz.dataset.score + ": " + right + " / " + questions.length;
+    score.textContent = quiz.dataset.score + ": " + right + " / " + questions.length +
+      (retried ? " \u00b7 " + quiz.dataset.retried + ": " + retried : "");
     score.dataset.correct = String(right);
+    score.dataset.retried = String(retried);
     score.dataset.answered = String(answered);
     score.dataset.total = String(questions.length);
   }
@@ -96,8 +102,11 @@
           return;
         }
         var right = kind === "multiple" ? sameSet(picked, answer) : sameList(picked, answer);
+        var retry = question.dataset.first !== undefined;
+        if (!retry) question.dataset.first = right ? "correct" : "wrong";
         question.dataset.result = right ? "correct" : "wrong";
-        feedback.textContent = right ? quiz.dataset.correct : quiz.dataset.wrong;
+        feedback.textContent = (right ? quiz.dataset.correct : quiz.dataset.wrong) +
+          (retry ? " " + quiz.dataset.practice : "");
         if (details) details.open = true;
         updateScore(quiz);
       });

@@ -66,7 +66,8 @@ ATTRIBUTES: dict[str, set[str]] = {
 DATA_ATTRIBUTES = frozenset({
     "data-all", "data-answer", "data-asof", "data-check", "data-correct", "data-declared",
     "data-empty", "data-filter", "data-from-git", "data-kind", "data-option", "data-position",
-    "data-result", "data-rev", "data-score", "data-search-exclude", "data-shown", "data-wrong",
+    "data-practice", "data-result", "data-retried", "data-rev", "data-score",
+    "data-search-exclude", "data-shown", "data-wrong",
 })
 """The `data-` attributes sopsite's templates and scripts use; Material reads the last."""
 ATTRIBUTES["*"] |= DATA_ATTRIBUTES
