@@ -13,14 +13,14 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from generator.boundary import admit, display_path, walk
 from generator.checks import Settings, local_findings, run_checks
 from generator.checks.registry import advisory_codes
 from generator.errors import SopsiteError
 from generator.load.handbook import load_handbook
-from generator.model import AnyItem
+from generator.model import AnyItem, Language
 from generator.model.handbook import Entry, Handbook
 from generator.model.incidents import SeverityLevel
 from generator.problems import Problem, bounded, failing
@@ -89,9 +89,9 @@ class PdfSettings:
             raise ConfigError(f"mkdocs.yml: expected the sopsite option 'pdf' as a mapping of "
                               f"'notice' and 'paper', e.g. {example}; found {value!r}"[:300])
         notice = value.get("notice")
+        languages = get_args(Language)
         if isinstance(notice, str):
-            notice = {"en": notice, "fi": notice}
-        languages = ("en", "fi")
+            notice = dict.fromkeys(languages, notice)
         if notice is not None and not (isinstance(notice, Mapping) and all(
                 k in languages and isinstance(v, str) and v.strip() for k, v in notice.items())):
             raise ConfigError("mkdocs.yml: expected pdf.notice as text, or a mapping of a "
@@ -231,7 +231,6 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
                     renderer=session.renderer(options.templates),
                     severities=options.settings.severities,
                     drafts_in_search=options.drafts_in_search)
-
 
 
 class RegisterError(SopsiteError):

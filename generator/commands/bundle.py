@@ -135,6 +135,18 @@ def uncommitted(base: Path, paths: Iterable[Path]) -> bool:
     return bool(status.strip())
 
 
+def stamped_commit(config_file: Path, raw: dict[str, Any]) -> str:
+    """The commit a snapshot or a printed copy states: a build of work not yet committed
+    says so, rather than pass for the commit it started from."""
+    base = config_file.parent
+    sops = str(dict(plugin_entries(raw)).get("sopsite", {}).get("sops", "sops"))
+    sources = [config_file, base / str(raw.get("docs_dir", "docs")), base / sops]
+    state = inspect(base)
+    if state.head and uncommitted(base, sources):
+        return f"{state.short} plus uncommitted changes"
+    return state.short
+
+
 # --- the bundle -----------------------------------------------------------------------------
 
 
@@ -248,13 +260,8 @@ def make_bundle(config_file: Path, out: Path, *, verbose: bool = False,
     base = config_file.parent
     raw = read_config(config_file)
     sopsite_options = dict(plugin_entries(raw)).get("sopsite", {})
-    sources = [config_file, base / str(raw.get("docs_dir", "docs")),
-               base / str(sopsite_options.get("sops", "sops"))]
-    state = inspect(base)
-    commit = state.short
-    if state.head and uncommitted(base, sources):
-        commit += " plus uncommitted changes"
-    snapshot = Snapshot(commit, dt.datetime.now(dt.UTC).date(), current_day())
+    snapshot = Snapshot(stamped_commit(config_file, raw), dt.datetime.now(dt.UTC).date(),
+                        current_day())
     shim = find_shim(base, str(sopsite_options.get("mermaid_js", DEFAULT_MERMAID)))
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sopsite-bundle-") as tmp:

@@ -50,11 +50,10 @@ def _moment(base: Path) -> tuple[dt.datetime, dt.date]:
 
 def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False) -> str:
     """Print every controlled document of the built ``site`` into ``out``; a summary line."""
-    from generator.commands.bundle import plugin_entries, read_config, uncommitted
-    from generator.git.repo import inspect
+    from generator.commands.bundle import read_config, stamped_commit
     from generator.pdf.chromium import PrintError
     from generator.pdf.controls import Controlled, Stamp
-    from generator.pdf.run import Job, print_all
+    from generator.pdf.run import HANDBOOK, Job, print_all
     from generator.render.site import FOLDERS
 
     config_file = config_file.resolve()
@@ -69,15 +68,8 @@ def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False)
     documents = sorted((Controlled.of(entry.item) for entry in handbook.documents),
                        key=lambda doc: (order.index(doc.kind), doc.id))
     moment, built = _moment(base)
-    # As the bundle's front page does: a copy of work not committed must not pass for the
-    # commit it started from.
-    state = inspect(base)
-    commit = state.short
-    sops = str(dict(plugin_entries(raw)).get("sopsite", {}).get("sops", "sops"))
-    sources = [config_file, base / str(raw.get("docs_dir", "docs")), base / sops]
-    if state.head and uncommitted(base, sources):
-        commit += " plus uncommitted changes"
-    stamp = Stamp(str(raw.get("site_name") or "Handbook"), commit, built, options.pdf.notice)
+    stamp = Stamp(str(raw.get("site_name") or "Handbook"), stamped_commit(config_file, raw),
+                  built, options.pdf.notice)
     site_url = raw.get("site_url")
     job = Job(site, documents, stamp, moment, site_url if isinstance(site_url, str) else None,
               options.pdf.paper)
@@ -88,7 +80,7 @@ def print_site(config_file: Path, site: Path, out: Path, *, quiet: bool = False)
 
     printed = print_all(job, out, progress if shown else None)
     return (f"{len(printed.documents)} document PDFs and the handbook "
-            f"({printed.sizes['handbook.pdf'] // 1024} KiB) in {out}")
+            f"({printed.sizes[HANDBOOK] // 1024} KiB) in {out}")
 
 
 def into_site(config_file: Path) -> Callable[[Path], None]:

@@ -15,12 +15,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 from generator.checks.refs import version_key
+from generator.git.repo import SHORT
 from generator.model import AnyDocument, Change
 from generator.model.handbook import Entry
 from generator.problems import Problem, Severity
 
 CONFLICT = "HIST006"
-SHORT = 12
 
 
 def conflicts(entry: Entry[AnyDocument], found: list[tuple[str, str, dt.date]]

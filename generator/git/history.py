@@ -25,6 +25,7 @@ from pathlib import Path
 from generator.checks.refs import version_key
 from generator.git.declared import conflicts
 from generator.git.repo import (
+    SHORT,
     GitError,
     LogEntry,
     RepoState,
@@ -48,8 +49,6 @@ BACKWARDS = "HIST005"
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
-SHORT = 12
-"""Characters of a commit id in messages, as on the site's revision tables."""
 NO_AUTHOR = "\N{EN DASH}"
 """What the revision table shows for an author git cannot read."""
 

@@ -44,6 +44,10 @@ def git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
     return done.stdout
 
 
+SHORT = 12
+"""Characters of a commit id in messages and on the site's revision tables."""
+
+
 @dataclass(frozen=True)
 class RepoState:
     """Where a handbook sits in git, or why its history cannot be read."""
@@ -56,7 +60,7 @@ class RepoState:
     @property
     def short(self) -> str:
         """The abbreviated commit, or 'unknown' outside git."""
-        return self.head[:12] if self.head else "unknown"
+        return self.head[:SHORT] if self.head else "unknown"
 
 
 def inspect(path: Path) -> RepoState:

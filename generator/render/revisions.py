@@ -16,7 +16,8 @@ from functools import cached_property
 from typing import Literal
 
 from generator.checks.refs import version_key
-from generator.git.history import IN_FORCE, SHORT, Revision
+from generator.git.history import IN_FORCE, Revision
+from generator.git.repo import SHORT
 from generator.model import AnyDocument, Change
 from generator.render import site
 from generator.render.digest import digest_of, text_digest
