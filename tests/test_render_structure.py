@@ -109,7 +109,10 @@ def test_the_flowchart_draws_groups_fork_join_wait_and_work_then_decide(
         pages: dict[str, str]) -> None:
     (source, *_) = diagrams(pages[PAGE])
     lines = source.splitlines()
-    assert lines[:4] == ["flowchart TD", '  start(["Start"])',
+    assert lines[:6] == ["flowchart TD", "  accTitle: SOP-SPILL: Clean up a chemical spill",
+                         "  accDescr: A flowchart of 6 steps in swimlanes by role, the same "
+                         "steps are listed after the diagram.",
+                         '  start(["Start"])',
                          '  subgraph group1["Secure the area"]',
                          '    subgraph lane1["Technician"]']
     assert '      s1["Assess the spill"]' in lines  # the work ...

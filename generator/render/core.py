@@ -37,7 +37,14 @@ from generator.model.handbook import Handbook
 from generator.problems import Problem, Severity
 from generator.render import outside, site
 from generator.render.digest import digest_of
-from generator.render.mermaid import flowchart, measure, over_budget
+from generator.render.mermaid import (
+    Diagram,
+    accessible,
+    diagrams,
+    flowchart,
+    measure,
+    over_budget,
+)
 from generator.render.text import fenced, markdown, markdown_cell, plain, raw
 
 
@@ -330,18 +337,41 @@ def _front_matter(title: str | None, tags: tuple[str, ...], boost: float | None,
 
 
 def flow(doc: Sop | Process, directory: Directory, words: dict[str, str]) -> dict[str, Any]:
-    """The page's ``diagram`` (Mermaid source), or, for a flow over the budget, none and the
-    ``diagram_note`` that stands in for it: readers get the steps at once instead of a
-    frozen tab or Mermaid's error box (FLOW004 tells the author)."""
+    """The page's ``diagrams`` (each with its Mermaid source and the steps it draws, in
+    ``diagram_steps``, for its text alternative), or, for a flow over the budget, none and
+    the ``diagram_note`` that stands in for them: readers get the steps at once instead of a
+    frozen tab or Mermaid's error box (FLOW004 tells the author). ``diagram`` is the whole
+    flowchart, for templates written before flows were split."""
     over = over_budget(measure(doc.graph))
     if over:
-        return {"diagram": None, "diagram_note": flow_note(doc.steps, over, words)}
+        return {"diagram": None, "diagrams": (), "diagram_note": flow_note(doc.steps, over, words)}
 
     def role_name(role_id: str) -> str:
         role = directory.role_index.get(role_id)
         return role.name_in(doc.language) if role else role_id
 
-    return {"diagram": Markup(flowchart(doc.graph, role_name, words)), "diagram_note": None}
+    title = f"{doc.id}: {doc.title}"
+    drawn = diagrams(doc.graph, role_name, words, title)
+    views = [_diagram_view(doc, shown) for shown in drawn]
+    if len(views) > 1:
+        spans = [words["diagram_steps"].format(first=shown.members[0] + 1,
+                                               last=shown.members[-1] + 1) for shown in drawn[1:]]
+        views[0]["parts"] = [{"key": view["key"], "title": view["title"], "span": span}
+                             for view, span in zip(views[1:], spans, strict=True)]
+    return {"diagram": Markup(flowchart(doc.graph, role_name, words, title)),
+            "diagrams": tuple(views), "diagram_note": None}
+
+
+def _diagram_view(doc: Sop | Process, shown: Diagram) -> dict[str, Any]:
+    """A diagram and, for its text alternative, where each step it draws leads."""
+    graph = doc.graph
+    outs: dict[str, list[tuple[str | None, str]]] = {}
+    for edge in graph.edges:
+        outs.setdefault(edge.source, []).append((edge.label, edge.target))
+    rows = [{"step": graph.steps[i], "outs": outs.get(graph.steps[i].id, []),
+             "ends": graph.is_end(i)} for i in shown.members]
+    return {"key": shown.key, "title": shown.title, "source": Markup(shown.source),
+            "rows": rows, "overview": not shown.members}
 
 
 def flow_note(steps: list[Step], over: tuple[tuple[str, int, int], ...],
@@ -379,7 +409,9 @@ def gantt(doc: Process, words: dict[str, str]) -> Markup | None:
     dated = [phase for phase in doc.rollout if phase.start]
     if not dated:
         return None
-    lines = ["gantt", "  dateFormat YYYY-MM-DD", "  axisFormat %Y-%m-%d"]
+    lines = ["gantt", *accessible(f"{doc.id}: {doc.title} - {words['rollout']}",
+                                  words["gantt_description"].format(count=len(dated))),
+             "  dateFormat YYYY-MM-DD", "  axisFormat %Y-%m-%d"]
     for i, phase in enumerate(dated, start=1):
         assert phase.start is not None
         name = words[phase.phase]

@@ -11,7 +11,7 @@ digits and a few harmless marks becomes a Mermaid entity (`#35;`), so quotes, br
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -19,6 +19,7 @@ from generator.model import Step
 from generator.model.graph import StepGraph
 
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")
+_PLAIN_MARKS = str.maketrans({"\u2013": "-", "\u2014": "-", ";": ",", "\u2026": "..."})
 MAX_LABEL = 60
 """Longer labels are cut: a diagram is an overview, the step text has the details."""
 
@@ -39,56 +40,261 @@ def flowchart(
     graph: StepGraph,
     role_name: Callable[[str], str],
     words: dict[str, str],
+    title: str = "",
 ) -> str:
-    """A top-down flowchart with one swimlane per actor role (inside a box per step group,
-    when the document has groups); nodes link to `#step-<id>`.
+    """A top-down flowchart of the whole flow, one swimlane per actor role (inside a box per
+    step group, when the document has groups); nodes link to `#step-<id>`.
 
     A step that does work and then decides is two nodes, its box and its question, so
     edges arrive at the one (`enter`) and leave from the other (`leave`). Fork paths and
     the arrows into a join are thick: those are done at the same time.
     """
+    return _chart(graph, range(len(graph.steps)), role_name, words, title, ())
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of consecutive steps drawn as a diagram of its own when the flow is split."""
+
+    key: str
+    """The anchor of the part's heading (`diagram-…`), which the overview links to."""
+    title: str
+    summary: str
+    """The part's box in the overview: its title and, if that does not say, its steps."""
+    members: tuple[int, ...]
+    """Indexes of the steps drawn, in the list order."""
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """One diagram of a page: the flow's parts each get one, after an overview of them."""
+
+    key: str
+    title: str
+    source: str
+    members: tuple[int, ...]
+    """The steps the diagram draws: its text alternative lists them."""
+
+
+SPLIT_STEPS = 10
+"""A flow of more steps is drawn as an overview and one diagram per part: a whole chart
+of more steps is wider than a phone or a desktop column can show at a readable size."""
+PART_STEPS = 8
+"""The most steps of a part cut by size (a long run of steps without a group)."""
+
+
+def parts(graph: StepGraph, words: dict[str, str]) -> tuple[Part, ...]:
+    """How a long flow is split: by its step groups, and a run without a group (or a group
+    longer than `SPLIT_STEPS`) into near-equal runs of at most `PART_STEPS`. None when the
+    flow is short enough for one diagram, or when splitting would leave only one part."""
     steps = graph.steps
+    if len(steps) <= SPLIT_STEPS:
+        return ()
+    titles = {group.id: group.title for group in graph.groups}
+    runs: list[tuple[str | None, list[int]]] = []
+    for i, step in enumerate(steps):
+        group = step.group if step.group in titles else None
+        if runs and runs[-1][0] == group:
+            runs[-1][1].append(i)
+        else:
+            runs.append((group, [i]))
+    cut: list[tuple[str | None, list[int], bool]] = []
+    index = {step.id: i for i, step in enumerate(steps)}
+    spans = [(min(index[e.source], index[e.target]), max(index[e.source], index[e.target]))
+             for e in graph.edges if e.target in index]
+    for group, members in runs:
+        if group is not None and len(members) <= SPLIT_STEPS:
+            cut.append((group, members, False))
+            continue
+        pieces = _cut(members, spans)
+        cut.extend((group, piece, len(pieces) > 1) for piece in pieces)
+    if len(cut) < 2:
+        return ()
+    result: list[Part] = []
+    for number, (group, members, chunked) in enumerate(cut, start=1):
+        span = words["diagram_steps"].format(first=members[0] + 1, last=members[-1] + 1)
+        if group is None:
+            title = span[:1].upper() + span[1:]
+            result.append(Part(f"diagram-part-{number}", title, title, tuple(members)))
+            continue
+        # GROUP002 keeps a group's steps together: its id names one part, or its pieces
+        key = f"diagram-group-{group}" + (f"-{number}" if chunked else "")
+        title = f"{titles[group]} ({span})" if chunked else titles[group]
+        result.append(Part(key, title, f"{titles[group]} ({span})", tuple(members)))
+    return tuple(result)
+
+
+def _cut(members: list[int], spans: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """``members`` (consecutive step indexes) in the fewest runs of at most `PART_STEPS`,
+    cut where the fewest arrows cross: a loop (a fix that goes back to a retry) stays in
+    one diagram when it can. Ties go to the most even sizes, then to the earliest cut."""
+    count = -(-len(members) // PART_STEPS)
+    if count < 2:
+        return [members]
+    first = members[0]
+
+    def crossing(cut: int) -> int:
+        return sum(1 for low, high in spans if low < first + cut <= high)
+
+    even = len(members) / count
+    best: dict[tuple[int, int], tuple[tuple[int, float], list[int]]] = {(0, 0): ((0, 0.0), [])}
+    for made in range(count):
+        for (done, parts_made), (cost, cuts) in sorted(best.items()):
+            if parts_made != made:
+                continue
+            for size in range(1, PART_STEPS + 1):
+                end = done + size
+                if end > len(members) or (made + 1 == count) != (end == len(members)):
+                    continue
+                extra = crossing(end) if end < len(members) else 0
+                score = (cost[0] + extra, cost[1] + (size - even) ** 2)
+                key = (end, made + 1)
+                if key not in best or score < best[key][0]:
+                    best[key] = (score, [*cuts, end])
+    _, ends = best[(len(members), count)]
+    starts = [0, *ends[:-1]]
+    return [members[start:end] for start, end in zip(starts, ends, strict=True)]
+
+
+def diagrams(graph: StepGraph, role_name: Callable[[str], str], words: dict[str, str],
+             title: str = "") -> tuple[Diagram, ...]:
+    """The page's diagrams: the whole flowchart, or for a long flow an overview of its
+    parts followed by one flowchart per part, each with arrows to and from the parts
+    before and after it, and each part heading linked from the overview."""
+    split = parts(graph, words)
+    if not split:
+        every = tuple(range(len(graph.steps)))
+        return (Diagram("diagram", title, flowchart(graph, role_name, words, title), every),)
+    overview_title = f"{title} - {words['diagram_overview']}" if title else \
+        words["diagram_overview"]
+    found = [Diagram("diagram-overview", words["diagram_overview"],
+                     overview(graph, split, words, overview_title), ())]
+    for part in split:
+        part_title = f"{title} - {part.title}" if title else part.title
+        found.append(Diagram(part.key, part.title,
+                             _chart(graph, part.members, role_name, words, part_title, split),
+                             part.members))
+    return tuple(found)
+
+
+def overview(graph: StepGraph, split: Sequence[Part], words: dict[str, str],
+             title: str = "") -> str:
+    """The parts as boxes in flow order, an arrow wherever a step of one leads to a step of
+    another; each box links to its part's diagram."""
+    part_of = {graph.steps[i].id: n for n, part in enumerate(split, start=1)
+               for i in part.members}
+    lines = ["flowchart TD", *accessible(title, words["diagram_overview_description"]),
+             f"  start([{label(words['start'])}])"]
+    lines.extend(f"  p{n}[{label(part.summary)}]" for n, part in enumerate(split, start=1))
+    ending = {part_of[graph.steps[i].id] for i in range(len(graph.steps)) if graph.is_end(i)}
+    if ending:
+        lines.append(f"  stop([{label(words['end'])}])")
+    lines.append(f"  start --> p{part_of[graph.steps[0].id]}")
+    seen: set[tuple[int, int]] = set()
+    for edge in graph.edges:
+        if edge.target not in part_of:
+            continue
+        pair = (part_of[edge.source], part_of[edge.target])
+        if pair[0] != pair[1] and pair not in seen:
+            seen.add(pair)
+            lines.append(f"  p{pair[0]} --> p{pair[1]}")
+    lines.extend(f"  p{n} --> stop" for n in sorted(ending))
+    lines.extend(f'  click p{n} href "#{part.key}"' for n, part in enumerate(split, start=1))
+    return "\n".join(lines)
+
+
+def accessible(title: str, description: str) -> list[str]:
+    """`accTitle`/`accDescr` lines: the `<title>` and `<desc>` a screen reader announces.
+
+    Their text runs to the end of the line and is not entity-decoded, so only letters,
+    digits, spaces and harmless marks are kept; anything else becomes a space."""
+    kept = []
+    for value, key in ((title, "accTitle"), (description, "accDescr")):
+        value = value.translate(_PLAIN_MARKS)
+        text = "".join(ch if (ch.isalnum() and ch.isprintable()) or ch in _SAFE_MARKS
+                       else " " for ch in value)
+        text = " ".join(text.split())
+        if text:
+            kept.append(f"  {key}: {text}")
+    return kept
+
+
+def _chart(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], str],
+           words: dict[str, str], title: str, split: Sequence[Part]) -> str:
+    """The flowchart of the steps ``drawn``; an arrow that leaves them ends at a box naming
+    the part it goes on in, and one that arrives comes from a box naming where it came
+    from (both linked to that part's diagram)."""
+    steps = graph.steps
+    members = set(drawn)
     enter = {step.id: f"s{i + 1}" for i, step in enumerate(steps)}
     leave = {step.id: f"s{i + 1}q" if _split(step) else f"s{i + 1}" for i, step in
              enumerate(steps)}
-    lines = ["flowchart TD", f"  start([{label(words['start'])}])"]
-    lines.extend(_boxes(graph, role_name, words))
-    if any(graph.is_end(i) for i in range(len(steps))):
+    inside = {steps[i].id for i in members}
+    part_of = {steps[i].id: n for n, part in enumerate(split, start=1) for i in part.members}
+    lines = ["flowchart TD"]
+    if title:
+        lines.extend(accessible(title, words["diagram_description"].format(count=len(members))))
+    if 0 in members:
+        lines.append(f"  start([{label(words['start'])}])")
+    lines.extend(_boxes(graph, drawn, role_name, words))
+    if any(graph.is_end(i) for i in members):
         lines.append(f"  stop([{label(words['end'])}])")
-    lines.append(f"  start --> {enter[steps[0].id]}")
-    lines.extend(f"  {enter[step.id]} --> {leave[step.id]}" for step in steps if _split(step))
+    if 0 in members:
+        lines.append(f"  start --> {enter[steps[0].id]}")
+    lines.extend(f"  {enter[steps[i].id]} --> {leave[steps[i].id]}" for i in drawn
+                 if _split(steps[i]))
     joins = {fork.join for fork in graph.forks}
+    others: dict[str, int] = {}
+    arriving: set[tuple[str, str]] = set()
     for edge in graph.edges:
-        if edge.target not in enter:
+        if edge.target not in enter or (edge.source not in inside and edge.target not in inside):
             continue
         thick = edge.kind == "fork" or edge.target in joins
         arrow = " ==> " if thick else " --> "
         if edge.label is not None:
             arrow = f" -->|{label(edge.label)}| "
-        lines.append(f"  {leave[edge.source]}{arrow}{enter[edge.target]}")
-    for i, step in enumerate(steps):
+        if edge.source in inside and edge.target in inside:
+            lines.append(f"  {leave[edge.source]}{arrow}{enter[edge.target]}")
+        elif edge.source in inside:
+            node = f"to{part_of[edge.target]}"
+            others.setdefault(node, part_of[edge.target])
+            lines.append(f"  {leave[edge.source]}{arrow}{node}")
+        elif (f"from{part_of[edge.source]}", edge.target) not in arriving:
+            # the branch's label belongs to a question drawn in the other part
+            node = f"from{part_of[edge.source]}"
+            arriving.add((node, edge.target))
+            others.setdefault(node, part_of[edge.source])
+            lines.append(f"  {node}{' ==> ' if thick else ' --> '}{enter[edge.target]}")
+    for node, n in others.items():
+        word = "diagram_continues" if node.startswith("to") else "diagram_comes_from"
+        text = words[word].format(title=split[n - 1].title)
+        lines.append(f"  {node}>{label(text)}]")
+    for i in drawn:
         if graph.is_end(i):
-            lines.append(f"  {leave[step.id]} --> stop")
-    for step in steps:
+            lines.append(f"  {leave[steps[i].id]} --> stop")
+    for i in drawn:
+        step = steps[i]
         href = f'href "#step-{quote(step.id, safe="-_")}"'
         lines.append(f"  click {enter[step.id]} {href}")
         if _split(step):
             lines.append(f"  click {leave[step.id]} {href}")
+    lines.extend(f'  click {node} href "#{split[n - 1].key}"' for node, n in others.items())
     lines.append("  classDef linked stroke-dasharray: 4 2")
-    linked = [enter[step.id] for step in steps if step.sop]
+    linked = [enter[steps[i].id] for i in drawn if steps[i].sop]
     if linked:
         lines.append(f"  class {','.join(linked)} linked")
     return "\n".join(lines)
 
 
-def _boxes(graph: StepGraph, role_name: Callable[[str], str],
+def _boxes(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], str],
            words: dict[str, str]) -> list[str]:
     """The nodes in their lanes; a run of steps of one group inside that group's box."""
     steps = graph.steps
     titles = {group.id: group.title for group in graph.groups}
     lines: list[str] = []
     runs: list[tuple[str | None, list[int]]] = []
-    for i, step in enumerate(steps):
+    for i in drawn:
+        step = steps[i]
         group = step.group if step.group in titles else None
         if runs and runs[-1][0] == group:
             runs[-1][1].append(i)
