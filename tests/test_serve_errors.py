@@ -112,28 +112,32 @@ def test_a_yaml_error_is_shown_on_every_page_and_the_site_comes_back(
     # Every page, even one that does not exist, answers with the problems; assets do not.
     for path in ("", "roles/", "no/such/page/", "procedures/sop-it-ci/index.html"):
         other = server.get(path, timeout=ANSWER_LIMIT)
-        assert other is not None and _failure(other), path
+        assert other is not None, path
+        assert _failure(other), path
         assert location in other.text, path
-    css = next(iter(re.findall(r'href="([^"]+\.css)"',
-                               server.get("errors/", timeout=ANSWER_LIMIT).body)))  # type: ignore[union-attr]
-    asset = server.get(re.sub(r"^(\.\./)+", "", css), timeout=ANSWER_LIMIT)
-    assert asset is not None and asset.status == 200, css
-    assert asset.headers.get_content_type() == "text/css"
-
     # The errors reference the page links to: the last good build's, saying so.
     reference = server.get("errors/", timeout=ANSWER_LIMIT)
-    assert reference is not None and _failure(reference)
+    assert reference is not None
+    assert _failure(reference)
     assert 'id="YAML001"' in reference.body
-    assert ("The handbook does not build now (1 problem" in reference.text
-            and "This errors reference is from the last good build" in reference.text)
+    assert "The handbook does not build now (1 problem" in reference.text
+    assert "This errors reference is from the last good build" in reference.text
+    # Assets are served as they are: the reference's own stylesheet.
+    css = re.findall(r'href="((?:\.\./)*)(assets/[^"]+\.css)"', reference.body)[0][1]
+    asset = server.get(css, timeout=ANSWER_LIMIT)
+    assert asset is not None, css
+    assert asset.status == 200, css
+    assert asset.headers.get_content_type() == "text/css"
+    assert asset.headers.get("X-Sopsite-Build") is None
 
     assert "every page shows the problems until they are fixed" in server.output
     assert "appear stuck" not in server.output
 
     edit(handbook / SOP_FILE, BROKEN, "title: Analyse trends, fixed while serving")
     _wait_for_page(server, SOP_PAGE, "Analyse trends, fixed while serving")
-    assert server.get("errors/", timeout=ANSWER_LIMIT).headers.get(  # type: ignore[union-attr]
-        "X-Sopsite-Build") is None
+    again = server.get("errors/", timeout=ANSWER_LIMIT)
+    assert again is not None
+    assert again.headers.get("X-Sopsite-Build") is None
     assert server.stop() == 0, server.output
 
 
@@ -148,14 +152,16 @@ def test_errors_in_two_files_are_both_shown(server: Server, handbook: Path) -> N
         answer = server.get(SOP_PAGE, timeout=ANSWER_LIMIT)
         return answer is not None and first in answer.text and second in answer.text
     server.wait_until(both, 30, f"{first} and {second} on the page")
-    text = server.get(SOP_PAGE, timeout=ANSWER_LIMIT).text  # type: ignore[union-attr]
+    answer = server.get(SOP_PAGE, timeout=ANSWER_LIMIT)
+    assert answer is not None
+    text = answer.text
     assert f"{second}: error [YAML002] duplicate key 'name'" in text, text
     assert "stopped on 2 problems" in text
     assert text.index(first) > text.index(second), "sorted by file, as sopsite check does"
 
 
 def test_author_text_on_the_failure_page_stays_text(server: Server, handbook: Path) -> None:
-    edit(handbook / SOP_FILE, "owner: it-director", f"owner: '{HOSTILE}'")
+    edit(handbook / SOP_FILE, "\nowner: it-director", f"\nowner: '{HOSTILE}'")
     hostile_name = Path("sops") / "sops" / "<img src=x onerror=alert(2)>.yml"
     (handbook / hostile_name).write_text("kind: sop\nid: [\n", "utf-8")
     answer = _wait_for_failure(server, SOP_PAGE, 30)
@@ -169,6 +175,21 @@ def test_author_text_on_the_failure_page_stays_text(server: Server, handbook: Pa
     assert len(scripts) == 1, "only MkDocs' live-reload script"
 
 
+def test_a_failure_mkdocs_reports_without_a_location_is_shown_too(server: Server,
+                                                                  handbook: Path) -> None:
+    """A broken link in docs/ is a warning of MkDocs, and `strict: true` aborts on it."""
+    page = handbook / "docs" / "pdf.md"
+    page.write_text(page.read_text("utf-8") + "\n[gone](<no-such-page.md>)\n", "utf-8")
+    answer = _wait_for_failure(server, SOP_PAGE, 60)
+    messages = answer.body[answer.body.index('<ul id="messages">'):]
+    text = answer.text
+    assert "stopped on an error" in text
+    assert ("Doc file 'pdf.md' contains a link 'no-such-page.md', but the target is not "
+            "found among documentation files.") in text, text
+    assert "Aborted with 1 warnings in strict mode!" in messages
+    assert '<ol id="problems">' not in answer.body
+
+
 def test_a_handbook_broken_at_start_is_served_and_comes_back(handbook: Path,
                                                              tmp_path: Path) -> None:
     edit(handbook / SOP_FILE, TITLE, BROKEN)
@@ -177,7 +198,8 @@ def test_a_handbook_broken_at_start_is_served_and_comes_back(handbook: Path,
     try:
         running.wait_started()
         answer = running.get(SOP_PAGE, timeout=ANSWER_LIMIT)
-        assert answer is not None and _failure(answer), running.output
+        assert answer is not None, running.output
+        assert _failure(answer), running.output
         assert f"{location}: error [YAML001]" in answer.text
         # No good build yet, so no errors reference to link to: the page says where to look.
         assert 'href="/errors/' not in answer.body
@@ -211,7 +233,7 @@ def test_the_browser_shows_the_problem_and_comes_back_by_itself(server: Server,
         page.goto(server.url + SOP_PAGE)
         page.wait_for_function("() => document.title.includes('Continuous improvement')")
 
-        edit(handbook / SOP_FILE, "owner: it-director", f"owner: '{HOSTILE}'")
+        edit(handbook / SOP_FILE, "\nowner: it-director", f"\nowner: '{HOSTILE}'")
         # No reload from the test: MkDocs' live reload brings the failure page.
         page.wait_for_function("() => document.title.startsWith('The handbook does not build')",
                                timeout=30_000)
@@ -223,7 +245,7 @@ def test_the_browser_shows_the_problem_and_comes_back_by_itself(server: Server,
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "REF001"
 
-        edit(handbook / SOP_FILE, f"owner: '{HOSTILE}'", "owner: it-director")
+        edit(handbook / SOP_FILE, f"\nowner: '{HOSTILE}'", "\nowner: it-director")
         page.wait_for_function("() => document.title.includes('Continuous improvement')",
                                timeout=RECOVER_TIMEOUT * 1000)
         assert dialogs == [], f"author text ran: {dialogs}"
