@@ -33,6 +33,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from markupsafe import escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, BuildError, MkDocsException
@@ -179,7 +181,7 @@ def _with_banner(html: bytes, failure: Failure, home: str) -> bytes:
         'border-top:.3rem solid #b00020;font:15px/1.4 system-ui,sans-serif">'
         f"The handbook does not build now ({count} {noun}, last build "
         f"{failure.ended.strftime('%H:%M:%S')}). This errors reference is from the last good "
-        f'build. <a href="{home}" style="color:#0b57d0">Show the problems</a></div>'
+        f'build. <a href="{escape(home)}" style="color:#0b57d0">Show the problems</a></div>'
     ).encode()
     match = _BODY.search(html)
     at = match.end() if match else 0
@@ -261,9 +263,16 @@ class Preview:
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
         if not _is_page(path, self.mount):
             return self.server.serve_request(environ, start_response)
+        server = self.server
+        deadline = time.monotonic() + BUILD_WAIT
         with self._state:
-            self._state.wait_for(lambda: not self._building, timeout=BUILD_WAIT)
-            failure, building, reference = self._failure, self._building, self._reference
+            # MkDocs marks a new version as wanted before it calls the builder (after the
+            # saves settle): from then on it would hold the request for the whole build.
+            while ((pending := self._building
+                    or server._wanted_epoch != server._visible_epoch)
+                   and time.monotonic() < deadline):
+                self._state.wait(timeout=0.1)
+            failure, building, reference = self._failure, pending, self._reference
         if failure is None and not building:
             return self.server.serve_request(environ, start_response)
         if failure is not None and reference is not None and path in reference.urls:
