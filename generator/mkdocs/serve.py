@@ -157,6 +157,8 @@ def _live(server: LiveReloadServer, page: bytes) -> tuple[bytes, str]:
     MkDocs injects the script before ``</body>``; its hash is taken from what it injected,
     so the policy allows exactly that script and nothing an author could smuggle in.
     """
+    if b"</body>" not in page:
+        return page, "'none'"
     epoch = server._visible_epoch  # the version the browser waits to see replaced
     injected: bytes = server._inject_js_into_html(page, epoch)
     end = page.rindex(b"</body>")
