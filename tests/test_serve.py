@@ -9,103 +9,20 @@ terminal.
 
 from __future__ import annotations
 
-import signal
-import subprocess
-import threading
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.support.browser import SOPSITE, copy_handbook, free_port, tool_env
+from tests.support.browser import copy_handbook
+from tests.support.serving import Server, edit
 
 pytestmark = pytest.mark.slow
 
 SOP_FILE = Path("sops") / "sops" / "SOP-IT-CI.yml"
 SOP_PAGE = "procedures/sop-it-ci/"
 OLD_TITLE = "Analyse trends and draft proposals"
-START_TIMEOUT = 120.0
 CHANGE_TIMEOUT = 60.0
-
-
-def _default_sigint() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
-class Server:
-    """A running `sopsite serve` whose combined output is collected by a thread."""
-
-    def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self._lines: list[str] = []
-        self._lock = threading.Lock()
-        self.process = subprocess.Popen(
-            [str(SOPSITE), "serve", "-f", str(workdir / "mkdocs.yml"),
-             "-a", f"127.0.0.1:{self.port}"],
-            cwd=workdir, env=tool_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace",
-            # A suite started in the background by a shell without job control inherits an
-            # ignored SIGINT, and an ignored signal stays ignored across exec: the server
-            # would never see the Ctrl-C that stop() sends. Give it the terminal's default.
-            preexec_fn=_default_sigint,
-        )
-        self._reader = threading.Thread(target=self._read, daemon=True, name="serve-output")
-        self._reader.start()
-
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            with self._lock:
-                self._lines.append(line.rstrip("\n"))
-
-    @property
-    def output(self) -> str:
-        with self._lock:
-            return "\n".join(self._lines)
-
-    def fetch(self, path: str) -> str | None:
-        """The page's HTML, or None while the server does not answer it."""
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=10) as response:
-                body: bytes = response.read()
-                return body.decode("utf-8")
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            return None
-
-    def wait_until(self, condition: Callable[[], bool], timeout: float, what: str) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if condition():
-                return
-            if self.process.poll() is not None:
-                pytest.fail(f"sopsite serve exited ({self.process.returncode}) while waiting "
-                            f"for {what}:\n{self.output}")
-            time.sleep(0.25)
-        pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}; server output:\n"
-                    f"{self.output}")
-
-    def page_contains(self, path: str, text: str) -> bool:
-        html = self.fetch(path)
-        return html is not None and text in html
-
-    def stop(self) -> int:
-        """Ctrl-C, as in a terminal; kill only if it does not stop within 30 s."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=30)
-        self._reader.join(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        return self.process.returncode
 
 
 @pytest.fixture
@@ -114,20 +31,13 @@ def handbook(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def server(handbook: Path) -> Iterator[Server]:
-    running = Server(handbook)
+def server(handbook: Path, tmp_path: Path) -> Iterator[Server]:
+    running = Server(handbook, tmp_path / "tmp")
     try:
-        running.wait_until(lambda: running.fetch("") is not None, START_TIMEOUT,
-                           "the server to answer")
+        running.wait_started()
         yield running
     finally:
         running.stop()
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def test_serve_rebuilds_when_the_yaml_changes(server: Server, handbook: Path) -> None:

@@ -154,7 +154,7 @@ def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
     Unchanged YAML files are not parsed again, and generated pages whose Markdown did not
     change keep their timestamps, so with --dirty a save rebuilds only what it affected.
     """
-    from generator.mkdocs.build import serve_site
+    from generator.mkdocs.serve import serve_site
 
     serve_site(config_file, dev_addr, dirty=dirty)
 

@@ -1,4 +1,5 @@
-"""Build and serve through MkDocs' own API; the site folder is replaced only on success."""
+"""Build through MkDocs' own API; the site folder is replaced only on success (serving is
+`generator.mkdocs.serve`)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
@@ -96,15 +96,3 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     shutil.rmtree(retired, ignore_errors=True)
     return target
 
-
-def serve_site(config_file: Path, dev_addr: str, *, dirty: bool = False) -> None:
-    """MkDocs' live-reloading server; the sopsite plugin adds sops/ to its watch list."""
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    _log_to_stderr(verbose=True)
-    if dirty:
-        # MkDocs warns on every dirty build that navigation may be stale; under mkdocs.yml's
-        # `strict: true` that warning alone would refuse every rebuild.
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True,
-                     build_type="dirty", strict=False)
-    else:
-        mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)

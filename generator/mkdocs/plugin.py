@@ -45,9 +45,18 @@ count them: they name commits, which cannot be taken back, so one that failed th
 would fail every build after it."""
 
 
+class RefusedError(PluginError):
+    """The build stops on located problems; they stay attached, so `sopsite serve` can show
+    them in the browser as well as in the terminal (MkDocs keeps only the text)."""
+
+    def __init__(self, what: str, problems: list[Problem]) -> None:
+        super().__init__(f"sopsite: {what}:\n" + "\n".join(p.format() for p in problems))
+        self.problems = tuple(problems)
+
+
 def _refuse(what: str, problems: list[Problem]) -> None:
     if problems:
-        raise PluginError(f"sopsite: {what}:\n" + "\n".join(p.format() for p in problems))
+        raise RefusedError(what, problems)
 
 
 class SopsitePlugin(BasePlugin[SopsiteConfig]):
@@ -109,8 +118,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
                     options, handbook, self.session, sink=writer,
                     warn=lambda problem: history_log.warning(problem.format()))
         except TemplateError as error:
-            raise PluginError("sopsite: a template override has an error:\n"
-                              + "\n".join(p.format() for p in error.problems)) from error
+            raise RefusedError("a template override has an error", list(error.problems)) from error
         if writer is not None:
             _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
         macros.register(config, handbook)
