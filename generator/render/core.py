@@ -352,22 +352,26 @@ def flow(doc: Sop | Process, directory: Directory, words: dict[str, str]) -> dic
 
     title = f"{doc.id}: {doc.title}"
     drawn = diagrams(doc.graph, role_name, words, title)
-    views = [_diagram_view(doc, shown) for shown in drawn]
+    outs: dict[str, list[tuple[str | None, str]]] = {}
+    for edge in doc.graph.edges:
+        outs.setdefault(edge.source, []).append((edge.label, edge.target))
+    views = [_diagram_view(doc, shown, outs) for shown in drawn]
     if len(views) > 1:
         spans = [words["diagram_steps"].format(first=shown.members[0] + 1,
                                                last=shown.members[-1] + 1) for shown in drawn[1:]]
         views[0]["parts"] = [{"key": view["key"], "title": view["title"], "span": span}
                              for view, span in zip(views[1:], spans, strict=True)]
-    return {"diagram": Markup(flowchart(doc.graph, role_name, words, title)),
-            "diagrams": tuple(views), "diagram_note": None}
+    # one diagram is the whole flowchart already
+    whole = drawn[0].source if len(drawn) == 1 else flowchart(doc.graph, role_name, words,
+                                                               title)
+    return {"diagram": Markup(whole), "diagrams": tuple(views), "diagram_note": None}
 
 
-def _diagram_view(doc: Sop | Process, shown: Diagram) -> dict[str, Any]:
-    """A diagram and, for its text alternative, where each step it draws leads."""
+def _diagram_view(doc: Sop | Process, shown: Diagram,
+                  outs: dict[str, list[tuple[str | None, str]]]) -> dict[str, Any]:
+    """A diagram and, for its text alternative, where each step it draws leads (``outs``:
+    each step's branch labels and targets)."""
     graph = doc.graph
-    outs: dict[str, list[tuple[str | None, str]]] = {}
-    for edge in graph.edges:
-        outs.setdefault(edge.source, []).append((edge.label, edge.target))
     rows = [{"step": graph.steps[i], "outs": outs.get(graph.steps[i].id, []),
              "ends": graph.is_end(i)} for i in shown.members]
     return {"key": shown.key, "title": shown.title, "source": Markup(shown.source),

@@ -91,13 +91,7 @@ def parts(graph: StepGraph, words: dict[str, str]) -> tuple[Part, ...]:
     if len(steps) <= SPLIT_STEPS:
         return ()
     titles = {group.id: group.title for group in graph.groups}
-    runs: list[tuple[str | None, list[int]]] = []
-    for i, step in enumerate(steps):
-        group = step.group if step.group in titles else None
-        if runs and runs[-1][0] == group:
-            runs[-1][1].append(i)
-        else:
-            runs.append((group, [i]))
+    runs = _runs(graph, range(len(steps)))
     cut: list[tuple[str | None, list[int], bool]] = []
     index = {step.id: i for i, step in enumerate(steps)}
     spans = [(min(index[e.source], index[e.target]), max(index[e.source], index[e.target]))
@@ -292,14 +286,7 @@ def _boxes(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], st
     steps = graph.steps
     titles = {group.id: group.title for group in graph.groups}
     lines: list[str] = []
-    runs: list[tuple[str | None, list[int]]] = []
-    for i in drawn:
-        step = steps[i]
-        group = step.group if step.group in titles else None
-        if runs and runs[-1][0] == group:
-            runs[-1][1].append(i)
-        else:
-            runs.append((group, [i]))
+    runs = _runs(graph, drawn)
     counter = {"lane": 0, "group": 0}
     for group, members in runs:
         indent = "  "
@@ -319,6 +306,21 @@ def _boxes(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], st
         if group is not None:
             lines.append("  end")
     return lines
+
+
+def _runs(graph: StepGraph, drawn: Sequence[int]) -> list[tuple[str | None, list[int]]]:
+    """The steps ``drawn`` as runs of one step group each (None: no titled group), in order:
+    a group's box in a chart, and a part when a long flow is split."""
+    titles = {group.id for group in graph.groups}
+    runs: list[tuple[str | None, list[int]]] = []
+    for i in drawn:
+        group = graph.steps[i].group
+        group = group if group in titles else None
+        if runs and runs[-1][0] == group:
+            runs[-1][1].append(i)
+        else:
+            runs.append((group, [i]))
+    return runs
 
 
 def _split(step: Step) -> bool:
