@@ -125,7 +125,8 @@ _builtin("YAML002", Severity.ERROR, "duplicate key in a mapping")
 _builtin("YAML003", Severity.ERROR, "top level (or a list item) is not a mapping")
 _builtin("YAML004", Severity.ERROR, "merge key ('<<') used")
 _builtin("YAML005", Severity.ERROR, "aliases expand beyond the bound (billion laughs)")
-_builtin("YAML006", Severity.ERROR, "a date that does not exist")
+_builtin("YAML006", Severity.ERROR,
+         "a date that does not exist, or a date or time not in ISO 8601's form")
 _builtin("YAML007", Severity.WARNING, "a ' #word' comment cuts a plain text value short")
 _builtin("YAML008", Severity.ERROR, f"aliases expand the file's text beyond its budget "
          f"({EXPANSION_FACTOR} times the file, at least {MIN_EXPANDED:,} characters)")

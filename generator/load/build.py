@@ -3,6 +3,7 @@ budget, and positions noted only when a problem needs them."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from sys import intern
 from typing import Any
@@ -30,6 +31,21 @@ most this many characters each, they are bounded by the count of values instead.
 
 
 _IMPLICIT_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_CANONICAL_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    r"([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?")
+"""A YAML 1.1 timestamp written as the guide writes dates and times. YAML also reads
+`2026-7-1`, `2026-07-01 9:30:00` and an offset of `-5` as times, which the schema and the
+editor do not; they are refused with the canonical form to write instead."""
+
+
+def _loose_time(text: str, value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return (f"expected a date and time as YYYY-MM-DDTHH:MM:SS with its offset from UTC "
+                f"(ISO 8601), found {quote(text)}; did you mean {quote(value.isoformat())}?")
+    return (f"expected a date as YYYY-MM-DD, found {quote(text)}; did you mean "
+            f"{quote(value.isoformat())}?")
 
 
 class NeedsPositions(Exception):  # noqa: N818 - a signal, not an error
@@ -123,7 +139,10 @@ class Builder:
         try:
             # construct_scalar-level methods directly: construct_object's bookkeeping (anchors,
             # recursion guards) is already done by this builder.
-            return self.loader.yaml_constructors[node.tag](self.loader, node)
+            value = self.loader.yaml_constructors[node.tag](self.loader, node)
+            if node.tag == TIMESTAMP_TAG and not _CANONICAL_TIME.fullmatch(node.value):
+                self._refuse(node, loc, "YAML006", _loose_time(node.value, value))
+            return value
         except (ValueError, OverflowError, TypeError, KeyError, AttributeError,
                 yaml.YAMLError) as error:
             explicit = getattr(node, "explicit", None)

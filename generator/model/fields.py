@@ -47,13 +47,36 @@ def _duration(value: str) -> str:
     return value
 
 
+DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""The one way to write a date. Python's `fromisoformat` also reads ISO 8601's basic and
+week forms (`20260701`, `2026-W27-3`), which the guide and the schema do not allow and a
+reviewer would not read as a date."""
+
+
+def _padded(text: str) -> str:
+    """"; did you mean '2026-07-01'?" for a day written `2026-7-1`, else nothing."""
+    loose = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})", text.strip())
+    if loose is None:
+        return ""
+    try:
+        day = dt.date(*(int(part) for part in loose.groups()))
+    except ValueError:
+        return ""
+    return f"; did you mean {quote(day.isoformat())}?"
+
+
 def _iso_date(value: object) -> object:
     # YAML gives dates as date objects; a quoted "2026-05-01" is fine too, a number is not.
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError(f"expected a date as YYYY-MM-DD, found text {quote(value)}") from None
+            raise ValueError(f"expected a date as YYYY-MM-DD, found text {quote(value)}"
+                             f"{_padded(value)}") from None
+        if not DATE_TEXT.fullmatch(value):
+            raise ValueError(f"expected a date as YYYY-MM-DD, found text {quote(value)}; "
+                             f"did you mean {quote(day.isoformat())}?")
+        return day
     return value
 
 

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import zoneinfo
 from typing import Annotated, Literal, NamedTuple
 
@@ -65,14 +66,26 @@ DEFAULT_SEVERITIES: tuple[SeverityLevel, ...] = (
 """The scale when a handbook sets none (plugin option `severities`), most severe first."""
 
 
+TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?"
+                       r"([Zz]|[+-][0-9]{2}:[0-9]{2})?")
+"""A moment as the guide writes it: ISO 8601's extended form. Python also reads the basic
+and week forms (`20260701T0930+0200`), which a reviewer would not read as a time; a moment
+without an offset matches too, to be refused below with the offset to add."""
+
+
 def _aware(value: object) -> object:
     """A date and time with its offset; a naive one is refused with the form to write."""
     if isinstance(value, str):
         try:
-            value = dt.datetime.fromisoformat(value)
+            moment = dt.datetime.fromisoformat(value)
         except ValueError:
             raise ValueError(f"expected a date and time with its offset from UTC (ISO 8601), "
                              f"such as {quote(EXAMPLE_TIME)}, found {quote(value)}") from None
+        if not TIME_TEXT.fullmatch(value):
+            raise ValueError(f"expected a date and time with its offset from UTC (ISO 8601), "
+                             f"such as {quote(EXAMPLE_TIME)}, found {quote(value)}; did you "
+                             f"mean {quote(moment.isoformat())}?")
+        value = moment
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         raise ValueError(f"expected a date and time with its offset from UTC, such as "
                          f"{quote(EXAMPLE_TIME)}, found the date {value.isoformat()} alone")
