@@ -8,10 +8,9 @@ see everything that is wrong in one run.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -153,10 +152,9 @@ def has_errors(problems: Iterable[Problem]) -> bool:
 
 
 def render(problems: Iterable[Problem], fmt: str) -> str:
-    """All problems, sorted, in one of the output formats of `sopsite check`."""
+    """All problems, sorted, as lines (`text`) or workflow commands (`github`); the JSON
+    shape is `generator.report`'s."""
     ordered = sorted(problems)
-    if fmt == "json":
-        return json.dumps([asdict(p) for p in ordered], indent=2, ensure_ascii=False)
     if fmt == "github":
         return "\n".join(p.format_github() for p in ordered)
     return "\n".join(p.format() for p in ordered)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
-from tests.support import SOPSITE, TODAY_ARG, Book, run_cli, run_sopsite
+from generator.report import REPORT_SCHEMA_FILE, report_schema_text
+from tests.support import REPO, SOPSITE, TODAY_ARG, Book, run_cli, run_sopsite
 
+REPORT_SCHEMA = jsonschema.Draft202012Validator(json.loads(report_schema_text()))
 S = "hb/sop-it-001.yml"
 P = "hb/proc-it-rollout.yml"
 
@@ -87,21 +90,28 @@ def test_json_format(book: Book) -> None:
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert result.stderr == ""
-    assert json.loads(result.stdout) == [
-        {"path": P, "line": 5, "column": 9, "code": "MODEL004", "severity": "error",
-         "message": STATUS},
-        {"path": S, "line": 8, "column": 15, "code": "REVIEW001", "severity": "warning",
-         "message": REVIEW},
-        {"path": S, "line": 31, "column": 12, "code": "REF001", "severity": "error",
-         "message": ROLE},
-    ]
+    assert json.loads(result.stdout) == {
+        "format": "sopsite-check", "version": 1, "strict": False, "passed": False,
+        "counts": {"errors": 2, "warnings": 1, "failing": 2},
+        "problems": [
+            {"path": P, "line": 5, "column": 9, "code": "MODEL004", "severity": "error",
+             "message": STATUS, "fails": True},
+            {"path": S, "line": 8, "column": 15, "code": "REVIEW001", "severity": "warning",
+             "message": REVIEW, "fails": False},
+            {"path": S, "line": 31, "column": 12, "code": "REF001", "severity": "error",
+             "message": ROLE, "fails": True},
+        ]}
+    REPORT_SCHEMA.validate(json.loads(result.stdout))
 
 
 def test_json_format_when_clean_is_an_empty_list(book: Book) -> None:
     result = run_cli("check", "hb", "--format", "json", "--today", TODAY_ARG,
                          cwd=book.root.parent)
     assert result.returncode == 0
-    assert json.loads(result.stdout) == []
+    assert json.loads(result.stdout) == {
+        "format": "sopsite-check", "version": 1, "strict": False, "passed": True,
+        "counts": {"errors": 0, "warnings": 0, "failing": 0}, "problems": []}
+    REPORT_SCHEMA.validate(json.loads(result.stdout))
 
 
 def test_json_keeps_non_ascii_text(book: Book) -> None:
@@ -110,7 +120,7 @@ def test_json_keeps_non_ascii_text(book: Book) -> None:
                          cwd=book.root.parent)
     assert result.returncode == 1
     assert "on-call-🚨" in result.stdout
-    [problem] = json.loads(result.stdout)
+    [problem] = json.loads(result.stdout)["problems"]
     assert (problem["path"], problem["line"], problem["column"], problem["code"]) == (
         "hb/zz.yml", 2, 5, "ID003")
 
@@ -247,3 +257,20 @@ def test_rules_lists_every_code(tmp_path: Path) -> None:
         assert code in codes
     assert "REVIEW001    warning  an effective document past its review date" in (
         result.stdout.splitlines())
+
+
+def test_the_json_report_schema_is_valid_and_committed() -> None:
+    jsonschema.Draft202012Validator.check_schema(REPORT_SCHEMA.schema)
+    committed = (REPO / "schemas" / REPORT_SCHEMA_FILE).read_text("utf-8")
+    assert committed == report_schema_text(), "run: sopsite schema --out schemas"
+
+
+def test_the_json_report_schema_refuses_what_a_tool_must_not_see() -> None:
+    good = {"format": "sopsite-check", "version": 1, "strict": False, "passed": True,
+            "counts": {"errors": 0, "warnings": 0, "failing": 0}, "problems": []}
+    REPORT_SCHEMA.validate(good)
+    finding = {"path": "a.yml", "line": 1, "column": 1, "severity": "fatal", "code": "X001",
+               "message": "m", "fails": True}
+    for bad in ({**good, "version": 2}, {**good, "extra": 1}, {**good, "problems": [finding]},
+                {**good, "problems": [{**finding, "severity": "error", "line": 0}]}):
+        assert not REPORT_SCHEMA.is_valid(bad), bad

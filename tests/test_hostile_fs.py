@@ -163,9 +163,9 @@ def test_a_secret_behind_a_link_is_in_no_output_format(fmt: str, book: Book,
     result = run("check", "hb", "--format", fmt, cwd=tmp_path)
     assert_clean_refusal(result, 1)
     if fmt == "json":
-        assert json.loads(result.stdout) == [{"path": path, "line": 1, "column": 1,
-                                             "code": "FILE006", "severity": "error",
-                                             "message": message}]
+        assert json.loads(result.stdout)["problems"] == [
+            {"path": path, "line": 1, "column": 1, "code": "FILE006", "severity": "error",
+             "message": message, "fails": True}]
     elif fmt == "github":
         assert result.stdout == (f"::error file={path},line=1,col=1,title=FILE006::{message}\n")
     else:

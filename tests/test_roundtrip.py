@@ -208,7 +208,8 @@ def test_schema_command_writes_one_file_per_kind(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["schema", "--out", str(tmp_path / "schemas")])
     assert result.exit_code == 0, result.output
     written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
-    assert written == ["postmortem.schema.json", "process.schema.json", "retro.schema.json",
-                       "role.schema.json", "sop.schema.json", "term.schema.json"]
+    assert written == ["check-report.schema.json", "postmortem.schema.json",
+                       "process.schema.json", "retro.schema.json", "role.schema.json",
+                       "sop.schema.json", "term.schema.json"]
     role_schema = json.loads((tmp_path / "schemas" / "role.schema.json").read_text("utf-8"))
     assert {"$ref", "type"} & set(json.dumps(role_schema["anyOf"]).split('"'))

@@ -57,8 +57,11 @@ def test_json_keeps_the_warning_under_strict(book: Book) -> None:
     _overdue(book)
     code, out, _ = _check(book, "--strict", "--format", "json")
     assert code == 1
-    assert json.loads(out) == [{"path": S, "line": 8, "column": 15, "code": "REVIEW001",
-                                "severity": "warning", "message": REVIEW}]
+    report = json.loads(out)
+    assert (report["strict"], report["passed"], report["counts"]) == (
+        True, False, {"errors": 0, "warnings": 1, "failing": 1})
+    assert report["problems"] == [{"path": S, "line": 8, "column": 15, "code": "REVIEW001",
+                                   "severity": "warning", "message": REVIEW, "fails": True}]
 
 
 def test_advice_does_not_fail_a_strict_run_and_the_summary_says_which_do(book: Book) -> None:

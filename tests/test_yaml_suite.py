@@ -160,7 +160,7 @@ def test_check_of_the_whole_suite_as_a_folder(tmp_path: Path) -> None:
                        cwd=tmp_path)
     assert done.returncode == 1, done.stderr
     assert "internal error" not in done.stderr
-    problems = json.loads(done.stdout)
+    problems = json.loads(done.stdout)["problems"]
     assert {p["code"] for p in problems}.isdisjoint({"INTERNAL001", "INTERNAL002"})
     by_file = Counter(Path(p["path"]).stem for p in problems)
     # No case is a valid handbook item: each file has at least one problem of its own.

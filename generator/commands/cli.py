@@ -54,7 +54,7 @@ def cli(ctx: click.Context) -> None:
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "github", "json"]), default="text",
               show_default=True, help="text for people, github for workflow annotations, json "
-              "for tools.")
+              "for tools (a versioned shape: schemas/check-report.schema.json).")
 @click.option("--strict", is_flag=True, help="Fail on warnings (such as an overdue review) "
               "too; each problem keeps its severity.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -88,7 +88,12 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
         from generator.git.compare import base_problems
 
         problems = sorted(problems + base_problems(handbook, path, base))
-    output = render(problems, fmt)
+    if fmt == "json":
+        from generator.report import report_json
+
+        output = report_json(problems, strict=strict, advice=advisory_codes())
+    else:
+        output = render(problems, fmt)
     if output:
         click.echo(output)
     if fmt == "text":
@@ -100,11 +105,13 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Folder to write the <kind>.schema.json files to.")
 def schema(out: Path) -> None:
-    """Write the JSON Schema of each kind, generated from the content model."""
+    """Write the JSON Schema of each kind, generated from the content model, and of the
+    report `check --format json` prints."""
     from generator.model.schema import schemas
+    from generator.report import REPORT_SCHEMA_FILE, report_schema_text
 
     out.mkdir(parents=True, exist_ok=True)
-    for name, text in schemas().items():
+    for name, text in {**schemas(), REPORT_SCHEMA_FILE: report_schema_text()}.items():
         (out / name).write_text(text, encoding="utf-8")
         click.echo(out / name)
 
