@@ -229,15 +229,27 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--name", default="Handbook", show_default=True,
+              help="The handbook's name, in the header and the browser tab (site_name).")
+@click.option("--logo", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="An image (svg, png, jpg, webp) copied to docs/assets/ as the logo and "
+              "the favicon.")
+@click.option("--colour", default=None, metavar="HEX",
+              help='The handbook\'s colour, e.g. "#0b6e6e" (brand_colour).')
+@click.option("--footer", default=None,
+              help="The footer's line (copyright), instead of \"Made with Material\".")
+def init(directory: Path, name: str, logo: Path | None, colour: str | None,
+         footer: str | None) -> None:
     """Create a new handbook repository in DIRECTORY that builds at once.
 
     It holds mkdocs.yml, sops/ with the borscht tutorial, roles and a glossary, docs/, the
     JSON Schemas with editor settings, package.json (Mermaid) and a README for authors.
+    The name, logo, colour and footer go into mkdocs.yml, where they can be changed later.
     """
+    from generator.commands.scaffold import Identity
     from generator.commands.scaffold import init as init_repository
 
-    written = init_repository(directory)
+    written = init_repository(directory, Identity(name, logo, colour, footer))
     click.echo(f"{len(written)} files in {directory}; next: cd {directory} && npm install "
                "&& sopsite serve")
 

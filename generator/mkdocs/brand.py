@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import yaml
+from markupsafe import escape
 
 from generator.boundary import display_path, read_bounded
 from generator.load import MAX_FILE_BYTES
 from generator.problems import Problem, Severity, quote
+from generator.render.sanitise import Sanitiser
 
 CODE = "CONFIG001"
 OPTION = "brand_colour"
@@ -160,8 +163,28 @@ def stylesheet(colour: RGB) -> str:
     )
 
 
-def link(config: object, colour: RGB | None) -> None:
+def link(config: Any, colour: RGB | None) -> None:
     """List the brand stylesheet after sopsite's own, when the handbook has a colour."""
-    extra_css = config.extra_css  # type: ignore[attr-defined]
-    if colour is not None and STYLE_URI not in extra_css:
-        extra_css.append(STYLE_URI)
+    if colour is not None and STYLE_URI not in config.extra_css:
+        config.extra_css.append(STYLE_URI)
+
+
+def guard(config: Any, sanitiser: Sanitiser) -> str | None:
+    """The handbook's name as text and its footer through the HTML gate; a warning naming
+    what the footer lost, if anything.
+
+    MkDocs' templates do not escape: Material prints `site_name` into every page's header,
+    title and sidebar as it stands, so `R&D <Ops>` would be markup. The name is text, so it
+    is escaped (as Markup, which Material's own `| e` then leaves alone); `copyright` is HTML
+    by Material's convention (`&copy;`, a link), so it keeps the markup the allow-list keeps.
+    """
+    config.site_name = escape(str(config.site_name or ""))
+    footer = config.copyright
+    if not footer:
+        return None
+    cleaned = sanitiser.clean(str(footer))
+    config.copyright = cleaned.html
+    if not cleaned.removed:
+        return None
+    return (f"sopsite: mkdocs.yml: copyright had markup that is not allowed "
+            f"({', '.join(repr(tag[:40]) for tag in cleaned.removed)}); it was removed")

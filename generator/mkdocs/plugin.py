@@ -129,6 +129,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         macros.register(config, handbook, self.site.pages)
         warning = assets.link(config, self.mermaid)
         brand.link(config, self.colour)
+        warning = brand.guard(config, self.sanitiser)
+        if warning:
+            log.warning(warning)
         if warning:
             log.warning(warning)
         # What is alive now stays for the session; MkDocs has made no page yet.
