@@ -103,6 +103,18 @@ def test_a_number_is_refused_and_a_missing_option_is_fine(
     assert brand.check(_mkdocs_yml(tmp_path, 'brand_colour: "#0b6e6e"'), "#0b6e6e") is None
 
 
+def test_check_reports_the_colour_before_a_build_does(tmp_path: Path) -> None:
+    shutil.copytree(MINIMAL, tmp_path / "sops")
+    _mkdocs_yml(tmp_path, 'brand_colour: "blue"')
+    result = sopsite("check", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "mkdocs.yml:10:21: error [CONFIG001] expected the sopsite option brand_colour as a hex "
+        "colour, '#' and 6 (or 3) hex digits such as \"#0b6e6e\", found 'blue'\n")
+    _mkdocs_yml(tmp_path, 'brand_colour: "#00f"')
+    assert sopsite("check", cwd=tmp_path).returncode == 0
+
+
 @pytest.mark.parametrize("colour", ["#0b6e6e", "#ffff00", "#000080", "#777777", "#ffffff",
                                     "#000000", "#c05"])
 def test_the_stylesheet_reads_in_both_schemes(colour: str) -> None:

@@ -25,9 +25,9 @@ from generator.checks.registry import advisory_codes
 from generator.commands.base import Command
 from generator.commands.pdf import pdf as pdf_command
 from generator.commands.register import register
-from generator.mkdocs.config import configured
+from generator.mkdocs.config import configured, plugin_options
 from generator.pipeline import check_handbook, current_day
-from generator.problems import has_errors, render, summary
+from generator.problems import Problem, has_errors, render, summary
 from generator.session import Session
 
 DEFAULT_ROOT = "sops"
@@ -82,6 +82,7 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
         options = dataclasses.replace(options, settings=dataclasses.replace(
             options.settings, min_coverage=min_coverage))
     handbook, problems = pipeline.check(options, click.get_current_context().obj)
+    problems += _config_problems(Path("mkdocs.yml"))
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
         # in editors and hooks, and is timed with its start-up.
@@ -94,6 +95,17 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
     if fmt == "text":
         click.echo(summary(problems, strict=strict, advice=advisory_codes()), err=True)
     sys.exit(1 if pipeline.fails(problems, strict) else 0)
+
+
+def _config_problems(mkdocs_yml: Path) -> list[Problem]:
+    """What mkdocs.yml's sopsite options would stop the build on (CONFIG001), so that
+    `check` finds it before a build does."""
+    if not mkdocs_yml.is_file():
+        return []
+    from generator.mkdocs import brand
+
+    problem = brand.check(mkdocs_yml, plugin_options(mkdocs_yml).get(brand.OPTION))
+    return [problem] if problem else []
 
 
 @cli.command()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from markupsafe import escape
@@ -20,7 +20,9 @@ from markupsafe import escape
 from generator.boundary import display_path, read_bounded
 from generator.load import MAX_FILE_BYTES
 from generator.problems import Problem, Severity, quote
-from generator.render.sanitise import Sanitiser
+
+if TYPE_CHECKING:  # `sopsite check` reads the colour too, and need not load the sanitiser
+    from generator.render.sanitise import Sanitiser
 
 CODE = "CONFIG001"
 OPTION = "brand_colour"
