@@ -91,7 +91,7 @@ def test_front_page_states_commit_build_date_and_as_of_date(made: Made) -> None:
     assert note.group(1) == made.commit
     assert note.group(2) in made.built
     assert note.group(3) == TODAY_ARG
-    assert text.index("Controlled snapshot") > text.index("Example Handbook")
+    assert text.index("Controlled snapshot") > text.index("Kestrel Bay Handbook")
     # Only the front page carries the note.
     assert "Controlled snapshot" not in page_text(made.site / SOP_PAGE)
 

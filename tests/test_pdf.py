@@ -196,7 +196,7 @@ def test_the_handbook_holds_every_document(printed: Printed) -> None:
         assert doc in text
     reader = PdfReader(path)
     first = pages_text(path)[0]
-    assert "Example Handbook" in first
+    assert "Kestrel Bay Handbook" in first
     assert f"commit {printed.commit}" in first
     assert f"built {printed.built}" in first
     assert "7 documents" in first

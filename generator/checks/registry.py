@@ -120,6 +120,8 @@ _builtin("OUT001", Severity.ERROR, "export or the cache would overwrite a file s
          "write, or write through a link out of its folder")
 _builtin("TEMPLATE001", Severity.ERROR, "a template override (the templates folder) that Jinja "
          "cannot parse or render")
+_builtin("CONFIG001", Severity.ERROR, "the sopsite option brand_colour in mkdocs.yml is not a hex "
+         "colour")
 _builtin("YAML001", Severity.ERROR, "invalid YAML syntax or an unsupported tag")
 _builtin("YAML002", Severity.ERROR, "duplicate key in a mapping")
 _builtin("YAML003", Severity.ERROR, "top level (or a list item) is not a mapping")

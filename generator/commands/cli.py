@@ -25,9 +25,9 @@ from generator.checks.registry import advisory_codes
 from generator.commands.base import Command
 from generator.commands.pdf import pdf as pdf_command
 from generator.commands.register import register
-from generator.mkdocs.config import configured
+from generator.mkdocs.config import configured, plugin_options
 from generator.pipeline import check_handbook, current_day
-from generator.problems import Severity, failing, has_errors, render, summary
+from generator.problems import Problem, Severity, failing, has_errors, render, summary
 from generator.session import Session
 
 DEFAULT_ROOT = "sops"
@@ -82,6 +82,7 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
         options = dataclasses.replace(options, settings=dataclasses.replace(
             options.settings, min_coverage=min_coverage))
     handbook, problems = pipeline.check(options, click.get_current_context().obj)
+    problems += _config_problems(Path("mkdocs.yml"))
     if base is not None:
         # Imported here, like every other command's machinery: `check` runs on every save
         # in editors and hooks, and is timed with its start-up.
@@ -118,8 +119,8 @@ def check_changed(files: tuple[Path, ...], path: Path, today: dt.datetime | None
     """
     options = configured(Path("mkdocs.yml"), root=path, strict=False,
                          today=today.date() if today else None)
-    handbook, problems = pipeline.check(options, click.get_current_context().obj)
-    del handbook
+    _, problems = pipeline.check(options, click.get_current_context().obj)
+    problems = sorted(problems + _config_problems(Path("mkdocs.yml")))
     changed = {file.resolve() for file in files}
     errors = set(pipeline.fails(problems, False))
     warned = set(failing([p for p in problems if Path(p.path).resolve() in changed],
@@ -136,6 +137,17 @@ def check_changed(files: tuple[Path, ...], path: Path, today: dt.datetime | None
                  "(sopsite check --strict shows them as CI would)")
     click.echo(line, err=True)
     sys.exit(1 if failed else 0)
+
+
+def _config_problems(mkdocs_yml: Path) -> list[Problem]:
+    """What mkdocs.yml's sopsite options would stop the build on (CONFIG001), so that
+    `check` finds it before a build does."""
+    if not mkdocs_yml.is_file():
+        return []
+    from generator.mkdocs import brand
+
+    problem = brand.check(mkdocs_yml, plugin_options(mkdocs_yml).get(brand.OPTION))
+    return [problem] if problem else []
 
 
 @cli.command()
@@ -273,15 +285,27 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--name", default="Handbook", show_default=True,
+              help="The handbook's name, in the header and the browser tab (site_name).")
+@click.option("--logo", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="An image (svg, png, jpg, webp) copied to docs/assets/ as the logo and "
+              "the favicon.")
+@click.option("--colour", default=None, metavar="HEX",
+              help='The handbook\'s colour, e.g. "#0b6e6e" (brand_colour).')
+@click.option("--footer", default=None,
+              help="The footer's line (copyright), instead of \"Made with Material\".")
+def init(directory: Path, name: str, logo: Path | None, colour: str | None,
+         footer: str | None) -> None:
     """Create a new handbook repository in DIRECTORY that builds at once.
 
     It holds mkdocs.yml, sops/ with the borscht tutorial, roles and a glossary, docs/, the
     JSON Schemas with editor settings, package.json (Mermaid) and a README for authors.
+    The name, logo, colour and footer go into mkdocs.yml, where they can be changed later.
     """
+    from generator.commands.scaffold import Identity
     from generator.commands.scaffold import init as init_repository
 
-    written = init_repository(directory)
+    written = init_repository(directory, Identity(name, logo, colour, footer))
     click.echo(f"{len(written)} files in {directory}; next: cd {directory} && npm install "
                "&& sopsite serve")
 

@@ -11,10 +11,12 @@ import datetime as dt
 import os
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import escape
 
 from generator.boundary import check_output, project_root, windows_device
 from generator.checks.ids import (
@@ -27,11 +29,13 @@ from generator.checks.ids import (
 from generator.errors import SopsiteError
 from generator.load import load_text
 from generator.load.handbook import load_handbook
+from generator.mkdocs import brand
 from generator.model import Process, Sop
 from generator.model.handbook import Handbook
 from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.model.schema import schemas
 from generator.model.validate import validate_item
+from generator.render.text import plain
 
 FOLDERS = {"sop": "sops", "process": "processes", "retro": "retros",
            "postmortem": "postmortems", "role": "roles", "term": "glossary"}
@@ -163,10 +167,82 @@ def _validate(text: str, target: Path, key: str, title: str) -> None:
                             f"{loaded.items[0].data.get(key)!r}, not {title!r}")
 
 
-def init(target: Path) -> list[Path]:
+LOGO_TYPES = (".svg", ".png", ".jpg", ".jpeg", ".webp")
+"""The image types a logo may be: what browsers show in a header and a tab."""
+
+MAX_LOGO_BYTES = 1024 * 1024
+"""A logo is on every page; a larger file is a mistake (a photo, not a mark)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What `sopsite init --name --logo --colour --footer` writes into the new mkdocs.yml."""
+
+    name: str = "Handbook"
+    logo: Path | None = None
+    colour: str | None = None
+    footer: str | None = None
+
+    def checked(self) -> Identity:
+        """These values as the new repository takes them, or a ScaffoldError saying what is
+        expected; checked before anything is written, so a refusal leaves no folder behind."""
+        if not self.name.strip() or any(ord(ch) < 32 for ch in self.name):
+            raise ScaffoldError(f"expected --name as one line of text, found {self.name!r}")
+        if self.colour is not None and brand.parse(self.colour) is None:
+            raise ScaffoldError(f"expected --colour as a hex colour, '#' and 6 (or 3) hex "
+                                f"digits such as \"#0b6e6e\", found {self.colour!r}")
+        if self.footer is not None and not self.footer.strip():
+            raise ScaffoldError(f"expected --footer with some text, found {self.footer!r}")
+        if self.logo is not None:
+            if self.logo.suffix.lower() not in LOGO_TYPES:
+                raise ScaffoldError(f"expected --logo as an image file ({', '.join(LOGO_TYPES)})"
+                                    f", found {self.logo.name!r}")
+            if not self.logo.is_file():
+                raise ScaffoldError(f"expected --logo as an image file, found no file at "
+                                    f"{self.logo}")
+            size = self.logo.stat().st_size
+            if size > MAX_LOGO_BYTES:
+                raise ScaffoldError(f"expected --logo of at most {MAX_LOGO_BYTES:,} bytes, "
+                                    f"found {size:,}")
+        return self
+
+    @property
+    def logo_uri(self) -> str | None:
+        """Where the logo lands in the new docs/ (and so in the site)."""
+        return f"assets/logo{self.logo.suffix.lower()}" if self.logo else None
+
+
+def starter_config(identity: Identity) -> str:
+    """The new repository's mkdocs.yml with ``identity`` in it.
+
+    The name is text (the plugin escapes it for the page); the footer is HTML to Material,
+    so it is escaped here and shows exactly as typed. Every value is one YAML scalar
+    (`yaml_scalar`), so none can add a key.
+    """
+    footer = str(escape(identity.footer)) if identity.footer else None
+    text = _environment().get_template("mkdocs.yml.j2").render(
+        name=identity.name, logo=identity.logo_uri, colour=identity.colour, footer=footer)
+    loaded = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader: tags are ignored, not run
+    if loaded.get("site_name") != identity.name or loaded.get("copyright") != footer:
+        raise ScaffoldError("internal error: the starting mkdocs.yml does not read back the "
+                            "name and footer as given")
+    return text
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml holds `!!python/name:` tags; reading it back must not need them."""
+
+
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/",
+                                    lambda loader, suffix, node: None)
+
+
+def init(target: Path, identity: Identity | None = None) -> list[Path]:
     """A new handbook repository in ``target`` that builds at once; returns the files written."""
     if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} is not empty; sopsite init only fills a new folder")
+    identity = (identity or Identity()).checked()
+    config = starter_config(identity)
     written = []
     for source in sorted(STARTER.rglob("*")):
         if source.is_dir() or "__pycache__" in source.parts:
@@ -176,6 +252,17 @@ def init(target: Path) -> list[Path]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)  # follows links: the files, not the links
         written.append(destination)
+    written.append(target / "mkdocs.yml")
+    written[-1].write_text(config, encoding="utf-8")
+    index = target / "docs" / "index.md"
+    # The front page's heading is the handbook's name, as Markdown text.
+    index.write_text(index.read_text("utf-8").replace("# Handbook\n", f"# {plain(identity.name)}\n",
+                                                       1), encoding="utf-8")
+    if identity.logo is not None and identity.logo_uri is not None:
+        logo = target / "docs" / identity.logo_uri
+        logo.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(identity.logo, logo)
+        written.append(logo)
     for name, text in schemas().items():
         path = target / "schemas" / name
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -63,5 +63,10 @@ class SopsiteConfig(base.Config):
     snapshot" note."""
     pdf = c.SubConfig(PdfConfig)
     """Options of the PDF copies (`sopsite pdf`)."""
+    brand_colour = c.Optional(c.Type(object))
+    """The handbook's own colour, a hex value in quotes (`"#0b6e6e"`): the header, links and
+    buttons take it, in the light and the dark scheme (set `theme.palette.primary: custom`
+    too). Anything else is refused with CONFIG001; any type is let through here so that
+    the refusal says where and what was expected."""
     severities = c.Optional(c.ListOfItems(c.SubConfig(SeverityConfig)))
     """The incident severity scale, most severe first (by default SEV1 to SEV4)."""

@@ -19,14 +19,14 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from generator import pipeline
 from generator.boundary import check_output, project_root
 from generator.checks.registry import advisory_codes
 from generator.errors import TemplateError
-from generator.mkdocs import assets, macros, nav, pages
+from generator.mkdocs import assets, brand, macros, nav, pages
 from generator.mkdocs import files as files_module
 from generator.mkdocs.options import SopsiteConfig
 from generator.problems import Problem, Severity, has_errors
@@ -67,6 +67,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.site: Site | None = None
         self.sanitiser = Sanitiser()
         self.base = self.project = self.cache = self.mermaid = Path()
+        self.colour: brand.RGB | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Only a live server gains from keeping parsed files and pages between builds. A
@@ -86,7 +87,11 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             raise
 
     def _configure(self, config: Any) -> Any:
-        self.base = Path(config.config_file_path or ".").resolve().parent
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        self.base = config_file.resolve().parent
+        wrong_colour = brand.check(config_file, self.config.brand_colour)
+        _refuse("mkdocs.yml has errors", [wrong_colour] if wrong_colour else [])
+        self.colour = brand.parse(self.config.brand_colour)
         options = pipeline.Options.from_plugin(self.config, self.base)
         if not options.root.is_dir():
             raise PluginError(f"sopsite: handbook folder {options.root} does not exist; set "
@@ -121,8 +126,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             raise RefusedError("a template override has an error", list(error.problems)) from error
         if writer is not None:
             _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
-        macros.register(config, handbook)
+        macros.register(config, handbook, self.site.pages)
         warning = assets.link(config, self.mermaid)
+        brand.link(config, self.colour)
+        warning = brand.guard(config, self.sanitiser)
+        if warning:
+            log.warning(warning)
         if warning:
             log.warning(warning)
         # What is alive now stays for the session; MkDocs has made no page yet.
@@ -146,6 +155,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             raise PluginError(f"sopsite: docs/{clashes[0]} would be replaced by a generated "
                               "page; rename or remove the hand-written file")
         assets.add(files, config, self.mermaid)
+        if self.colour is not None and files.get_file_from_path(brand.STYLE_URI) is None:
+            files.append(File.generated(config, brand.STYLE_URI,
+                                        content=brand.stylesheet(self.colour)))
         config.nav = nav.navigation(self.site, files, config.nav)
         if not self.session.serving:
             # A one-off build need not hold every parsed file while MkDocs renders the HTML.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,7 +21,7 @@ from pathlib import Path
 from tests.support import MERMAID_JS, REPO, SOPSITE, TODAY_ARG
 
 __all__ = ["MERMAID_JS", "REPO", "SOPSITE", "build", "env", "make_project", "mkdocs_build_quiet",
-           "sopsite"]
+           "sopsite", "without_nav"]
 
 
 def make_project(tmp: Path, sops: Path, *, docs: Path | None = None,
@@ -28,6 +29,9 @@ def make_project(tmp: Path, sops: Path, *, docs: Path | None = None,
     """Copy a handbook and the repo's MkDocs configuration into ``tmp``; return the config.
 
     The copy points `mermaid_js` at the repo's pinned Mermaid, so the build is offline.
+    With docs other than the repository's, the repository's `nav:` (which names its own
+    pages) is left out, and its logo and favicon are copied so that no page asks for a file
+    that is not there.
     """
     shutil.copytree(sops, tmp / "sops")
     if docs is None:
@@ -35,14 +39,25 @@ def make_project(tmp: Path, sops: Path, *, docs: Path | None = None,
         (tmp / "docs" / "index.md").write_text("# Test handbook\n", encoding="utf-8")
     else:
         shutil.copytree(docs, tmp / "docs")
+    own_docs = docs is not None and docs.resolve() == (REPO / "docs").resolve()
+    if not (tmp / "docs" / "assets").exists():
+        shutil.copytree(REPO / "docs" / "assets", tmp / "docs" / "assets")
     for name in ("mkdocs.yml", "mkdocs.mermaid2.yml"):
         text = (REPO / name).read_text(encoding="utf-8")
+        if not own_docs:
+            text = without_nav(text)
         text = text.replace("      sops: sops\n",
                             f"      sops: sops\n      mermaid_js: {MERMAID_JS}\n")
         if site_url:
             text = text.replace("site_url: http://127.0.0.1:8000/", f"site_url: {site_url}")
         (tmp / name).write_text(text, encoding="utf-8")
     return tmp / config
+
+
+def without_nav(config: str) -> str:
+    """mkdocs.yml text without its top-level `nav:` block (and the comment just above it)."""
+    return re.sub(r"(?:^#[^\n]*\n)*^nav:\n(?:^[ \t]+[^\n]*\n|^\n)*", "", config,
+                  flags=re.MULTILINE)
 
 
 def env(today: str = TODAY_ARG) -> dict[str, str]:
