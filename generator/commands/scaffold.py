@@ -45,7 +45,10 @@ TITLE_KEYS = {"role": "name", "term": "term"}
 """The key that `--title` fills, where it is not `title`."""
 
 STARTER = Path(__file__).parent.parent / "starter"
-RENAMED = {"gitignore": ".gitignore", "vscode-settings.json": ".vscode/settings.json"}
+RENAMED = {"gitignore": ".gitignore", "vscode-settings.json": ".vscode/settings.json",
+           "pre-commit-config.yaml": ".pre-commit-config.yaml",
+           "workflows/handbook.yml": ".github/workflows/handbook.yml",
+           "workflows/handbook-comment.yml": ".github/workflows/handbook-comment.yml"}
 
 
 class ScaffoldError(SopsiteError):
