@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site pdf serve test test-fast lint bench bench-hostile lock chromium clean
+.PHONY: site pdf serve test test-fast lint bench bench-hostile lock chromium clean wheel
 
 ## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
 site: $(VENV)/.installed node_modules/.installed
@@ -84,6 +84,12 @@ chromium:
 	    echo "for Chromium, SOPSITE_CHROMIUM may point to a Chromium binary instead."; \
 	    exit 1; \
 	  fi; }
+
+## wheel: dist/sopsite-<version>-py3-none-any.whl, for `sopsite init --sopsite <wheel>`
+wheel: $(VENV)/.installed
+	rm -rf dist build
+	$(BIN)/python -m pip wheel --quiet --no-deps --wheel-dir dist .
+	rm -rf build
 
 ## lock: re-resolve the exact versions from the ranges in pyproject.toml
 lock:

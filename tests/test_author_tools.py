@@ -23,8 +23,7 @@ def handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("init") / "hb"
     result = sopsite("init", str(root), cwd=root.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"15 files in {root}; next: cd {root} && npm install && " \
-                            "sopsite serve\n"
+    assert result.stdout == f"21 files in {root}; next: cd {root} && make site && make test\n"
     (root / "node_modules").symlink_to(MERMAID_JS.parents[2])
     return root
 

@@ -294,20 +294,35 @@ def new(kind: str, item_id: str, title: str, owner: str | None, author: str,
               help='The handbook\'s colour, e.g. "#0b6e6e" (brand_colour).')
 @click.option("--footer", default=None,
               help="The footer's line (copyright), instead of \"Made with Material\".")
+@click.option("--site-url", default="http://127.0.0.1:8000/", show_default=True,
+              help="Where the site will be read (site_url); the default is `make serve`'s "
+              "preview.")
+@click.option("--sopsite", "source", default=None, metavar="SPEC",
+              help="Where the new repository installs sopsite from: a wheel file (copied "
+              "into vendor/) or a requirement such as 'sopsite @ git+https://…@v1.0'. "
+              "Default: the git commit or version this sopsite was installed from.")
 def init(directory: Path, name: str, logo: Path | None, colour: str | None,
-         footer: str | None) -> None:
+         footer: str | None, site_url: str, source: str | None) -> None:
     """Create a new handbook repository in DIRECTORY that builds at once.
 
     It holds mkdocs.yml, sops/ with the borscht tutorial, roles and a glossary, docs/, the
-    JSON Schemas with editor settings, package.json (Mermaid) and a README for authors.
-    The name, logo, colour and footer go into mkdocs.yml, where they can be changed later.
+    JSON Schemas with editor settings, a Makefile whose `make site` and `make test` set it
+    up on a fresh machine, the lock of this sopsite and what it runs on, package.json and
+    its lock (Mermaid), the CI workflows, a pre-commit config and a README for authors.
+    The name, logo, colour, footer and address go into mkdocs.yml, where they can be changed
+    later.
     """
+    from generator.commands.lockfile import detect
     from generator.commands.scaffold import Identity
     from generator.commands.scaffold import init as init_repository
 
-    written = init_repository(directory, Identity(name, logo, colour, footer))
-    click.echo(f"{len(written)} files in {directory}; next: cd {directory} && npm install "
-               "&& sopsite serve")
+    locked = detect(source)
+    written = init_repository(directory, Identity(name, logo, colour, footer, site_url),
+                              locked)
+    click.echo(f"{len(written)} files in {directory}; next: cd {directory} && make site "
+               "&& make test")
+    if locked.note:
+        click.echo(f"sopsite: note: {locked.note}", err=True)
 
 
 @cli.command()

@@ -26,6 +26,7 @@ from generator.checks.ids import (
     too_long,
     windows_message,
 )
+from generator.commands.lockfile import Source, detect, write_lock
 from generator.errors import SopsiteError
 from generator.load import load_text
 from generator.load.handbook import load_handbook
@@ -185,6 +186,7 @@ class Identity:
     logo: Path | None = None
     colour: str | None = None
     footer: str | None = None
+    site_url: str = "http://127.0.0.1:8000/"
 
     def checked(self) -> Identity:
         """These values as the new repository takes them, or a ScaffoldError saying what is
@@ -194,6 +196,9 @@ class Identity:
         if self.colour is not None and brand.parse(self.colour) is None:
             raise ScaffoldError(f"expected --colour as a hex colour, '#' and 6 (or 3) hex "
                                 f"digits such as \"#0b6e6e\", found {self.colour!r}")
+        if not re.fullmatch(r"https?://[^\s\"'<>\\]+/", self.site_url):
+            raise ScaffoldError(f"expected --site-url as an http(s) address ending in '/', such "
+                                f"as \"https://handbook.example.org/\", found {self.site_url!r}")
         if self.footer is not None and not self.footer.strip():
             raise ScaffoldError(f"expected --footer with some text, found {self.footer!r}")
         if self.logo is not None:
@@ -224,7 +229,8 @@ def starter_config(identity: Identity) -> str:
     """
     footer = str(escape(identity.footer)) if identity.footer else None
     text = _environment().get_template("mkdocs.yml.j2").render(
-        name=identity.name, logo=identity.logo_uri, colour=identity.colour, footer=footer)
+        name=identity.name, logo=identity.logo_uri, colour=identity.colour, footer=footer,
+        site_url=identity.site_url)
     loaded = yaml.load(text, Loader=_ConfigLoader)  # a SafeLoader: tags are ignored, not run
     if loaded.get("site_name") != identity.name or loaded.get("copyright") != footer:
         raise ScaffoldError("internal error: the starting mkdocs.yml does not read back the "
@@ -240,11 +246,15 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/",
                                     lambda loader, suffix, node: None)
 
 
-def init(target: Path, identity: Identity | None = None) -> list[Path]:
-    """A new handbook repository in ``target`` that builds at once; returns the files written."""
+def init(target: Path, identity: Identity | None = None,
+         sopsite: Source | None = None) -> list[Path]:
+    """A new handbook repository in ``target`` that builds at once and works by its own
+    README (``sopsite``: where it installs sopsite from; by default, where this one came
+    from); returns the files written."""
     if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} is not empty; sopsite init only fills a new folder")
     identity = (identity or Identity()).checked()
+    sopsite = sopsite or detect(None)
     config = starter_config(identity)
     written = []
     for source in sorted(STARTER.rglob("*")):
@@ -266,9 +276,14 @@ def init(target: Path, identity: Identity | None = None) -> list[Path]:
         logo.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(identity.logo, logo)
         written.append(logo)
+    readme = target / "README.md"
+    readme.write_text(readme.read_text("utf-8").replace("# Handbook\n",
+                                                        f"# {plain(identity.name)}\n", 1),
+                      encoding="utf-8")
     for name, text in schemas().items():
         path = target / "schemas" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(path)
+    written += write_lock(target, sopsite)
     return written
