@@ -66,7 +66,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.session = Session()
         self.site: Site | None = None
         self.sanitiser = Sanitiser()
-        self.base = self.project = self.cache = self.mermaid = Path()
+        self.base = self.project = self.cache = self.mermaid = self.panzoom = Path()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Only a live server gains from keeping parsed files and pages between builds. A
@@ -94,6 +94,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.project = project_root(self.base)
         self.cache, self.mermaid = (self._path(self.config.cache_dir),
                                     self._path(self.config.mermaid_js))
+        self.panzoom = (self._path(self.config.panzoom_js) if self.config.panzoom_js
+                        else assets.panzoom_beside(self.mermaid))
         unsafe = check_output(self.cache, self.project, "cache folder (cache_dir)")
         if unsafe is not None:
             raise PluginError(f"sopsite: {unsafe}")
@@ -122,8 +124,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if writer is not None:
             _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
         macros.register(config, handbook)
-        warning = assets.link(config, self.mermaid)
-        if warning:
+        for warning in assets.link(config, self.mermaid, self.panzoom):
             log.warning(warning)
         # What is alive now stays for the session; MkDocs has made no page yet.
         self.session.settle()
@@ -145,7 +146,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if clashes:
             raise PluginError(f"sopsite: docs/{clashes[0]} would be replaced by a generated "
                               "page; rename or remove the hand-written file")
-        assets.add(files, config, self.mermaid)
+        assets.add(files, config, self.mermaid, self.panzoom)
         config.nav = nav.navigation(self.site, files, config.nav)
         if not self.session.serving:
             # A one-off build need not hold every parsed file while MkDocs renders the HTML.
