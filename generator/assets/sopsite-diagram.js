@@ -132,8 +132,9 @@
       overflow: "clip",
       cursor: "grab",
       // Inline, one finger still scrolls the page up and down; full screen owns the screen.
-      touchAction: fullScreen ? "none" : "pan-y",
-      handleStartEvent: function (event) { event.stopPropagation(); }
+      // Panzoom's default start handler cancels the press, so a node's link is not dragged
+      // away natively (which would end the pan); the click that follows still arrives.
+      touchAction: fullScreen ? "none" : "pan-y"
     });
   }
 
