@@ -181,6 +181,19 @@
     this.zoom.pan(dx / s, dy / s, { relative: true, animate: false });
   };
 
+  /* Pan so that a node's link that took the keyboard focus is in view: the viewport clips
+     and never scrolls, so the browser cannot bring it there itself. */
+  View.prototype.reveal = function () {
+    var root = roots.get(this.host);
+    var focused = root && root.activeElement;
+    if (!focused) return;
+    var r = focused.getBoundingClientRect();
+    var v = this.viewport.getBoundingClientRect();
+    var dx = r.left < v.left ? v.left - r.left + 8 : r.right > v.right ? v.right - r.right - 8 : 0;
+    var dy = r.top < v.top ? v.top - r.top + 8 : r.bottom > v.bottom ? v.bottom - r.bottom - 8 : 0;
+    if (dx || dy) this.panBy(dx, dy);
+  };
+
   View.prototype.destroy = function () {
     this.zoom.destroy();
     this.host.style.transform = "";
@@ -270,7 +283,9 @@
     viewport.addEventListener("wheel", function (event) {
       if (event.ctrlKey) view.zoom.zoomWithWheel(event);
     }, { passive: false });
-    figure.sopsiteView = function () { return view; };
+    host.addEventListener("focusin", function () {
+      if (!host.closest("dialog")) view.reveal();
+    });
     host.sopsiteLeave = function () { view.destroy(); };
   }
 
@@ -301,6 +316,7 @@
       closed = true;
       view.destroy();
       window.removeEventListener("hashchange", onHash);
+      host.removeEventListener("focusin", onFocus);
       if (dialog.open) dialog.close();
       dialog.remove();
       restore();
@@ -308,6 +324,7 @@
     }
     // A node's link leads to its step on the page: the dialog gets out of the way.
     function onHash() { close({ scroll: false }); }
+    function onFocus() { view.reveal(); }
     var closer = button(w.close, "\u2715", function () { close({ scroll: true }); });
     closer.classList.add("sopsite-diagram__close");
     var header = document.createElement("div");
@@ -342,6 +359,7 @@
     });
     viewport.addEventListener("wheel", function (event) { view.zoom.zoomWithWheel(event); },
                               { passive: false });
+    host.addEventListener("focusin", onFocus);
     window.addEventListener("hashchange", onHash);
     closer.focus();
   }
