@@ -81,12 +81,10 @@
       var rect = host.getBoundingClientRect();
       return { svg: null, width: rect.width || 1, height: rect.height || 1, minFont: 0 };
     }
-    // Drawn at its own size: the transform alone decides how large it appears.
-    svg.style.maxWidth = "none";
-    svg.style.width = box.width + "px";
-    svg.style.height = box.height + "px";
-    svg.setAttribute("width", box.width);
-    svg.setAttribute("height", box.height);
+    // Drawn at its own size (Mermaid's SVG fills its host up to that size): the transform
+    // alone decides how large it appears. The host's width, not the SVG's, is set, so that
+    // the print stylesheet can give a printed diagram the page's width again.
+    host.style.width = box.width + "px";
     return { svg: svg, width: box.width, height: box.height, minFont: smallestLabel(root) };
   }
 
