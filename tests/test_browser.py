@@ -179,12 +179,22 @@ def click_shadow_link(page: Any, href: str) -> None:
     """Click, with the real mouse, the link ``href`` drawn inside a closed shadow root.
 
     Playwright's locators stop at closed shadow roots; the DevTools protocol does not. The
-    node is scrolled to the middle of the viewport, the point is checked to hit the diagram
-    (nothing such as the back-to-top button covers it), then the mouse clicks there.
+    node is scrolled to the middle of the viewport; a node the diagram's view does not show
+    (a wide chart fitted at a readable size shows its left part) is panned into it with the
+    arrow keys, as a reader would; the point is checked to hit the diagram (nothing such as
+    the back-to-top button covers it), then the mouse clicks there.
     """
     for attempt in range(5):
         try:
             x, y = _locate_shadow_link(page, href)
+            for _ in range(60):
+                key = page.evaluate(PAN_KEY, [x, y])
+                if key is None:
+                    break
+                page.keyboard.press(key)
+                page.evaluate("() => new Promise(r => requestAnimationFrame("
+                              "() => requestAnimationFrame(r)))")
+                x, y = _locate_shadow_link(page, href)
             break
         except PlaywrightError as error:
             # The DOM changed between two protocol calls (Material swapped the content):
@@ -198,6 +208,19 @@ def click_shadow_link(page: Any, href: str) -> None:
                                 : e.outerHTML.slice(0, 120); }""", [x, y])
     assert hit == "diagram", f"{page.url}: the node for {href} is covered by {hit}"
     page.mouse.click(x, y)
+
+
+PAN_KEY = """([x, y]) => {
+    const view = [...document.querySelectorAll('.sopsite-diagram__viewport')].find(v => {
+        const r = v.getBoundingClientRect(); return y >= r.top && y <= r.bottom; });
+    if (!view) return null;
+    const r = view.getBoundingClientRect();
+    const key = x < r.left + 20 ? 'ArrowLeft' : x > r.right - 20 ? 'ArrowRight' : null;
+    if (key) view.focus({preventScroll: true});
+    return key;
+}"""
+"""The arrow key that pans the diagram view holding the point towards it; null when the
+point is inside a diagram view (or in none)."""
 
 
 def _locate_shadow_link(page: Any, href: str) -> tuple[float, float]:

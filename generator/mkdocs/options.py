@@ -50,6 +50,9 @@ class SopsiteConfig(base.Config):
     """A folder of Jinja templates that override the packaged ones by name."""
     mermaid_js = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")
     """The local Mermaid build shipped with the site, so diagrams render offline."""
+    panzoom_js = c.Optional(c.Type(str))
+    """The local Panzoom build (pan, zoom and full screen for diagrams); unset, it is taken
+    from the node_modules that holds `mermaid_js`."""
     strict = c.Type(bool, default=False)
     """Fail the build on content warnings too (overdue reviews, missing approvals)."""
     drafts_in_search = c.Type(bool, default=False)

@@ -66,7 +66,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.session = Session()
         self.site: Site | None = None
         self.sanitiser = Sanitiser()
-        self.base = self.project = self.cache = self.mermaid = Path()
+        self.base = self.project = self.cache = self.mermaid = self.panzoom = Path()
         self.colour: brand.RGB | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -99,6 +99,8 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.project = project_root(self.base)
         self.cache, self.mermaid = (self._path(self.config.cache_dir),
                                     self._path(self.config.mermaid_js))
+        self.panzoom = (self._path(self.config.panzoom_js) if self.config.panzoom_js
+                        else assets.panzoom_beside(self.mermaid))
         unsafe = check_output(self.cache, self.project, "cache folder (cache_dir)")
         if unsafe is not None:
             raise PluginError(f"sopsite: {unsafe}")
@@ -127,13 +129,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if writer is not None:
             _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
         macros.register(config, handbook, self.site.pages)
-        warning = assets.link(config, self.mermaid)
+        for warning in assets.link(config, self.mermaid, self.panzoom):
+            log.warning(warning)
         brand.link(config, self.colour)
-        warning = brand.guard(config, self.sanitiser)
-        if warning:
-            log.warning(warning)
-        if warning:
-            log.warning(warning)
+        guarded = brand.guard(config, self.sanitiser)
+        if guarded:
+            log.warning(guarded)
         # What is alive now stays for the session; MkDocs has made no page yet.
         self.session.settle()
         return config
@@ -154,7 +155,7 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         if clashes:
             raise PluginError(f"sopsite: docs/{clashes[0]} would be replaced by a generated "
                               "page; rename or remove the hand-written file")
-        assets.add(files, config, self.mermaid)
+        assets.add(files, config, self.mermaid, self.panzoom)
         if self.colour is not None and files.get_file_from_path(brand.STYLE_URI) is None:
             files.append(File.generated(config, brand.STYLE_URI,
                                         content=brand.stylesheet(self.colour)))

@@ -21,14 +21,15 @@ from generator.model.graph import StepGraph
 _SAFE_MARKS = frozenset(" .,:-_()?!'/+")
 _PLAIN_MARKS = str.maketrans({"\u2013": "-", "\u2014": "-", ";": ",", "\u2026": "..."})
 MAX_LABEL = 60
-"""Longer labels are cut: a diagram is an overview, the step text has the details."""
+"""The length `measure` gives each lane's label (role names live in other files)."""
 
 
 def label(text: str) -> str:
-    """A quoted Mermaid label in which nothing is syntax."""
+    """A quoted Mermaid label in which nothing is syntax.
+
+    The whole text, never cut: Mermaid wraps a long label inside its box (its flowcharts'
+    `wrappingWidth`), and a reader must be able to read every word of a step's title."""
     text = " ".join(text.split())
-    if len(text) > MAX_LABEL:
-        text = text[: MAX_LABEL - 1].rstrip() + "\u2026"
     encoded = "".join(
         ch if (ch.isalnum() and ch.isprintable()) or ch in _SAFE_MARKS else f"#{ord(ch)};"
         for ch in text

@@ -14,8 +14,8 @@ The allow-list, and why each part is there:
 - `details`/`summary`, `div`/`span`/`p` with classes: admonitions, collapsible blocks,
   Pygments' highlighting, task lists and the quiz;
 - `input` only as a checkbox (task lists) or a date (the as-of view), `label` with `for`;
-- the `data-` attributes that the quiz, the as-of view, the catalogue's filters and
-  Material's search read, by
+- the `data-` attributes that the quiz, the as-of view, the catalogue's filters, the
+  diagram controls and Material's search read, by
   name: others could steer the theme's own scripts (Material finds its components by
   `data-md-*`);
 - `id`, `title`, `aria-*`: anchors, tooltips and accessibility;
@@ -68,6 +68,9 @@ DATA_ATTRIBUTES = frozenset({
     "data-empty", "data-filter", "data-from-git", "data-kind", "data-option", "data-position",
     "data-practice", "data-result", "data-retried", "data-rev", "data-score",
     "data-search-exclude", "data-shown", "data-wrong",
+    # the diagram controls' words (sopsite-diagram.js)
+    "data-close", "data-controls", "data-diagram", "data-fit", "data-full-screen",
+    "data-keys", "data-zoom-in", "data-zoom-out",
 })
 """The `data-` attributes sopsite's templates and scripts use; Material reads the last."""
 ATTRIBUTES["*"] |= DATA_ATTRIBUTES
