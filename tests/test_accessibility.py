@@ -1,0 +1,289 @@
+"""axe-core on every page of the example handbook, and its widgets used from the keyboard.
+
+The handbook (mkdocs.yml, sops/, docs/) is committed to a new git repository in a temporary
+folder, so the history pages (revision tables, as-of) are built too, and built once for the
+module. One Chromium, one page object: each URL is loaded in turn, the pinned axe-core is
+injected from node_modules and run. A serious or critical violation fails the test with its
+page, rule, impact and element; moderate and minor ones are counted and reported.
+
+Material has no palette toggle in this handbook, but a reader's system (or a handbook that adds
+the toggle) may choose the dark scheme (``slate``): a representative set of pages is checked
+with it set on the body.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+
+from tests.support import REPO
+from tests.support.axe import (
+    DARK_SCHEME,
+    Violation,
+    assert_focus_visible,
+    blocking,
+    by_impact,
+    by_rule,
+    focus_indicator,
+    focused,
+    run,
+    set_scheme,
+    tab_to,
+)
+from tests.support.browser import Session, StaticServer, build, chromium, session
+from tests.support.build import make_project
+from tests.test_bundle import git
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+DARK_PAGES = [
+    "", "procedures/sop-it-ci/", "procedures/sop-cs-users/", "training/sop-it-ci/",
+    "authoring/", "as-of/", "catalogue/",
+]
+"""Pages checked in the dark scheme: the front page, a procedure with a flowchart in each
+language, a training module with its quiz, the authoring guide (code blocks), the as-of
+picker and the catalogue."""
+
+QUIZ_PAGE = "training/sop-it-ci/"
+ASOF_PAGE = "as-of/"
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    url: str
+
+    def page(self, path: str) -> str:
+        return urljoin(self.url, path)
+
+    def pages(self) -> list[str]:
+        """Every built page, as a site-relative URL (``""`` for the front page)."""
+        found = []
+        for index in sorted(self.root.rglob("index.html")):
+            rel = index.parent.relative_to(self.root).as_posix()
+            found.append("" if rel == "." else f"{rel}/")
+        return found
+
+
+PALETTE = """\
+  palette:
+    - scheme: default
+      toggle: {icon: material/brightness-7, name: Dark}
+    - scheme: slate
+      toggle: {icon: material/brightness-4, name: Light}
+"""
+"""Material's light/dark toggle. The example handbook has none, and without it Material ships
+no dark colours at all; a handbook that adds it must stay readable in both schemes."""
+
+
+def example_repo(root: Path) -> Path:
+    """The example handbook with the palette toggle, in a new git repository (one commit)."""
+    make_project(root, REPO / "sops", docs=REPO / "docs")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("  name: material\n") == 1
+    config.write_text(text.replace("  name: material\n", "  name: material\n" + PALETTE),
+                      encoding="utf-8")
+    (root / ".gitignore").write_text(".sopsite-cache/\nsite/\n", encoding="utf-8")
+    git(root, "init", "--quiet", "--initial-branch=main")
+    git(root, "config", "user.name", "Test Author")
+    git(root, "config", "user.email", "author@example.org")
+    git(root, "add", "-A")
+    git(root, "commit", "--quiet", "-m", "The example handbook")
+    return root
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example handbook, committed to git, built and served from 127.0.0.1."""
+    project = example_repo(tmp_path_factory.mktemp("a11y"))
+    site_dir = project / "site"
+    build(project / "mkdocs.yml", site_dir)
+    with StaticServer(site_dir) as server:
+        yield Site(site_dir, server.url)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture
+def web(browser: Any) -> Iterator[Session]:
+    with session(browser) as state:
+        yield state
+
+
+def scan(site: Site, web: Session, paths: list[str], scheme: str | None) -> list[Violation]:
+    page = web.new_page()
+    found: list[Violation] = []
+    for path in paths:
+        page.goto(site.page(path), wait_until="load")
+        if scheme is not None:
+            set_scheme(page, scheme)
+        found.extend(run(page, path))
+    return found
+
+
+def report(name: str, pages: int, violations: list[Violation]) -> None:
+    """The figures on stderr (shown by ``pytest -s`` or with a failure)."""
+    print(f"axe, {name}: {pages} pages, by impact {by_impact(violations)}, by rule "
+          f"{by_rule(violations)}", file=sys.stderr)
+
+
+def assert_no_blocking(violations: list[Violation]) -> None:
+    worst = blocking(violations)
+    shown = "\n".join(v.format() for v in worst[:40])
+    more = f"\n... and {len(worst) - 40} more" if len(worst) > 40 else ""
+    assert worst == [], f"{len(worst)} serious or critical axe violations:\n{shown}{more}"
+
+
+def test_the_example_site_has_history_and_every_kind_of_page(site: Site) -> None:
+    pages = site.pages()
+    for expected in DARK_PAGES:
+        assert expected in pages, expected
+    assert any("/v1." in f"/{p}" or "/v2." in f"/{p}" for p in pages) or (
+        "History is unavailable" not in (site.root / "as-of" / "index.html").read_text("utf-8"))
+
+
+def test_no_serious_or_critical_violations_on_any_page_light(site: Site, web: Session) -> None:
+    pages = site.pages()
+    violations = scan(site, web, pages, None)
+    report("light scheme", len(pages), violations)
+    assert_no_blocking(violations)
+    assert web.blocked == []
+
+
+def test_no_serious_or_critical_violations_in_the_dark_scheme(site: Site, web: Session) -> None:
+    violations = scan(site, web, DARK_PAGES, DARK_SCHEME)
+    report("dark scheme", len(DARK_PAGES), violations)
+    assert_no_blocking(violations)
+
+
+def test_the_dark_scheme_is_really_applied(site: Site, web: Session) -> None:
+    """The dark run must measure dark colours, or it passes for the wrong reason."""
+    page = web.new_page()
+    page.goto(site.page("authoring/"), wait_until="load")
+    light = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    set_scheme(page, DARK_SCHEME)
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert light != dark, (light, dark)
+
+
+# --- the keyboard ------------------------------------------------------------------------------
+
+
+def test_quiz_answered_checked_and_retried_with_the_keyboard_alone(
+        site: Site, web: Session) -> None:
+    from generator.load.handbook import load_handbook
+
+    handbook, _ = load_handbook(REPO / "sops")
+    doc = handbook.document_index["SOP-IT-CI"]
+    assert doc.training is not None
+    single = next(q for q in doc.training.quiz if q.kind in ("single", "true-false"))
+    keys = single.answer_keys()
+    page = web.new_page()
+    page.goto(site.page(QUIZ_PAGE), wait_until="load")
+    block = f"#q-{single.id}"
+    options = page.locator(f"{block} input.sq-input").evaluate_all(
+        "inputs => inputs.map(i => i.value)")
+    wrong = next(o for o in options if o not in keys)
+    live = page.locator(f"{block} .sq-feedback")
+    assert live.get_attribute("aria-live") == "polite" or live.get_attribute("role") == "status"
+    score = page.locator(".sq-score")
+    assert score.get_attribute("aria-live") == "polite" or score.get_attribute("role") == "status"
+
+    # Tab into the group of radio buttons: the focus lands on the first option.
+    tab_to(page, f"{block} input.sq-input")
+    assert_focus_visible(page)
+    # The arrow keys move through a radio group, and select as they go; Space selects.
+    for _ in range(len(options)):
+        if page.evaluate("() => document.activeElement.value") == wrong:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    assert page.locator(f"{block} input.sq-input[value='{wrong}']").is_checked()
+    tab_to(page, f"{block} .sq-check")
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    assert live.inner_text() == "Not quite."
+    assert page.locator(block).get_attribute("data-result") == "wrong"
+    # Retry: back to the options (Shift+Tab), pick the right one, check with Space.
+    tab_to(page, f"{block} input.sq-input", backwards=True)
+    for _ in range(len(options)):
+        if page.evaluate("() => document.activeElement.value") == keys[0]:
+            break
+        page.keyboard.press("ArrowDown")
+    assert page.locator(f"{block} input.sq-input[value='{keys[0]}']").is_checked()
+    tab_to(page, f"{block} .sq-check")
+    page.keyboard.press("Space")
+    assert live.inner_text().startswith("Correct.")
+    assert page.locator(block).get_attribute("data-result") == "correct"
+    assert score.inner_text().startswith("Score: 0 / ")
+    assert web.console_errors == []
+
+
+def test_quiz_ordering_question_with_the_keyboard_alone(site: Site, web: Session) -> None:
+    from generator.load.handbook import load_handbook
+
+    handbook, _ = load_handbook(REPO / "sops")
+    doc = handbook.document_index["SOP-IT-CI"]
+    assert doc.training is not None
+    ordering = next(q for q in doc.training.quiz if q.kind == "ordering")
+    keys = ordering.answer_keys()
+    page = web.new_page()
+    page.goto(site.page(QUIZ_PAGE), wait_until="load")
+    block = f"#q-{ordering.id}"
+    shown = page.locator(f"{block} li[data-option]").evaluate_all(
+        "items => items.map(li => li.dataset.option)")
+    for index, key in enumerate(shown):
+        tab_to(page, f"{block} li[data-option='{key}'] select")
+        assert_focus_visible(page)
+        # A closed select takes the typed digit as its choice (no mouse, no popup).
+        page.keyboard.type(str(keys.index(key) + 1))
+        assert page.locator(f"{block} select").nth(index).input_value() == str(
+            keys.index(key) + 1)
+    tab_to(page, f"{block} .sq-check")
+    page.keyboard.press("Enter")
+    assert page.locator(f"{block} .sq-feedback").inner_text() == "Correct."
+
+
+def test_as_of_picker_with_the_keyboard_alone(site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(site.page(ASOF_PAGE), wait_until="load")
+    picker = "#sopsite-asof-date"
+    label = page.evaluate("""s => { const el = document.querySelector(s);
+        return el.labels && el.labels.length ? el.labels[0].innerText : el.getAttribute(
+        'aria-label'); }""", picker)
+    assert label, "the date picker has no label"
+    tab_to(page, picker)
+    assert_focus_visible(page)
+    before = page.locator(".sopsite-asof-result tbody").inner_text()
+    # A date input takes typed digits field by field, in the locale's order (en-US here).
+    page.keyboard.type("01012020")
+    assert page.locator(picker).input_value() == "2020-01-01"
+    rows = page.locator(".sopsite-asof-result tbody tr")
+    assert rows.count() > 0
+    assert all(text == "not in force" for text in rows.locator("td:nth-child(2)").all_inner_texts())
+    assert page.locator(".sopsite-asof-result tbody").inner_text() != before
+    live = page.locator(".sopsite-asof-result")
+    assert (live.get_attribute("aria-live") == "polite"
+            or live.locator("[aria-live='polite'], [role='status']").count() > 0)
+    # On to a revision's link in the result, and open it with Enter.
+    page.keyboard.type("12312099")
+    assert page.locator(picker).input_value() == "2099-12-31"
+    tab_to(page, ".sopsite-asof-result tbody a")
+    state = focus_indicator(page)
+    assert state["outline"] or state["shadow"], state
+    href = page.evaluate("() => document.activeElement.href")
+    page.keyboard.press("Enter")
+    page.wait_for_url(href)
+    assert focused(page, "body") or page.url == href
+    assert web.console_errors == []
