@@ -16,13 +16,14 @@ MERMAID_URI = "assets/javascripts/mermaid.min.js"
 QUIZ_URI = "assets/javascripts/sopsite-quiz.js"
 ASOF_URI = "assets/javascripts/sopsite-asof.js"
 CATALOGUE_URI = "assets/javascripts/sopsite-catalogue.js"
+A11Y_URI = "assets/javascripts/sopsite-a11y.js"
 STYLE_URI = "assets/stylesheets/sopsite.css"
 
 
 def link(config: Any, mermaid: Path) -> str | None:
     """Add the scripts and stylesheet to the config; a warning when Mermaid is missing."""
     scripts = [str(js) for js in config.extra_javascript]
-    for uri in (QUIZ_URI, ASOF_URI, CATALOGUE_URI):
+    for uri in (QUIZ_URI, ASOF_URI, CATALOGUE_URI, A11Y_URI):
         if uri not in scripts:
             config.extra_javascript.append(uri)
     if STYLE_URI not in config.extra_css:
@@ -38,7 +39,8 @@ def link(config: Any, mermaid: Path) -> str | None:
 def add(files: Files, config: Any, mermaid: Path) -> None:
     """Add the shipped files the site does not already have one of."""
     shipped = {QUIZ_URI: ASSETS / "sopsite-quiz.js", ASOF_URI: ASSETS / "sopsite-asof.js",
-               CATALOGUE_URI: ASSETS / "sopsite-catalogue.js", STYLE_URI: ASSETS / "sopsite.css"}
+               CATALOGUE_URI: ASSETS / "sopsite-catalogue.js",
+               A11Y_URI: ASSETS / "sopsite-a11y.js", STYLE_URI: ASSETS / "sopsite.css"}
     if mermaid.is_file():
         shipped[MERMAID_URI] = mermaid
     for uri, source in shipped.items():
