@@ -30,8 +30,6 @@ from tests.support.axe import (
     blocking,
     by_impact,
     by_rule,
-    focus_indicator,
-    focused,
     run,
     set_scheme,
     tab_to,
