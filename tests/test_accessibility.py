@@ -6,13 +6,15 @@ module. One Chromium, one page object: each URL is loaded in turn, the pinned ax
 injected from node_modules and run. A serious or critical violation fails the test with its
 page, rule, impact and element; moderate and minor ones are counted and reported.
 
-Material has no palette toggle in this handbook, but a reader's system (or a handbook that adds
-the toggle) may choose the dark scheme (``slate``): a representative set of pages is checked
-with it set on the body.
+Material has no palette toggle in the example handbook, and without one it ships no dark
+colours; the copy built here adds the toggle, as a handbook may, and a representative set of
+pages is checked with the dark scheme (``slate``) chosen. A second, small handbook with three
+committed versions of one SOP adds what one commit cannot: frozen revision pages and diffs.
 """
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -37,16 +39,20 @@ from tests.support.axe import (
 from tests.support.browser import Session, StaticServer, build, chromium, session
 from tests.support.build import make_project
 from tests.test_bundle import git
+from tests.test_history import PEOPLE, SOP_V1, SOP_V1_1, SOP_V2, commit
+from tests.test_history import run as run_git
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DARK_PAGES = [
     "", "procedures/sop-it-ci/", "procedures/sop-cs-users/", "training/sop-it-ci/",
-    "authoring/", "as-of/", "catalogue/",
+    "authoring/", "errors/", "as-of/", "catalogue/", "training/checklists/sop-it-ci/",
+    "benchmarks/",
 ]
 """Pages checked in the dark scheme: the front page, a procedure with a flowchart in each
-language, a training module with its quiz, the authoring guide (code blocks), the as-of
-picker and the catalogue."""
+language, a training module with its quiz, the authoring guide and the error reference (code
+blocks), the as-of picker, the catalogue, a checklist (task lists) and the benchmarks (tables
+wider than the page)."""
 
 QUIZ_PAGE = "training/sop-it-ci/"
 ASOF_PAGE = "as-of/"
@@ -61,12 +67,13 @@ class Site:
         return urljoin(self.url, path)
 
     def pages(self) -> list[str]:
-        """Every built page, as a site-relative URL (``""`` for the front page)."""
+        """Every built page, as a site-relative URL (``""`` for the front page, and the
+        not-found page)."""
         found = []
         for index in sorted(self.root.rglob("index.html")):
             rel = index.parent.relative_to(self.root).as_posix()
             found.append("" if rel == "." else f"{rel}/")
-        return found
+        return [*found, "404.html"]
 
 
 PALETTE = """\
@@ -80,14 +87,18 @@ PALETTE = """\
 no dark colours at all; a handbook that adds it must stay readable in both schemes."""
 
 
-def example_repo(root: Path) -> Path:
-    """The example handbook with the palette toggle, in a new git repository (one commit)."""
-    make_project(root, REPO / "sops", docs=REPO / "docs")
-    config = root / "mkdocs.yml"
+def with_palette(config: Path) -> None:
+    """Add `PALETTE` to a copy of the repository's mkdocs.yml."""
     text = config.read_text(encoding="utf-8")
     assert text.count("  name: material\n") == 1
     config.write_text(text.replace("  name: material\n", "  name: material\n" + PALETTE),
                       encoding="utf-8")
+
+
+def example_repo(root: Path) -> Path:
+    """The example handbook with the palette toggle, in a new git repository (one commit)."""
+    make_project(root, REPO / "sops", docs=REPO / "docs")
+    with_palette(root / "mkdocs.yml")
     (root / ".gitignore").write_text(".sopsite-cache/\nsite/\n", encoding="utf-8")
     git(root, "init", "--quiet", "--initial-branch=main")
     git(root, "config", "user.name", "Test Author")
@@ -103,6 +114,29 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     project = example_repo(tmp_path_factory.mktemp("a11y"))
     site_dir = project / "site"
     build(project / "mkdocs.yml", site_dir)
+    with StaticServer(site_dir) as server:
+        yield Site(site_dir, server.url)
+
+
+@pytest.fixture(scope="module")
+def revised_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """A handbook with three committed versions of one SOP (tests/test_history.py): its
+    frozen revision pages and semantic diffs, which the example handbook, committed once,
+    does not have."""
+    tmp = tmp_path_factory.mktemp("a11y-revised")
+    root = tmp / "repo"
+    (root / "sops").mkdir(parents=True)
+    run_git(root, "init", "-q", "-b", "main")
+    (root / "sops" / "people.yml").write_text(PEOPLE, "utf-8")
+    commit(root, SOP_V1, "First issue", "2026-01-05", "Ada Lead")
+    commit(root, SOP_V1_1, "Reword", "2026-02-20", "Ben Tech")
+    commit(root, SOP_V2, "Lead logs restarts", "2026-05-20", "Ada Lead")
+    config = make_project(tmp / "config", root / "sops")
+    with_palette(config)
+    shutil.copy(config, root / "mkdocs.yml")
+    shutil.copytree(config.parent / "docs", root / "docs")
+    site_dir = tmp / "site"
+    build(root / "mkdocs.yml", site_dir)
     with StaticServer(site_dir) as server:
         yield Site(site_dir, server.url)
 
@@ -140,15 +174,17 @@ def assert_no_blocking(violations: list[Violation]) -> None:
     worst = blocking(violations)
     shown = "\n".join(v.format() for v in worst[:40])
     more = f"\n... and {len(worst) - 40} more" if len(worst) > 40 else ""
-    assert worst == [], f"{len(worst)} serious or critical axe violations:\n{shown}{more}"
+    assert worst == [], (f"{len(worst)} serious or critical axe violations, by rule "
+                         f"{by_rule(worst)}:\n{shown}{more}")
 
 
 def test_the_example_site_has_history_and_every_kind_of_page(site: Site) -> None:
     pages = site.pages()
     for expected in DARK_PAGES:
         assert expected in pages, expected
-    assert any("/v1." in f"/{p}" or "/v2." in f"/{p}" for p in pages) or (
-        "History is unavailable" not in (site.root / "as-of" / "index.html").read_text("utf-8"))
+    as_of = (site.root / "as-of" / "index.html").read_text("utf-8")
+    assert "History is unavailable" not in as_of
+    assert "data-rev=" in as_of
 
 
 def test_no_serious_or_critical_violations_on_any_page_light(site: Site, web: Session) -> None:
@@ -157,6 +193,18 @@ def test_no_serious_or_critical_violations_on_any_page_light(site: Site, web: Se
     report("light scheme", len(pages), violations)
     assert_no_blocking(violations)
     assert web.blocked == []
+
+
+def test_no_serious_or_critical_violations_on_revision_pages(
+        revised_site: Site, web: Session) -> None:
+    pages = revised_site.pages()
+    frozen = [p for p in pages if "/v1.0/" in p or "/v1.1/" in p]
+    assert frozen, pages
+    violations = scan(revised_site, web, pages, None)
+    dark = scan(revised_site, web, frozen[:1], DARK_SCHEME)
+    report("revisions, light scheme", len(pages), violations)
+    report("a revision page, dark scheme", 1, dark)
+    assert_no_blocking(violations + dark)
 
 
 def test_no_serious_or_critical_violations_in_the_dark_scheme(site: Site, web: Session) -> None:
