@@ -170,12 +170,18 @@ def report(name: str, pages: int, violations: list[Violation]) -> None:
           f"{by_rule(violations)}", file=sys.stderr)
 
 
+HELD_AT_ZERO = frozenset({"landmark-unique"})
+"""Rules below serious that sopsite fixed and keeps fixed (sopsite-a11y.js names the
+navigation's sections)."""
+
+
 def assert_no_blocking(violations: list[Violation]) -> None:
-    worst = blocking(violations)
+    """No serious or critical violation, and none of the rules held at zero."""
+    worst = [v for v in violations if v in blocking(violations) or v.rule in HELD_AT_ZERO]
     shown = "\n".join(v.format() for v in worst[:40])
     more = f"\n... and {len(worst) - 40} more" if len(worst) > 40 else ""
-    assert worst == [], (f"{len(worst)} serious or critical axe violations, by rule "
-                         f"{by_rule(worst)}:\n{shown}{more}")
+    assert worst == [], (f"{len(worst)} axe violations, serious or critical or of "
+                         f"{sorted(HELD_AT_ZERO)}, by rule {by_rule(worst)}:\n{shown}{more}")
 
 
 def test_the_example_site_has_history_and_every_kind_of_page(site: Site) -> None:
@@ -339,3 +345,16 @@ def test_as_of_picker_with_the_keyboard_alone(site: Site, web: Session) -> None:
     page.keyboard.press("Enter")
     page.wait_for_url(href)
     assert web.console_errors == []
+
+
+def test_a_table_wider_than_the_page_scrolls_from_the_keyboard(site: Site, web: Session) -> None:
+    page = web.new_page()
+    page.goto(site.page("benchmarks/"), wait_until="load")
+    wide = page.locator(".md-typeset__scrollwrap.sopsite-scrollable")
+    assert wide.count() > 0, "expected a table wider than the page on benchmarks/"
+    tab_to(page, ".md-typeset__scrollwrap.sopsite-scrollable")
+    assert_focus_visible(page)
+    assert page.evaluate("() => document.activeElement.scrollLeft") == 0
+    page.keyboard.press("ArrowRight")
+    # Chromium scrolls smoothly: wait for the wrapper to move rather than read it at once.
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
