@@ -7,7 +7,8 @@
  * retired, or imported (in use, but unsigned: shown as such); the latest such wins (a later
  * revision wins a tie), and a retired one means none. A version known only from the
  * document's declared change history (from before the repository) is marked as declared;
- * one from git names its commit.
+ * one from git names its commit. A polite live region says how many documents were in force,
+ * so a screen reader hears the answer without leaving the date field.
  */
 (function () {
   "use strict";
@@ -36,8 +37,18 @@
       return "";
     }
 
+    var status = document.querySelector(".sopsite-asof-status");
+
+    function announce(day, count) {
+      if (!status || !status.dataset.announce) return;
+      status.textContent = day ? status.dataset.announce
+        .replace("{count}", String(count)).replace("{total}", String(documents.length))
+        .replace("{day}", day) : "";
+    }
+
     function render() {
       var day = input.value;
+      var inForce = 0;
       body.textContent = "";
       documents.forEach(function (doc) {
         var best = null;
@@ -67,9 +78,11 @@
           shown.appendChild(document.createTextNode(note));
           cell(row, shown);
           cell(row, best.effective);
+          inForce += 1;
         }
         body.appendChild(row);
       });
+      announce(day, inForce);
     }
 
     input.addEventListener("input", render);

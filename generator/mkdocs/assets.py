@@ -20,6 +20,7 @@ ASOF_URI = "assets/javascripts/sopsite-asof.js"
 CATALOGUE_URI = "assets/javascripts/sopsite-catalogue.js"
 DIAGRAM_URI = "assets/javascripts/sopsite-diagram.js"
 PANZOOM_URI = "assets/javascripts/panzoom.min.js"
+A11Y_URI = "assets/javascripts/sopsite-a11y.js"
 STYLE_URI = "assets/stylesheets/sopsite.css"
 
 
@@ -37,7 +38,7 @@ def link(config: Any, mermaid: Path, panzoom: Path) -> list[str]:
     diagram script runs before Material mounts any diagram (it must see the shadow roots
     Material attaches)."""
     scripts = [str(js) for js in config.extra_javascript]
-    wanted = [QUIZ_URI, ASOF_URI, CATALOGUE_URI]
+    wanted = [QUIZ_URI, ASOF_URI, CATALOGUE_URI, A11Y_URI]
     warnings = []
     if panzoom.is_file():
         wanted.append(PANZOOM_URI)
@@ -62,7 +63,8 @@ def add(files: Files, config: Any, mermaid: Path, panzoom: Path) -> None:
     """Add the shipped files the site does not already have one of."""
     shipped = {QUIZ_URI: ASSETS / "sopsite-quiz.js", ASOF_URI: ASSETS / "sopsite-asof.js",
                CATALOGUE_URI: ASSETS / "sopsite-catalogue.js",
-               DIAGRAM_URI: ASSETS / "sopsite-diagram.js", STYLE_URI: ASSETS / "sopsite.css"}
+               DIAGRAM_URI: ASSETS / "sopsite-diagram.js", A11Y_URI: ASSETS / "sopsite-a11y.js",
+               STYLE_URI: ASSETS / "sopsite.css"}
     if mermaid.is_file():
         shipped[MERMAID_URI] = mermaid
     if panzoom.is_file():

@@ -1,7 +1,9 @@
-"""What the plugin does to single pages: the HTML gate, and a snapshot's front-page note."""
+"""What the plugin does to single pages: the HTML gate, names for task-list checkboxes, and a
+snapshot's front-page note."""
 
 from __future__ import annotations
 
+import html as html_text
 import re
 from typing import Any
 
@@ -27,6 +29,33 @@ def clean(sanitiser: Sanitiser, html: str, uri: str) -> tuple[str, str | None]:
         f"sopsite: {uri}: the page's HTML had markup that is not allowed ({found}); it was "
         "removed. Text from the handbook reached the page as HTML: show code in `backticks`, "
         "write links as [text](https://...)")
+
+
+_TASK_ITEM = re.compile(
+    r'(?P<box><label class="task-list-control"><input type="checkbox")'
+    r'(?P<rest>[^>]*>\s*<span class="task-list-indicator"></span>\s*</label>)'
+    r"(?P<text>.*?)(?=<ul|<ol|</li>|</p>)", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _named_checkbox(match: re.Match[str]) -> str:
+    words = " ".join(html_text.unescape(_TAG.sub("", match["text"])).split())
+    if not words:
+        return match[0]
+    name = html_text.escape(words, quote=True)
+    return f'{match["box"]} aria-label="{name}"{match["rest"]}{match["text"]}'
+
+
+def name_task_checkboxes(html: str) -> str:
+    """Give each task-list checkbox the item's words as its accessible name.
+
+    pymdownx.tasklist wraps the checkbox in a label of its own that holds no text (the words
+    follow it), so a screen reader announces every item of a checklist as just "checkbox".
+    The name is the item's visible text, tags removed and escaped again for the attribute.
+    """
+    if "task-list-control" not in html:
+        return html
+    return _TASK_ITEM.sub(_named_checkbox, html)
 
 
 def snapshot_note(markdown: str, snapshot: Any) -> str:

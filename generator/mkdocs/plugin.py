@@ -188,15 +188,16 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         the page hold the same cleaned text. A one-off build then forgets the page's
         Markdown: MkDocs keeps every page's Markdown and HTML until the build ends, and
         nothing after this event reads it (the title is in the page's front matter).
+        Every page's task-list checkboxes get the item's words as their name.
         """
         if not self._generated(page):
-            return html
+            return pages.name_task_checkboxes(html)
         if not self.session.serving:
             page.markdown = ""
         cleaned, warning = pages.clean(self.sanitiser, html, page.file.src_uri)
         if warning:
             log.warning(warning)
-        return cleaned
+        return pages.name_task_checkboxes(cleaned)
 
     def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
         """Likewise the HTML body, once the page is written into its template."""

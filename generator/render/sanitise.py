@@ -64,9 +64,9 @@ ATTRIBUTES: dict[str, set[str]] = {
 """Attributes a kept element may carry; `aria-*` is allowed everywhere."""
 
 DATA_ATTRIBUTES = frozenset({
-    "data-all", "data-answer", "data-asof", "data-check", "data-correct", "data-declared",
-    "data-empty", "data-filter", "data-from-git", "data-kind", "data-option", "data-position",
-    "data-practice", "data-result", "data-retried", "data-rev", "data-score",
+    "data-all", "data-announce", "data-answer", "data-asof", "data-check", "data-correct",
+    "data-declared", "data-empty", "data-filter", "data-from-git", "data-kind", "data-option",
+    "data-position", "data-practice", "data-result", "data-retried", "data-rev", "data-score",
     "data-search-exclude", "data-shown", "data-wrong",
     # the diagram controls' words (sopsite-diagram.js)
     "data-close", "data-controls", "data-diagram", "data-fit", "data-full-screen",
