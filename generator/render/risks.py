@@ -67,7 +67,7 @@ def heat_map(risks: Sequence[Risk], words: Mapping[str, str]) -> Markup:
                 if ids else ""))
         body.append(Markup('<tr><th scope="row">{}</th>{}</tr>').format(
             likelihood, Markup("").join(cells)))
-    rows.append(Markup("<tbody>{}</tbody>").format(Markup("").join(body)))
+    rows.append(Markup("<tbody>\n{}\n</tbody>").format(Markup("\n").join(body)))
     legend: list[Markup] = []
     low = 1
     for top, level in RISK_LEVELS:
@@ -76,8 +76,8 @@ def heat_map(risks: Sequence[Risk], words: Mapping[str, str]) -> Markup:
         low = top + 1
     return Markup(
         '<div class="sopsite-heatmap">\n'
-        '<table class="sopsite-heatmap__grid">{}</table>\n'
+        '<table class="sopsite-heatmap__grid">\n{}\n</table>\n'
         '<p class="sopsite-heatmap__legend-title">{}</p>\n'
         '<ul class="sopsite-heatmap__legend">{}</ul>\n'
-        '</div>').format(Markup("").join(rows), words["risk_heat_legend"],
+        '</div>').format(Markup("\n").join(rows), words["risk_heat_legend"],
                          Markup("").join(legend))
