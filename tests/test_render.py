@@ -152,9 +152,9 @@ def test_risk_matrix_places_each_risk(pages: dict[str, str]) -> None:
     assert "sopsite-level--medium" in cells[2, 3]
     others = [cell for key, cell in cells.items() if key not in ((4, 4), (2, 3))]
     assert all('<span class="sopsite-heat__count">0</span>' in cell for cell in others)
-    assert "| **phishing**: A caller impersonates staff. | <span class=\"sopsite-risk-score\">" \
-        "4 \u00d7 4 = **16**</span> <span class=\"sopsite-level sopsite-level--high\">high</span> |" \
-        in page
+    assert ("| **phishing**: A caller impersonates staff. | <span class=\"sopsite-risk-score\">"
+            "4 \u00d7 4 = **16**</span> "
+            "<span class=\"sopsite-level sopsite-level--high\">high</span> |") in page
     assert "  Align stakeholders :p1, 2026-05-01, 2026-05-10" in page
     assert "  Run :p2, 2026-06-01, 1d" in page
 
