@@ -97,9 +97,10 @@ def test_no_status_is_printed_as_a_word_key_or_raw_value() -> None:
         found += [(template.name, m) for m in re.findall(
             r"words\[[^\]]*status[^\]]*\]|\{\{ *(?!words\.)[\w.]*\.status *\}\}", text)]
     assert found == []
-    # The old keys named by the status are gone; `superseded` stays as the word of a
-    # frozen page's title ("this version was superseded"), not as a status label.
-    assert [key for key in STATUSES if key in i18n.EN] == ["superseded"]
+    # The old keys named by the status are gone; two words stay as headings, not as
+    # status labels: the `Effective` column and a frozen page's "superseded".
+    assert [key for key in STATUSES if key in i18n.EN] == ["effective", "superseded"]
+    assert i18n.EN["effective"] == "Effective"
 
 
 # --- the built example site ----------------------------------------------------------------
