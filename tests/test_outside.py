@@ -666,6 +666,6 @@ def test_the_as_of_script_counts_an_imported_document_in_force_and_says_unsigned
             page.fill("#sopsite-asof-date", "2019-02-28")
             assert cells.nth(1).inner_text() == "not in force"
             page.fill("#sopsite-asof-date", "2020-06-01")
-            assert cells.nth(1).inner_text() == "v1.1 (imported, unsigned)"
+            assert cells.nth(1).inner_text() == "v1.1, imported (unsigned)"
             assert cells.nth(2).inner_text() == "2019-03-01"
             assert web.console_errors == []
