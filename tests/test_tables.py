@@ -20,6 +20,7 @@ from generator.pipeline import check_handbook
 from generator.render import i18n
 from generator.render.i18n import STATUSES, status_key, status_label
 from generator.render.register import register_files
+from generator.render.risks import heat_map
 from tests.support import REPO, TODAY
 from tests.support.browser import build, copy_handbook
 
@@ -228,3 +229,33 @@ def test_the_risks_table_says_each_level_in_words(site: Path) -> None:
     scores = re.findall(r"(\d) \u00d7 (\d) = <strong>(\d+)</strong>", table)
     assert [risk_level(int(a), int(b)) for a, b, _ in scores] == [kind for kind, _ in levels]
     assert all(int(a) * int(b) == int(s) for a, b, s in scores)
+
+
+# --- the heat map, rendered ----------------------------------------------------------------
+
+
+def test_the_heat_map_counts_each_cell_and_escapes_the_ids() -> None:
+    hostile = '<img src=x onerror="alert(1)">'
+    risks = [Risk(id=hostile, description="d", likelihood=5, impact=5),
+             Risk(id="b", description="d", likelihood=5, impact=5),
+             Risk(id="c", description="d", likelihood=1, impact=2),
+             Risk(id="unscored", description="d")]
+    page = str(heat_map(risks, i18n.labels("en")))
+    assert "<img" not in page
+    assert "&lt;img src=x onerror=&#34;alert(1)&#34;&gt;, b" in page
+    counts = re.findall(r'sopsite-level--(\w+) sopsite-heat[^"]*" title="[^"]*">'
+                        r'<span class="sopsite-heat__count">(\d+)</span>', page)
+    assert len(counts) == 25
+    assert counts[4] == ("high", "2")  # likelihood 5, impact 5: the top right cell
+    assert counts[21] == ("low", "1")  # likelihood 1, impact 2
+    assert sum(int(n) for _, n in counts) == 3  # the unscored risk is in no cell
+    assert "unscored" not in page
+
+
+def test_the_heat_map_speaks_finnish_for_a_finnish_process() -> None:
+    page = str(heat_map([Risk(id="r", description="d", likelihood=4, impact=4)],
+                        i18n.labels("fi")))
+    assert '<span class="sopsite-heat__level">korkea</span>' in page
+    assert "Todennäköisyys ↓ / Vaikutus →" in page
+    assert [w for w in ("matala", "kohtalainen", "merkittävä", "korkea") if w in page] == [
+        "matala", "kohtalainen", "merkittävä", "korkea"]
