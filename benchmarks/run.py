@@ -710,7 +710,7 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
         "",
         "## Machine",
         "",
-        "| | |",
+        "| Item | Value |",
         "| --- | --- |",
     ]
     lines += [f"| {key} | {value} |" for key, value in info.items()]

@@ -129,9 +129,9 @@ def test_the_zip_holds_the_evidence_register_that_sopsite_register_writes(
     for name in ("register.csv", "revisions.csv", "register.json"):
         assert (made.site / "register" / name).read_bytes() == (out / name).read_bytes(), name
     lines = (out / "revisions.csv").read_text("utf-8-sig").splitlines()
-    assert ("SOP-IT-CI,1.0,superseded,2025-09-01,declared,,,Marko Laine,,\"First issue, "
+    assert ("SOP-IT-CI,1.0,superseded,superseded,2025-09-01,declared,,,Marko Laine,,\"First issue, "
             "based on the IT department's training manual for Level 1 Technicians.\"") in lines
-    assert any(line.startswith(f"SOP-IT-CI,2.1,effective,2026-11-16,git,{made.commit}")
+    assert any(line.startswith(f"SOP-IT-CI,2.1,effective,effective,2026-11-16,git,{made.commit}")
                for line in lines)
 
 

@@ -104,13 +104,13 @@ def test_a_declared_version_is_in_force_on_a_day_between_declared_versions(
     data = json.loads(html.unescape(re.search(r'data-asof="([^"]*)"', index)[1]))
     assert data[0]["revisions"] == [
         {"version": "1.0", "effective": "2025-09-01", "status": "superseded",
-         "source": "declared", "commit": ""},
+         "label": "superseded", "source": "declared", "commit": ""},
         {"version": "1.1", "effective": "2025-12-01", "status": "superseded",
-         "source": "declared", "commit": ""},
-        {"version": "2.0", "effective": "2026-02-01", "status": "effective", "source": "git",
-         "commit": commits[0][:12]},
-        {"version": "2.1", "effective": "2026-03-05", "status": "effective", "source": "git",
-         "commit": commits[1][:12]},
+         "label": "superseded", "source": "declared", "commit": ""},
+        {"version": "2.0", "effective": "2026-02-01", "status": "effective",
+         "label": "effective", "source": "git", "commit": commits[0][:12]},
+        {"version": "2.1", "effective": "2026-03-05", "status": "effective",
+         "label": "effective", "source": "git", "commit": commits[1][:12]},
     ]
     assert ('| SOP-D-1: Rotate the backup disks | [v1.0](../procedures/sop-d-1.md)'
             '{ data-rev="SOP-D-1@1.0" } | superseded | '
@@ -135,13 +135,13 @@ def test_revision_table_and_change_history_name_the_same_authors(
     _, pages, _ = _built(root)
     page = pages["procedures/sop-d-1.md"]
     table = page[page.index("## Revision history"):]
-    assert table.splitlines()[4:8] == [
+    assert table.splitlines()[6:10] == [
         f"| **2.1** | 2026-03-05 | effective | from git `{commits[1][:12]}` | Ben Tech | Made "
         "2.1. | [what changed](sop-d-1/diff-v2.0-v2.1.md) |",
         f"| [2.0](sop-d-1/v2.0.md) | 2026-02-01 | effective | from git `{commits[0][:12]}` | "
-        "Ada Lead (declared), Repo Bot (from git) | Made 2.0. |  |",
-        "| 1.1 | 2025-12-01 | superseded | declared | Aino Korhonen | Made 1.1. |  |",
-        "| 1.0 | 2025-09-01 | superseded | declared | Marko Laine | Made 1.0. |  |",
+        "Ada Lead (declared), Repo Bot (from git) | Made 2.0. | \N{EN DASH} |",
+        "| 1.1 | 2025-12-01 | superseded | declared | Aino Korhonen | Made 1.1. | \N{EN DASH} |",
+        "| 1.0 | 2025-09-01 | superseded | declared | Marko Laine | Made 1.0. | \N{EN DASH} |",
     ]
     changes = page[page.index("## Change history"):page.index("## Revision history")]
     assert ("| 2.0 | 2026-01-20 | Made 2.0. | Ada Lead (declared), Repo Bot (from git) |  |"

@@ -187,11 +187,11 @@ def test_history_table_on_the_current_page(repo: tuple[Path, list[str]]) -> None
     root, commits = repo
     page = _site(root)["procedures/sop-h-1.md"]
     table = page[page.index("## Revision history"):]
-    assert "| Version | Effective | Status | Source | Author | Summary | |" in table
+    assert "| Version | Effective | Status | Source | Author | Summary | What changed |" in table
     assert (f"| **2.0** | 2026-06-01 | effective | from git `{commits[2][:12]}` | Ada Lead | The "
             "lead logs every restart. | [what changed](sop-h-1/diff-v1.1-v2.0.md) |") in table
     assert (f"| [1.0](sop-h-1/v1.0.md) | 2026-01-10 | effective | from git `{commits[0][:12]}` | "
-            "Ada Lead | First issue. |  |") in table
+            "Ada Lead | First issue. | \N{EN DASH} |") in table
     assert "[what changed](sop-h-1/diff-v1.0-v1.1.md)" in table
     assert "Printed copies are uncontrolled · SOP-H-1 v2.0 · commit " in page
 

@@ -119,7 +119,7 @@ metrics:
     assert problems == []
     pages = generate(handbook, today=TODAY).pages
     page = pages["retrospectives/retro-it-001.md"]
-    assert "| Resets in the quarter | no target | 41 | resets | |" in page
+    assert "| Resets in the quarter | no target | 41 | resets | \u2013 |" in page
     assert ("| **remind-checks**: Remind technicians to verify identity. | not assigned | "
             "no due day | open |") in page
     assert "| **from-2017**: An item from the paper records. | not assigned | 2017-03-01 | " \

@@ -193,7 +193,7 @@ def test_an_imported_document_is_marked_in_its_page_the_catalogue_and_as_of(book
             "brought into the handbook without a sign-off.") in page
     assert "| Status | imported (unsigned) |" in page
     assert "| Next review | 2027-10-01 |" in page
-    assert ("## Source\n\n| | |\n| --- | --- |\n| Original | [https://example.org/runbook?a=(1)]"
+    assert ("## Source\n\n| Field | Value |\n| --- | --- |\n| Original | [https://example.org/runbook?a=(1)]"
             "(https://example.org/runbook?a=%281%29) |\n| Citation | Ops team, \\*Runbook\\* "
             "&lt;b&gt;2019&lt;/b&gt; |\n| Imported | 2026-10-01 |") in page
     assert ('| SOP-IT-001 | [Reset a password](procedures/sop-it-001.md) | SOP | '
@@ -232,19 +232,23 @@ def test_unscored_risks_show_as_not_scored_and_are_counted(book: Book) -> None:
     handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert problems == []
     page = generate(handbook, today=TODAY).pages["processes/proc-it-rollout.md"]
-    table = page.split("| --- | --- | --- | --- | --- | --- |\n")[1].split("\n\n")[0]
+    table = page.split("| --- | --- | --- | --- |\n")[1].split("\n\n")[0]
     assert table.splitlines() == [
-        # Unscored first: it may be the highest.
-        "| **low-adoption**: Nobody uses the portal. | *not scored* | *not scored* | *not "
-        "scored* | Announce it in every reset call. | [IT director](../roles/it-director.md) |",
-        "| **rain**: It rains. | 1 | 1 | 1 | \N{EN DASH} | \N{EN DASH} |",
+        # Unscored first: it may be the highest; it has no level, and says so.
+        "| **low-adoption**: Nobody uses the portal. | <em>not scored</em> | Announce it in "
+        "every reset call. | [IT director](../roles/it-director.md) |",
+        "| **rain**: It rains. | <span class=\"sopsite-risk-score\">1 \N{MULTIPLICATION SIGN} 1 = "
+        "**1**</span> <span class=\"sopsite-level sopsite-level--low\">low</span> | "
+        "\N{EN DASH} | \N{EN DASH} |",
     ]
     assert ("1 of 2 risks not scored: they may be high, and are never counted as low."
             in page)
-    matrix = page.split("### Likelihood x impact")[1]
+    matrix = page.split("### Risk heat map")[1]
     assert "low-adoption" not in matrix.split("**Not scored:**")[0]
     assert "**Not scored:** low-adoption" in matrix
-    assert "| **1** | rain |" in matrix
+    assert ('<tr><th scope="row">1</th><td class="sopsite-level sopsite-level--low sopsite-heat"'
+            ' title="1 risk: low"><span class="sopsite-heat__count">1</span>') in matrix
+    assert '<span class="sopsite-heat__ids">rain</span>' in matrix
 
 
 def test_a_metric_without_a_target_is_shown_as_a_figure(book: Book) -> None:
@@ -666,6 +670,6 @@ def test_the_as_of_script_counts_an_imported_document_in_force_and_says_unsigned
             page.fill("#sopsite-asof-date", "2019-02-28")
             assert cells.nth(1).inner_text() == "not in force"
             page.fill("#sopsite-asof-date", "2020-06-01")
-            assert cells.nth(1).inner_text() == "v1.1 (imported, unsigned)"
+            assert cells.nth(1).inner_text() == "v1.1, imported (unsigned)"
             assert cells.nth(2).inner_text() == "2019-03-01"
             assert web.console_errors == []

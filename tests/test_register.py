@@ -25,17 +25,18 @@ def test_register_csv_lists_every_document_and_every_revision(
     root, commits = declared_repo
     files = _files(root)
     assert files["register.csv"] == (
-        "\ufeffid,title,kind,status,version,effective,owner,approvals,next_review\r\n"
-        "SOP-D-1,Rotate the backup disks,sop,effective,2.1,2026-03-05,lead,"
+        "\ufeffid,title,kind,status,status_label,version,effective,owner,approvals,next_review\r\n"
+        "SOP-D-1,Rotate the backup disks,sop,effective,effective,2.1,2026-03-05,lead,"
         "\"Ada Lead (lead, approval of v2.1, 2026-03-02)\",2027-03-05\r\n").encode()
     assert files["revisions.csv"].decode("utf-8").splitlines() == [
-        "\ufeffid,version,status,effective,source,commit,committed,declared_author,git_author,"
+        "\ufeffid,version,status,status_label,effective,source,commit,committed,declared_author,"
+        "git_author,"
         "summary",
-        "SOP-D-1,1.0,superseded,2025-09-01,declared,,,Marko Laine,,Made 1.0.",
-        "SOP-D-1,1.1,superseded,2025-12-01,declared,,,Aino Korhonen,,Made 1.1.",
-        f"SOP-D-1,2.0,effective,2026-02-01,git,{commits[0]},2026-02-01,Ada Lead,Repo Bot,"
+        "SOP-D-1,1.0,superseded,superseded,2025-09-01,declared,,,Marko Laine,,Made 1.0.",
+        "SOP-D-1,1.1,superseded,superseded,2025-12-01,declared,,,Aino Korhonen,,Made 1.1.",
+        f"SOP-D-1,2.0,effective,effective,2026-02-01,git,{commits[0]},2026-02-01,Ada Lead,Repo Bot,"
         "Made 2.0.",
-        f"SOP-D-1,2.1,effective,2026-03-05,git,{commits[1]},2026-03-01,Ben Tech,Ben Tech,"
+        f"SOP-D-1,2.1,effective,effective,2026-03-05,git,{commits[1]},2026-03-01,Ben Tech,Ben Tech,"
         "Made 2.1.",
     ]
 
@@ -46,7 +47,8 @@ def test_register_json_holds_the_same_records(declared_repo: tuple[Path, list[st
     assert data["history_notice"] == ""
     assert data["documents"] == [{
         "id": "SOP-D-1", "title": "Rotate the backup disks", "kind": "sop",
-        "status": "effective", "version": "2.1", "effective": "2026-03-05", "owner": "lead",
+        "status": "effective", "status_label": "effective", "version": "2.1",
+        "effective": "2026-03-05", "owner": "lead",
         "approvals": [{"name": "Ada Lead", "role": "lead", "version": "2.1",
                        "date": "2026-03-02", "meaning": "approval"}],
         "next_review": "2027-03-05"}]
@@ -72,11 +74,13 @@ def test_formula_injection_is_neutralised_in_the_csv_and_kept_in_the_json(
     files = _files(root)
     documents = files["register.csv"].decode("utf-8").splitlines()
     assert documents[1].startswith("SOP-D-1,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")"
-                                   "\",sop,effective,2.1,2026-03-05,lead,\"'\tTab (lead, ")
+                                   "\",sop,effective,effective,2.1,2026-03-05,lead,"
+                                   "\"'\tTab (lead, ")
     revisions = files["revisions.csv"].decode("utf-8").splitlines()
-    assert revisions[1] == "SOP-D-1,1.0,superseded,2025-09-01,declared,,,Marko Laine,,'-2+3"
-    assert revisions[2] == ("SOP-D-1,1.1,superseded,2025-12-01,declared,,,Aino Korhonen,,"
-                            "'+cmd|' /C calc'!A0")
+    assert revisions[1] == ("SOP-D-1,1.0,superseded,superseded,2025-09-01,declared,,,"
+                            "Marko Laine,,'-2+3")
+    assert revisions[2] == ("SOP-D-1,1.1,superseded,superseded,2025-12-01,declared,,,"
+                            "Aino Korhonen,,'+cmd|' /C calc'!A0")
     assert revisions[4].endswith(",'@SUM(1+1),Ben Tech,Made 2.1.")
     data = json.loads(files["register.json"])
     assert data["documents"][0]["title"] == '=HYPERLINK("http://evil.example","x")'

@@ -140,9 +140,21 @@ def test_review_dashboard_and_actions(pages: dict[str, str]) -> None:
 
 def test_risk_matrix_places_each_risk(pages: dict[str, str]) -> None:
     page = pages["processes/proc-t-1.md"]
-    assert "| Likelihood ↓ / Impact → | 1 | 2 | 3 | 4 | 5 |" in page
-    assert "| **4** |  |  |  | phishing |  |" in page
-    assert "| **2** |  |  | backlog |  |  |" in page
+    grid = re.findall(r'<tr><th scope="row">(\d)</th>(.*?)</tr>', page)
+    assert [likelihood for likelihood, _ in grid] == ["5", "4", "3", "2", "1"]
+    cells = {(int(likelihood), impact + 1): cell for likelihood, row in grid
+             for impact, cell in enumerate(re.findall(r"<td .*?</td>", row))}
+    assert len(cells) == 25
+    assert ('<span class="sopsite-heat__count">1</span> <span class="sopsite-heat__level">'
+            'high</span><span class="sopsite-heat__ids">phishing</span>') in cells[4, 4]
+    assert "sopsite-level--high" in cells[4, 4]
+    assert "sopsite-heat__ids\">backlog<" in cells[2, 3]
+    assert "sopsite-level--medium" in cells[2, 3]
+    others = [cell for key, cell in cells.items() if key not in ((4, 4), (2, 3))]
+    assert all('<span class="sopsite-heat__count">0</span>' in cell for cell in others)
+    assert ("| **phishing**: A caller impersonates staff. | <span class=\"sopsite-risk-score\">"
+            "4 \u00d7 4 = **16**</span> "
+            "<span class=\"sopsite-level sopsite-level--high\">high</span> |") in page
     assert "  Align stakeholders :p1, 2026-05-01, 2026-05-10" in page
     assert "  Run :p2, 2026-06-01, 1d" in page
 

@@ -72,7 +72,7 @@
           if (source) link.setAttribute("href", source.getAttribute("href"));
           row.dataset.version = best.version;
           row.dataset.source = best.source;
-          var note = (best.status === "imported" ? " (imported, unsigned)" : "") + origin(best);
+          var note = (best.status === "imported" ? ", " + best.label : "") + origin(best);
           var shown = document.createElement("span");
           shown.appendChild(link);
           shown.appendChild(document.createTextNode(note));

@@ -158,6 +158,28 @@ class Stakeholder(Model):
     interest: Markdown = Field(description="What they need from the process.")
 
 
+RiskLevel = Literal["low", "medium", "significant", "high"]
+"""The level of a scored risk, from its score (`risk_level`)."""
+
+RISK_LEVELS: tuple[tuple[int, RiskLevel], ...] = (
+    (4, "low"), (9, "medium"), (14, "significant"), (25, "high"))
+"""The highest score of each level, lowest level first, on the 1-5 x 1-5 scales of `Risk`:
+the usual five-by-five matrix bands, so a likelihood of 5 with an impact of 3 (15) is high."""
+
+
+def risk_level(likelihood: int, impact: int) -> RiskLevel:
+    """The level of a risk scored ``likelihood`` x ``impact`` (each 1 to 5).
+
+    One function for the risks table, the heat map and its legend, so a cell and a row
+    never disagree; a value off the scales is an error, not a guess.
+    """
+    if not (1 <= likelihood <= 5 and 1 <= impact <= 5):
+        raise ValueError(f"Expected likelihood and impact from 1 to 5 but received "
+                         f"{likelihood} and {impact}")
+    score = likelihood * impact
+    return next(level for top, level in RISK_LEVELS if score <= top)
+
+
 class Risk(Model):
     """A pre-mortem entry: imagine the rollout failed, and say why."""
 
@@ -186,6 +208,13 @@ class Risk(Model):
         if self.likelihood is None or self.impact is None:
             return None
         return self.likelihood * self.impact
+
+    @property
+    def level(self) -> RiskLevel | None:
+        """`risk_level` of the risk, or None for a risk nobody scored (never read as low)."""
+        if self.likelihood is None or self.impact is None:
+            return None
+        return risk_level(self.likelihood, self.impact)
 
 
 PhaseName = Literal[

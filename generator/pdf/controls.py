@@ -95,8 +95,9 @@ def header(doc: Controlled) -> str:
     """Id, version and title on the left; status and effective date on the right."""
     words = labels(doc.language)
     left = Markup("<b>{}</b> v{} · {}").format(doc.id, doc.version, doc.title)
-    right = Markup("{}: {} · {}: {}").format(words["status"], status_label(words, doc.status),
-                                             words["effective"], doc.effective.isoformat())
+    right = Markup("{}: {} · {}: {}").format(
+        words["status"], status_label(doc.status, doc.language), words["effective"],
+        doc.effective.isoformat())
     return _bar(left, right)
 
 
@@ -115,7 +116,7 @@ def cover_header(stamp: Stamp) -> str:
 
 def watermark(doc: Controlled) -> str | None:
     """The status across every page of a copy not in force."""
-    return None if doc.in_force else status_label(labels(doc.language), doc.status)
+    return None if doc.in_force else status_label(doc.status, doc.language)
 
 
 COVER_CSS = """
@@ -144,7 +145,7 @@ def cover(stamp: Stamp, documents: Sequence[Controlled], starts: Sequence[int]) 
         Markup('<li><a href="{}{}"><b>{}</b><span class="title">{}</span>'
                '<span class="status">v{} · {}</span><span>{}</span></a></li>').format(
             CHAPTER_LINK, number, doc.id, doc.title, doc.version,
-            status_label(labels(doc.language), doc.status), start)
+            status_label(doc.status, doc.language), start)
         for number, (doc, start) in enumerate(zip(documents, starts, strict=True)))
     body = Markup(
         '<section class="cover"><h1>{handbook}</h1><p><b>{copy}</b></p>'

@@ -9,12 +9,14 @@ ids of the documents that supersede it, plus `Shared`, what every page may read.
 from __future__ import annotations
 
 import itertools
+from functools import partial
 from typing import Any
 
 from generator.attachments import Stored
 from generator.git import diff as semdiff
 from generator.model import AnyDocument, Postmortem, Process, Retro, Risk, Sop, due
 from generator.render import incidents, revisions, site, status, training
+from generator.render import risks as risk_map
 from generator.render.core import Links, flow, gantt, step_views
 from generator.render.indexes import Shared
 
@@ -80,8 +82,10 @@ def _page(shared: Shared, doc: AnyDocument, path: str, retros: list[Retro],
         context.update(flow(doc, shared.directory, context["words"]),
                        steps=step_views(doc.steps, doc.groups))
     if isinstance(doc, Process):
-        context.update(retros=retros,
-                       risks=sorted(doc.premortem, key=_risk_order),
+        ordered = sorted(doc.premortem, key=_risk_order)
+        context.update(retros=retros, risks=ordered,
+                       heat_map=risk_map.heat_map(ordered, context["words"]),
+                       risk_level_word=partial(risk_map.level_word, words=context["words"]),
                        gantt=gantt(doc, context["words"]))
     context.update(extra)
     return shared.renderer.render(f"{doc.kind}.md.j2", **context)

@@ -40,6 +40,28 @@ def labels(language: str) -> Mapping[str, str]:
     return LABELS.get(language, EN)
 
 
-def status_label(words: Mapping[str, str], status: str) -> str:
-    """`effective` is both a heading and a status; the status has its own key."""
-    return words["effective_status" if status == "effective" else status]
+DOCUMENT_STATUSES: tuple[str, ...] = ("draft", "in-review", "effective", "superseded",
+                                      "retired", "imported")
+"""A document's statuses, as the YAML spells them (`generator.model.fields.Status`)."""
+ACTION_STATUSES: tuple[str, ...] = ("open", "in-progress", "done", "dropped", "archived")
+"""An action item's statuses, as the YAML spells them (`generator.model.documents.Action`)."""
+STATUSES: tuple[str, ...] = DOCUMENT_STATUSES + ACTION_STATUSES
+"""Every status a reader may see: each has exactly one label per language."""
+
+
+def status_key(status: str) -> str:
+    """The label key of ``status``: `in-progress` is `status_in_progress`.
+
+    The key is not the status itself, so that a status never doubles as a heading word
+    (`effective` is both) and a template cannot print one without this vocabulary.
+    """
+    if status not in STATUSES:
+        raise KeyError(f"Expected one of {', '.join(STATUSES)} but received {status!r}")
+    return "status_" + status.replace("-", "_")
+
+
+def status_label(status: str, language: str = "en") -> str:
+    """The one word a reader sees for ``status`` in ``language``, on every page, table,
+    banner, catalogue and in the register: one vocabulary, so `in progress` on one page is
+    never `in-progress` on the next."""
+    return labels(language)[status_key(status)]

@@ -69,7 +69,8 @@ class Shared:
         words = labels(language)
         return {"links": links or Links(page, self.directory, language=language),
                 "words": words, "today": self.today, "language_names": LANGUAGE_NAMES,
-                "status_label": partial(status_label, words), "build_commit": self.commit}
+                "status_label": partial(status_label, language=language),
+                "build_commit": self.commit}
 
     def render(self, template: str, page: str, **context: Any) -> str:
         """``template`` for ``page`` with the common context and ``context``."""

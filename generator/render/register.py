@@ -19,6 +19,7 @@ from typing import Any
 from generator.git.history import History
 from generator.model.handbook import Handbook
 from generator.render import revisions
+from generator.render.i18n import status_label
 
 DOCUMENTS_CSV = "register.csv"
 REVISIONS_CSV = "revisions.csv"
@@ -29,10 +30,12 @@ FOLDER = "register"
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 """What a spreadsheet may read as the start of a formula: OWASP's and ASVS 1.2.10's list,
 and the full-width forms of = + - @, which some spreadsheets take for the ASCII ones."""
-DOCUMENT_COLUMNS = ("id", "title", "kind", "status", "version", "effective", "owner",
-                    "approvals", "next_review")
-REVISION_COLUMNS = ("id", "version", "status", "effective", "source", "commit", "committed",
-                    "declared_author", "git_author", "summary")
+DOCUMENT_COLUMNS = ("id", "title", "kind", "status", "status_label", "version", "effective",
+                    "owner", "approvals", "next_review")
+REVISION_COLUMNS = ("id", "version", "status", "status_label", "effective", "source", "commit",
+                    "committed", "declared_author", "git_author", "summary")
+"""`status` is the value the YAML holds (for filters and scripts), `status_label` the word
+every page shows for it (`generator.render.i18n.status_label`)."""
 
 
 def neutralised(text: str) -> str:
@@ -51,7 +54,9 @@ def documents(handbook: Handbook) -> list[dict[str, Any]]:
     for doc in sorted((e.item for e in handbook.documents), key=lambda d: d.id):
         review = doc.next_review
         found.append({"id": doc.id, "title": doc.title, "kind": doc.kind,
-                      "status": doc.status, "version": doc.version,
+                      "status": doc.status,
+                      "status_label": status_label(doc.status, doc.language),
+                      "version": doc.version,
                       "effective": doc.effective.isoformat(), "owner": doc.owner,
                       "approvals": _approvals(doc),
                       "next_review": review.isoformat() if review else ""})
@@ -68,6 +73,7 @@ def revision_rows(handbook: Handbook, history: History | None) -> list[dict[str,
         for row in revisions.timeline(doc, texts.get(doc.id), known):
             found.append({
                 "id": doc.id, "version": row.version, "status": row.status,
+                "status_label": status_label(row.status, doc.language),
                 "effective": row.effective.isoformat(), "source": row.source,
                 "commit": row.commit or "",
                 "committed": row.committed.isoformat() if row.committed else "",

@@ -21,6 +21,7 @@ from generator.git.repo import SHORT
 from generator.model import AnyDocument, Change
 from generator.render import site
 from generator.render.digest import digest_of, text_digest
+from generator.render.i18n import status_label
 
 ASOF_INDEX = site.ASOF
 
@@ -161,7 +162,8 @@ def asof_data(timelines: dict[str, list[Row]]) -> str:
     data = [
         {"id": doc_id, "title": rows[-1].doc.title, "kind": rows[-1].doc.kind,
          "revisions": [{"version": r.version, "effective": r.effective.isoformat(),
-                        "status": r.status, "source": r.source,
+                        "status": r.status, "label": status_label(r.status, r.doc.language),
+                        "source": r.source,
                         "commit": (r.commit or "")[:SHORT]} for r in rows]}
         for doc_id, rows in sorted(timelines.items())
     ]
