@@ -25,7 +25,7 @@ from tests.support import TESTS, TODAY
 
 CORPUS = TESTS / "corpus" / "schema"
 BASE = CORPUS / "base"
-CASES = "sops/cases"
+CASE_FOLDER = "sops/cases"
 """Where a case file stands in the handbook made for it."""
 
 
@@ -54,8 +54,8 @@ def handbook_for(case: Case, project: Path) -> Path:
     """A project folder holding the base handbook and ``case`` under `sops/cases/`."""
     sops = project / "sops"
     shutil.copytree(BASE, sops)
-    (project / CASES).mkdir(parents=True)
-    shutil.copy(case.path, project / CASES / case.name)
+    (project / CASE_FOLDER).mkdir(parents=True)
+    shutil.copy(case.path, project / CASE_FOLDER / case.name)
     return project
 
 
