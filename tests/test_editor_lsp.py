@@ -38,6 +38,13 @@ MAPPING_LINES = {
 source and its day): the line of the key holding the mapping (`source:`; 1 for the
 document itself), where check names its first key or `status`."""
 
+READ_OTHERWISE = {
+    "review-every-zero-colon.yml": "the server's YAML 1.1 reads `0:30` as the base-60 "
+    "number 30, where PyYAML and sopsite read text (their base-60 numbers start at 1)",
+}
+"""Files the server's YAML reads differently from sopsite's: it marks nothing there. Its
+own gap, not the schema's: `tests/test_schema_parity.py` passes them through PyYAML."""
+
 EDGE_CASES = cases()
 TIME_LIMIT = 30.0
 """Seconds the server may take for the whole handbook and corpus, start to shutdown."""
@@ -90,6 +97,9 @@ def test_the_editor_marks_the_lines_check_reports(
     marked = sorted({d.line for d in seen[project / "sops" / "edge" / case.name]})
     if case.check_only is not None:
         assert marked == [], "the editor refuses it: drop the check_only mark"
+        return
+    if case.name in READ_OTHERWISE:
+        assert marked == [], "the server reads it as sopsite does now: drop READ_OTHERWISE"
         return
     reported = sorted({p.line for p in findings if p.severity is Severity.ERROR})
     expected = [MAPPING_LINES[case.name]] if case.name in MAPPING_LINES else reported

@@ -50,6 +50,8 @@ CHECK_ONLY: dict[str, tuple[str, frozenset[str]]] = {
                frozenset({"INCIDENT003"})),
     "zones": ("time zone names, which the machine's time zone database knows",
               frozenset({"MODEL004"})),
+    "number-forms": ("whole numbers written with a decimal point (`12.0`), which JSON does not "
+                     "tell from 12", frozenset({"MODEL004"})),
     "files": ("attachments: the file there, of its type and size", frozenset({
         "ATTACH002", "ATTACH003", "ATTACH004"})),
 }
