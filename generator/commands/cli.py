@@ -98,9 +98,11 @@ def check(path: Path, fmt: str, strict: bool, today: dt.datetime | None,
 
 @cli.command()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the <kind>.schema.json files to.")
+              help="Folder to write the <kind>.schema.json files and "
+                   "handbook.schema.json to.")
 def schema(out: Path) -> None:
-    """Write the JSON Schema of each kind, generated from the content model."""
+    """Write the JSON Schema of each kind, and handbook.schema.json for any file (read by
+    its kind), generated from the content model."""
     from generator.model.schema import schemas
 
     out.mkdir(parents=True, exist_ok=True)

@@ -11,9 +11,9 @@ documents, the step graph, dates against today) is listed in docs/authoring.md.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import TypeAdapter
+from pydantic import Field, TypeAdapter
 from pydantic.json_schema import models_json_schema
 
 from generator.model.content import KINDS, LISTABLE_KINDS
@@ -40,7 +40,8 @@ def _bounded(node: Any) -> Any:
 def schema_for(kind: str) -> dict[str, Any]:
     """The schema of one kind's file; roles and terms may also come as a list."""
     model = KINDS[kind]
-    shape: Any = model | list[model] if kind in LISTABLE_KINDS else model  # type: ignore[valid-type]
+    listed = Annotated[list[model], Field(min_length=1)]  # type: ignore[valid-type]
+    shape: Any = model | listed if kind in LISTABLE_KINDS else model
     schema = TypeAdapter(shape).json_schema()
     return {"$schema": SCHEMA_DIALECT, "title": f"sopsite {kind}", **_bounded(schema)}
 
@@ -69,8 +70,9 @@ def handbook_schema() -> dict[str, Any]:
         "title": "sopsite handbook file",
         "description": "One item (an SOP, process, retrospective, post-mortem, role or term), "
                        "or a list of roles and terms.",
+        # An empty file or list is FILE004: there is nothing to read.
         "anyOf": [{"$ref": "#/$defs/item"},
-                  {"type": "array", "items": {"$ref": "#/$defs/listed"}}],
+                  {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/listed"}}],
         "$defs": {**_bounded(defs["$defs"]),
                   "item": _by_kind(list(KINDS), refs),
                   "listed": _by_kind(listable, refs)},

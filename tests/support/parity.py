@@ -18,7 +18,8 @@ from typing import Any
 import jsonschema
 import yaml
 
-from generator.model.schema import schemas
+from generator.model.content import KINDS
+from generator.model.schema import schema_for, schemas
 from generator.pipeline import check_handbook
 from generator.problems import Problem, Severity
 from tests.support import TESTS, TODAY
@@ -101,14 +102,35 @@ def handbook_validator() -> jsonschema.Draft202012Validator:
         schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
-def schema_errors(text: str) -> list[str]:
-    """What the schema says of a file's text: its errors, or the YAML error that stops it."""
+@cache
+def kind_validator(kind: str) -> jsonschema.Draft202012Validator:
+    """`<kind>.schema.json`, the schema a file's `# yaml-language-server` line names."""
+    return jsonschema.Draft202012Validator(
+        schema_for(kind),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def schema_errors(text: str, kind: str | None = None) -> list[str]:
+    """What the schema says of a file's text (`handbook.schema.json`, or the schema of
+    ``kind``): its errors, or the YAML error that stops it."""
     try:
         data = yaml.load(text, Loader=EditorLoader)  # a SafeLoader: nothing but YAML's own types
     except yaml.YAMLError as error:
         return [f"YAML: {error}"]
+    validator = handbook_validator() if kind is None else kind_validator(kind)
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
-            for e in handbook_validator().iter_errors(data)]
+            for e in validator.iter_errors(data)]
+
+
+def written_kind(text: str) -> str | None:
+    """The `kind` a file's first item names, when it is one sopsite knows."""
+    try:
+        data = yaml.load(text, Loader=EditorLoader)
+    except yaml.YAMLError:
+        return None
+    first = data[0] if isinstance(data, list) and data else data
+    kind = first.get("kind") if isinstance(first, dict) else None
+    return kind if isinstance(kind, str) and kind in KINDS else None
 
 
 def schema_verdict(text: str) -> str:
