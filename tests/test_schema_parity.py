@@ -12,10 +12,13 @@ is in docs/authoring.md, "Editor support".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter, ValidationError
 
+from generator.model.fields import DATE_SCHEMA, Date
 from generator.problems import Severity
 from tests.support import REPO
 from tests.support.parity import (
@@ -112,3 +115,23 @@ def test_the_authoring_guide_lists_what_only_check_knows() -> None:
         assert what.split(":")[0] in section, what
         for code in codes:
             assert code in section, code
+
+
+def test_the_date_pattern_is_the_models_calendar() -> None:
+    """The schema's one expression for a day agrees with the model on every month and day
+    number (0 to 32) of years at the calendar's edges and its leap-year rules."""
+    model = TypeAdapter(Date)
+    pattern = re.compile(DATE_SCHEMA["pattern"])
+    differ = []
+    for year in (0, 1, 1900, 2000, 2023, 2024, 2100, 2400, 9999):
+        for month in range(14):
+            for day in range(33):
+                text = f"{year:04}-{month:02}-{day:02}"
+                try:
+                    model.validate_python(text)
+                    accepted = True
+                except ValidationError:
+                    accepted = False
+                if accepted != bool(pattern.search(text)):
+                    differ.append(text)
+    assert differ == []

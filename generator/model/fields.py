@@ -114,15 +114,15 @@ def _duration(value: str) -> str:
 
 
 DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""The one way to write a date. Python's `fromisoformat` also reads ISO 8601's basic and
+week forms (`20260701`, `2026-W27-3`), which the guide and the schema do not allow and a
+reviewer would not read as a date."""
 CALENDAR_DAY = (
     r"(?!0000)(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
     r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
     r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)")
 """`DATE_TEXT` that is also a day of the calendar (what `fromisoformat` adds), as one
 expression for the schema: February 29th only in leap years, no day 0000."""
-"""The one way to write a date. Python's `fromisoformat` also reads ISO 8601's basic and
-week forms (`20260701`, `2026-W27-3`), which the guide and the schema do not allow and a
-reviewer would not read as a date."""
 
 
 def _padded(text: str) -> str:
