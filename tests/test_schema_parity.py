@@ -19,6 +19,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from generator.model.fields import DATE_SCHEMA, Date
+from generator.model.incidents import TIME_SCHEMA, Timestamp
 from generator.problems import Severity
 from tests.support import REPO
 from tests.support.parity import (
@@ -127,6 +128,28 @@ def test_the_date_pattern_is_the_models_calendar() -> None:
         for month in range(14):
             for day in range(33):
                 text = f"{year:04}-{month:02}-{day:02}"
+                try:
+                    model.validate_python(text)
+                    accepted = True
+                except ValidationError:
+                    accepted = False
+                if accepted != bool(pattern.search(text)):
+                    differ.append(text)
+    assert differ == []
+
+
+def test_the_time_pattern_is_the_models_clock() -> None:
+    """The schema's expression for a moment agrees with the model on hours, minutes and
+    seconds past their ends, fractions, separators and offsets, written and left out."""
+    model = TypeAdapter(Timestamp)
+    pattern = re.compile(TIME_SCHEMA["pattern"])
+    differ = []
+    for clock in ("00:00", "23:59", "24:00", "09:60", "9:30", "18:05:00", "18:05:59",
+                  "18:05:60", "18:05:00.5", "18:05:00,123456789", "18", "1805"):
+        for offset in ("Z", "z", "+02:00", "-23:59", "+24:00", "+02:60", "+0200", "+02",
+                       "", "+02:00:30"):
+            for sep in ("T", "t", " ", "_"):
+                text = f"2026-11-14{sep}{clock}{offset}"
                 try:
                     model.validate_python(text)
                     accepted = True

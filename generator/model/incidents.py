@@ -78,7 +78,7 @@ DEFAULT_SEVERITIES: tuple[SeverityLevel, ...] = (
 
 
 TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?"
-                       r"([Zz]|[+-][0-9]{2}:[0-9]{2})?")
+                       r"([Zz]|[+-][0-9]{2}:[0-5][0-9])?")
 """A moment as the guide writes it: ISO 8601's extended form. Python also reads the basic
 and week forms (`20260701T0930+0200`), which a reviewer would not read as a time; a moment
 without an offset matches too, to be refused below with the offset to add."""
