@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.boundary import admit, display_path, inside, read_bounded
-from generator.model.outside import path_problem
+from generator.model.outside import IMAGES, path_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 """Largest attachment: a scanned manual or a screenshot fits; a video does not belong in
 a handbook's repository, and every copy of the site carries each byte."""
 
-IMAGES = frozenset({"png", "jpg", "jpeg", "gif", "webp"})
-"""Types shown in the page (with their alt text); the others are download links."""
 
 TYPES = {"pdf": "PDF", "png": "PNG image", "jpg": "JPEG image", "jpeg": "JPEG image",
          "gif": "GIF image", "webp": "WebP image", "txt": "text", "csv": "CSV"}

@@ -23,7 +23,7 @@ def handbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("init") / "hb"
     result = sopsite("init", str(root), cwd=root.parent)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"21 files in {root}; next: cd {root} && make site && make test\n"
+    assert result.stdout == f"22 files in {root}; next: cd {root} && make site && make test\n"
     (root / "node_modules").symlink_to(MERMAID_JS.parents[2])
     return root
 
@@ -98,12 +98,17 @@ def test_every_example_file_names_its_schema() -> None:
         assert target == REPO / "schemas" / f"{kind}.schema.json", file
 
 
-def test_editor_settings_map_the_handbook_to_the_schemas() -> None:
-    settings = json.loads((REPO / ".vscode" / "settings.json").read_text("utf-8"))
-    mapping = settings["yaml.schemas"]
-    assert {Path(schema).name for schema in mapping} == set(schemas())
-    for schema in mapping:
-        assert (REPO / schema).is_file()
+@pytest.mark.parametrize("settings", [".vscode/settings.json",
+                                      "generator/starter/vscode-settings.json"])
+def test_editor_settings_map_every_file_sopsite_loads(settings: str) -> None:
+    """sopsite reads every .yml and .yaml under sops/, in any folder, as YAML 1.1, and
+    tells the kind by `kind:`: the editor reads them alike, with the one schema that does."""
+    written = json.loads((REPO / settings).read_text("utf-8"))
+    assert written["yaml.yamlVersion"] == "1.1"
+    assert written["yaml.schemas"] == {
+        "schemas/handbook.schema.json": ["sops/**/*.yml", "sops/**/*.yaml"]}
+    assert "handbook.schema.json" in schemas()
+    assert (REPO / "schemas" / "handbook.schema.json").is_file()
 
 
 def test_pre_commit_hook_runs_the_check() -> None:

@@ -7,6 +7,7 @@ from types import MappingProxyType
 
 from generator.checks.registry import Context, Finding, rule
 from generator.model import Process, Sop, Step
+from generator.model.documents import MAX_STEPS
 from generator.model.graph import Edge
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
@@ -44,12 +45,6 @@ def _arrow(edge: Edge) -> str:
     """How a message names the arrow ``edge`` is: where the author wrote it."""
     return {"decision": f"branch {quote(edge.label)}",
             "fork": f"path {(edge.branch or 0) + 1} of the fork"}.get(edge.kind, "next step")
-
-
-MAX_STEPS = 500
-"""Steps of one document at most: a few times the longest real procedures, whose pages
-(a heading, a table-of-contents entry and a checklist line per step) then stay within
-twice the build cost of an ordinary page of their size."""
 
 
 @rule("FLOW005", Severity.ERROR, f"a document with more than {MAX_STEPS} steps", local=True)

@@ -15,22 +15,12 @@ from generator.boundary import windows_device
 from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc, SourceMap
 from generator.model import Postmortem, Process, Retro, Sop
+from generator.model.fields import DOC_ID_TEXT, MAX_ID_LENGTH, SLUG_ID_TEXT
 from generator.problems import Severity, quote
 
-DOC_ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)*$")
-SLUG_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DOC_ID = re.compile(rf"^{DOC_ID_TEXT}$")
+SLUG_ID = re.compile(rf"^{SLUG_ID_TEXT}$")
 UNSAFE = re.compile(r"[/\\\s\x00-\x1f\x7f]|\.\.|^\.")
-
-MAX_ID_LENGTH = 64
-"""Longest id, in characters (ids of the agreed shapes are ASCII, so also in bytes).
-
-A file name may hold 255 bytes on every common file system, and an id appears in one with
-at most a few more characters (`<id>.md`, `<id>.html`, the folder `<id>/` of its revisions).
-The tighter limit is Windows' 260 characters for a whole path, which many tools still
-enforce: the deepest page made from an id, `retrospectives/<id>/diff-v10.10-v11.0.html`,
-is then under 110 characters, leaving 150 for the folder the site or its checkout is in.
-Real ids are 10 to 20 characters long.
-"""
 
 def too_long(value: str) -> bool:
     """Whether an id is longer than `MAX_ID_LENGTH`."""

@@ -11,6 +11,7 @@ from generator.checks.registry import Context, Finding, rule
 from generator.load import Loc, SourceMap
 from generator.model.outside import (
     COMMIT,
+    IMAGES,
     SOURCE_SCHEMES,
     attachments_of,
     links_of,
@@ -160,7 +161,7 @@ def image_alt(context: Context) -> Iterator[Finding]:
     for entry in context.handbook.documents:
         for loc, attachment in attachments_of(entry.item):
             if attachment.alt is None and attachments.extension_of(attachment.path) \
-                    in attachments.IMAGES:
+                    in IMAGES:
                 yield Finding(entry.source, loc, f"the image {quote(attachment.path)} has no "
                               "'alt'; expected a sentence saying what it shows, for readers "
                               "who cannot see it")

@@ -8,10 +8,8 @@ from collections.abc import Iterator
 from generator.checks.refs import version_key
 from generator.checks.registry import Context, Finding, rule
 from generator.model import PHASE_ORDER, Process, due
+from generator.model.documents import HIGH_RISK
 from generator.problems import Severity, quote
-
-HIGH_RISK = 15
-"""Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
 
 
 @rule("REVIEW001", Severity.WARNING, "an effective document past its review date", local=True)

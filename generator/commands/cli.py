@@ -152,10 +152,12 @@ def _config_problems(mkdocs_yml: Path) -> list[Problem]:
 
 @cli.command()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the <kind>.schema.json files to.")
+              help="Folder to write the <kind>.schema.json files and "
+                   "handbook.schema.json to.")
 def schema(out: Path) -> None:
-    """Write the JSON Schema of each kind, generated from the content model, and of the
-    report `check --format json` prints."""
+    """Write the JSON Schema of each kind, handbook.schema.json for any file (read by its
+    kind), generated from the content model, and the schema of the report
+    `check --format json` prints."""
     from generator.model.schema import schemas
     from generator.report import REPORT_SCHEMA_FILE, report_schema_text
 

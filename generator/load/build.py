@@ -34,7 +34,7 @@ _IMPLICIT_DATE = re.compile(r"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _CANONICAL_TIME = re.compile(
     r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    r"([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})?)?")
+    r"([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}([.,][0-9]+)?([Zz]|[+-][0-9]{2}:[0-5][0-9])?)?")
 """A YAML 1.1 timestamp written as the guide writes dates and times. YAML also reads
 `2026-7-1`, `2026-07-01 9:30:00` and an offset of `-5` as times, which the schema and the
 editor do not; they are refused with the canonical form to write instead."""

@@ -7,12 +7,14 @@ import typing
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.config import JsonDict, JsonValue
 
 from generator.model import due
 from generator.model.fields import (
     BlankMarkdown,
     Date,
+    DocId,
     DocRef,
     Language,
     Markdown,
@@ -20,10 +22,12 @@ from generator.model.fields import (
     Model,
     Name,
     RoleRef,
+    SlugId,
     Status,
     TermRef,
     Text,
     Version,
+    given,
 )
 from generator.model.outside import Attachment, Contact, Link, Source
 from generator.model.parts import (
@@ -41,10 +45,24 @@ if typing.TYPE_CHECKING:
     from generator.model.graph import StepGraph
 
 
+IMPORTED_SOURCE: JsonDict = {
+    "if": {"required": ["status"], "properties": {"status": {"const": "imported"}}},
+    "then": {**given("source"), "properties": {"source": given("imported")}},
+}
+"""Rule SOURCE001 as a schema: an `imported` document has a source with its import day."""
+
+MAX_STEPS = 500
+"""Steps of one document at most: a few times the longest real procedures, whose pages
+(a heading, a table-of-contents entry and a checklist line per step) then stay within
+twice the build cost of an ordinary page of their size."""
+
+
 class Document(Model):
     """Fields shared by every controlled document (SOP, process, retrospective)."""
 
-    id: Text = Field(description="Stable document id: upper-case letters, digits, hyphens. "
+    model_config = ConfigDict(json_schema_extra={"allOf": [IMPORTED_SOURCE]})
+
+    id: DocId = Field(description="Stable document id: upper-case letters, digits, hyphens. "
                      "The page address derives from it and never changes.",
                      examples=["SOP-IT-004"])
     title: Name = Field(description="The document title.")
@@ -132,7 +150,8 @@ class Sop(Document):
     inputs: list[MarkdownItem] = Field(
         default_factory=list, description="What the procedure consumes.")
     outputs: list[MarkdownItem] = Field(default_factory=list, description="What it produces.")
-    steps: list[Step] = Field(min_length=1, description="The steps and their paths.")
+    steps: list[Step] = Field(min_length=1, description="The steps and their paths.",
+                              json_schema_extra={"maxItems": MAX_STEPS})
     controls: Controls = Field(default_factory=Controls, description="Audits, monitoring, "
                                "adaptation.")
     metrics: list[Metric] = Field(default_factory=list, description="How success is measured.")
@@ -180,10 +199,31 @@ def risk_level(likelihood: int, impact: int) -> RiskLevel:
     return next(level for top, level in RISK_LEVELS if score <= top)
 
 
+HIGH_RISK = 15
+"""Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
+
+_SCORES = range(1, 6)
+_HIGH: list[JsonValue] = [
+    {"properties": {"likelihood": {"const": likelihood}, "impact": {"const": impact}}}
+    for likelihood in _SCORES for impact in _SCORES if likelihood * impact >= HIGH_RISK]
+_HANDLED: JsonDict = {"allOf": [given("mitigation"), given("owner")]}
+RISK_RULES: JsonDict = {"allOf": [
+    # `_both_or_neither`: likelihood and impact come together.
+    {"if": given("likelihood"), "then": given("impact")},
+    {"if": given("impact"), "then": given("likelihood")},
+    # Rule RISK001: an unscored or a high risk has a mitigation and an owner.
+    {"if": {"not": given("likelihood")}, "then": _HANDLED},
+    {"if": {"allOf": [given("likelihood"), given("impact"), {"anyOf": _HIGH}]},
+     "then": _HANDLED},
+]}
+
+
 class Risk(Model):
     """A pre-mortem entry: imagine the rollout failed, and say why."""
 
-    id: Text = Field(description="Stable risk id (lower-case, digits, hyphens).")
+    model_config = ConfigDict(json_schema_extra=RISK_RULES)
+
+    id: SlugId = Field(description="Stable risk id (lower-case, digits, hyphens).")
     description: Markdown = Field(description="What could go wrong.")
     likelihood: int | None = Field(None, ge=1, le=5, description="1 (rare) to 5 (almost "
                                    "certain); leave out with `impact` for a risk not scored.")
@@ -274,7 +314,7 @@ class Process(Document):
     outputs: list[MarkdownItem] = Field(default_factory=list, description="What it produces.")
     stakeholders: list[Stakeholder] = Field(default_factory=list, description="Who has a stake.")
     steps: list[Step] = Field(min_length=1, description="The steps and paths; a step may link "
-                              "an SOP.")
+                              "an SOP.", json_schema_extra={"maxItems": MAX_STEPS})
     premortem: list[Risk] = Field(default_factory=list, description="Risks found by imagining "
                                   "failure in advance.")
     rollout: list[Phase] = Field(default_factory=list, description="The rollout plan.")
@@ -319,7 +359,7 @@ class Observation(Model):
 class ActionItem(Model):
     """Something a retrospective decided to do."""
 
-    id: Text = Field(description="Stable action id (lower-case, digits, hyphens).")
+    id: SlugId = Field(description="Stable action id (lower-case, digits, hyphens).")
     description: Markdown = Field(description="What is to be done.")
     owner: RoleRef | None = Field(None, description="The role that does it; none when the "
                                   "record does not say (never invented).")

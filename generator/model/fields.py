@@ -24,22 +24,88 @@ from pydantic import (
     Field,
     WithJsonSchema,
 )
+from pydantic.config import JsonDict
 
 from generator.load.items import describe
 from generator.problems import quote
 
-VERSION_PATTERN = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-DURATION_PATTERN = re.compile(r"^[1-9]\d*(m|h|d|w)$")
+
+def anchored(body: str) -> str:
+    """``body`` as a JSON Schema `pattern` matching the whole text, in the editor's regular
+    expressions (ECMA-262) and in Python's alike: Python's `$` also matches before a final
+    line break, which the look-ahead refuses, so `"2.1\\n"` fails in both."""
+    return f"^(?:{body})$(?!\\n)"
+
+
+def pattern_schema(body: str, message: str) -> JsonDict:
+    """The schema keywords of a text that must match ``body``; `patternErrorMessage` is what
+    VS Code's YAML extension shows instead of the expression."""
+    return {"pattern": anchored(body), "patternErrorMessage": message}
+
+
+VERSION_TEXT = r"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)"
+"""A version as the guide writes it. `[0-9]`, not `\\d`: Python's `\\d` takes any script's
+digits, the editor's only ASCII ones."""
+VERSION_PATTERN = re.compile(VERSION_TEXT)
+DURATION_TEXT = r"[1-9][0-9]*(m|h|d|w)"
+DURATION_PATTERN = re.compile(DURATION_TEXT)
+
+DOC_ID_TEXT = r"[A-Z][A-Z0-9]*(-[A-Z0-9]+)*"
+"""A document id: upper-case letters, digits and hyphens (rule ID003)."""
+SLUG_ID_TEXT = r"[a-z0-9]+(-[a-z0-9]+)*"
+"""Every other id (step, group, question, risk, action, role, term): lower-case (ID003)."""
+MAX_ID_LENGTH = 64
+"""Longest id, in characters (ids of the agreed shapes are ASCII, so also in bytes).
+
+A file name may hold 255 bytes on every common file system, and an id appears in one with
+at most a few more characters (`<id>.md`, `<id>.html`, the folder `<id>/` of its revisions).
+The tighter limit is Windows' 260 characters for a whole path, which many tools still
+enforce: the deepest page made from an id, `retrospectives/<id>/diff-v10.10-v11.0.html`,
+is then under 110 characters, leaving 150 for the folder the site or its checkout is in.
+Real ids are 10 to 20 characters long.
+"""
+
+
+def _windows(upper: bool) -> str:
+    names = ("CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9]" if upper
+             else "con|prn|aux|nul|com[0-9]|lpt[0-9]")
+    return anchored(names)
+
+
+def id_schema(document: bool) -> JsonDict:
+    """The schema of an id (rules ID002 to ID005): its shape, its length, and for document
+    ids (page files) not a Windows device name. Role ids name page files too, so
+    `role_id_schema` adds the lower-case device names."""
+    if document:
+        return {**pattern_schema(DOC_ID_TEXT, "expected a document id of upper-case letters, "
+                                 "digits and hyphens such as 'SOP-IT-004'"),
+                "maxLength": MAX_ID_LENGTH, "not": {"pattern": _windows(upper=True)}}
+    return {**pattern_schema(SLUG_ID_TEXT, "expected an id of lower-case letters, digits "
+                             "and hyphens such as 'collect-feedback'"),
+            "maxLength": MAX_ID_LENGTH}
+
+
+def role_id_schema() -> JsonDict:
+    """A role id: `id_schema` of a slug, and not a Windows device name (its page file)."""
+    return {**id_schema(document=False), "not": {"pattern": _windows(upper=False)}}
+
+
+def ref_schema(document: bool) -> JsonDict:
+    """A reference has the shape of what it names: one of another shape can never name
+    anything, so the editor refuses it at once (whether it names something is REF001)."""
+    body, what = ((DOC_ID_TEXT, "a document id such as 'SOP-IT-004'") if document
+                  else (SLUG_ID_TEXT, "an id of lower-case letters, digits and hyphens"))
+    return pattern_schema(body, f"expected {what}")
 
 
 def _version(value: str) -> str:
-    if not VERSION_PATTERN.match(value):
+    if not VERSION_PATTERN.fullmatch(value):
         raise ValueError(f'expected "MAJOR.MINOR" such as "2.1", found {quote(value)}')
     return value
 
 
 def _duration(value: str) -> str:
-    if not DURATION_PATTERN.match(value):
+    if not DURATION_PATTERN.fullmatch(value):
         raise ValueError(
             "expected a number and a unit (m, h, d or w) such as '15m' or '2h', found "
             f"{quote(value)}"
@@ -51,6 +117,12 @@ DATE_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 """The one way to write a date. Python's `fromisoformat` also reads ISO 8601's basic and
 week forms (`20260701`, `2026-W27-3`), which the guide and the schema do not allow and a
 reviewer would not read as a date."""
+CALENDAR_DAY = (
+    r"(?!0000)(?:[0-9]{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])"
+    r"|(?:0[13-9]|1[0-2])-(?:29|30)|(?:0[13578]|1[02])-31)"
+    r"|(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][048]|[13579][26])00)-02-29)")
+"""`DATE_TEXT` that is also a day of the calendar (what `fromisoformat` adds), as one
+expression for the schema: February 29th only in leap years, no day 0000."""
 
 
 def _padded(text: str) -> str:
@@ -181,17 +253,35 @@ MarkdownItem = Annotated[
 ]
 """One item of a list of Markdown texts (`_list_item`): one level of sub-items allowed."""
 Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
-Date = Annotated[dt.date, BeforeValidator(_iso_date), Field(examples=["2026-05-01"])]
-Version = Annotated[str, AfterValidator(_version), Field(examples=["1.0", "2.3"])]
-Duration = Annotated[str, AfterValidator(_duration), Field(examples=["15m", "2h", "1d"])]
+DATE_SCHEMA = pattern_schema(CALENDAR_DAY, "expected a date as YYYY-MM-DD")
+Date = Annotated[dt.date, BeforeValidator(_iso_date),
+                 Field(examples=["2026-05-01"], json_schema_extra=DATE_SCHEMA)]
+Version = Annotated[str, AfterValidator(_version), Field(
+    examples=["1.0", "2.3"], json_schema_extra=pattern_schema(
+        VERSION_TEXT, 'expected "MAJOR.MINOR" in quotes, such as "2.1"'))]
+Duration = Annotated[str, AfterValidator(_duration), Field(
+    examples=["15m", "2h", "1d"], json_schema_extra=pattern_schema(
+        DURATION_TEXT, "expected a number and a unit (m, h, d or w) such as '15m' or '2h'"))]
 RoleRef = Annotated[str, Field(description="A role id defined by a `kind: role` item.",
-                               examples=["it-director"])]
+                               examples=["it-director"], json_schema_extra=ref_schema(False))]
 TermRef = Annotated[str, Field(description="A term id defined by a `kind: term` item.",
-                               examples=["continuous-improvement"])]
+                               examples=["continuous-improvement"],
+                               json_schema_extra=ref_schema(False))]
 DocRef = Annotated[str, Field(description="The id of an SOP, process or retrospective.",
-                              examples=["SOP-IT-004"])]
+                              examples=["SOP-IT-004"], json_schema_extra=ref_schema(True))]
 StepRef = Annotated[str, Field(description="The id of a step in the same document.",
-                               examples=["collect-feedback"])]
+                               examples=["collect-feedback"], json_schema_extra=ref_schema(False))]
+DocId = Annotated[str, Field(min_length=1, json_schema_extra=id_schema(True))]
+"""A document's own id; its shape is checked by ID002 to ID005, which say what is wrong."""
+SlugId = Annotated[str, Field(min_length=1, json_schema_extra=id_schema(False))]
+"""The id of a step, group, question, risk, action or term (ID002 to ID004)."""
+RoleId = Annotated[str, Field(min_length=1, json_schema_extra=role_id_schema())]
+"""A role's id (ID002 to ID005: a role page is a file named after it)."""
+
+
+def given(key: str) -> JsonDict:
+    """A schema for "``key`` is written and not null": a model reads a null as left out."""
+    return {"required": [key], "properties": {key: {"not": {"type": "null"}}}}
 
 Status = Literal["draft", "in-review", "effective", "superseded", "retired", "imported"]
 Language = Literal["en", "fi"]

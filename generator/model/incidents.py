@@ -38,10 +38,21 @@ import re
 import zoneinfo
 from typing import Annotated, Literal, NamedTuple
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic.config import JsonDict
 
-from generator.model.documents import ActionItem, Document
-from generator.model.fields import DocRef, Markdown, MarkdownItem, Model, Name, RoleRef, Text
+from generator.model.documents import IMPORTED_SOURCE, ActionItem, Document
+from generator.model.fields import (
+    CALENDAR_DAY,
+    DocRef,
+    Markdown,
+    MarkdownItem,
+    Model,
+    Name,
+    RoleRef,
+    Text,
+    pattern_schema,
+)
 from generator.problems import quote
 
 EXAMPLE_TIME = "2026-11-14T18:05:00+02:00"
@@ -67,7 +78,7 @@ DEFAULT_SEVERITIES: tuple[SeverityLevel, ...] = (
 
 
 TIME_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?"
-                       r"([Zz]|[+-][0-9]{2}:[0-9]{2})?")
+                       r"([Zz]|[+-][0-9]{2}:[0-5][0-9])?")
 """A moment as the guide writes it: ISO 8601's extended form. Python also reads the basic
 and week forms (`20260701T0930+0200`), which a reviewer would not read as a time; a moment
 without an offset matches too, to be refused below with the offset to add."""
@@ -103,7 +114,16 @@ def _aware(value: object) -> object:
     return value
 
 
-Timestamp = Annotated[dt.datetime, BeforeValidator(_aware),
+_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:[.,][0-9]+)?)?"
+_OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+TIME_SCHEMA = {"type": "string", **pattern_schema(
+    f"(?:{CALENDAR_DAY})[Tt ]{_CLOCK}{_OFFSET}",
+    f"expected a date and time with its offset from UTC, such as '{EXAMPLE_TIME}'")}
+"""`TIME_TEXT` with its offset required and what `fromisoformat` adds (a day of the
+calendar, hours to 23), as the schema's pattern. Not `format: date-time`: RFC 3339 wants
+the seconds, which the guide may leave out."""
+
+Timestamp = Annotated[dt.datetime, BeforeValidator(_aware), WithJsonSchema(TIME_SCHEMA),
                       Field(examples=[EXAMPLE_TIME])]
 """A moment: ISO 8601 date and time with its offset from UTC (`+02:00`, `Z`)."""
 
@@ -175,8 +195,17 @@ class IncidentAction(ActionItem):
                              "impact), detect (it sooner) or process (how we respond).")
 
 
+NAMES_ROLES: JsonDict = {
+    "if": {"not": {"required": ["names"], "properties": {"names": {"const": "people"}}}},
+    "then": {"properties": {"timeline": {"items": {"properties": {"person": {"type": "null"}}}}}},
+}
+"""Rule INCIDENT004 as a schema: a timeline names people only under `names: people`."""
+
+
 class Postmortem(Document):
     """An incident post-mortem: the incident's times, timeline, impact, causes and actions."""
+
+    model_config = ConfigDict(json_schema_extra={"allOf": [IMPORTED_SOURCE, NAMES_ROLES]})
 
     kind: Literal["postmortem"] = Field(description="Always `postmortem`.")
     severity: Text | None = Field(None, description="The incident's severity, an id of the "

@@ -12,9 +12,19 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from pydantic import Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
-from generator.model.fields import Date, Duration, Model, Name, RoleRef, Text
+from generator.model.fields import (
+    Date,
+    Duration,
+    Model,
+    Name,
+    RoleRef,
+    Text,
+    given,
+    pattern_schema,
+)
 from generator.problems import quote
 
 if TYPE_CHECKING:
@@ -24,14 +34,55 @@ ContactRef = Text
 """The id of a contact in the same document's `contacts`."""
 
 
+def _any_case(word: str) -> str:
+    """``word`` in any case, for the schema (ECMA-262 patterns have no inline flags)."""
+    return "".join(f"[{ch.upper()}{ch.lower()}]" if ch.isalpha() else re.escape(ch)
+                   for ch in word)
+
+
+_URL_CHAR = r"[^\s\x00-\x1f\x7f\x85]"
+_WEB = (_any_case("http") + "[Ss]?" + rf"://[^/?#@\s\x00-\x1f\x7f\x85]+"
+        rf"(?:[/?#]{_URL_CHAR}*)?")
+_MAIL = _any_case("mailto") + rf":(?!/)[^@\s\x00-\x1f\x7f\x85]*@{_URL_CHAR}*"
+LINK_URL_SCHEMA = pattern_schema(f"{_WEB}|{_MAIL}", "expected an absolute address starting "
+                                 "with http://, https:// or mailto:, without spaces")
+"""`url_problem` with `LINK_SCHEMES` (rule LINK001) as the schema's pattern."""
+SOURCE_URL_SCHEMA = pattern_schema(_WEB, "expected an absolute address starting with "
+                                   "http:// or https://, without spaces")
+"""`url_problem` with `SOURCE_SCHEMES` (LINK001 on a source) as the schema's pattern."""
+COMMIT_TEXT = r"[0-9a-f]{7,40}"
+COMMIT = re.compile(COMMIT_TEXT)
+"""A commit id (rule SOURCE002)."""
+_SEGMENT_TEXT = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+PATH_SCHEMA = pattern_schema(rf"{_SEGMENT_TEXT}(?:/{_SEGMENT_TEXT})*", "expected a path "
+                             "relative to the handbook folder such as 'files/diagram.png', "
+                             "each part letters, digits, '.', '_' or '-' (not starting with "
+                             "'.')")
+"""`path_problem` (rule ATTACH001) as the schema's pattern."""
+IMAGES = frozenset({"png", "jpg", "jpeg", "gif", "webp"})
+"""Attachment types shown in the page (with their alt text); the others are download links."""
+IMAGE_ALT: JsonDict = {
+    "if": {"required": ["path"], "properties": {"path": {"type": "string", "pattern": (
+        r"\.(?:" + "|".join(_any_case(ext) for ext in sorted(IMAGES)) + ")$")}}},
+    "then": given("alt"),
+}
+"""Rule ATTACH005 as a schema: an image attachment has its alt text."""
+
+
 class Source(Model):
     """Where a document came from, so a reader can compare it with the original."""
 
+    model_config = ConfigDict(json_schema_extra={
+        "anyOf": [given("url"), given("commit"), given("citation")]})
+
     url: Text | None = Field(None, description="The original's address (http or https).",
-                             examples=["https://example.org/runbooks/restart.html"])
+                             examples=["https://example.org/runbooks/restart.html"],
+                             json_schema_extra=SOURCE_URL_SCHEMA)
     commit: Text | None = Field(None, description="The commit of the original's repository "
                                 "it was taken from (7 to 40 hexadecimal digits).",
-                                examples=["4f2a9c1"])
+                                examples=["4f2a9c1"], json_schema_extra=pattern_schema(
+                                    COMMIT_TEXT, "expected a commit id of 7 to 40 lower-case "
+                                    "hexadecimal digits"))
     citation: Text | None = Field(None, description="A citation of the original in plain "
                                   "text: author, title, edition, date.")
     imported: Date | None = Field(None, description="The day it was brought into the "
@@ -51,16 +102,19 @@ class Link(Model):
 
     title: Name = Field(description="What the link leads to, as the reader sees it.")
     url: Text = Field(description="The address: http, https or mailto only.",
-                      examples=["https://status.example.org", "mailto:ops@example.org"])
+                      examples=["https://status.example.org", "mailto:ops@example.org"],
+                      json_schema_extra=LINK_URL_SCHEMA)
 
 
 class Attachment(Model):
     """A file kept under the handbook folder and copied into the site: a manual, a
     screenshot, a wiring diagram. Images are shown in the page, other files linked."""
 
+    model_config = ConfigDict(json_schema_extra=IMAGE_ALT)
+
     path: Text = Field(description="Where the file is, relative to the handbook folder "
                        "(`sops/`), with '/' between folders; no '..', no absolute path.",
-                       examples=["files/ci-pipeline.png"])
+                       examples=["files/ci-pipeline.png"], json_schema_extra=PATH_SCHEMA)
     title: Name = Field(description="What the file is, as the reader sees it.")
     alt: Text | None = Field(None, description="For an image: what it shows, for readers "
                              "who cannot see it (required for images).")
@@ -75,6 +129,8 @@ class Escalation(Model):
 
 class Contact(Model):
     """Someone to call, or the role that answers, and when to escalate."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [given("name"), given("role")]})
 
     id: Text = Field(description="Stable contact id, unique in the document; steps and "
                      "escalations name it.", examples=["on-call"])
@@ -103,7 +159,6 @@ SOURCE_SCHEMES = ("http", "https")
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _HOST = re.compile(r"//[^/?#@\s]+(?:[/?#]|$)")
-COMMIT = re.compile(r"[0-9a-f]{7,40}")
 _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import ConfigDict, Field, field_validator, model_validator
+from pydantic.config import JsonDict
 
 from generator.model.fields import (
     BlankMarkdown,
@@ -17,10 +18,13 @@ from generator.model.fields import (
     Model,
     Name,
     RoleRef,
+    SlugId,
     StepRef,
     TermRef,
     Text,
     Version,
+    given,
+    ref_schema,
 )
 from generator.model.outside import Attachment, ContactRef, Link
 from generator.problems import quote
@@ -126,7 +130,7 @@ class Wait(Model):
 class StepGroup(Model):
     """A titled phase of a long procedure: its steps stand together in the list."""
 
-    id: Text = Field(description="Stable group id (lower-case, digits, hyphens), named by "
+    id: SlugId = Field(description="Stable group id (lower-case, digits, hyphens), named by "
                      "each step's `group`.", examples=["prepare"])
     title: Name = Field(description="The phase's title, a heading on the page and a box around "
                         "its steps in the flowchart.")
@@ -143,10 +147,27 @@ class Trouble(Model):
                                  "the symptom concerns, linked from the entry.")
 
 
+WAYS_OUT = ("next", "decision", "fork", "end")
+
+
+def _leaves_by(way: str) -> JsonDict:
+    return ({"required": ["end"], "properties": {"end": {"const": True}}} if way == "end"
+            else given(way))
+
+
+ONE_WAY_OUT: JsonDict = {"allOf": [
+    {"not": {"allOf": [_leaves_by(first), _leaves_by(second)]}}
+    for i, first in enumerate(WAYS_OUT) for second in WAYS_OUT[i + 1:]
+]}
+"""`Step._one_way_out` as a schema: no two of next, decision, fork and `end: true`."""
+
+
 class Step(Model):
     """One step of the flow. Without `next`, `decision`, `fork` or `end` it flows to the next."""
 
-    id: Text = Field(description="Stable step id (lower-case, digits, hyphens); the anchor "
+    model_config = ConfigDict(json_schema_extra=ONE_WAY_OUT)
+
+    id: SlugId = Field(description="Stable step id (lower-case, digits, hyphens); the anchor "
                      "`#step-<id>` derives from it.", examples=["collect-feedback"])
     title: Name = Field(description="A short imperative title.")
     actor: RoleRef = Field(description="The role that performs the step.")
@@ -165,7 +186,7 @@ class Step(Model):
     end: bool = Field(False, description="The flow ends after this step.")
     group: Text | None = Field(None, description="The id of the document's step group (phase) "
                                "this step belongs to; a group's steps stand together in the "
-                               "list.", examples=["prepare"])
+                               "list.", examples=["prepare"], json_schema_extra=ref_schema(False))
     fork: Fork | None = Field(None, description="After this step, two or more paths are done "
                               "at the same time, often by different roles, and meet again at "
                               "the join step.")
@@ -180,7 +201,7 @@ class Step(Model):
 
     @model_validator(mode="after")
     def _one_way_out(self) -> Step:
-        ways = [name for name in ("next", "decision", "fork") if getattr(self, name) is not None]
+        ways = [name for name in WAYS_OUT[:-1] if getattr(self, name) is not None]
         if self.end:
             ways.append("end")
         if len(ways) > 1:
@@ -197,7 +218,7 @@ QuestionKind = Literal["single", "multiple", "true-false", "ordering"]
 class Question(Model):
     """A self-assessment question; its answer key is checked against the options and steps."""
 
-    id: Text = Field(description="Stable question id (lower-case, digits, hyphens).",
+    id: SlugId = Field(description="Stable question id (lower-case, digits, hyphens).",
                      examples=["who-leads-the-review"])
     kind: QuestionKind = Field(
         description="`single` (one option), `multiple` (several), `true-false`, or `ordering` "
@@ -212,8 +233,10 @@ class Question(Model):
     answer: Any = Field(
         description="The answer key: an option id (`single`), a list of option ids "
         "(`multiple`), true or false (`true-false`), or step ids in order (`ordering`).",
-        json_schema_extra={"anyOf": [{"type": "string"}, {"type": "boolean"},
-                                     {"type": "array", "items": {"type": "string"}}]},
+        # Not empty: rule QUIZ001.
+        json_schema_extra={"anyOf": [{"type": "string", "minLength": 1}, {"type": "boolean"},
+                                     {"type": "array", "minItems": 1,
+                                      "items": {"type": "string"}}]},
     )
     explanation: Markdown = Field(description="Shown after answering: why the answer is right.")
     covers: list[StepRef] = Field(

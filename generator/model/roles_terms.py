@@ -14,8 +14,9 @@ from generator.model.fields import (
     MarkdownItem,
     Model,
     Name,
+    RoleId,
+    SlugId,
     TermRef,
-    Text,
     Translated,
 )
 
@@ -30,7 +31,7 @@ class Role(Model):
     """A role people act in; steps, approvals and ownership refer to it by id."""
 
     kind: Literal["role"] = Field(description="Always `role`.")
-    id: Text = Field(description="Stable role id (lower-case, digits, hyphens).",
+    id: RoleId = Field(description="Stable role id (lower-case, digits, hyphens).",
                      examples=["level-1-technician"])
     name: Name = Field(description="The role's name as people say it.")
     description: BlankMarkdown = Field("", description="What the role is, in a sentence.")
@@ -61,7 +62,7 @@ class Term(Model):
     """A glossary entry."""
 
     kind: Literal["term"] = Field(description="Always `term`.")
-    id: Text = Field(description="Stable term id (lower-case, digits, hyphens).",
+    id: SlugId = Field(description="Stable term id (lower-case, digits, hyphens).",
                      examples=["pre-mortem"])
     term: Name = Field(description="The term as written in text.")
     definition: Markdown = Field(description="What it means here.")
