@@ -1,4 +1,5 @@
 """Diagrams sized for the reader: a flow over the budget gets a note and FLOW004, not a chart.
+A long flow is drawn in parts, and the budget holds for each diagram the page draws.
 
 The flows are written into the minimal handbook's SOP (its `steps:` key is on line 28) and
 go through the same check and generation as any handbook.
@@ -85,21 +86,22 @@ def test_five_hundred_linear_steps_get_a_note_and_a_warning(book: Book) -> None:
 
 
 def test_240_decisions_each_by_its_own_role_get_a_note_and_a_warning(book: Book) -> None:
+    # Drawn in parts, each part of eight steps would still have eight lanes, and the
+    # overview one box for each of its 30 parts.
     _write_flow(book, 240, 240, decisions=239)
-    assert measure(_steps(book)) == Size(steps=240, lanes=240, edges=480, chars=measure(
+    assert measure(_steps(book)) == Size(steps=30, lanes=8, edges=32, chars=measure(
         _steps(book)).chars)
     assert book.lines() == [
         f"{S}:28:1: warning [FLOW004] the flowchart is left out of the page, over the diagram "
-        "budget: 240 steps (at most 25), 240 lanes (at most 6), 480 arrows (at most 40), 46151 "
-        "characters of Mermaid source (at most 40000); the page says so and lists the steps. "
-        "For a diagram, move groups of steps into SOPs of their own and link each from one "
-        "step ('sop:')",
+        "budget: even drawn in 30 parts, its largest diagram (the overview has one box per "
+        "part) has 30 steps (at most 25), 8 lanes (at most 6); the page says so and lists "
+        "the steps. For a diagram, move groups of steps into SOPs of their own and link each "
+        "from one step ('sop:')",
     ]
     page = _page(book)
     assert diagrams(page) == []
     assert ("*This flow has 240 steps in 240 lanes, more than a diagram can show readably (at "
-            "most 25 steps, 6 lanes, 40 arrows, 40000 characters of diagram source); the steps "
-            "below are the procedure.*") in page
+            "most 25 steps, 6 lanes); the steps below are the procedure.*") in page
 
 
 def _steps(book: Book) -> StepGraph:
@@ -109,31 +111,46 @@ def _steps(book: Book) -> StepGraph:
     return sop.graph
 
 
-def test_a_flow_right_at_the_budget_is_drawn_and_parses(book: Book) -> None:
-    extra = BUDGET.edges - (BUDGET.steps + 1)  # a linear flow has one arrow per step, + start
-    _write_flow(book, BUDGET.steps, BUDGET.lanes, decisions=extra)
+def test_ten_steps_in_every_lane_the_budget_allows_are_one_diagram(book: Book) -> None:
+    _write_flow(book, 10, BUDGET.lanes, decisions=9)
     size = measure(_steps(book))
-    assert (size.steps, size.lanes, size.edges) == (BUDGET.steps, BUDGET.lanes, BUDGET.edges)
+    # Nine questions of two answers each, the arrow from the start and the one to the end.
+    assert (size.steps, size.lanes, size.edges) == (10, BUDGET.lanes, 9 * 2 + 1 + 1)
     assert size.chars <= BUDGET.chars
     assert book.lines() == []
-    sources = diagrams(_page(book))  # an overview and four parts of at most eight steps
-    assert len(sources) == 5
-    assert parse_errors(sources) == [None] * 5
+    sources = diagrams(_page(book))
+    assert len(sources) == 1
+    assert parse_errors(sources) == [None]
 
 
-def test_one_step_over_the_budget_is_left_out(book: Book) -> None:
-    _write_flow(book, BUDGET.steps + 1, 1)
+def test_a_flow_longer_than_one_diagram_is_drawn_in_parts_within_the_budget(
+        book: Book) -> None:
+    # 200 steps: 25 parts of 8, and an overview of 25 boxes, each at most the budget.
+    _write_flow(book, 200, BUDGET.lanes, decisions=30)
+    size = measure(_steps(book))
+    assert size.steps == BUDGET.steps
+    assert size.lanes <= BUDGET.lanes
+    assert size.edges <= BUDGET.edges
+    assert book.lines() == []
+    sources = diagrams(_page(book))
+    assert len(sources) == 26
+    assert parse_errors(sources) == [None] * 26
+
+
+def test_one_part_more_than_the_overview_can_show_is_left_out(book: Book) -> None:
+    _write_flow(book, 201, 1)
     [line] = book.lines()
-    assert f"{BUDGET.steps + 1} steps (at most {BUDGET.steps})" in line
+    assert ("over the diagram budget: even drawn in 26 parts, its largest diagram (the "
+            "overview has one box per part) has 26 steps (at most 25)") in line
     assert diagrams(_page(book)) == []
 
 
 def test_a_finnish_flow_over_the_budget_gets_a_finnish_note(book: Book) -> None:
-    _write_flow(book, 12, 12)
+    _write_flow(book, 14, 14)  # two parts of seven steps, each in seven lanes
     book.edit("sop-it-001.yml", "review_every: 12\n", "review_every: 12\nlanguage: fi\n")
     page = _page(book)
     assert diagrams(page) == []
-    assert ("*Tässä kulussa on 12 vaihetta 12 kaistalla, enemmän kuin kaavio voi näyttää "
+    assert ("*Tässä kulussa on 14 vaihetta 14 kaistalla, enemmän kuin kaavio voi näyttää "
             "luettavasti (enintään 6 kaistaa); alla olevat vaiheet ovat menettely.*") in page
 
 
@@ -150,20 +167,20 @@ def test_the_example_handbook_keeps_every_diagram() -> None:
 
 
 def test_the_training_module_of_a_flow_over_the_budget_gets_the_note(book: Book) -> None:
-    _write_flow(book, BUDGET.steps + 5, 1)
+    _write_flow(book, 260, 1)
     book.edit("sop-it-001.yml", "review_every: 12\n", "review_every: 12\ntraining:\n"
               "  objectives: [Follow the procedure]\n  audience: [role-1]\n  time: 30m\n")
     handbook, problems = check_handbook(Path("hb"), today=TODAY)
     assert [p for p in problems if p.severity == Severity.ERROR] == []
     module = generate(handbook, today=TODAY).pages["training/sop-it-001.md"]
     assert diagrams(module) == []
-    assert f"*This flow has {BUDGET.steps + 5} steps in 1 lane, more than" in module
+    assert "*This flow has 260 steps in 1 lane, more than" in module
 
 
 @pytest.mark.slow
 def test_the_warning_is_advice_that_strict_runs_and_builds_keep(book: Book) -> None:
     """A long procedure is not a fault: `check --strict` and the (strict) build pass."""
-    _write_flow(book, 40, 1)
+    _write_flow(book, 260, 1)
     [line] = book.lines()
     assert line.startswith(f"{S}:28:1: warning [FLOW004] the flowchart is left out")
     result = run_sopsite("check", "--strict", "--today", TODAY.isoformat(), "hb",
@@ -176,4 +193,4 @@ def test_the_warning_is_advice_that_strict_runs_and_builds_keep(book: Book) -> N
     assert "warning [FLOW004] the flowchart is left out" in built.stderr
     html = (project / "site" / "procedures" / "sop-it-001" / "index.html").read_text("utf-8")
     assert 'class="mermaid"' not in html
-    assert "This flow has 40 steps in 1 lane" in html
+    assert "This flow has 260 steps in 1 lane" in html

@@ -265,7 +265,7 @@ def test_the_command_takes_the_options_and_says_what_is_wrong(tmp_path: Path) ->
     result = sopsite("init", "hb", "--name", "Kestrel Bay", "--colour", "#0b6e6e",
                      "--footer", "Kestrel Bay Water", "--logo", _logo(tmp_path), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("22 files in hb;")
+    assert result.stdout.startswith("23 files in hb;")
     assert _config(tmp_path / "hb" / "mkdocs.yml")["site_name"] == "Kestrel Bay"
 
 

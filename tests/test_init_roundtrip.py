@@ -113,5 +113,6 @@ def test_it_holds_its_own_name_address_ci_hooks_and_editor_settings(made: Path) 
     assert settings["yaml.schemas"]
     makefile = (made / "Makefile").read_text("utf-8")
     # The targets the CI workflow runs.
-    for target in (".venv/.installed:", "node_modules/.installed:", "site:", "test:"):
+    for target in ("$(VENV)/.installed:", "node_modules/.installed:", "site:", "test:"):
         assert f"\n{target}" in makefile
+    assert "\nVENV   := .venv\n" in makefile

@@ -67,7 +67,7 @@ def test_json_keeps_the_warning_under_strict(book: Book) -> None:
 def test_advice_does_not_fail_a_strict_run_and_the_summary_says_which_do(book: Book) -> None:
     _overdue(book)
     steps = "".join(f"  - id: s{i}\n    title: Step {i}\n    actor: technician\n"
-                    for i in range(40))
+                    for i in range(260))
     text = book.text("sop-it-001.yml")
     book.write("sop-it-001.yml", text[:text.index("steps:\n")] + "steps:\n" + steps)
     code, out, err = _check(book, "--strict")

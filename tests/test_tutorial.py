@@ -148,6 +148,7 @@ class Reader:
             source = REPO / "node_modules" / name
             have = json.loads((source / "package.json").read_text("utf-8"))["version"]
             assert have == version, f"package.json pins {name} {version}; the repo has {have}"
+            (modules / name).parent.mkdir(parents=True, exist_ok=True)  # @scope/name
             (modules / name).symlink_to(source, target_is_directory=True)
         assert MERMAID_JS.is_file()
 

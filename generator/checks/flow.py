@@ -12,7 +12,7 @@ from generator.model.graph import Edge
 from generator.model.handbook import Entry
 from generator.model.validate import Suggestions
 from generator.problems import Severity, quote
-from generator.render.mermaid import measure, over_budget
+from generator.render.mermaid import diagram_count, measure, over_budget
 
 
 def _flows(context: Context) -> Iterator[tuple[Entry[Sop | Process], list[Step]]]:
@@ -187,7 +187,11 @@ def oversized_diagrams(context: Context) -> Iterator[Finding]:
             continue
         found = ", ".join(f"{value} {_MEASURE_WORDS[name]} (at most {limit})"
                           for name, value, limit in over)
+        count = diagram_count(entry.item.graph)
+        where = (f"even drawn in {count - 1} parts, its largest diagram (the overview has one "
+                 "box per part) has " if count > 1 else "")
         yield Finding(entry.source, ("steps",), f"the flowchart is left out of the page, over "
-                      f"the diagram budget: {found}; the page says so and lists the steps. "
+                      f"the diagram budget: {where}{found}; the page says so and lists the "
+                      "steps. "
                       "For a diagram, move groups of steps into SOPs of their own and link "
                       "each from one step ('sop:')", key=True)

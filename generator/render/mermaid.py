@@ -126,27 +126,36 @@ def _cut(members: list[int], spans: Sequence[tuple[int, int]]) -> list[list[int]
     count = -(-len(members) // PART_STEPS)
     if count < 2:
         return [members]
-    first = members[0]
-
-    def crossing(cut: int) -> int:
-        return sum(1 for low, high in spans if low < first + cut <= high)
-
-    even = len(members) / count
-    best: dict[tuple[int, int], tuple[tuple[int, float], list[int]]] = {(0, 0): ((0, 0.0), [])}
+    first, total = members[0], len(members)
+    # Arrows over each cut position, counted once: +1 where a span starts being crossed.
+    delta = [0] * (total + 2)
+    for low, high in spans:
+        start, stop = max(low - first + 1, 1), min(high - first, total)
+        if start <= stop:
+            delta[start] += 1
+            delta[stop + 1] -= 1
+    crossing = [0] * (total + 1)
+    running = 0
+    for cut in range(total + 1):
+        running += delta[cut]
+        crossing[cut] = running
+    even = total / count
+    # One layer per part made: where the parts so far end, and the best way there.
+    layer: dict[int, tuple[tuple[int, float], list[int]]] = {0: ((0, 0.0), [])}
     for made in range(count):
-        for (done, parts_made), (cost, cuts) in sorted(best.items()):
-            if parts_made != made:
-                continue
+        following: dict[int, tuple[tuple[int, float], list[int]]] = {}
+        for done in sorted(layer):
+            cost, cuts = layer[done]
             for size in range(1, PART_STEPS + 1):
                 end = done + size
-                if end > len(members) or (made + 1 == count) != (end == len(members)):
+                if end > total or (made + 1 == count) != (end == total):
                     continue
-                extra = crossing(end) if end < len(members) else 0
+                extra = crossing[end] if end < total else 0
                 score = (cost[0] + extra, cost[1] + (size - even) ** 2)
-                key = (end, made + 1)
-                if key not in best or score < best[key][0]:
-                    best[key] = (score, [*cuts, end])
-    _, ends = best[(len(members), count)]
+                if end not in following or score < following[end][0]:
+                    following[end] = (score, [*cuts, end])
+        layer = following
+    _, ends = layer[total]
     starts = [0, *ends[:-1]]
     return [members[start:end] for start, end in zip(starts, ends, strict=True)]
 
@@ -363,20 +372,60 @@ class Size:
 
 
 def measure(graph: StepGraph) -> Size:
-    """The size of the flowchart of ``graph``, in the measures the budget limits."""
+    """The size of the flowchart of ``graph``, in the measures the budget limits: for a
+    long flow, the largest of the overview and the parts it is drawn in."""
     return graph.once("diagram size", _measure)
 
 
+def diagram_count(graph: StepGraph) -> int:
+    """How many diagrams the page would draw of ``graph``: one, or an overview and its
+    parts."""
+    split = () if _whole_only(graph) else parts(graph, _MEASURE_WORDS)
+    return len(split) + 1 if split else 1
+
+
+def _whole_only(graph: StepGraph) -> bool:
+    """Whether the flow is too long for any split to fit the budget: its overview would
+    have more boxes than a diagram may have steps, as no part holds more than
+    `SPLIT_STEPS`. Such a flow is measured whole, without cutting it (which costs more
+    than the rest of the check)."""
+    return len(graph.steps) > BUDGET.steps * SPLIT_STEPS
+
+
+_MEASURE_WORDS = {"start": "Start", "end": "End", "wait_until": "Wait until",
+                  "diagram_steps": "steps {first}-{last}", "diagram_overview": "Overview",
+                  "diagram_overview_description": "The parts of the flow in order.",
+                  "diagram_continues": "Continues in {title}", "diagram_comes_from":
+                  "From {title}", "diagram_description": "A flowchart of {count} steps."}
+"""The page's words as `measure` counts them: the same in every language's check."""
+
+
 def _measure(graph: StepGraph) -> Size:
+    """The largest of the diagrams the page draws, measure by measure: the whole chart of
+    a short flow, else the overview and each part (a long flow is readable in parts, but
+    a part or an overview over the budget is as slow and as unreadable as a whole chart)."""
     steps = graph.steps
-    node = {step.id for step in steps}
-    drawn = sum(1 for edge in graph.edges if edge.target in node)
-    ends = sum(1 for i in range(len(steps)) if graph.is_end(i))
-    source = flowchart(graph, lambda _: "W" * MAX_LABEL,
-                       {"start": "Start", "end": "End", "wait_until": "Wait until"})
-    splits = sum(1 for step in steps if _split(step))  # a box's arrow to its own question
-    return Size(len(steps), len({step.actor for step in steps}), drawn + ends + splits + 1,
-                len(source))
+    if _whole_only(graph) or not parts(graph, _MEASURE_WORDS):
+        node = {step.id for step in steps}
+        drawn = sum(1 for edge in graph.edges if edge.target in node)
+        ends = sum(1 for i in range(len(steps)) if graph.is_end(i))
+        source = flowchart(graph, lambda _: "W" * MAX_LABEL, _MEASURE_WORDS)
+        splits = sum(1 for step in steps if _split(step))  # a box's arrow to its question
+        return Size(len(steps), len({step.actor for step in steps}),
+                    drawn + ends + splits + 1, len(source))
+    sizes = []
+    for shown in diagrams(graph, lambda _: "W" * MAX_LABEL, _MEASURE_WORDS):
+        lines = shown.source.splitlines()
+        arrows = sum(1 for line in lines if " --> " in line or " ==> " in line
+                     or "-->|" in line or "==>|" in line)
+        if shown.members:
+            drawn = len(shown.members)
+            lanes = len({steps[i].actor for i in shown.members})
+        else:  # the overview: one box per part, in one column
+            drawn = sum(1 for line in lines if line.startswith("  p") and "[" in line)
+            lanes = 1
+        sizes.append(Size(drawn, lanes, arrows, len(shown.source)))
+    return Size(*(max(getattr(size, name) for size in sizes) for name in MEASURES))
 
 
 @dataclass(frozen=True)
