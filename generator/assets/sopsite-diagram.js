@@ -58,15 +58,33 @@
     return found;
   }
 
+  /* Each button's mark, drawn as an SVG path: a text glyph such as U+26F6 is missing from
+     many system fonts (the site uses no web font) and would show as an empty box. */
+  var ICONS = {
+    "+": "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z",
+    "\u2212": "M5 11h14v2H5z",
+    "\u2194": "M3 5h2v14H3zM19 5h2v14h-2zM7 12l4-4v3h2V8l4 4-4 4v-3h-2v3z",
+    "\u26F6": "M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z",
+    "\u2715": "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"
+  };
+  var SVG = "http://www.w3.org/2000/svg";
+
   function button(label, glyph, onClick) {
     var b = document.createElement("button");
     b.type = "button";
     b.className = "sopsite-diagram__button";
     b.setAttribute("aria-label", label);
     b.title = label;
-    var mark = document.createElement("span");
+    var mark = document.createElementNS(SVG, "svg");
+    mark.setAttribute("viewBox", "0 0 24 24");
+    mark.setAttribute("width", "18");
+    mark.setAttribute("height", "18");
     mark.setAttribute("aria-hidden", "true");
-    mark.textContent = glyph;
+    mark.setAttribute("focusable", "false");
+    var path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", ICONS[glyph]);
+    path.setAttribute("fill", "currentColor");
+    mark.appendChild(path);
     b.appendChild(mark);
     b.addEventListener("click", onClick);
     return b;
