@@ -10,6 +10,7 @@ tests/support; the names below are re-exported for the files that import them fr
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,25 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if not order.is_worker(session.config):
         _TIMER.keep(session.config, exitstatus)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for a test module; each test gets a context of its own."""
+    from tests.support.browser import chromium
+
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def web(browser: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A fresh browser context that can reach 127.0.0.1 only. In a module marked
+    `clean_browser`, a test also fails on any request it blocked and any console error."""
+    from tests.support.browser import session
+
+    with session(browser) as state:
+        yield state
+    if request.node.get_closest_marker("clean_browser"):
+        assert state.blocked == []
+        assert state.console_errors == []

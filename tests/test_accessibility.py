@@ -18,7 +18,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import urljoin
 
 import pytest
@@ -35,7 +34,7 @@ from tests.support.axe import (
     set_scheme,
     tab_to,
 )
-from tests.support.browser import Session, StaticServer, build, chromium, session
+from tests.support.browser import Session, StaticServer, build
 from tests.support.build import make_project
 from tests.test_bundle import git
 from tests.test_history import PEOPLE, SOP_V1, SOP_V1_1, SOP_V2, commit
@@ -127,18 +126,6 @@ def revised_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     build(root / "mkdocs.yml", site_dir)
     with StaticServer(site_dir) as server:
         yield Site(site_dir, server.url)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def web(browser: Any) -> Iterator[Session]:
-    with session(browser) as state:
-        yield state
 
 
 def scan(site: Site, web: Session, paths: list[str], scheme: str | None) -> list[Violation]:

@@ -28,10 +28,8 @@ from tests.support.browser import (
     Session,
     StaticServer,
     build,
-    chromium,
     copy_handbook,
     pages_with_diagrams,
-    session,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -93,19 +91,6 @@ def any_site(request: pytest.FixtureRequest) -> Site:
     """Each way of drawing diagrams in turn."""
     site: Site = request.getfixturevalue(f"{request.param}_site")
     return site
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def web(browser: Any) -> Iterator[Session]:
-    """A fresh browser context that can reach 127.0.0.1 only."""
-    with session(browser) as state:
-        yield state
 
 
 def assert_clean(web: Session) -> None:

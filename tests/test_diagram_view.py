@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import Session, session
+from tests.support.browser import Session
 from tests.test_browser import (
     FINNISH_PAGE,
     SOP_PAGE,
@@ -110,20 +110,6 @@ def settle(page: Any) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from _built_site(tmp_path_factory.mktemp("diagram-view"), "mkdocs.yml")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from tests.support.browser import chromium
-
-    with chromium() as browser:
-        yield browser
-
-
-@pytest.fixture
-def web(browser: Any) -> Iterator[Session]:
-    with session(browser) as state:
-        yield state
 
 
 def open_page(web: Session, site: Site, path: str, width: int, *,

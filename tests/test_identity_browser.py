@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from tests.support.browser import Session, StaticServer, build, chromium, copy_handbook, session
+from tests.support.browser import Session, StaticServer, build, copy_handbook, session
 from tests.support.contrast import AA_TEXT, Measured, measure
 
-pytestmark = [pytest.mark.slow, pytest.mark.browser]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.clean_browser]
 
 OPEN_SHADOWS = """(() => {
   const attach = Element.prototype.attachShadow;
@@ -58,20 +58,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with StaticServer(base / "site") as server:
         build(copy_handbook(base / "book", site_url=server.url) / "mkdocs.yml", base / "site")
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def web(browser: Any) -> Iterator[Session]:
-    with session(browser) as state:
-        yield state
-    assert state.blocked == []
-    assert state.console_errors == []
 
 
 def _scheme(page: Any) -> str:

@@ -16,14 +16,12 @@ from tests.support.browser import (
     Session,
     StaticServer,
     build,
-    chromium,
     copy_handbook,
-    session,
 )
 from tests.support.build import make_project
 from tests.support.status_book import HOSTILE_ROLE, make
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.clean_browser]
 
 IDS = ["SOP-D-1", "SOP-FI-1", "SOP-H-1", "SOP-LATE-1", "SOP-NEW-1", "SOP-OLD-1", "SOP-RET-1"]
 
@@ -56,20 +54,6 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with StaticServer(base / "site") as server:
         build(copy_handbook(base / "book", site_url=server.url) / "mkdocs.yml", base / "site")
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def web(browser: Any) -> Iterator[Session]:
-    with session(browser) as state:
-        yield state
-    assert state.blocked == []
-    assert state.console_errors == []
 
 
 def _banner(page: Any, url: str) -> str:

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from generator.model.documents import risk_level
 from tests.support import REPO
-from tests.support.browser import Session, StaticServer, build, chromium, copy_handbook, session
+from tests.support.browser import Session, StaticServer, build, copy_handbook
 
-pytestmark = [pytest.mark.slow]
+pytestmark = [pytest.mark.slow, pytest.mark.clean_browser]
 
 TEXT_FLOOR = 200
 """The least width, in CSS pixels, of a column of sentences (risk, mitigation, action,
@@ -112,20 +111,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with StaticServer(base / "site") as server:
         build(copy_handbook(base / "book", site_url=server.url) / "mkdocs.yml", base / "site")
         yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
-
-
-@pytest.fixture
-def web(browser: Any) -> Iterator[Session]:
-    with session(browser) as state:
-        yield state
-    assert state.blocked == []
-    assert state.console_errors == []
 
 
 @pytest.mark.browser
