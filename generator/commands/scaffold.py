@@ -31,6 +31,7 @@ from generator.errors import SopsiteError
 from generator.load import load_text
 from generator.load.handbook import load_handbook
 from generator.mkdocs import brand
+from generator.mkdocs.logo import unsafe_svg
 from generator.model import Process, Sop
 from generator.model.handbook import Handbook
 from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
@@ -212,6 +213,12 @@ class Identity:
             if size > MAX_LOGO_BYTES:
                 raise ScaffoldError(f"expected --logo of at most {MAX_LOGO_BYTES:,} bytes, "
                                     f"found {size:,}")
+            unsafe = (unsafe_svg(self.logo.read_bytes())
+                      if self.logo.suffix.lower() == ".svg" else None)
+            if unsafe is not None:
+                raise ScaffoldError(f"expected --logo as an SVG that only draws: {unsafe}; "
+                                    "a reader who opens the logo's address would run it. "
+                                    "Export the mark again as plain SVG")
         return self
 
     @property
