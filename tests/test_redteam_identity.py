@@ -13,9 +13,9 @@ import pytest
 from generator.commands.lockfile import LockError, detect
 from generator.commands.scaffold import Identity, ScaffoldError, init
 from generator.mkdocs.logo import unsafe_svg
-from tests.support import REPO
+from tests.support import MINIMAL, REPO
 from tests.support.browser import StaticServer, chromium, session
-from tests.support.build import sopsite
+from tests.support.build import make_project, sopsite
 
 # --- --sopsite: one requirement line for sopsite, nothing more ------------------------------
 
@@ -153,3 +153,27 @@ def test_the_refused_logos_really_run_or_fetch_when_opened_and_the_drawing_does_
     assert fetched == ["http://evil.example/", "http://evil.example/x.css",
                        "http://evil.example/x.svg"]
     assert web.blocked == []
+
+
+# --- the build: an SVG in docs/ that a pull request swapped in -----------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("where", ["assets/logo.svg", "figures/flow.svg"])
+def test_a_build_refuses_an_svg_in_docs_that_runs_script(tmp_path: Path, where: str) -> None:
+    """A pull request's diff shows an SVG as a picture, so its script would pass review; the
+    build names the file instead of publishing it."""
+    make_project(tmp_path, MINIMAL)
+    image = tmp_path / "docs" / where
+    image.parent.mkdir(parents=True, exist_ok=True)
+    image.write_text(RUNNING["onload"], encoding="utf-8")
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert (f"docs/{where}:1:1: error [CONFIG002] expected an SVG image that only draws, found "
+            "that <svg> has an event handler (onload); a reader who opens its address would "
+            "run it or load from elsewhere: export it again as plain SVG") in result.stderr
+    assert not (tmp_path / "site").exists()
+    image.write_text(DRAWS, encoding="utf-8")
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / where).read_text("utf-8") == DRAWS
