@@ -4,6 +4,8 @@ opens its address (tried in Chromium, to show each refused payload would really 
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,7 @@ from generator.commands.scaffold import Identity, ScaffoldError, init
 from generator.mkdocs.logo import unsafe_svg
 from tests.support import MINIMAL, REPO
 from tests.support.browser import StaticServer, chromium, session
-from tests.support.build import make_project, sopsite
+from tests.support.build import MERMAID_JS, build, make_project, sopsite
 
 # --- --sopsite: one requirement line for sopsite, nothing more ------------------------------
 
@@ -177,3 +179,22 @@ def test_a_build_refuses_an_svg_in_docs_that_runs_script(tmp_path: Path, where: 
     result = sopsite("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "site" / where).read_text("utf-8") == DRAWS
+
+
+# --- --name: the front page is rendered by mkdocs-macros ------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["R&D {% if x %} Ops", "Tiimi {%- raw -%} käsikirja {%"])
+def test_a_name_with_a_jinja_tag_opener_builds_and_shows_as_typed(
+        tmp_path: Path, name: str) -> None:
+    """docs/index.md is a hand-written page, which mkdocs-macros renders as a Jinja template:
+    the name's heading there must not open a tag, or the new repository would not build."""
+    root = tmp_path / "hb"
+    init(root, Identity(name))
+    (root / "node_modules").symlink_to(MERMAID_JS.parents[2])
+    site = build(root / "mkdocs.yml")
+    heading = re.search(r'<h1 id="[^"]*">(.*?)<a class="headerlink"',
+                        (site / "index.html").read_text("utf-8"))
+    assert heading is not None
+    assert html.unescape(heading.group(1)) == name
