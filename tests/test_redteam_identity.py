@@ -198,3 +198,25 @@ def test_a_name_with_a_jinja_tag_opener_builds_and_shows_as_typed(
                         (site / "index.html").read_text("utf-8"))
     assert heading is not None
     assert html.unescape(heading.group(1)) == name
+
+
+# --- mkdocs.yml's other text: the description and the author Material prints raw ----------
+
+BREAKOUT = '"><img src=x onerror="window.__xss=1">'
+
+
+@pytest.mark.slow
+def test_the_description_and_author_are_text_in_every_page(tmp_path: Path) -> None:
+    """Material prints `site_description` and `site_author` into each page's `<meta>` as they
+    stand, like the name: a quote would end the attribute and the rest would be markup."""
+    config = make_project(tmp_path, MINIMAL)
+    text = re.sub(r"^site_description: .*$", f"site_description: '{BREAKOUT} R&D'\n"
+                  f"site_author: 'Ada {BREAKOUT}'", config.read_text("utf-8"), count=1,
+                  flags=re.MULTILINE)
+    config.write_text(text, "utf-8")
+    site = build(config)
+    page = (site / "procedures" / "sop-it-001" / "index.html").read_text("utf-8")
+    shown = "&#34;&gt;&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;"
+    assert f'<meta name="description" content="{shown} R&amp;D">' in page
+    assert f'<meta name="author" content="Ada {shown}">' in page
+    assert "<img src=x" not in page

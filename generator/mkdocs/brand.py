@@ -172,8 +172,8 @@ def link(config: Any, colour: RGB | None) -> None:
 
 
 def guard(config: Any, sanitiser: Sanitiser) -> str | None:
-    """The handbook's name as text and its footer through the HTML gate; a warning naming
-    what the footer lost, if anything.
+    """The handbook's name, description and author as text and its footer through the HTML
+    gate; a warning naming what the footer lost, if anything.
 
     MkDocs' templates do not escape: Material prints `site_name` into every page's header,
     title and sidebar as it stands, so `R&D <Ops>` would be markup. The name is text, so it
@@ -181,6 +181,12 @@ def guard(config: Any, sanitiser: Sanitiser) -> str | None:
     by Material's convention (`&copy;`, a link), so it keeps the markup the allow-list keeps.
     """
     config.site_name = escape(str(config.site_name or ""))
+    # The description and the author are text too, printed into every page's `<meta>`
+    # attributes as they stand: a quote would end the attribute.
+    for key in ("site_description", "site_author"):
+        value = getattr(config, key, None)
+        if value:
+            setattr(config, key, escape(str(value)))
     footer = config.copyright
     if not footer:
         return None
