@@ -206,12 +206,14 @@ BREAKOUT = '"><img src=x onerror="window.__xss=1">'
 
 
 @pytest.mark.slow
-def test_the_description_and_author_are_text_in_every_page(tmp_path: Path) -> None:
-    """Material prints `site_description` and `site_author` into each page's `<meta>` as they
-    stand, like the name: a quote would end the attribute and the rest would be markup."""
+def test_the_description_author_and_repository_name_are_text_in_every_page(tmp_path: Path) -> None:
+    """Material prints `site_description` and `site_author` into each page's `<meta>`, and
+    `repo_name` into its header, as they stand, like the name: a quote would end the
+    attribute and the rest would be markup."""
     config = make_project(tmp_path, MINIMAL)
     text = re.sub(r"^site_description: .*$", f"site_description: '{BREAKOUT} R&D'\n"
-                  f"site_author: 'Ada {BREAKOUT}'", config.read_text("utf-8"), count=1,
+                  f"site_author: 'Ada {BREAKOUT}'\nrepo_url: https://example.org/hb\n"
+                  f"repo_name: 'hb <b>{BREAKOUT}'", config.read_text("utf-8"), count=1,
                   flags=re.MULTILINE)
     config.write_text(text, "utf-8")
     site = build(config)
@@ -219,4 +221,5 @@ def test_the_description_and_author_are_text_in_every_page(tmp_path: Path) -> No
     shown = "&#34;&gt;&lt;img src=x onerror=&#34;window.__xss=1&#34;&gt;"
     assert f'<meta name="description" content="{shown} R&amp;D">' in page
     assert f'<meta name="author" content="Ada {shown}">' in page
+    assert "hb &lt;b&gt;" + shown in page
     assert "<img src=x" not in page

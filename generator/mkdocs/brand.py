@@ -181,9 +181,10 @@ def guard(config: Any, sanitiser: Sanitiser) -> str | None:
     by Material's convention (`&copy;`, a link), so it keeps the markup the allow-list keeps.
     """
     config.site_name = escape(str(config.site_name or ""))
-    # The description and the author are text too, printed into every page's `<meta>`
-    # attributes as they stand: a quote would end the attribute.
-    for key in ("site_description", "site_author"):
+    # The description, the author and the repository's name are text too, printed into every
+    # page (`<meta>` attributes, the header) as they stand: a quote would end an attribute,
+    # a `<` start a tag.
+    for key in ("site_description", "site_author", "repo_name"):
         value = getattr(config, key, None)
         if value:
             setattr(config, key, escape(str(value)))
