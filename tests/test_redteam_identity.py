@@ -223,3 +223,20 @@ def test_the_description_author_and_repository_name_are_text_in_every_page(tmp_p
     assert f'<meta name="author" content="Ada {shown}">' in page
     assert "hb &lt;b&gt;" + shown in page
     assert "<img src=x" not in page
+
+
+@pytest.mark.slow
+def test_a_hand_written_brand_stylesheet_does_not_silently_replace_the_colour(
+        tmp_path: Path) -> None:
+    """`brand_colour` writes `assets/stylesheets/sopsite-brand.css`; a file of that name in
+    docs/ used to win without a word, so the colour in mkdocs.yml (what a reviewer reads)
+    was not what the site showed."""
+    make_project(tmp_path, MINIMAL)
+    css = tmp_path / "docs" / "assets" / "stylesheets" / "sopsite-brand.css"
+    css.parent.mkdir(parents=True, exist_ok=True)
+    css.write_text(":root > * { --md-primary-fg-color: #ff00ff; }\n", "utf-8")
+    result = sopsite("build", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert ("sopsite: docs/assets/stylesheets/sopsite-brand.css would be replaced by the "
+            "stylesheet brand_colour generates; rename or remove the hand-written file"
+            in result.stderr)
