@@ -88,6 +88,12 @@ RUNNING = {
     "entities": '<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]>'
                 + SVG + '><text>&a;</text></svg>',
     "style sheet": '<?xml-stylesheet href="http://evil.example/x.css"?>' + SVG + '/>',
+    "css escape": SVG + '><style>svg { background-image: u\\72l(http://evil.example/c.png) }'
+                        '</style></svg>',
+    "image-set": SVG + 'style="background-image: image-set(\'http://evil.example/d.png\' 1x)"/>',
+    "import escape": SVG + '><style>@\\69mport "http://evil.example/e.css";</style></svg>',
+    "html meta": SVG + '><h:meta xmlns:h="http://www.w3.org/1999/xhtml" http-equiv="refresh" '
+                       'content="0;url=http://evil.example/m"/></svg>',
     "not svg": '<html xmlns="http://www.w3.org/1999/xhtml"><script>x()</script></html>',
 }
 """SVG logos that run script or fetch from elsewhere when opened from the site."""
@@ -152,8 +158,10 @@ def test_the_refused_logos_really_run_or_fetch_when_opened_and_the_drawing_does_
         page.wait_for_timeout(1500)  # the animation begins and ends; nothing may run
         assert page.evaluate(ran) is False
         assert page.evaluate("document.documentElement.localName") == "svg"
-    assert fetched == ["http://evil.example/", "http://evil.example/x.css",
-                       "http://evil.example/x.svg"]
+    assert fetched == ["http://evil.example/", "http://evil.example/c.png",
+                       "http://evil.example/d.png", "http://evil.example/e.css",
+                       "http://evil.example/m",
+                       "http://evil.example/x.css", "http://evil.example/x.svg"]
     assert web.blocked == []
 
 

@@ -25,8 +25,13 @@ ANIMATIONS = frozenset({"set", "animate", "animatemotion", "animatetransform"})
 """Elements that can change another attribute after load (an `href` to `javascript:`)."""
 _LOCAL_HREF = re.compile(r"#[^\s]*|data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*")
 """A reference the logo may make: to its own fragments, or to an inline raster image."""
-_FETCH = re.compile(r"@import|url\(\s*(?![\"']?#)", re.IGNORECASE)
-"""Style (an attribute or a `<style>` element) that loads something from elsewhere."""
+_FETCH = re.compile(r"@import|url\(\s*(?![\"']?#)|image-set|\\", re.IGNORECASE)
+"""Style (an attribute or a `<style>` element) that loads something from elsewhere: `url()`
+not to a fragment, `@import`, `image-set()` (which takes a bare string), and any backslash,
+since a CSS escape spells `url(` or `@import` without those letters (`u\\72l(`)."""
+_XHTML = "{http://www.w3.org/1999/xhtml}"
+"""HTML elements run as HTML in an SVG document (a `<meta>` refresh, a `<form>`), also
+outside `<foreignObject>`."""
 _DTD = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY|<\?xml-stylesheet", re.IGNORECASE)
 
 
@@ -49,10 +54,12 @@ def unsafe_svg(data: bytes) -> str | None:
         if not isinstance(element.tag, str):
             continue
         tag = _local(element.tag)
+        if element.tag.startswith(_XHTML):
+            return f"it has an HTML element (<{tag}>)"
         if tag in RUNS:
             return f"it has a <{tag}> element"
         if tag == "style" and _FETCH.search("".join(element.itertext())):
-            return "its <style> imports or loads a URL"
+            return "its <style> imports or loads a URL, or has a CSS escape"
         for name, value in element.attrib.items():
             attribute = _local(name)
             if attribute.startswith("on"):
@@ -60,7 +67,7 @@ def unsafe_svg(data: bytes) -> str | None:
             if attribute == "href" and not _LOCAL_HREF.fullmatch(value.strip()):
                 return f"<{tag}> links or refers to {value[:60]!r}, outside the file"
             if _FETCH.search(value):
-                return f"<{tag}> {attribute} loads a URL ({value[:60]!r})"
+                return f"<{tag}> {attribute} loads a URL or has a CSS escape ({value[:60]!r})"
             if (tag in ANIMATIONS and attribute == "attributename"
                     and (_local(value) == "href" or _local(value).startswith("on"))):
                 return f"<{tag}> changes {value!r} after load"
