@@ -98,6 +98,12 @@ RUNNING = {
 }
 """SVG logos that run script or fetch from elsewhere when opened from the site."""
 
+PAYLOADS = {**{name: text.encode() for name, text in RUNNING.items()},
+            "utf-16 style sheet": ('<?xml-stylesheet type="text/css" href="http://evil.example/'
+                                   'u16.css"?>' + SVG + '><rect width="9" height="9"/></svg>'
+                                   ).encode("utf-16")}
+"""The same as bytes, and one that only UTF-16 hides from a check that reads UTF-8."""
+
 DRAWS = (SVG + 'viewBox="0 0 10 10" xmlns:inkscape="http://www.inkscape.org/namespaces/'
          'inkscape" inkscape:version="1.3"><defs><linearGradient id="g"><stop offset="0"/>'
          '</linearGradient></defs><style>.a { fill: url(#g); }</style>'
@@ -106,11 +112,11 @@ DRAWS = (SVG + 'viewBox="0 0 10 10" xmlns:inkscape="http://www.inkscape.org/name
 """What drawing tools write: namespaces, gradients, style and references inside the file."""
 
 
-@pytest.mark.parametrize("name", sorted(RUNNING))
+@pytest.mark.parametrize("name", sorted(PAYLOADS))
 def test_an_svg_logo_that_runs_or_fetches_is_refused_and_nothing_is_written(
         tmp_path: Path, name: str) -> None:
     mark = tmp_path / "mark.svg"
-    mark.write_text(RUNNING[name], encoding="utf-8")
+    mark.write_bytes(PAYLOADS[name])
     with pytest.raises(ScaffoldError, match=r"^expected --logo as an SVG that only draws: "):
         init(tmp_path / "hb", Identity(logo=mark))
     assert not (tmp_path / "hb").exists()
@@ -141,9 +147,9 @@ def test_the_refused_logos_really_run_or_fetch_when_opened_and_the_drawing_does_
     another host; the accepted one does neither."""
     site = tmp_path / "site"
     (site / "assets").mkdir(parents=True)
-    names = sorted(RUNNING)
+    names = sorted(PAYLOADS)
     for index, name in enumerate(names):
-        (site / "assets" / f"{index}.svg").write_text(RUNNING[name], "utf-8")
+        (site / "assets" / f"{index}.svg").write_bytes(PAYLOADS[name])
     (site / "assets" / "logo.svg").write_text(DRAWS, "utf-8")
     ran = "document.documentElement.getAttribute('data-ran') === 'yes'"
     with StaticServer(site) as server, session(browser) as web:
@@ -160,7 +166,7 @@ def test_the_refused_logos_really_run_or_fetch_when_opened_and_the_drawing_does_
         assert page.evaluate("document.documentElement.localName") == "svg"
     assert fetched == ["http://evil.example/", "http://evil.example/c.png",
                        "http://evil.example/d.png", "http://evil.example/e.css",
-                       "http://evil.example/m",
+                       "http://evil.example/m", "http://evil.example/u16.css",
                        "http://evil.example/x.css", "http://evil.example/x.svg"]
     assert web.blocked == []
 

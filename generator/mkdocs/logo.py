@@ -32,6 +32,7 @@ since a CSS escape spells `url(` or `@import` without those letters (`u\\72l(`).
 _XHTML = "{http://www.w3.org/1999/xhtml}"
 """HTML elements run as HTML in an SVG document (a `<meta>` refresh, a `<form>`), also
 outside `<foreignObject>`."""
+_ENCODING = re.compile(rb"""\s*<\?xml[^>]*encoding=["']([^"']*)["']""")
 _DTD = re.compile(rb"<!DOCTYPE[^>\[]*\[|<!ENTITY|<\?xml-stylesheet", re.IGNORECASE)
 
 
@@ -42,15 +43,25 @@ def _local(name: str) -> str:
 
 def unsafe_svg(data: bytes) -> str | None:
     """Why the SVG ``data`` may not be a logo, or None when nothing in it runs or fetches."""
+    # Judged as UTF-8 text, which is what the checks below read: in another encoding (UTF-16
+    # with a byte-order mark) a `<?xml-stylesheet?>` would not match them, yet load.
+    declared = _ENCODING.match(data)
+    if b"\0" in data or (declared and declared.group(1).lower() not in (b"utf-8", b"us-ascii")):
+        return "it is not UTF-8 text"
     if _DTD.search(data):
         return "it declares entities or a style sheet (a DTD or <?xml-stylesheet?>)"
     try:
-        root = ET.fromstring(data)
-    except ET.ParseError as error:
+        data.decode("utf-8")
+        parser = ET.XMLParser(target=ET.TreeBuilder(insert_pis=True))
+        parser.feed(data)
+        root = parser.close()
+    except (ET.ParseError, UnicodeDecodeError) as error:
         return f"it is not well-formed XML ({error})"
     if _local(root.tag) != "svg":
         return f"its root element is <{_local(root.tag)}>, not <svg>"
     for element in root.iter():
+        if element.tag is ET.ProcessingInstruction:  # type: ignore[comparison-overlap]
+            return "it has a processing instruction (<?...?>)"
         if not isinstance(element.tag, str):
             continue
         tag = _local(element.tag)
