@@ -254,3 +254,21 @@ def test_a_hand_written_brand_stylesheet_does_not_silently_replace_the_colour(
     assert ("sopsite: docs/assets/stylesheets/sopsite-brand.css would be replaced by the "
             "stylesheet brand_colour generates; rename or remove the hand-written file"
             in result.stderr)
+
+
+@pytest.mark.slow
+def test_a_site_url_that_would_end_the_canonical_link_is_percent_encoded(
+        tmp_path: Path) -> None:
+    """MkDocs takes any http(s) address as `site_url`, and Material prints each page's
+    canonical address (`site_url` joined with the page) into `<link href="...">` raw."""
+    config = make_project(tmp_path, MINIMAL)
+    text = config.read_text("utf-8").replace(
+        "site_url: http://127.0.0.1:8000/",
+        "site_url: 'http://127.0.0.1:8000/x\"><img src=x onerror=\"window.__xss=1\">/'")
+    assert text != config.read_text("utf-8")
+    config.write_text(text, "utf-8")
+    site = build(config)
+    page = (site / "procedures" / "sop-it-001" / "index.html").read_text("utf-8")
+    assert ('<link rel="canonical" href="http://127.0.0.1:8000/x%22%3E%3Cimg%20src=x%20'
+            'onerror=%22window.__xss=1%22%3E/procedures/sop-it-001/">') in page
+    assert "<img src=x" not in page

@@ -171,6 +171,9 @@ def link(config: Any, colour: RGB | None) -> None:
         config.extra_css.append(STYLE_URI)
 
 
+_URL_BREAKERS = re.compile(r"[\"'<>`\s]")
+
+
 def guard(config: Any, sanitiser: Sanitiser) -> str | None:
     """The handbook's name, description and author as text and its footer through the HTML
     gate; a warning naming what the footer lost, if anything.
@@ -188,6 +191,12 @@ def guard(config: Any, sanitiser: Sanitiser) -> str | None:
         value = getattr(config, key, None)
         if value:
             setattr(config, key, escape(str(value)))
+    # The address goes into every page's `<link rel="canonical" href=...>` as it stands; the
+    # characters that would end that attribute or start a tag are never part of a URL as
+    # written, so they are percent-encoded, which is how a browser reads them anyway.
+    site_url = getattr(config, "site_url", None)
+    if site_url:
+        config.site_url = _URL_BREAKERS.sub(lambda m: f"%{ord(m.group()):02X}", str(site_url))
     footer = config.copyright
     if not footer:
         return None
