@@ -167,7 +167,8 @@ def test_the_diff_step_fills_the_summary_and_the_artifact(pull_request: Path) ->
 
 
 FAKE_GH = r'''#!{python}
-"""A stand-in for the GitHub CLI: records each call; `pr list` answers from $FAKE_PRS."""
+"""A stand-in for the GitHub CLI: records each call; `pr list` answers from $FAKE_PRS,
+`pr diff --name-only` from $FAKE_FILES."""
 import json, os, re, sys
 with open(os.environ["GH_LOG"], "a", encoding="utf-8") as log:
     log.write(json.dumps(sys.argv[1:]) + "\n")
@@ -180,6 +181,8 @@ if args[:2] == ["pr", "list"]:
     for pr in json.loads(os.environ["FAKE_PRS"]):
         if pr["headRefOid"] == match[1]:
             print(pr["number"])
+elif args[:2] == ["pr", "diff"] and args[3:] == ["--name-only"]:
+    print(os.environ.get("FAKE_FILES", "sops/sop-it-001.yml"))
 elif args[:2] == ["pr", "comment"]:
     body = open(args[args.index("--body-file") + 1], encoding="utf-8").read()
     with open(os.environ["GH_LOG"] + ".body", "w", encoding="utf-8") as out:
@@ -221,7 +224,8 @@ def test_a_first_comment_is_created_when_there_is_none_to_edit(tmp_path: Path) -
     done, calls, _ = _comment(tmp_path, "x\n", [{"number": 5, "headRefOid": "c"}], "c",
                               NO_LAST="1")
     assert done.returncode == 0, done.stderr
-    assert [c[:3] for c in calls[1:]] == [["pr", "comment", "5"], ["pr", "comment", "5"]]
+    assert [c[:3] for c in calls[1:]] == [["pr", "diff", "5"], ["pr", "comment", "5"],
+                                          ["pr", "comment", "5"]]
     assert "--edit-last" not in calls[-1]
 
 
@@ -249,3 +253,23 @@ def test_a_hostile_artifact_is_posted_as_text_and_runs_nothing(tmp_path: Path) -
     assert posted == body
     assert not marker.exists()
     assert calls[-1][:3] == ["pr", "comment", "3"]
+
+
+def test_a_pull_request_that_changes_how_the_comment_is_made_is_flagged_first(
+        tmp_path: Path) -> None:
+    """A fork's pull request runs its own `handbook.yml`, lock and sopsite, so it can upload
+    an artifact that says "no changes" while it rewrites a procedure; the bot's comment would
+    lend that its authority. The comment names the files that made it untrustworthy."""
+    files = "sops/sop-it-001.yml\n.github/workflows/handbook.yml\nrequirements.lock\n"
+    done, calls, posted = _comment(tmp_path, "No changes.\n", [{"number": 9,
+                                   "headRefOid": "a1"}], "a1", FAKE_FILES=files)
+    assert done.returncode == 0, done.stderr
+    assert ["pr", "diff", "9", "--name-only"] in calls
+    assert posted == ("> [!WARNING]\n> This pull request changes how this comment is made "
+                      "(`.github/workflows/handbook.yml`, `requirements.lock`): the diff below "
+                      "was written by the pull request's own code. Read the changed files "
+                      "themselves.\n\nNo changes.\n")
+    done, _, posted = _comment(tmp_path / "plain", "## Changes\n",
+                               [{"number": 9, "headRefOid": "a1"}], "a1",
+                               FAKE_FILES="sops/sop-it-001.yml\ndocs/index.md\n")
+    assert posted == "## Changes\n"

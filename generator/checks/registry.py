@@ -122,6 +122,8 @@ _builtin("TEMPLATE001", Severity.ERROR, "a template override (the templates fold
          "cannot parse or render")
 _builtin("CONFIG001", Severity.ERROR, "the sopsite option brand_colour in mkdocs.yml is not a hex "
          "colour")
+_builtin("CONFIG002", Severity.ERROR, "an SVG image in docs/ (the logo, the favicon or any "
+         "other) that runs script or loads from elsewhere when opened")
 _builtin("YAML001", Severity.ERROR, "invalid YAML syntax or an unsupported tag")
 _builtin("YAML002", Severity.ERROR, "duplicate key in a mapping")
 _builtin("YAML003", Severity.ERROR, "top level (or a list item) is not a mapping")

@@ -11,15 +11,18 @@ runs in rather than from a file that only a checkout of sopsite has.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from packaging.requirements import Requirement
-from packaging.utils import canonicalize_name
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import (
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_wheel_filename,
+)
 
 from generator.errors import SopsiteError
 
@@ -87,12 +90,17 @@ def detect(given: str | None) -> Source:
             if not path.is_file():
                 raise LockError(f"--sopsite: no wheel at {given}; build one with `make wheel` "
                                 "in the sopsite repository")
+            if not _sopsite_wheel(path.name):
+                raise LockError(f"--sopsite: expected a sopsite wheel named as pip builds it, "
+                                f"such as 'sopsite-1.0-py3-none-any.whl', found "
+                                f"{path.name!r}"[:300])
             return Source(f"./vendor/{path.name}", wheel=path)
-        if not re.match(r"^sopsite\s*(@|==|~=|>=|\[)", given):
+        requirement = _sopsite_requirement(given)
+        if requirement is None:
             raise LockError(f"--sopsite: expected a wheel file or a requirement for sopsite "
                             f"such as 'sopsite @ git+https://example.org/sopsite@v1.0', found "
                             f"{given!r}"[:300])
-        return Source(given)
+        return Source(requirement)
     dist = metadata.distribution("sopsite")
     direct = dist.read_text("direct_url.json")
     if direct:
@@ -112,6 +120,36 @@ def detect(given: str | None) -> Source:
         return Source(f"sopsite @ git+{PACKAGE_ROOT.as_uri()}@{commit}", note=note)
     return Source(f"sopsite=={dist.version}",
                   note="sopsite is locked by version; install it from your own package index")
+
+
+def _sopsite_requirement(given: str) -> str | None:
+    """``given`` as one requirement line for sopsite, or None when it is anything else.
+
+    The line goes into requirements.lock as it stands, and pip reads every line of that file
+    as an argument list: a line break would add a line of its own (`--index-url http://…`,
+    `-e .`), and words after the requirement would be options to it. So the text must be one
+    requirement, for sopsite, and what is written is that requirement as packaging reads it.
+    """
+    if given != given.strip() or any(not ch.isprintable() for ch in given):
+        return None
+    try:
+        requirement = Requirement(given)
+    except InvalidRequirement:
+        return None
+    if canonicalize_name(requirement.name) != "sopsite" or requirement.marker is not None:
+        return None
+    if not requirement.url and not requirement.specifier:
+        return None
+    return str(requirement)
+
+
+def _sopsite_wheel(name: str) -> bool:
+    """Whether ``name`` is a wheel's file name, for sopsite: the lock names it as it is."""
+    try:
+        project = parse_wheel_filename(name)[0]
+    except InvalidWheelFilename:
+        return False
+    return project == "sopsite" and all(ch.isprintable() and not ch.isspace() for ch in name)
 
 
 def write_lock(target: Path, source: Source) -> list[Path]:

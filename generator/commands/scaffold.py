@@ -31,6 +31,7 @@ from generator.errors import SopsiteError
 from generator.load import load_text
 from generator.load.handbook import load_handbook
 from generator.mkdocs import brand
+from generator.mkdocs.logo import unsafe_svg
 from generator.model import Process, Sop
 from generator.model.handbook import Handbook
 from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
@@ -212,6 +213,12 @@ class Identity:
             if size > MAX_LOGO_BYTES:
                 raise ScaffoldError(f"expected --logo of at most {MAX_LOGO_BYTES:,} bytes, "
                                     f"found {size:,}")
+            unsafe = (unsafe_svg(self.logo.read_bytes())
+                      if self.logo.suffix.lower() == ".svg" else None)
+            if unsafe is not None:
+                raise ScaffoldError(f"expected --logo as an SVG that only draws: {unsafe}; "
+                                    "a reader who opens the logo's address would run it. "
+                                    "Export the mark again as plain SVG")
         return self
 
     @property
@@ -246,6 +253,17 @@ _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/",
                                     lambda loader, suffix, node: None)
 
 
+def macro_text(value: str) -> str:
+    """``value`` as one line of Markdown text in a page that mkdocs-macros renders.
+
+    `plain` escapes `{`, `}` and `#` with backslashes, which keeps `{{` and `{#` apart, but
+    not `%`: `{%` would stay a Jinja tag's opener, and the page (so the build) would fail.
+    Its `%` is written as the entity `&#37;`, which Markdown passes on and a browser shows
+    as `%`.
+    """
+    return str(plain(value)).replace("{%", "{&#37;")
+
+
 def init(target: Path, identity: Identity | None = None,
          sopsite: Source | None = None) -> list[Path]:
     """A new handbook repository in ``target`` that builds at once and works by its own
@@ -268,9 +286,11 @@ def init(target: Path, identity: Identity | None = None,
     written.append(target / "mkdocs.yml")
     written[-1].write_text(config, encoding="utf-8")
     index = target / "docs" / "index.md"
-    # The front page's heading is the handbook's name, as Markdown text.
-    index.write_text(index.read_text("utf-8").replace("# Handbook\n", f"# {plain(identity.name)}\n",
-                                                       1), encoding="utf-8")
+    # The front page's heading is the handbook's name, as Markdown text that mkdocs-macros
+    # (which renders every hand-written page as a Jinja template) also reads as text.
+    index.write_text(index.read_text("utf-8").replace("# Handbook\n",
+                                                      f"# {macro_text(identity.name)}\n", 1),
+                     encoding="utf-8")
     if identity.logo is not None and identity.logo_uri is not None:
         logo = target / "docs" / identity.logo_uri
         logo.parent.mkdir(parents=True, exist_ok=True)

@@ -171,9 +171,12 @@ def link(config: Any, colour: RGB | None) -> None:
         config.extra_css.append(STYLE_URI)
 
 
+_URL_BREAKERS = re.compile(r"[\"'<>`\s]")
+
+
 def guard(config: Any, sanitiser: Sanitiser) -> str | None:
-    """The handbook's name as text and its footer through the HTML gate; a warning naming
-    what the footer lost, if anything.
+    """The handbook's name, description and author as text and its footer through the HTML
+    gate; a warning naming what the footer lost, if anything.
 
     MkDocs' templates do not escape: Material prints `site_name` into every page's header,
     title and sidebar as it stands, so `R&D <Ops>` would be markup. The name is text, so it
@@ -181,6 +184,19 @@ def guard(config: Any, sanitiser: Sanitiser) -> str | None:
     by Material's convention (`&copy;`, a link), so it keeps the markup the allow-list keeps.
     """
     config.site_name = escape(str(config.site_name or ""))
+    # The description, the author and the repository's name are text too, printed into every
+    # page (`<meta>` attributes, the header) as they stand: a quote would end an attribute,
+    # a `<` start a tag.
+    for key in ("site_description", "site_author", "repo_name"):
+        value = getattr(config, key, None)
+        if value:
+            setattr(config, key, escape(str(value)))
+    # The address goes into every page's `<link rel="canonical" href=...>` as it stands; the
+    # characters that would end that attribute or start a tag are never part of a URL as
+    # written, so they are percent-encoded, which is how a browser reads them anyway.
+    site_url = getattr(config, "site_url", None)
+    if site_url:
+        config.site_url = _URL_BREAKERS.sub(lambda m: f"%{ord(m.group()):02X}", str(site_url))
     footer = config.copyright
     if not footer:
         return None

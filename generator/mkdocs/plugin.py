@@ -156,7 +156,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             raise PluginError(f"sopsite: docs/{clashes[0]} would be replaced by a generated "
                               "page; rename or remove the hand-written file")
         assets.add(files, config, self.mermaid, self.panzoom)
-        if self.colour is not None and files.get_file_from_path(brand.STYLE_URI) is None:
+        if self.colour is not None:
+            # A hand-written file of that name would silently win over brand_colour.
+            if files.get_file_from_path(brand.STYLE_URI) is not None:
+                raise PluginError(f"sopsite: docs/{brand.STYLE_URI} would be replaced by the "
+                                  "stylesheet brand_colour generates; rename or remove the "
+                                  "hand-written file")
             files.append(File.generated(config, brand.STYLE_URI,
                                         content=brand.stylesheet(self.colour)))
         config.nav = nav.navigation(self.site, files, config.nav)
