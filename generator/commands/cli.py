@@ -25,6 +25,7 @@ from generator.checks.registry import advisory_codes
 from generator.commands.base import Command
 from generator.commands.pdf import pdf as pdf_command
 from generator.commands.register import register
+from generator.engines import ENGINES
 from generator.mkdocs.config import configured, plugin_options
 from generator.pipeline import check_handbook, current_day
 from generator.problems import Problem, Severity, failing, has_errors, render, summary
@@ -184,16 +185,34 @@ def rules() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
 @click.option("--pdf", is_flag=True, help="Also print the PDF copies (see sopsite pdf) into "
               "the site's copies/ folder.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool) -> None:
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+              help="What builds the site: MkDocs; ProperDocs, its continuation (make "
+              "properdocs); or Zensical (make zensical), which runs no MkDocs plugin, so "
+              "sopsite makes the pages and the configuration for it.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool,
+          engine: str) -> None:
     """Check the handbook, then build the site strictly; replace SITE_DIR only on success.
 
     A failed build (or, with --pdf, a failed print) leaves the previous site as it was.
     """
     from generator.commands.pdf import into_site
-    from generator.mkdocs.build import build_site
 
-    built = build_site(config_file, site_dir, verbose=verbose,
-                       finish=into_site(config_file) if pdf else None)
+    if engine == "properdocs":
+        from generator.engines import properdocs
+
+        if not properdocs.active():
+            sys.exit(properdocs.run(
+                ["build", "-f", str(config_file), *(["-d", str(site_dir)] if site_dir else []),
+                 *(["-v"] if verbose else []), *(["--pdf"] if pdf else [])]))
+    finish = into_site(config_file) if pdf else None
+    if engine == "zensical":
+        from generator.engines.zensical import build_site as zensical_build
+
+        built = zensical_build(config_file, site_dir, verbose=verbose, finish=finish)
+    else:
+        from generator.mkdocs.build import build_site
+
+        built = build_site(config_file, site_dir, verbose=verbose, finish=finish)
     click.echo(f"site built in {built}")
 
 
