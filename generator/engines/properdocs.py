@@ -9,6 +9,7 @@ staging folder and the same swap: the site is replaced only when the whole build
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -32,6 +33,10 @@ def _main() -> None:
     import importlib
 
     importlib.import_module("properdocs.replacement")  # from here on, mkdocs.* is ProperDocs
+    # Plugins log to "mkdocs.plugins.<name>" (sopsite, Material, macros), while ProperDocs
+    # counts the warnings of a strict build on its own logger: without this, their
+    # warnings would not fail it.
+    logging.getLogger("mkdocs").parent = logging.getLogger("properdocs")
     from generator.commands.cli import main
 
     main()
