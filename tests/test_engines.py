@@ -179,3 +179,18 @@ def test_a_failed_build_leaves_the_previous_site(tmp_path: Path, engine: str) ->
     assert sorted(p.name for p in site.iterdir()) == ["previous.html"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site.")]
     shutil.rmtree(site)
+
+
+@pytest.mark.parametrize(("command", "reason"), [
+    (["serve"], "Zensical's live server runs none of sopsite's part of the build"),
+    (["publish", "1.0"], "versions are published with mike"),
+    (["bundle", "--out", "handbook.zip"], "Material's offline plugin"),
+])
+def test_commands_zensical_cannot_run_are_refused(tmp_path: Path, command: list[str],
+                                                  reason: str) -> None:
+    copy_handbook(tmp_path)
+    done = sopsite(*command, "--engine", "zensical", cwd=tmp_path)
+    assert done.returncode == 2
+    assert reason in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "sops"]

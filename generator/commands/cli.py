@@ -216,6 +216,40 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool,
     click.echo(f"site built in {built}")
 
 
+ZENSICAL_CANNOT = {
+    "serve": "Zensical's live server runs none of sopsite's part of the build (checks, "
+             "pages, the HTML gate); preview with --engine mkdocs or properdocs, or build with "
+             "--engine zensical and serve the site folder",
+    "publish": "versions are published with mike, which builds through MkDocs; Zensical "
+               "has no version selector. Publish with --engine mkdocs or properdocs",
+    "bundle": "the offline bundle needs Material's offline plugin and sopsite's snapshot "
+              "note, both MkDocs plugins, and Zensical runs none; bundle with --engine mkdocs "
+              "or properdocs",
+}
+"""Why each command cannot run with Zensical: refused, rather than done without it."""
+
+
+def _engine_option(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --engine option of a command that builds: MkDocs or ProperDocs; Zensical is
+    refused with the reason, so that what it would drop is never dropped silently."""
+    return click.option(
+        "--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+        help="MkDocs, or ProperDocs, its continuation (make properdocs). Zensical is "
+        f"refused here: {ZENSICAL_CANNOT[command].split(';')[0]}.")
+
+
+def _elsewhere(engine: str, command: str, arguments: list[str]) -> None:
+    """Run the command with ProperDocs when asked (exiting with its code), refuse Zensical;
+    return, to run here, for MkDocs (or inside ProperDocs' run)."""
+    from generator.engines import EngineRefusedError, properdocs
+
+    if engine == "zensical":
+        raise EngineRefusedError(f"sopsite {command} --engine zensical: "
+                                 f"{ZENSICAL_CANNOT[command]}")
+    if engine == "properdocs" and not properdocs.active():
+        sys.exit(properdocs.run([command, *arguments]))
+
+
 @cli.command()
 @click.option("-f", "--config-file", "config_file", default="mkdocs.yml", show_default=True,
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -225,12 +259,15 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool,
 @click.option("--dirty", is_flag=True,
               help="Rebuild only the pages whose Markdown changed (fast on big handbooks; "
               "other pages' navigation may lag until a full rebuild).")
-def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
+@_engine_option("serve")
+def serve(config_file: Path, dev_addr: str, dirty: bool, engine: str) -> None:
     """Live preview: rebuilds and reloads the browser when sops/ or docs/ change.
 
     Unchanged YAML files are not parsed again, and generated pages whose Markdown did not
     change keep their timestamps, so with --dirty a save rebuilds only what it affected.
     """
+    _elsewhere(engine, "serve", ["-f", str(config_file), "-a", dev_addr,
+                                 *(["--dirty"] if dirty else [])])
     from generator.mkdocs.serve import serve_site
 
     serve_site(config_file, dev_addr, dirty=dirty)
@@ -421,13 +458,21 @@ def _safe_names(noun: str) -> Callable[[click.Context, click.Parameter, Any], An
 @click.option("--push", is_flag=True, help="Push the branch to remote_name (origin) after "
               "the commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
+@_engine_option("publish")
 def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: str | None,
-            site_url: str | None, default: bool, push: bool, verbose: bool) -> None:
+            site_url: str | None, default: bool, push: bool, verbose: bool,
+            engine: str) -> None:
     """Build strictly and commit the site as VERSION to the gh-pages branch (mike).
 
     One commit per publish (and one more when --default moves the site's root); a failed
     build commits nothing. Nothing is pushed unless --push.
     """
+    _elsewhere(engine, "publish", [
+        version, *(f"--alias={alias}" for alias in aliases), "-f", str(config_file),
+        *([f"--branch={branch}"] if branch else []),
+        *([f"--site-url={site_url}"] if site_url else []),
+        *(["--default"] if default else []), *(["--push"] if push else []),
+        *(["-v"] if verbose else [])])
     from generator.commands.publish import publish as publish_version
 
     done = publish_version(config_file, version, aliases, branch=branch, push=push,
@@ -453,11 +498,14 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
               help="The MkDocs configuration.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
 @click.option("--pdf", is_flag=True, help="Also hold the PDF copies (see sopsite pdf) in copies/.")
-def bundle(out: Path, config_file: Path, verbose: bool, pdf: bool) -> None:
+@_engine_option("bundle")
+def bundle(out: Path, config_file: Path, verbose: bool, pdf: bool, engine: str) -> None:
     """Zip a controlled snapshot of the site that works offline from file://.
 
     The front page states the commit, the build date (UTC) and the as-of date of the checks.
     """
+    _elsewhere(engine, "bundle", ["--out", str(out), "-f", str(config_file),
+                                  *(["-v"] if verbose else []), *(["--pdf"] if pdf else [])])
     from generator.boundary import segment_problem
     from generator.commands.bundle import make_bundle
     from generator.commands.pdf import into_site
