@@ -109,6 +109,17 @@ def test_search_finds_a_steps_words(sites: dict[str, Built], engine: str) -> Non
     assert found, f"{engine}: the search index has no entry of {SOP_PAGE} with {words!r}"
 
 
+def test_search_indexes_the_same_pages_in_every_engine(sites: dict[str, Built]) -> None:
+    """Pages sopsite keeps out of search (`search: exclude`) stay out of every index."""
+    def pages(engine: str) -> set[str]:
+        return {e["location"].split("#")[0] for e in sites[engine].search_entries()}
+
+    reference = pages("mkdocs")
+    assert {SOP_PAGE, "catalogue/"} <= reference
+    for engine in ENGINES[1:]:
+        assert pages(engine) == reference, engine
+
+
 @pytest.mark.parametrize("engine", ENGINES)
 def test_quiz_markup_and_script_are_there(sites: dict[str, Built], engine: str) -> None:
     page = sites[engine].text(TRAINING_PAGE)

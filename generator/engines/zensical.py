@@ -311,7 +311,10 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     shutil.rmtree(work, ignore_errors=True)
     try:
         made = _prepare(raw, base, project, options, handbook, session, work / "docs", work)
-        result = subprocess.run([str(zensical), "build", "-f", str(work / "mkdocs.yml")],
+        # strict: true in mkdocs.yml stops Zensical on its warnings too, as it stops MkDocs.
+        strict = ["--strict"] if raw.get("strict") is True else []
+        result = subprocess.run([str(zensical), "build", "-f", str(work / "mkdocs.yml"),
+                                 *strict],
                                 cwd=work, capture_output=True, text=True, check=False)
         if verbose or result.returncode != 0:
             print(result.stdout + result.stderr, end="", file=sys.stderr)
