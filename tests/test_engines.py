@@ -139,6 +139,9 @@ def test_chromium_draws_the_flowchart(sites: dict[str, Built], engine: str) -> N
             """() => document.querySelectorAll('div.mermaid').length > 0
                      && [...document.querySelectorAll('div.mermaid')]
                           .every(e => e.getBoundingClientRect().height > 0)""")
+        header = page.evaluate(
+            "getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+        assert header == "rgb(11, 110, 110)", f"{engine}: not the brand colour #0b6e6e"
         box = page.locator("div.mermaid").first.bounding_box()
         assert box is not None
         assert box["width"] > 0
@@ -205,3 +208,17 @@ def test_commands_zensical_cannot_run_are_refused(tmp_path: Path, command: list[
     assert reason in done.stderr
     assert "Traceback" not in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "sops"]
+
+
+def test_zensical_uses_the_themes_custom_dir(tmp_path: Path) -> None:
+    copy_handbook(tmp_path)
+    (tmp_path / "overrides").mkdir()
+    (tmp_path / "overrides" / "main.html").write_text(
+        '{% extends "base.html" %}\n{% block announce %}From custom_dir{% endblock %}\n',
+        encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  name: material\n", "  name: material\n  custom_dir: overrides\n", 1), "utf-8")
+    done = sopsite("build", "--engine", "zensical", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "From custom_dir" in (tmp_path / "site" / "index.html").read_text("utf-8")
