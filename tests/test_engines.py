@@ -222,3 +222,13 @@ def test_zensical_uses_the_themes_custom_dir(tmp_path: Path) -> None:
     done = sopsite("build", "--engine", "zensical", cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "From custom_dir" in (tmp_path / "site" / "index.html").read_text("utf-8")
+
+
+def test_checklist_checkboxes_are_named_in_every_engine(sites: dict[str, Built]) -> None:
+    named = re.compile(r'<input type="checkbox" aria-label="([^"]+)"')
+    reference = named.findall(sites["mkdocs"].text("training/checklists/sop-it-ci/index.html"))
+    assert reference
+    assert reference[0].startswith("1. Gather the deployment data of the period")
+    for engine in ENGINES[1:]:
+        page = sites[engine].text("training/checklists/sop-it-ci/index.html")
+        assert named.findall(page) == reference, engine

@@ -235,12 +235,15 @@ def _html_path(uri: str) -> str:
     return stem + "/index.html"
 
 
-def _gate(staging: Path, pages: list[str], sanitiser: Sanitiser) -> list[str]:
-    """The generated pages' content through the HTML gate, in the built files."""
+def _gate(staging: Path, pages: list[str], hand_written: list[str],
+          sanitiser: Sanitiser) -> list[str]:
+    """The generated pages' content through the HTML gate, in the built files; every page's
+    task-list checkboxes named by their item's words, as the sopsite plugin names them."""
     from generator.mkdocs.pages import clean, name_task_checkboxes
 
     warnings = []
-    for uri in pages:
+    generated = set(pages)
+    for uri in [*pages, *hand_written]:
         target = staging / _html_path(uri)
         if not target.is_file():
             continue
@@ -256,7 +259,8 @@ def _gate(staging: Path, pages: list[str], sanitiser: Sanitiser) -> list[str]:
         skip, tags = SKIP_TARGET.match(region), TAG_LIST.search(region)
         head = skip.end() if skip else 0
         tail = tags.start() if tags else len(region)
-        cleaned, warning = clean(sanitiser, region[head:tail], uri)
+        cleaned, warning = (clean(sanitiser, region[head:tail], uri) if uri in generated
+                            else (region[head:tail], None))
         if warning:
             warnings.append(warning)
         target.write_text(text[:start] + region[:head] + name_task_checkboxes(cleaned)
@@ -310,7 +314,8 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         work.unlink()
     shutil.rmtree(work, ignore_errors=True)
     try:
-        made = _prepare(raw, base, project, options, handbook, session, work / "docs", work)
+        made, hand_written = _prepare(raw, base, project, options, handbook, session,
+                                      work / "docs", work)
         # strict: true in mkdocs.yml stops Zensical on its warnings too, as it stops MkDocs.
         strict = ["--strict"] if raw.get("strict") is True else []
         result = subprocess.run([str(zensical), "build", "-f", str(work / "mkdocs.yml"),
@@ -321,7 +326,7 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         if result.returncode != 0:
             raise ZensicalBuildError(f"zensical build exited {result.returncode}")
         (work / "site").rename(staging)
-        for warning in _gate(staging, made, Sanitiser()):
+        for warning in _gate(staging, made, hand_written, Sanitiser()):
             print(warning, file=sys.stderr)
         if finish is not None:
             finish(staging)
@@ -338,8 +343,10 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
 
 
 def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipeline.Options,
-             handbook: Handbook, session: Session, docs: Path, work: Path) -> list[str]:
-    """Write the work folder: docs/ and mkdocs.yml for Zensical; the generated pages' uris."""
+             handbook: Handbook, session: Session, docs: Path,
+             work: Path) -> tuple[list[str], list[str]]:
+    """Write the work folder: docs/ and mkdocs.yml for Zensical; the uris of the generated
+    pages and of the hand-written ones."""
     docs_dir = base / str(raw.get("docs_dir") or "docs")
     written, refused = _hand_written(docs_dir, raw.get("exclude_docs"), project)
     if refused:
@@ -417,7 +424,7 @@ def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipelin
     })
     (work / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_Dumper, sort_keys=False,
                                                allow_unicode=True), encoding="utf-8")
-    return list(made.pages)
+    return list(made.pages), [uri for uri in written if uri.endswith(".md")]
 
 
 def _with_mermaid_fence(extensions: list[Any]) -> list[Any]:
