@@ -24,6 +24,7 @@ from tests.support import REPO, SOPSITE
 from tests.support.browser import StaticServer, chromium, copy_handbook, session, tool_env
 from tests.support.build import sopsite
 from tests.support.mermaid import parse_errors
+from tests.support.serving import Server
 
 pytestmark = [pytest.mark.slow]
 
@@ -232,3 +233,18 @@ def test_checklist_checkboxes_are_named_in_every_engine(sites: dict[str, Built])
     for engine in ENGINES[1:]:
         page = sites[engine].text("training/checklists/sop-it-ci/index.html")
         assert named.findall(page) == reference, engine
+
+
+def test_serve_with_properdocs(tmp_path: Path) -> None:
+    handbook = copy_handbook(tmp_path / "handbook")
+    server = Server(handbook, tmp_path / "tmp", "--engine", "properdocs")
+    try:
+        server.wait_started()
+        page = server.fetch(SOP_PAGE) or ""
+        assert "ProperDocs 1.6.7" in page
+        assert "Monthly deployment review" in page
+    finally:
+        code = server.stop()
+    assert code == 0, server.output
+    assert "Traceback" not in server.output
+    assert not server.group_alive(), "ProperDocs' server outlived sopsite serve"

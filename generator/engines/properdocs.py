@@ -10,6 +10,7 @@ staging folder and the same swap: the site is replaced only when the whole build
 from __future__ import annotations
 
 import logging
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -26,7 +27,17 @@ def active() -> bool:
 def run(arguments: Sequence[str]) -> int:
     """Run ``sopsite <arguments>`` with ProperDocs; its exit code."""
     python = require("properdocs") / "bin" / "python"
-    return subprocess.run([str(python), "-m", __name__, *arguments], check=False).returncode
+    child = subprocess.Popen([str(python), "-m", __name__, *arguments])
+    try:
+        return child.wait()
+    except KeyboardInterrupt:
+        # Ctrl-C in a terminal reaches the child too; a SIGINT sent to this process alone
+        # (a supervisor stopping `serve`) is handed on, so the child stops as cleanly.
+        try:
+            return child.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            child.send_signal(signal.SIGINT)
+            return child.wait()
 
 
 def _main() -> None:
