@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -248,3 +249,20 @@ def test_serve_with_properdocs(tmp_path: Path) -> None:
     assert code == 0, server.output
     assert "Traceback" not in server.output
     assert not server.group_alive(), "ProperDocs' server outlived sopsite serve"
+
+
+def test_bundle_with_properdocs(tmp_path: Path) -> None:
+    from tests.test_bundle import handbook_repo
+
+    project = handbook_repo(tmp_path / "project")
+    out = project / "out" / "handbook.zip"
+    done = sopsite("bundle", "--engine", "properdocs", "--out", out, cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    with zipfile.ZipFile(out) as archive:
+        names = archive.namelist()
+        front = archive.read("handbook/index.html").decode("utf-8")
+    assert "handbook/procedures/sop-it-ci.html" in names
+    assert "handbook/register/register.csv" in names
+    assert "ProperDocs 1.6.7" in front
+    # Material's offline plugin ran: the search index is a script, not a fetched file.
+    assert "handbook/search/search_index.js" in names
