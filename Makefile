@@ -7,7 +7,8 @@ BIN    := $(VENV)/bin
 export NO_MKDOCS_2_WARNING := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: site pdf serve test test-fast lint bench bench-hostile lock chromium clean wheel
+.PHONY: site pdf serve test test-fast lint bench bench-hostile lock chromium clean wheel \
+        properdocs zensical
 
 ## site: create .venv, install the locked toolchain and Mermaid, build site/ from sops/
 site: $(VENV)/.installed node_modules/.installed
@@ -26,7 +27,7 @@ serve: $(VENV)/.installed node_modules/.installed
 PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
 
 ## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
-test: $(VENV)/.test-installed node_modules/.installed chromium
+test: $(VENV)/.test-installed node_modules/.installed chromium properdocs zensical
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_PARALLEL)
@@ -62,6 +63,26 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 $(VENV)/.test-installed: requirements-test.lock $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -r requirements-test.lock
+	touch $@
+
+## properdocs, zensical: the other engines of `sopsite build --engine`, each in its own
+## virtualenv (ProperDocs replaces mkdocs where it is installed; Zensical needs none of it)
+EXTRA = $(shell $(PYTHON) -c "import tomllib; print(' '.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['$(1)']))")
+properdocs: .venv-properdocs/.installed
+zensical: .venv-zensical/.installed
+
+# sopsite goes in too, editable: ProperDocs runs the sopsite plugin from this checkout.
+.venv-properdocs/.installed: requirements-properdocs.lock pyproject.toml
+	$(PYTHON) -m venv .venv-properdocs
+	.venv-properdocs/bin/python -m pip install --quiet --upgrade pip
+	.venv-properdocs/bin/python -m pip install --quiet -r requirements-properdocs.lock
+	.venv-properdocs/bin/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+.venv-zensical/.installed: requirements-zensical.lock
+	$(PYTHON) -m venv .venv-zensical
+	.venv-zensical/bin/python -m pip install --quiet --upgrade pip
+	.venv-zensical/bin/python -m pip install --quiet -r requirements-zensical.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -102,7 +123,19 @@ lock:
 	.lock-venv/bin/python -m pip install --quiet '.[test]'
 	{ echo "# Exact versions for 'make test' (regenerate with 'make lock')."; \
 	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^sopsite'; } > requirements-test.lock
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -c requirements.lock '.[properdocs]'
+	{ echo "# Exact versions for .venv-properdocs, sopsite build --engine properdocs (regenerate with 'make lock')."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^sopsite'; } > requirements-properdocs.lock
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet $(call EXTRA,zensical)
+	{ echo "# Exact versions for .venv-zensical, sopsite build --engine zensical (regenerate with 'make lock')."; \
+	  .lock-venv/bin/python -m pip freeze; } > requirements-zensical.lock
 	rm -rf .lock-venv build
 
 clean:
-	rm -rf $(VENV) node_modules site .sopsite-cache
+	rm -rf $(VENV) .venv-properdocs .venv-zensical node_modules site .sopsite-cache

@@ -25,6 +25,7 @@ from generator.checks.registry import advisory_codes
 from generator.commands.base import Command
 from generator.commands.pdf import pdf as pdf_command
 from generator.commands.register import register
+from generator.engines import ENGINES
 from generator.mkdocs.config import configured, plugin_options
 from generator.pipeline import check_handbook, current_day
 from generator.problems import Problem, Severity, failing, has_errors, render, summary
@@ -184,17 +185,69 @@ def rules() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
 @click.option("--pdf", is_flag=True, help="Also print the PDF copies (see sopsite pdf) into "
               "the site's copies/ folder.")
-def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool) -> None:
+@click.option("--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+              help="What builds the site: MkDocs; ProperDocs, its continuation (make "
+              "properdocs); or Zensical (make zensical), which runs no MkDocs plugin, so "
+              "sopsite makes the pages and the configuration for it.")
+def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool,
+          engine: str) -> None:
     """Check the handbook, then build the site strictly; replace SITE_DIR only on success.
 
     A failed build (or, with --pdf, a failed print) leaves the previous site as it was.
     """
     from generator.commands.pdf import into_site
-    from generator.mkdocs.build import build_site
 
-    built = build_site(config_file, site_dir, verbose=verbose,
-                       finish=into_site(config_file) if pdf else None)
+    if engine == "properdocs":
+        from generator.engines import properdocs
+
+        if not properdocs.active():
+            sys.exit(properdocs.run(
+                ["build", "-f", str(config_file), *(["-d", str(site_dir)] if site_dir else []),
+                 *(["-v"] if verbose else []), *(["--pdf"] if pdf else [])]))
+    finish = into_site(config_file) if pdf else None
+    if engine == "zensical":
+        from generator.engines.zensical import build_site as zensical_build
+
+        built = zensical_build(config_file, site_dir, verbose=verbose, finish=finish)
+    else:
+        from generator.mkdocs.build import build_site
+
+        built = build_site(config_file, site_dir, verbose=verbose, finish=finish)
     click.echo(f"site built in {built}")
+
+
+ZENSICAL_CANNOT = {
+    "serve": "Zensical's live server runs none of sopsite's part of the build (checks, "
+             "pages, the HTML gate); preview with --engine mkdocs or properdocs, or build with "
+             "--engine zensical and serve the site folder",
+    "publish": "versions are published with mike, which builds through MkDocs; Zensical "
+               "has no version selector. Publish with --engine mkdocs or properdocs",
+    "bundle": "the offline bundle needs Material's offline plugin and sopsite's snapshot "
+              "note, both MkDocs plugins, and Zensical runs none; bundle with --engine mkdocs "
+              "or properdocs",
+}
+"""Why each command cannot run with Zensical: refused, rather than done without it."""
+
+
+def _engine_option(command: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The --engine option of a command that builds: MkDocs or ProperDocs; Zensical is
+    refused with the reason, so that what it would drop is never dropped silently."""
+    return click.option(
+        "--engine", type=click.Choice(ENGINES), default="mkdocs", show_default=True,
+        help="MkDocs, or ProperDocs, its continuation (make properdocs). Zensical is "
+        f"refused here: {ZENSICAL_CANNOT[command].split(';')[0]}.")
+
+
+def _elsewhere(engine: str, command: str, arguments: list[str]) -> None:
+    """Run the command with ProperDocs when asked (exiting with its code), refuse Zensical;
+    return, to run here, for MkDocs (or inside ProperDocs' run)."""
+    from generator.engines import EngineRefusedError, properdocs
+
+    if engine == "zensical":
+        raise EngineRefusedError(f"sopsite {command} --engine zensical: "
+                                 f"{ZENSICAL_CANNOT[command]}")
+    if engine == "properdocs" and not properdocs.active():
+        sys.exit(properdocs.run([command, *arguments]))
 
 
 @cli.command()
@@ -206,12 +259,15 @@ def build(config_file: Path, site_dir: Path | None, verbose: bool, pdf: bool) ->
 @click.option("--dirty", is_flag=True,
               help="Rebuild only the pages whose Markdown changed (fast on big handbooks; "
               "other pages' navigation may lag until a full rebuild).")
-def serve(config_file: Path, dev_addr: str, dirty: bool) -> None:
+@_engine_option("serve")
+def serve(config_file: Path, dev_addr: str, dirty: bool, engine: str) -> None:
     """Live preview: rebuilds and reloads the browser when sops/ or docs/ change.
 
     Unchanged YAML files are not parsed again, and generated pages whose Markdown did not
     change keep their timestamps, so with --dirty a save rebuilds only what it affected.
     """
+    _elsewhere(engine, "serve", ["-f", str(config_file), "-a", dev_addr,
+                                 *(["--dirty"] if dirty else [])])
     from generator.mkdocs.serve import serve_site
 
     serve_site(config_file, dev_addr, dirty=dirty)
@@ -402,13 +458,21 @@ def _safe_names(noun: str) -> Callable[[click.Context, click.Parameter, Any], An
 @click.option("--push", is_flag=True, help="Push the branch to remote_name (origin) after "
               "the commit.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
+@_engine_option("publish")
 def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: str | None,
-            site_url: str | None, default: bool, push: bool, verbose: bool) -> None:
+            site_url: str | None, default: bool, push: bool, verbose: bool,
+            engine: str) -> None:
     """Build strictly and commit the site as VERSION to the gh-pages branch (mike).
 
     One commit per publish (and one more when --default moves the site's root); a failed
     build commits nothing. Nothing is pushed unless --push.
     """
+    _elsewhere(engine, "publish", [
+        version, *(f"--alias={alias}" for alias in aliases), "-f", str(config_file),
+        *([f"--branch={branch}"] if branch else []),
+        *([f"--site-url={site_url}"] if site_url else []),
+        *(["--default"] if default else []), *(["--push"] if push else []),
+        *(["-v"] if verbose else [])])
     from generator.commands.publish import publish as publish_version
 
     done = publish_version(config_file, version, aliases, branch=branch, push=push,
@@ -434,11 +498,14 @@ def publish(version: str, aliases: tuple[str, ...], config_file: Path, branch: s
               help="The MkDocs configuration.")
 @click.option("-v", "--verbose", is_flag=True, help="Show MkDocs' progress messages too.")
 @click.option("--pdf", is_flag=True, help="Also hold the PDF copies (see sopsite pdf) in copies/.")
-def bundle(out: Path, config_file: Path, verbose: bool, pdf: bool) -> None:
+@_engine_option("bundle")
+def bundle(out: Path, config_file: Path, verbose: bool, pdf: bool, engine: str) -> None:
     """Zip a controlled snapshot of the site that works offline from file://.
 
     The front page states the commit, the build date (UTC) and the as-of date of the checks.
     """
+    _elsewhere(engine, "bundle", ["--out", str(out), "-f", str(config_file),
+                                  *(["-v"] if verbose else []), *(["--pdf"] if pdf else [])])
     from generator.boundary import segment_problem
     from generator.commands.bundle import make_bundle
     from generator.commands.pdf import into_site

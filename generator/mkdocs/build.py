@@ -30,7 +30,9 @@ class SiteBuildError(SopsiteError):
 
 def _log_to_stderr(verbose: bool) -> None:
     # sopsite.history is apart from MkDocs' loggers: its warnings never fail a strict build.
-    for name in ("mkdocs", "sopsite"):
+    # Under ProperDocs (`generator.engines.properdocs`) its logger is the engine's: the
+    # mkdocs logger hands its records on to it, so a strict build counts the plugins' too.
+    for name in (sys.modules["mkdocs"].__name__, "sopsite"):
         logger = logging.getLogger(name)
         if not any(getattr(h, "_sopsite", False) for h in logger.handlers):
             handler = logging.StreamHandler(sys.stderr)

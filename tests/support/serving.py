@@ -78,7 +78,7 @@ def page_text(html: str) -> str:
 class Server:
     """A running `sopsite serve` whose combined output is collected by a thread."""
 
-    def __init__(self, workdir: Path, tmp: Path) -> None:
+    def __init__(self, workdir: Path, tmp: Path, *extra: str) -> None:
         self.workdir, self.tmp = workdir, tmp
         tmp.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
@@ -87,7 +87,7 @@ class Server:
         self._lock = threading.Lock()
         self.process = subprocess.Popen(
             [str(SOPSITE), "serve", "-f", str(workdir / "mkdocs.yml"),
-             "-a", f"127.0.0.1:{self.port}"],
+             "-a", f"127.0.0.1:{self.port}", *extra],
             cwd=workdir, env={**tool_env(), "TMPDIR": str(tmp)}, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
             errors="replace", preexec_fn=_default_sigint, start_new_session=True,

@@ -1,0 +1,458 @@
+"""`sopsite build --engine zensical`: sopsite makes the pages and the configuration, Zensical
+builds the HTML.
+
+Zensical reads a Material `mkdocs.yml` but runs no MkDocs plugin, so nothing of the sopsite
+plugin's part of a build happens inside it. sopsite does that part here instead, as `sopsite
+export` does: it checks the handbook (stopping on what would stop the MkDocs build), makes
+every page into a work folder with the hand-written pages (their `doc_link`/`role_links`
+macros rendered by sopsite, since Zensical does not run mkdocs-macros), the shipped scripts
+and styles and the local Mermaid, writes a configuration that names the navigation sopsite
+computed, then runs `zensical build` into a staging folder. The generated pages' HTML then
+passes the same HTML gate as in a MkDocs build (`generator.render.sanitise`), and only then
+is the site folder replaced.
+
+What Zensical cannot do is refused, never silently dropped: any plugin but search and tags
+(and sopsite's own and mkdocs-macros, which sopsite stands in for), mkdocs-macros options
+beyond strictness, `INHERIT`, the version selector of mike, and the bundle's snapshot note.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pathspec
+import yaml
+
+from generator import pipeline
+from generator.attachments import MAX_BYTES
+from generator.boundary import admit, check_output, display_path, project_root, read_bounded
+from generator.engines import EngineRefusedError, require
+from generator.errors import SopsiteError
+from generator.mkdocs import assets, brand
+from generator.mkdocs.config import _TolerantLoader
+from generator.model.handbook import Handbook
+from generator.model.validate import did_you_mean
+from generator.problems import Problem, render
+from generator.render import site as site_paths
+from generator.render.sanitise import Sanitiser
+from generator.render.text import plain, quoted
+from generator.session import Session
+from generator.write import PageWriter
+
+SUPPORTED_PLUGINS = frozenset({"search", "tags"})
+"""Plugins Zensical has its own of."""
+STOOD_IN_FOR = frozenset({"sopsite", "macros"})
+"""Plugins whose part of the build sopsite does itself before Zensical runs."""
+MACROS_OPTIONS = frozenset({"on_undefined", "on_error_fail"})
+SOPSITE_REFUSED = ("snapshot",)
+"""sopsite options that act inside a MkDocs build (a page event) and so cannot apply."""
+DROPPED_KEYS = frozenset({"plugins", "nav", "docs_dir", "site_dir", "exclude_docs", "watch",
+                          "validation", "strict", "hooks", "extra_javascript", "extra_css"})
+"""Keys the generated configuration sets itself (or that only MkDocs reads)."""
+FENCE_FORMAT = "pymdownx.superfences.fence_code_format"
+ARTICLE_OPEN = '<article class="md-content__inner md-typeset">'
+SKIP_TARGET = re.compile(r'\A\s*<a id="__skip" tabindex="-1"></a>')
+TAG_LIST = re.compile(r'<nav class="md-tags"[^>]*>(?:(?!</nav>).)*</nav>\s*\Z', re.S)
+"""A built page's content: the theme's own skip target and tag list are not the page's."""
+
+
+class ZensicalBuildError(SopsiteError):
+    """The handbook, its configuration or Zensical refused the build; the site is untouched."""
+
+    failed = "build"
+
+
+class _Tag:
+    """A YAML `!!python/name:` value, written back as it was (Zensical reads the tag)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class _Loader(_TolerantLoader):
+    """mkdocs.yml as written, keeping `!!python/name:` tags as `_Tag`s."""
+
+
+def _keep_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tag:
+    return _Tag(suffix)
+
+
+_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _keep_name)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(
+    _Tag, lambda dumper, tag: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{tag.name}",
+                                                      ""))
+
+
+def read_config(config_file: Path) -> dict[str, Any]:
+    """mkdocs.yml as a mapping; what cannot be read stops the build."""
+    try:
+        raw = yaml.load(read_bounded(config_file, MAX_BYTES)[0].decode("utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ZensicalBuildError(f"{config_file}: cannot be read: {error}") from error
+    if not isinstance(raw, dict):
+        raise ZensicalBuildError(f"{config_file}: expected a mapping of settings")
+    return raw
+
+
+def plugins(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The configured plugins by name, with their options."""
+    listed = raw.get("plugins") or []
+    entries = listed.items() if isinstance(listed, dict) else (
+        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in listed)
+    return {str(name): dict(options or {}) for name, options in entries}
+
+
+def refusals(raw: Mapping[str, Any]) -> list[str]:
+    """Each setting of mkdocs.yml the Zensical engine cannot honour, in words."""
+    found = []
+    if "INHERIT" in raw:
+        found.append("INHERIT: the Zensical engine reads one configuration file; build the "
+                     "file it inherits from, or copy its settings in")
+    configured = plugins(raw)
+    for name in sorted(set(configured) - SUPPORTED_PLUGINS - STOOD_IN_FOR):
+        found.append(f"plugin {name!r}: Zensical runs no MkDocs plugin; build with --engine "
+                     "mkdocs or --engine properdocs, or remove it")
+    for option in sorted(set(configured.get("macros", {})) - MACROS_OPTIONS):
+        found.append(f"macros option {option!r}: sopsite stands in for mkdocs-macros only with "
+                     "the handbook's own macros (doc_link, role_links, handbook, roles)")
+    for option in SOPSITE_REFUSED:
+        if any(configured.get("sopsite", {}).get(option, {}) or {}):
+            found.append(f"sopsite option {option!r}: it needs the sopsite plugin inside the "
+                         "build")
+    version = (raw.get("extra") or {}).get("version") if isinstance(raw.get("extra"), dict) \
+        else None
+    if isinstance(version, dict) and version.get("provider") == "mike":
+        found.append("extra.version.provider: mike: versions are published through MkDocs "
+                     "(sopsite publish); the Zensical engine has no version selector")
+    if raw.get("hooks"):
+        found.append("hooks: Zensical runs no MkDocs hooks")
+    return found
+
+
+class _Macros:
+    """The handbook's macros of `generator.mkdocs.macros`, for one page at a time."""
+
+    def __init__(self, handbook: Handbook, pages: Mapping[str, str]) -> None:
+        self.here = ""
+        self.problems: list[str] = []
+        self.documents = {
+            doc.id: {"id": doc.id, "title": doc.title, "version": doc.version,
+                     "status": doc.status, "kind": doc.kind, "owner": doc.owner,
+                     "effective": doc.effective.isoformat(), "path": site_paths.doc_path(doc)}
+            for doc in (e.item for e in handbook.documents)}
+        self.roles = [
+            {"id": role.id, "name": role.name,
+             "path": (site_paths.curriculum_path(role.id)
+                      if site_paths.curriculum_path(role.id) in pages
+                      else site_paths.role_path(role.id))}
+            for role in sorted(handbook.role_index.values(), key=lambda r: r.name.casefold())]
+
+    def _from_here(self, path: str) -> str:
+        return posixpath.relpath(path, posixpath.dirname(self.here) or ".")
+
+    def doc_link(self, doc_id: str) -> str:
+        doc = self.documents.get(doc_id)
+        if doc is None:
+            self.problems.append(f"docs/{self.here}: doc_link({doc_id!r}): no such document; "
+                                 f"{did_you_mean(doc_id, self.documents, 'documents')}")
+            return str(plain(doc_id))
+        text = plain(f"{doc['id']}: {doc['title']} (v{doc['version']})")
+        return f"[{text}]({self._from_here(doc['path'])})"
+
+    def role_links(self) -> str:
+        return "\n".join(f"- [{plain(role['name'])}]({self._from_here(role['path'])})"
+                         for role in self.roles)
+
+    def render(self, uri: str, text: str) -> str:
+        self.here = uri
+        environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
+                                         keep_trailing_newline=True)
+        variables = {
+            "handbook": {i: {k: quoted(v) for k, v in d.items()}
+                         for i, d in self.documents.items()},
+            "roles": [{k: quoted(v) for k, v in role.items()} for role in self.roles],
+            "doc_link": self.doc_link, "role_links": self.role_links}
+        try:
+            return environment.from_string(text).render(variables)
+        except jinja2.TemplateError as error:
+            self.problems.append(f"docs/{uri}: {type(error).__name__}: {error}")
+            return text
+
+
+_FRONT = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def _macros_off(text: str) -> bool:
+    """Whether the page's front matter says `render_macros: false`, as mkdocs-macros reads."""
+    front = _FRONT.match(text)
+    if front is None:
+        return False
+    try:
+        meta = yaml.safe_load(front[1])
+    except yaml.YAMLError:
+        return False
+    return isinstance(meta, dict) and meta.get("render_macros") is False
+
+
+def _hand_written(docs: Path, exclude: str | None, project: Path) -> tuple[dict[str, Path],
+                                                                           list[Problem]]:
+    spec = pathspec.PathSpec.from_lines("gitwildmatch", (exclude or "").splitlines())
+    found: dict[str, Path] = {}
+    refused: list[Problem] = []
+    for path in sorted(docs.rglob("*")):
+        uri = path.relative_to(docs).as_posix()
+        if path.is_dir() or spec.match_file(uri) or any(
+                part.startswith(".") for part in uri.split("/")):
+            continue
+        problem = admit(path, display_path(path), project)
+        if problem is not None:
+            refused.append(problem)
+        else:
+            found[uri] = path
+    return found, refused
+
+
+def _html_path(uri: str) -> str:
+    stem = uri[:-3]
+    if stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
+
+
+def _gate(staging: Path, pages: list[str], hand_written: list[str],
+          sanitiser: Sanitiser) -> list[str]:
+    """The generated pages' content through the HTML gate, in the built files; every page's
+    task-list checkboxes named by their item's words, as the sopsite plugin names them."""
+    from generator.mkdocs.pages import clean, name_task_checkboxes
+
+    warnings = []
+    generated = set(pages)
+    for uri in [*pages, *hand_written]:
+        target = staging / _html_path(uri)
+        if not target.is_file():
+            continue
+        text = target.read_text(encoding="utf-8")
+        # From the article's start to the last </article>: a page's own text cannot end
+        # the region early, whatever markup reached it.
+        start, end = text.find(ARTICLE_OPEN), text.rfind("</article>")
+        if start < 0 or end < start:
+            raise ZensicalBuildError(f"{_html_path(uri)}: Zensical wrote no article for "
+                                     f"{uri}; the HTML gate cannot find the page's content")
+        start += len(ARTICLE_OPEN)
+        region = text[start:end]
+        skip, tags = SKIP_TARGET.match(region), TAG_LIST.search(region)
+        head = skip.end() if skip else 0
+        tail = tags.start() if tags else len(region)
+        cleaned, warning = (clean(sanitiser, region[head:tail], uri) if uri in generated
+                            else (region[head:tail], None))
+        if warning:
+            warnings.append(warning)
+        target.write_text(text[:start] + region[:head] + name_task_checkboxes(cleaned)
+                          + region[tail:] + text[end:], encoding="utf-8")
+    return warnings
+
+
+def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = False,
+               finish: Callable[[Path], None] | None = None) -> Path:
+    """Make the pages and the configuration, build with Zensical, swap the site in."""
+    zensical = require("zensical") / "bin" / "zensical"
+    raw = read_config(config_file)
+    refused = refusals(raw)
+    if refused:
+        raise EngineRefusedError("the Zensical engine cannot build this configuration:\n  "
+                                 + "\n  ".join(refused))
+    base = config_file.resolve().parent
+    project = project_root(base)
+    target = Path(site_dir) if site_dir else base / str(raw.get("site_dir") or "site")
+    boundary = (project if site_dir is None
+                else Path(os.path.normpath(target.absolute())).parent.resolve())
+    unsafe = check_output(target, boundary, "site folder",
+                          " (or name the folder with -d)" if site_dir is None else "")
+    if unsafe is not None:
+        raise ZensicalBuildError(unsafe)
+    sopsite_options = plugins(raw).get("sopsite", {})
+    options = pipeline.Options.from_plugin(sopsite_options, base, boundary=project)
+    colour_problem = brand.check(config_file, sopsite_options.get(brand.OPTION))
+    if colour_problem is not None:
+        raise ZensicalBuildError("mkdocs.yml has errors", [colour_problem])
+    session = Session()
+    handbook, problems = pipeline.check(options, session)
+    failed = pipeline.fails(problems, options.strict)
+    failed += pipeline.refused_templates(options.templates, project)
+    if failed:
+        raise ZensicalBuildError("the handbook has errors", failed)
+    if verbose and problems:
+        print(render(problems, "text"), file=sys.stderr)
+
+    target = target.resolve()
+    staging = target.with_name(f".{target.name}.building")
+    retired = target.with_name(f".{target.name}.previous")
+    for leftover in (staging, retired):
+        if leftover.is_symlink():
+            leftover.unlink()
+        shutil.rmtree(leftover, ignore_errors=True)
+    # Zensical writes only inside the folder of its configuration: the work folder is a
+    # sibling of the site, so that its output moves into place by a rename.
+    work = target.with_name(f".{target.name}.zensical")
+    if work.is_symlink():
+        work.unlink()
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        made, hand_written = _prepare(raw, base, project, options, handbook, session,
+                                      work / "docs", work)
+        # strict: true in mkdocs.yml stops Zensical on its warnings too, as it stops MkDocs.
+        strict = ["--strict"] if raw.get("strict") is True else []
+        result = subprocess.run([str(zensical), "build", "-f", str(work / "mkdocs.yml"),
+                                 *strict],
+                                cwd=work, capture_output=True, text=True, check=False)
+        if verbose or result.returncode != 0:
+            print(result.stdout + result.stderr, end="", file=sys.stderr)
+        if result.returncode != 0:
+            raise ZensicalBuildError(f"zensical build exited {result.returncode}")
+        (work / "site").rename(staging)
+        for warning in _gate(staging, made, hand_written, Sanitiser()):
+            print(warning, file=sys.stderr)
+        if finish is not None:
+            finish(staging)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if target.exists():
+        target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+    return target
+
+
+def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipeline.Options,
+             handbook: Handbook, session: Session, docs: Path,
+             work: Path) -> tuple[list[str], list[str]]:
+    """Write the work folder: docs/ and mkdocs.yml for Zensical; the uris of the generated
+    pages and of the hand-written ones."""
+    docs_dir = base / str(raw.get("docs_dir") or "docs")
+    written, refused = _hand_written(docs_dir, raw.get("exclude_docs"), project)
+    if refused:
+        raise ZensicalBuildError("docs/ holds files that may not be read", refused)
+    with PageWriter(docs) as writer:
+        made = pipeline.generate_site(
+            options, handbook, session, sink=writer,
+            warn=lambda problem: print(f"WARNING -  {problem.format()}", file=sys.stderr))
+    if writer.report.refused:
+        raise ZensicalBuildError("the pages could not be written", writer.report.refused)
+    clashes = sorted(set(written) & (set(made.pages) | set(made.files)))
+    if clashes:
+        raise ZensicalBuildError(f"docs/{clashes[0]} would be replaced by a generated page; "
+                                 "rename or remove the hand-written file")
+    for uri, source in made.files.items():
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        (docs / uri).write_bytes(read_bounded(source, MAX_BYTES)[0][:MAX_BYTES])
+    macros = _Macros(handbook, made.pages)
+    for uri, source in written.items():
+        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+        if uri.endswith(".md"):
+            text = source.read_text(encoding="utf-8")
+            (docs / uri).write_text(macros.render(uri, text) if "macros" in plugins(raw)
+                                    and not _macros_off(text) else text, encoding="utf-8")
+        else:
+            shutil.copyfile(source, docs / uri)
+    if macros.problems:
+        raise ZensicalBuildError("a hand-written page's macros failed:\n  "
+                                 + "\n  ".join(macros.problems))
+    sopsite_options = plugins(raw).get("sopsite", {})
+    mermaid = base / str(sopsite_options.get("mermaid_js")
+                         or "node_modules/mermaid/dist/mermaid.min.js")
+    panzoom = (base / str(sopsite_options["panzoom_js"]) if sopsite_options.get("panzoom_js")
+               else assets.panzoom_beside(mermaid))
+    shipped = {assets.QUIZ_URI: assets.ASSETS / "sopsite-quiz.js",
+               assets.ASOF_URI: assets.ASSETS / "sopsite-asof.js",
+               assets.CATALOGUE_URI: assets.ASSETS / "sopsite-catalogue.js",
+               assets.A11Y_URI: assets.ASSETS / "sopsite-a11y.js"}
+    if panzoom.is_file():
+        shipped[assets.PANZOOM_URI] = panzoom
+    shipped[assets.DIAGRAM_URI] = assets.ASSETS / "sopsite-diagram.js"
+    if mermaid.is_file():
+        shipped[assets.MERMAID_URI] = mermaid
+    scripts = [str(s) for s in raw.get("extra_javascript") or []]
+    for uri, source in shipped.items():
+        if uri not in written:
+            (docs / uri).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, docs / uri)
+        if uri not in scripts:
+            scripts.append(uri)
+    styles = [str(s) for s in raw.get("extra_css") or []]
+    (docs / assets.STYLE_URI).parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(assets.ASSETS / "sopsite.css", docs / assets.STYLE_URI)
+    styles.append(assets.STYLE_URI)
+    colour = brand.parse(sopsite_options.get(brand.OPTION))
+    if colour is not None:
+        (docs / brand.STYLE_URI).write_text(brand.stylesheet(colour), encoding="utf-8")
+        styles.append(brand.STYLE_URI)
+    config = {key: value for key, value in raw.items() if key not in DROPPED_KEYS}
+    theme = dict(raw.get("theme") or {})
+    theme["variant"] = "classic"
+    if theme.get("custom_dir"):
+        theme["custom_dir"] = str((base / str(theme["custom_dir"])).resolve())
+    config["theme"] = theme
+    if isinstance(config.get("copyright"), str):
+        config["copyright"] = Sanitiser().clean(config["copyright"]).html
+    if isinstance(config.get("site_name"), str):
+        config["site_name"] = html.escape(config["site_name"], quote=False)
+    config["markdown_extensions"] = _with_mermaid_fence(raw.get("markdown_extensions") or [])
+    config.update({
+        "docs_dir": "docs", "site_dir": "site",
+        "plugins": [p for p in plugins(raw) if p in SUPPORTED_PLUGINS],
+        "nav": _navigation(raw.get("nav"), written, made),
+        "extra_javascript": scripts, "extra_css": styles,
+    })
+    (work / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_Dumper, sort_keys=False,
+                                               allow_unicode=True), encoding="utf-8")
+    return list(made.pages), [uri for uri in written if uri.endswith(".md")]
+
+
+def _with_mermaid_fence(extensions: list[Any]) -> list[Any]:
+    """The Markdown extensions, with superfences' Mermaid fence as Material draws it."""
+    fence = {"name": "mermaid", "class": "mermaid", "format": _Tag(FENCE_FORMAT)}
+    out: list[Any] = []
+    seen = False
+    for entry in extensions:
+        name = next(iter(entry)) if isinstance(entry, dict) else entry
+        if name == "pymdownx.superfences":
+            options = dict(entry.get(name) or {}) if isinstance(entry, dict) else {}
+            fences = [f for f in options.get("custom_fences") or []
+                      if isinstance(f, dict) and f.get("name") != "mermaid"]
+            options["custom_fences"] = [*fences, fence]
+            out.append({name: options})
+            seen = True
+        else:
+            out.append(entry)
+    if not seen:
+        out.append({"pymdownx.superfences": {"custom_fences": [fence]}})
+    return out
+
+
+def _navigation(nav: Any, written: Mapping[str, Path], made: Any) -> list[Any]:
+    """As `generator.mkdocs.nav.navigation`: the hand-written pages (or the configured
+    nav), then the generated sections."""
+    if nav is None:
+        pages = sorted((uri for uri in written if uri.endswith(".md")),
+                       key=lambda uri: (uri != "index.md", uri))
+        return [*pages, *made.nav]
+    return [*nav, *made.nav]
