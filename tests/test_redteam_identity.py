@@ -98,6 +98,14 @@ RUNNING = {
 }
 """SVG logos that run script or fetch from elsewhere when opened from the site."""
 
+FETCHES = {"external use": "http://evil.example/x.svg",
+           "style import": "http://evil.example/x.css", "fill url": "http://evil.example/",
+           "style sheet": "http://evil.example/x.css", "css escape": "http://evil.example/c.png",
+           "image-set": "http://evil.example/d.png", "import escape": "http://evil.example/e.css",
+           "html meta": "http://evil.example/m",
+           "utf-16 style sheet": "http://evil.example/u16.css"}
+"""What each fetching logo asks for when opened."""
+
 PAYLOADS = {**{name: text.encode() for name, text in RUNNING.items()},
             "utf-16 style sheet": ('<?xml-stylesheet type="text/css" href="http://evil.example/'
                                    'u16.css"?>' + SVG + '><rect width="9" height="9"/></svg>'
@@ -158,7 +166,13 @@ def test_the_refused_logos_really_run_or_fetch_when_opened_and_the_drawing_does_
             page.goto(f"{server.url}assets/{index}.svg")
             if name in ("script", "onload", "handler on a child", "foreignObject"):
                 page.wait_for_function(ran)
-        fetched = sorted(web.blocked)
+            # A fetch (or the meta refresh) happens after the load: wait for it, or the
+            # next page would cancel it.
+            for _ in range(50):
+                if name not in FETCHES or FETCHES[name] in web.blocked:
+                    break
+                page.wait_for_timeout(100)
+        fetched = sorted(set(web.blocked))
         web.blocked.clear()
         page.goto(f"{server.url}assets/logo.svg")
         page.wait_for_timeout(1500)  # the animation begins and ends; nothing may run

@@ -58,16 +58,11 @@
     return found;
   }
 
-  /* Each button's mark, drawn as an SVG path: a text glyph such as U+26F6 is missing from
-     many system fonts (the site uses no web font) and would show as an empty box. */
-  var ICONS = {
-    "+": "M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z",
-    "\u2212": "M5 11h14v2H5z",
-    "\u2194": "M3 5h2v14H3zM19 5h2v14h-2zM7 12l4-4v3h2V8l4 4-4 4v-3h-2v3z",
-    "\u26F6": "M4 4h6v2H6v4H4zM14 4h6v6h-2V6h-4zM4 14h2v4h4v2H4zM18 14h2v6h-6v-2h4z",
-    "\u2715": "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z"
-  };
-  var SVG = "http://www.w3.org/2000/svg";
+  /* Each button's mark is drawn by the stylesheet (a CSS mask per kind): a text glyph such
+     as U+26F6 is missing from many system fonts (the site uses no web font) and showed as
+     an empty box, and an <svg> element in the article is what the HTML gate keeps out. */
+  var ICONS = { "+": "zoom-in", "\u2212": "zoom-out", "\u2194": "fit", "\u26F6": "full",
+                "\u2715": "close" };
 
   function button(label, glyph, onClick) {
     var b = document.createElement("button");
@@ -75,16 +70,9 @@
     b.className = "sopsite-diagram__button";
     b.setAttribute("aria-label", label);
     b.title = label;
-    var mark = document.createElementNS(SVG, "svg");
-    mark.setAttribute("viewBox", "0 0 24 24");
-    mark.setAttribute("width", "18");
-    mark.setAttribute("height", "18");
+    var mark = document.createElement("span");
+    mark.className = "sopsite-diagram__icon sopsite-diagram__icon--" + ICONS[glyph];
     mark.setAttribute("aria-hidden", "true");
-    mark.setAttribute("focusable", "false");
-    var path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", ICONS[glyph]);
-    path.setAttribute("fill", "currentColor");
-    mark.appendChild(path);
     b.appendChild(mark);
     b.addEventListener("click", onClick);
     return b;
