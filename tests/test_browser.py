@@ -462,11 +462,15 @@ def test_quiz_gives_feedback_explanation_and_a_score_that_adds_up(
     first = questions[0]
     block = page.locator(f"#q-{first.id}")
     assert block.locator("details").get_attribute("open") is None
+    # No peeking: the answer is not on the page until the question is checked.
+    assert page.locator(".sopsite-quiz details:visible").count() == 0
     block.locator(".sq-check").click()
     assert block.locator(".sq-feedback").inner_text() == "Choose an answer first."
+    assert not block.locator("details").is_visible()
     answer(page, first, right=False)
     assert block.locator(".sq-feedback").inner_text() == "Not quite."
     assert block.get_attribute("data-result") == "wrong"
+    assert block.locator("details").is_visible()
     assert block.locator("details").get_attribute("open") is not None
     assert block.locator("details").inner_text().count(first.explanation.split("*")[0][:30]) == 1
     assert score.inner_text() == f"Score: 0 / {len(questions)}"

@@ -95,6 +95,9 @@
       var details = question.querySelector("details");
       question.insertBefore(button, details);
       question.insertBefore(feedback, details);
+      // The answer appears once the question is checked: open before, it would turn the
+      // first attempt, the one the score counts, into reading the answer.
+      if (details) details.hidden = true;
       button.addEventListener("click", function () {
         var picked = chosen(question, kind, items);
         if (!picked.length) {
@@ -107,7 +110,10 @@
         question.dataset.result = right ? "correct" : "wrong";
         feedback.textContent = (right ? quiz.dataset.correct : quiz.dataset.wrong) +
           (retry ? " " + quiz.dataset.practice : "");
-        if (details) details.open = true;
+        if (details) {
+          details.hidden = false;
+          details.open = true;
+        }
         updateScore(quiz);
       });
     });
