@@ -36,7 +36,7 @@ from tests.support.axe import (
 )
 from tests.support.browser import Session, StaticServer, build
 from tests.support.build import make_project
-from tests.test_bundle import git
+from tests.test_bundle import handbook_repo
 from tests.test_history import PEOPLE, SOP_V1, SOP_V1_1, SOP_V2, commit
 from tests.test_history import run as run_git
 
@@ -83,15 +83,9 @@ def has_palette(config: Path) -> None:
 
 
 def example_repo(root: Path) -> Path:
-    """The example handbook with the palette toggle, in a new git repository (one commit)."""
-    make_project(root, REPO / "sops", docs=REPO / "docs")
+    """The example handbook, with its palette toggle, in a new git repository (one commit)."""
+    handbook_repo(root)
     has_palette(root / "mkdocs.yml")
-    (root / ".gitignore").write_text(".sopsite-cache/\nsite/\n", encoding="utf-8")
-    git(root, "init", "--quiet", "--initial-branch=main")
-    git(root, "config", "user.name", "Test Author")
-    git(root, "config", "user.email", "author@example.org")
-    git(root, "add", "-A")
-    git(root, "commit", "--quiet", "-m", "The example handbook")
     return root
 
 

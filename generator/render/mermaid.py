@@ -380,8 +380,14 @@ def measure(graph: StepGraph) -> Size:
 def diagram_count(graph: StepGraph) -> int:
     """How many diagrams the page would draw of ``graph``: one, or an overview and its
     parts."""
-    split = () if _whole_only(graph) else parts(graph, _MEASURE_WORDS)
-    return len(split) + 1 if split else 1
+    return max(len(_measured(graph)), 1)
+
+
+def _measured(graph: StepGraph) -> tuple[Diagram, ...]:
+    """The diagrams as `measure` draws them (placeholder lanes, `_MEASURE_WORDS`), cut
+    once for the size and the count; none for a flow measured whole only."""
+    return graph.once("measured diagrams", lambda g: () if _whole_only(g) else diagrams(
+        g, lambda _: "W" * MAX_LABEL, _MEASURE_WORDS))
 
 
 def _whole_only(graph: StepGraph) -> bool:
@@ -405,7 +411,8 @@ def _measure(graph: StepGraph) -> Size:
     a short flow, else the overview and each part (a long flow is readable in parts, but
     a part or an overview over the budget is as slow and as unreadable as a whole chart)."""
     steps = graph.steps
-    if _whole_only(graph) or not parts(graph, _MEASURE_WORDS):
+    drawn_diagrams = _measured(graph)
+    if len(drawn_diagrams) <= 1:
         node = {step.id for step in steps}
         drawn = sum(1 for edge in graph.edges if edge.target in node)
         ends = sum(1 for i in range(len(steps)) if graph.is_end(i))
@@ -414,7 +421,7 @@ def _measure(graph: StepGraph) -> Size:
         return Size(len(steps), len({step.actor for step in steps}),
                     drawn + ends + splits + 1, len(source))
     sizes = []
-    for shown in diagrams(graph, lambda _: "W" * MAX_LABEL, _MEASURE_WORDS):
+    for shown in drawn_diagrams:
         lines = shown.source.splitlines()
         arrows = sum(1 for line in lines if " --> " in line or " ==> " in line
                      or "-->|" in line or "==>|" in line)
