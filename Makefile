@@ -138,4 +138,4 @@ lock:
 	rm -rf .lock-venv build
 
 clean:
-	rm -rf $(VENV) .venv-properdocs .venv-zensical node_modules site .sopsite-cache
+	rm -rf $(VENV) .venv-properdocs .venv-zensical node_modules site .sopsite-cache .sopsite-build-cache

@@ -285,7 +285,7 @@ def test_new_refuses_a_kind_folder_linked_out_of_the_project(book: Book,
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("folder", ["cache", "site"])
+@pytest.mark.parametrize("folder", ["cache", "build-cache", "site"])
 def test_a_linked_cache_or_site_folder_stops_the_build_before_it_writes(
     folder: str, tmp_path: Path
 ) -> None:
@@ -293,8 +293,9 @@ def test_a_linked_cache_or_site_folder_stops_the_build_before_it_writes(
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "keep.txt").write_text("mine\n", encoding="utf-8")
-    name, what = (".sopsite-cache", "cache folder (cache_dir)") if folder == "cache" \
-        else ("site", "site folder")
+    name, what = {"cache": (".sopsite-cache", "cache folder (cache_dir)"),
+                  "build-cache": (".sopsite-build-cache", "build cache folder (build_cache)"),
+                  "site": ("site", "site folder")}[folder]
     (tmp_path / "p" / name).symlink_to(elsewhere, target_is_directory=True)
     result = run("build", "-f", str(config), cwd=tmp_path / "p")
     assert_clean_refusal(result, 1)

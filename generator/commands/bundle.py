@@ -113,6 +113,11 @@ def build_variant(config_file: Path, site_dir: Path, overrides: dict[str, Any], 
                              **overrides)
     except (MkDocsException, OSError) as error:
         raise SiteBuildError(str(error) or type(error).__name__) from error
+    # What an auditor receives, or a version is published as, is made from the reviewed
+    # files alone: no page comes from the build cache (generator.mkdocs.buildcache).
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "use_build_cache"):
+            plugin.use_build_cache = False
     # As `mkdocs build` does: the plugins' session starts with this build and ends with it.
     config.plugins.on_startup(command="build", dirty=False)
     try:

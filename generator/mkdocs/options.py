@@ -46,6 +46,9 @@ class SopsiteConfig(base.Config):
     cache_dir = c.Type(str, default=".sopsite-cache")
     """Where generated Markdown is written; outside docs/ so it never mixes with hand-written
     pages."""
+    build_cache = c.Type(str, default=".sopsite-build-cache")
+    """Where what MkDocs made of each page is kept between builds, under a digest of its
+    inputs (`generator.mkdocs.buildcache`); safe to delete. Empty: no cache."""
     templates = c.Optional(c.Type(str))
     """A folder of Jinja templates that override the packaged ones by name."""
     mermaid_js = c.Type(str, default="node_modules/mermaid/dist/mermaid.min.js")

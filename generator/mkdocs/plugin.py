@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
@@ -28,6 +28,7 @@ from generator.checks.registry import advisory_codes
 from generator.errors import TemplateError
 from generator.mkdocs import assets, brand, macros, nav, pages
 from generator.mkdocs import files as files_module
+from generator.mkdocs.buildcache import BuildCache, CachingEnvironment
 from generator.mkdocs.options import SopsiteConfig
 from generator.problems import Problem, Severity, has_errors
 from generator.render.pages import Site
@@ -68,11 +69,18 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.sanitiser = Sanitiser()
         self.base = self.project = self.cache = self.mermaid = self.panzoom = Path()
         self.colour: brand.RGB | None = None
+        self.build_cache: BuildCache | None = None
+        self.use_build_cache = True
+        """False for builds whose every page must be made from the sources alone (a
+        controlled snapshot, a published version)."""
+        self.navigation: Navigation | None = None
+        self.dirty = False
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Only a live server gains from keeping parsed files and pages between builds. A
         # plugin with on_startup is kept by MkDocs for the whole session.
         self.session = Session(serving=command == "serve")
+        self.dirty = dirty
 
     def on_shutdown(self) -> None:
         self.session.close()
@@ -99,6 +107,9 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
         self.project = project_root(self.base)
         self.cache, self.mermaid = (self._path(self.config.cache_dir),
                                     self._path(self.config.mermaid_js))
+        self.build_cache = (BuildCache.open(self._path(self.config.build_cache),
+                                            self.project, config_file)
+                            if self.use_build_cache and self.config.build_cache else None)
         self.panzoom = (self._path(self.config.panzoom_js) if self.config.panzoom_js
                         else assets.panzoom_beside(self.mermaid))
         unsafe = check_output(self.cache, self.project, "cache folder (cache_dir)")
@@ -173,7 +184,34 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
     def on_nav(self, navigation: Navigation, *, config: Any, files: Files) -> Navigation:
         assert self.site is not None
         nav.open_at_home(self.site, files)
+        self.navigation = navigation
+        if self.build_cache is not None:
+            self.build_cache.begin(config, files)
         return navigation
+
+    def on_pre_page(self, page: Any, *, config: Any, files: Files) -> Any:
+        if self.build_cache is not None:
+            self.build_cache.convert(page, files)
+        return page
+
+    @event_priority(-100)  # last: the other plugins' environment and search index are set
+    def on_env(self, env: Any, *, config: Any, files: Files) -> Any:
+        if self.build_cache is None or self.navigation is None:
+            return env
+        self.build_cache.settle(self.navigation, files)
+        self.build_cache.wrap_search(config.plugins)
+        return CachingEnvironment(env, self.build_cache, config)
+
+    def on_post_build(self, *, config: Any) -> None:
+        if self.build_cache is not None:
+            self.build_cache.finish(forget=not self.dirty)
+            log.info("sopsite: build cache: %s", self.build_cache.summary())
+            self.build_cache = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.build_cache is not None:
+            self.build_cache.warnings.detach()
+            self.build_cache = None
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
         server.watch(str(self._path(self.config.sops)))
