@@ -29,7 +29,6 @@ is safe to delete at any time and safe to restore from a CI cache.
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import json
 import logging
 import os
@@ -47,8 +46,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
 
-import generator
 from generator.boundary import check_output
+from generator.render.cache import software_digest, tree_digest
 
 FORMAT = "sopsite-build-cache 1"
 """Part of every digest: a change in what an entry holds changes it."""
@@ -77,25 +76,6 @@ def digest(*parts: Any) -> str:
     """The hex digest of parts that JSON encodes, or `_stable` names, in order."""
     text = json.dumps(parts, default=_stable, ensure_ascii=False)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
-
-
-def _tree_digest(folder: Path, into: Any) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            into.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-            into.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
-
-
-def software_digest() -> str:
-    """Every installed package at its version, the Python that runs them and sopsite's own
-    files (an editable install keeps its version string while its code changes)."""
-    h = hashlib.blake2b(digest_size=20)
-    h.update(f"{FORMAT}\0{sys.version}\0".encode())
-    for name, version in sorted({(d.metadata["Name"] or "", d.version)
-                                 for d in importlib.metadata.distributions()}):
-        h.update(f"{name}=={version}\0".encode())
-    _tree_digest(Path(generator.__file__).parent, h)
-    return h.hexdigest()
 
 
 def _toc_tokens(toc: Iterable[AnchorLink]) -> list[dict[str, Any]]:
@@ -144,7 +124,7 @@ class BuildCache:
     @classmethod
     def software(cls) -> str:
         if cls._software is None:
-            cls._software = software_digest()
+            cls._software = digest(FORMAT, software_digest())
         return cls._software
 
     # --- keys ----------------------------------------------------------------------------
@@ -161,7 +141,7 @@ class BuildCache:
         packaged = [Path(p) for p in sys.path if "-packages" in p]
         for folder in map(Path, theme.dirs):
             if not any(folder.is_relative_to(p) for p in packaged) and folder.is_dir():
-                _tree_digest(folder, h)
+                tree_digest(folder, h)
         themed = {key: theme[key] for key in theme}
         addresses = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
         self.base = digest(self.software(), settings, plugins, themed, list(theme.dirs),
