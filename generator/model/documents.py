@@ -203,20 +203,30 @@ HIGH_RISK = 15
 """Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
 
 _SCORES = range(1, 6)
-_HIGH: list[JsonValue] = [
-    {"properties": {"likelihood": {"const": likelihood}, "impact": {"const": impact}}}
-    for likelihood in _SCORES for impact in _SCORES if likelihood * impact >= HIGH_RISK]
-_HANDLED: JsonDict = {"allOf": [given("mitigation"), given("owner")]}
+
+
+def _high() -> list[JsonValue]:
+    """The scores at or above `HIGH_RISK` as schema alternatives (a new list each call, so
+    no schema shares it)."""
+    return [{"properties": {"likelihood": {"const": likelihood}, "impact": {"const": impact}}}
+            for likelihood in _SCORES for impact in _SCORES
+            if likelihood * impact >= HIGH_RISK]
+
+
+def _handled() -> JsonDict:
+    """A risk with a mitigation and an owner, as a schema."""
+    return {"allOf": [given("mitigation"), given("owner")]}
+
+
 RISK_RULES: JsonDict = {"allOf": [
     # `_both_or_neither`: likelihood and impact come together.
     {"if": given("likelihood"), "then": given("impact")},
     {"if": given("impact"), "then": given("likelihood")},
     # Rule RISK001: an unscored or a high risk has a mitigation and an owner.
-    {"if": {"not": given("likelihood")}, "then": _HANDLED},
-    {"if": {"allOf": [given("likelihood"), given("impact"), {"anyOf": _HIGH}]},
-     "then": _HANDLED},
+    {"if": {"not": given("likelihood")}, "then": _handled()},
+    {"if": {"allOf": [given("likelihood"), given("impact"), {"anyOf": _high()}]},
+     "then": _handled()},
 ]}
-
 
 class Risk(Model):
     """A pre-mortem entry: imagine the rollout failed, and say why."""

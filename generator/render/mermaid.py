@@ -11,8 +11,9 @@ digits and a few harmless marks becomes a Mermaid entity (`#35;`), so quotes, br
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from urllib.parse import quote
 
 from generator.model import Step
@@ -40,7 +41,7 @@ def label(text: str) -> str:
 def flowchart(
     graph: StepGraph,
     role_name: Callable[[str], str],
-    words: dict[str, str],
+    words: Mapping[str, str],
     title: str = "",
 ) -> str:
     """A top-down flowchart of the whole flow, one swimlane per actor role (inside a box per
@@ -84,7 +85,7 @@ PART_STEPS = 8
 """The most steps of a part cut by size (a long run of steps without a group)."""
 
 
-def parts(graph: StepGraph, words: dict[str, str]) -> tuple[Part, ...]:
+def parts(graph: StepGraph, words: Mapping[str, str]) -> tuple[Part, ...]:
     """How a long flow is split: by its step groups, and a run without a group (or a group
     longer than `SPLIT_STEPS`) into near-equal runs of at most `PART_STEPS`. None when the
     flow is short enough for one diagram, or when splitting would leave only one part."""
@@ -160,7 +161,7 @@ def _cut(members: list[int], spans: Sequence[tuple[int, int]]) -> list[list[int]
     return [members[start:end] for start, end in zip(starts, ends, strict=True)]
 
 
-def diagrams(graph: StepGraph, role_name: Callable[[str], str], words: dict[str, str],
+def diagrams(graph: StepGraph, role_name: Callable[[str], str], words: Mapping[str, str],
              title: str = "") -> tuple[Diagram, ...]:
     """The page's diagrams: the whole flowchart, or for a long flow an overview of its
     parts followed by one flowchart per part, each with arrows to and from the parts
@@ -181,7 +182,7 @@ def diagrams(graph: StepGraph, role_name: Callable[[str], str], words: dict[str,
     return tuple(found)
 
 
-def overview(graph: StepGraph, split: Sequence[Part], words: dict[str, str],
+def overview(graph: StepGraph, split: Sequence[Part], words: Mapping[str, str],
              title: str = "") -> str:
     """The parts as boxes in flow order, an arrow wherever a step of one leads to a step of
     another; each box links to its part's diagram."""
@@ -224,7 +225,7 @@ def accessible(title: str, description: str) -> list[str]:
 
 
 def _chart(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], str],
-           words: dict[str, str], title: str, split: Sequence[Part]) -> str:
+           words: Mapping[str, str], title: str, split: Sequence[Part]) -> str:
     """The flowchart of the steps ``drawn``; an arrow that leaves them ends at a box naming
     the part it goes on in, and one that arrives comes from a box naming where it came
     from (both linked to that part's diagram)."""
@@ -291,7 +292,7 @@ def _chart(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], st
 
 
 def _boxes(graph: StepGraph, drawn: Sequence[int], role_name: Callable[[str], str],
-           words: dict[str, str]) -> list[str]:
+           words: Mapping[str, str]) -> list[str]:
     """The nodes in their lanes; a run of steps of one group inside that group's box."""
     steps = graph.steps
     titles = {group.id: group.title for group in graph.groups}
@@ -340,7 +341,7 @@ def _split(step: Step) -> bool:
         or step.sop or step.wait)
 
 
-def _shapes(step: Step, number: int, words: dict[str, str]) -> list[str]:
+def _shapes(step: Step, number: int, words: Mapping[str, str]) -> list[str]:
     node = f"s{number}"
     shapes: list[str] = []
     if step.decision is None or _split(step):
@@ -398,11 +399,12 @@ def _whole_only(graph: StepGraph) -> bool:
     return len(graph.steps) > BUDGET.steps * SPLIT_STEPS
 
 
-_MEASURE_WORDS = {"start": "Start", "end": "End", "wait_until": "Wait until",
-                  "diagram_steps": "steps {first}-{last}", "diagram_overview": "Overview",
-                  "diagram_overview_description": "The parts of the flow in order.",
-                  "diagram_continues": "Continues in {title}", "diagram_comes_from":
-                  "From {title}", "diagram_description": "A flowchart of {count} steps."}
+_MEASURE_WORDS = MappingProxyType({
+    "start": "Start", "end": "End", "wait_until": "Wait until",
+    "diagram_steps": "steps {first}-{last}", "diagram_overview": "Overview",
+    "diagram_overview_description": "The parts of the flow in order.",
+    "diagram_continues": "Continues in {title}", "diagram_comes_from": "From {title}",
+    "diagram_description": "A flowchart of {count} steps."})
 """The page's words as `measure` counts them: the same in every language's check."""
 
 
