@@ -37,14 +37,8 @@ from generator.model.handbook import Handbook
 from generator.problems import Problem, Severity
 from generator.render import outside, site
 from generator.render.digest import digest_of
-from generator.render.mermaid import (
-    Diagram,
-    accessible,
-    diagrams,
-    flowchart,
-    measure,
-    over_budget,
-)
+from generator.render.flowchart import Diagram, accessible, diagrams, flowchart
+from generator.render.mermaid import measure, over_budget
 from generator.render.text import fenced, markdown, markdown_cell, plain, raw
 
 
