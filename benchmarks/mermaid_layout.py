@@ -2,7 +2,7 @@
 
 Mermaid draws a diagram in one main-thread task of the reader's browser: while it lays the
 chart out the tab does not scroll, type or click. This measures that task for flowcharts
-made by sopsite's own renderer (`generator.render.mermaid.flowchart`) over a grid of
+made by sopsite's own renderer (`generator.render.flowchart.flowchart`) over a grid of
 step counts, swimlanes (roles) and shares of decision steps, in Debian's headless Chromium,
 with the Mermaid build from node_modules, on a plain local page (no MkDocs, no Material).
 
@@ -32,7 +32,8 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator.model import Branch, Decision, Step  # noqa: E402
-from generator.render.mermaid import flowchart, measure  # noqa: E402
+from generator.render.flowchart import flowchart  # noqa: E402
+from generator.render.mermaid import measure  # noqa: E402
 
 MERMAID_JS = REPO / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 CHROMIUM = os.environ.get("SOPSITE_CHROMIUM", "/usr/bin/chromium")

@@ -357,7 +357,8 @@ def test_diagrams_and_controls_are_readable_in_the_dark_scheme(site: Site, web: 
 
 
 def test_a_long_label_is_drawn_whole() -> None:
-    from generator.render.mermaid import MAX_LABEL, label
+    from generator.render.flowchart import label
+    from generator.render.mermaid import MAX_LABEL
 
     text = "Check " + "every single word of this long step title " * 3
     drawn = label(text)

@@ -14,8 +14,8 @@ import generator.render.pages as render_module
 from generator.model.handbook import Handbook
 from generator.pipeline import check_handbook
 from generator.render.cache import PageCache
+from generator.render.flowchart import label
 from generator.render.i18n import EN, FI
-from generator.render.mermaid import label
 from generator.render.pages import generate
 from generator.render.text import markdown, plain
 from tests.support import TODAY

@@ -14,7 +14,7 @@ import re
 from markupsafe import escape
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from generator.mkdocs.plugin import RefusedError
+from generator.mkdocs.prepare import RefusedError
 from generator.mkdocs.serve import MAX_MESSAGE_CHARS, MAX_MESSAGES, _is_page, failure_of
 from generator.problems import Problem, Severity
 from generator.render.failure import MAX_SHOWN, ErrorsPage, failure_page

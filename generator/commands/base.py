@@ -10,6 +10,9 @@ import click
 from generator.errors import SopsiteError
 from generator.problems import render, summary
 
+DEFAULT_ROOT = "sops"
+"""The handbook folder a command reads when none is named."""
+
 
 class Command(click.Command):
     """A sopsite command: a `SopsiteError` that escapes it ends the run here, in one place.

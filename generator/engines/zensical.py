@@ -18,7 +18,6 @@ beyond strictness, `INHERIT`, the version selector of mike, and the bundle's sna
 
 from __future__ import annotations
 
-import html
 import os
 import posixpath
 import re
@@ -37,9 +36,14 @@ from generator import pipeline
 from generator.attachments import MAX_BYTES
 from generator.boundary import admit, check_output, display_path, project_root, read_bounded
 from generator.engines import EngineRefusedError, require
-from generator.errors import SopsiteError
+from generator.engines.zensical_config import (
+    ZensicalBuildError,
+    plugins,
+    read_config,
+    refusals,
+    write_config,
+)
 from generator.mkdocs import assets, brand
-from generator.mkdocs.config import _TolerantLoader
 from generator.model.handbook import Handbook
 from generator.model.validate import did_you_mean
 from generator.problems import Problem, render
@@ -49,100 +53,10 @@ from generator.render.text import plain, quoted
 from generator.session import Session
 from generator.write import PageWriter
 
-SUPPORTED_PLUGINS = frozenset({"search", "tags"})
-"""Plugins Zensical has its own of."""
-STOOD_IN_FOR = frozenset({"sopsite", "macros"})
-"""Plugins whose part of the build sopsite does itself before Zensical runs."""
-MACROS_OPTIONS = frozenset({"on_undefined", "on_error_fail"})
-SOPSITE_REFUSED = ("snapshot",)
-"""sopsite options that act inside a MkDocs build (a page event) and so cannot apply."""
-DROPPED_KEYS = frozenset({"plugins", "nav", "docs_dir", "site_dir", "exclude_docs", "watch",
-                          "validation", "strict", "hooks", "extra_javascript", "extra_css"})
-"""Keys the generated configuration sets itself (or that only MkDocs reads)."""
-FENCE_FORMAT = "pymdownx.superfences.fence_code_format"
 ARTICLE_OPEN = '<article class="md-content__inner md-typeset">'
 SKIP_TARGET = re.compile(r'\A\s*<a id="__skip" tabindex="-1"></a>')
 TAG_LIST = re.compile(r'<nav class="md-tags"[^>]*>(?:(?!</nav>).)*</nav>\s*\Z', re.S)
 """A built page's content: the theme's own skip target and tag list are not the page's."""
-
-
-class ZensicalBuildError(SopsiteError):
-    """The handbook, its configuration or Zensical refused the build; the site is untouched."""
-
-    failed = "build"
-
-
-class _Tag:
-    """A YAML `!!python/name:` value, written back as it was (Zensical reads the tag)."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
-class _Loader(_TolerantLoader):
-    """mkdocs.yml as written, keeping `!!python/name:` tags as `_Tag`s."""
-
-
-def _keep_name(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tag:
-    return _Tag(suffix)
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/name:", _keep_name)
-
-
-class _Dumper(yaml.SafeDumper):
-    pass
-
-
-_Dumper.add_representer(
-    _Tag, lambda dumper, tag: dumper.represent_scalar(f"tag:yaml.org,2002:python/name:{tag.name}",
-                                                      ""))
-
-
-def read_config(config_file: Path) -> dict[str, Any]:
-    """mkdocs.yml as a mapping; what cannot be read stops the build."""
-    try:
-        raw = yaml.load(read_bounded(config_file, MAX_BYTES)[0].decode("utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise ZensicalBuildError(f"{config_file}: cannot be read: {error}") from error
-    if not isinstance(raw, dict):
-        raise ZensicalBuildError(f"{config_file}: expected a mapping of settings")
-    return raw
-
-
-def plugins(raw: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    """The configured plugins by name, with their options."""
-    listed = raw.get("plugins") or []
-    entries = listed.items() if isinstance(listed, dict) else (
-        next(iter(p.items())) if isinstance(p, dict) else (p, {}) for p in listed)
-    return {str(name): dict(options or {}) for name, options in entries}
-
-
-def refusals(raw: Mapping[str, Any]) -> list[str]:
-    """Each setting of mkdocs.yml the Zensical engine cannot honour, in words."""
-    found = []
-    if "INHERIT" in raw:
-        found.append("INHERIT: the Zensical engine reads one configuration file; build the "
-                     "file it inherits from, or copy its settings in")
-    configured = plugins(raw)
-    for name in sorted(set(configured) - SUPPORTED_PLUGINS - STOOD_IN_FOR):
-        found.append(f"plugin {name!r}: Zensical runs no MkDocs plugin; build with --engine "
-                     "mkdocs or --engine properdocs, or remove it")
-    for option in sorted(set(configured.get("macros", {})) - MACROS_OPTIONS):
-        found.append(f"macros option {option!r}: sopsite stands in for mkdocs-macros only with "
-                     "the handbook's own macros (doc_link, role_links, handbook, roles)")
-    for option in SOPSITE_REFUSED:
-        if any(configured.get("sopsite", {}).get(option, {}) or {}):
-            found.append(f"sopsite option {option!r}: it needs the sopsite plugin inside the "
-                         "build")
-    version = (raw.get("extra") or {}).get("version") if isinstance(raw.get("extra"), dict) \
-        else None
-    if isinstance(version, dict) and version.get("provider") == "mike":
-        found.append("extra.version.provider: mike: versions are published through MkDocs "
-                     "(sopsite publish); the Zensical engine has no version selector")
-    if raw.get("hooks"):
-        found.append("hooks: Zensical runs no MkDocs hooks")
-    return found
 
 
 class _Macros:
@@ -376,6 +290,15 @@ def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipelin
     if macros.problems:
         raise ZensicalBuildError("a hand-written page's macros failed:\n  "
                                  + "\n  ".join(macros.problems))
+    scripts, styles = _assets(raw, base, docs, written)
+    write_config(raw, base, work, _navigation(raw.get("nav"), written, made), scripts, styles)
+    return list(made.pages), [uri for uri in written if uri.endswith(".md")]
+
+
+def _assets(raw: Mapping[str, Any], base: Path, docs: Path,
+            written: Mapping[str, Path]) -> tuple[list[str], list[str]]:
+    """Copy the shipped scripts, the local Mermaid and the stylesheets into docs/ (a
+    hand-written file of the same name wins); the scripts and the styles the pages load."""
     sopsite_options = plugins(raw).get("sopsite", {})
     mermaid = base / str(sopsite_options.get("mermaid_js")
                          or "node_modules/mermaid/dist/mermaid.min.js")
@@ -405,47 +328,7 @@ def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipelin
     if colour is not None:
         (docs / brand.STYLE_URI).write_text(brand.stylesheet(colour), encoding="utf-8")
         styles.append(brand.STYLE_URI)
-    config = {key: value for key, value in raw.items() if key not in DROPPED_KEYS}
-    theme = dict(raw.get("theme") or {})
-    theme["variant"] = "classic"
-    if theme.get("custom_dir"):
-        theme["custom_dir"] = str((base / str(theme["custom_dir"])).resolve())
-    config["theme"] = theme
-    if isinstance(config.get("copyright"), str):
-        config["copyright"] = Sanitiser().clean(config["copyright"]).html
-    if isinstance(config.get("site_name"), str):
-        config["site_name"] = html.escape(config["site_name"], quote=False)
-    config["markdown_extensions"] = _with_mermaid_fence(raw.get("markdown_extensions") or [])
-    config.update({
-        "docs_dir": "docs", "site_dir": "site",
-        "plugins": [p for p in plugins(raw) if p in SUPPORTED_PLUGINS],
-        "nav": _navigation(raw.get("nav"), written, made),
-        "extra_javascript": scripts, "extra_css": styles,
-    })
-    (work / "mkdocs.yml").write_text(yaml.dump(config, Dumper=_Dumper, sort_keys=False,
-                                               allow_unicode=True), encoding="utf-8")
-    return list(made.pages), [uri for uri in written if uri.endswith(".md")]
-
-
-def _with_mermaid_fence(extensions: list[Any]) -> list[Any]:
-    """The Markdown extensions, with superfences' Mermaid fence as Material draws it."""
-    fence = {"name": "mermaid", "class": "mermaid", "format": _Tag(FENCE_FORMAT)}
-    out: list[Any] = []
-    seen = False
-    for entry in extensions:
-        name = next(iter(entry)) if isinstance(entry, dict) else entry
-        if name == "pymdownx.superfences":
-            options = dict(entry.get(name) or {}) if isinstance(entry, dict) else {}
-            fences = [f for f in options.get("custom_fences") or []
-                      if isinstance(f, dict) and f.get("name") != "mermaid"]
-            options["custom_fences"] = [*fences, fence]
-            out.append({name: options})
-            seen = True
-        else:
-            out.append(entry)
-    if not seen:
-        out.append({"pymdownx.superfences": {"custom_fences": [fence]}})
-    return out
+    return scripts, styles
 
 
 def _navigation(nav: Any, written: Mapping[str, Path], made: Any) -> list[Any]:

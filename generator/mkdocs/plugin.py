@@ -12,8 +12,6 @@ on_shutdown and keeps what the next build can reuse.
 from __future__ import annotations
 
 import logging
-from contextlib import nullcontext
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,42 +20,17 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
-from generator import pipeline
-from generator.boundary import check_output, project_root
-from generator.checks.registry import advisory_codes
-from generator.errors import TemplateError
-from generator.mkdocs import assets, brand, macros, nav, pages
+from generator.mkdocs import assets, brand, nav, pages
 from generator.mkdocs import files as files_module
 from generator.mkdocs.buildcache import BuildCache, CachingEnvironment
 from generator.mkdocs.options import SopsiteConfig
-from generator.problems import Problem, Severity, has_errors
+from generator.mkdocs.prepare import configure, refuse, resolve
 from generator.render.pages import Site
 from generator.render.sanitise import Sanitiser
 from generator.session import Session
-from generator.write import PageWriter, write_pages
+from generator.write import write_pages
 
 log = logging.getLogger("mkdocs.plugins.sopsite")
-advice_log = logging.getLogger("sopsite.advice")
-"""Advisory warnings (`Rule.advisory`), outside MkDocs' loggers: a strict build does not
-count them."""
-history_log = logging.getLogger("sopsite.history")
-"""History warnings (HIST001-005), outside MkDocs' loggers so that a strict build does not
-count them: they name commits, which cannot be taken back, so one that failed the build
-would fail every build after it."""
-
-
-class RefusedError(PluginError):
-    """The build stops on located problems; they stay attached, so `sopsite serve` can show
-    them in the browser as well as in the terminal (MkDocs keeps only the text)."""
-
-    def __init__(self, what: str, problems: list[Problem]) -> None:
-        super().__init__(f"sopsite: {what}:\n" + "\n".join(p.format() for p in problems))
-        self.problems = tuple(problems)
-
-
-def _refuse(what: str, problems: list[Problem]) -> None:
-    if problems:
-        raise RefusedError(what, problems)
 
 
 class SopsitePlugin(BasePlugin[SopsiteConfig]):
@@ -88,80 +61,23 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
 
     def on_config(self, config: Any) -> Any:
         try:
-            return self._configure(config)
+            return configure(self, config)
         except BaseException:
             if not self.session.serving:  # a one-off build that failed keeps nothing
                 self.session.release()
             raise
 
-    def _configure(self, config: Any) -> Any:
-        config_file = Path(config.config_file_path or "mkdocs.yml")
-        self.base = config_file.resolve().parent
-        wrong_colour = brand.check(config_file, self.config.brand_colour)
-        _refuse("mkdocs.yml has errors", [wrong_colour] if wrong_colour else [])
-        self.colour = brand.parse(self.config.brand_colour)
-        options = pipeline.Options.from_plugin(self.config, self.base)
-        if not options.root.is_dir():
-            raise PluginError(f"sopsite: handbook folder {options.root} does not exist; set "
-                              "'sops:' under the sopsite plugin in mkdocs.yml")
-        self.project = project_root(self.base)
-        self.cache, self.mermaid = (self._path(self.config.cache_dir),
-                                    self._path(self.config.mermaid_js))
-        self.build_cache = (BuildCache.open(self._path(self.config.build_cache),
-                                            self.project, config_file)
-                            if self.use_build_cache and self.config.build_cache else None)
-        self.panzoom = (self._path(self.config.panzoom_js) if self.config.panzoom_js
-                        else assets.panzoom_beside(self.mermaid))
-        unsafe = check_output(self.cache, self.project, "cache folder (cache_dir)")
-        if unsafe is not None:
-            raise PluginError(f"sopsite: {unsafe}")
-        options = replace(options, boundary=self.project)
-        handbook, problems = pipeline.check(options, self.session)
-        advice, failed = advisory_codes(), pipeline.fails(problems, options.strict)
-        refused = set(failed)
-        for problem in problems:
-            if problem.severity is Severity.WARNING and problem not in refused:
-                (advice_log if problem.code in advice else log).warning(problem.format())
-        _refuse("the handbook has errors" if has_errors(failed) else
-                "the handbook has warnings, and the sopsite plugin's option strict fails on "
-                "them", failed)
-        _refuse("the templates folder holds files that may not be read",
-                pipeline.refused_templates(options.templates, self.project))
-        # A live server keeps the pages to reuse on the next save and writes them in
-        # on_files; a one-off build writes each page as it is made and keeps none.
-        writer = None if self.session.serving else PageWriter(self.cache)
-        try:
-            with writer or nullcontext():
-                self.site = pipeline.generate_site(
-                    options, handbook, self.session, sink=writer,
-                    warn=lambda problem: history_log.warning(problem.format()))
-        except TemplateError as error:
-            raise RefusedError("a template override has an error", list(error.problems)) from error
-        if writer is not None:
-            _refuse("the cache folder holds files sopsite did not write", writer.report.refused)
-        macros.register(config, handbook, self.site.pages)
-        for warning in assets.link(config, self.mermaid, self.panzoom):
-            log.warning(warning)
-        brand.link(config, self.colour)
-        guarded = brand.guard(config, self.sanitiser)
-        if guarded:
-            log.warning(guarded)
-        # What is alive now stays for the session; MkDocs has made no page yet.
-        self.session.settle()
-        return config
-
     def _path(self, value: str) -> Path:
-        path = Path(value)
-        return path if path.is_absolute() else self.base / path
+        return resolve(self.base, value)
 
     def on_files(self, files: Files, *, config: Any) -> Files:
         assert self.site is not None
-        _refuse("docs/ holds files that may not be read",
-                files_module.refused_docs(files, config.docs_dir, self.project))
+        refuse("docs/ holds files that may not be read",
+               files_module.refused_docs(files, config.docs_dir, self.project))
         if self.session.serving:
-            _refuse("the cache folder holds files sopsite did not write",
-                    write_pages(self.site.pages, self.cache,
-                                self.session.written.of(self.cache)).refused)
+            refuse("the cache folder holds files sopsite did not write",
+                   write_pages(self.site.pages, self.cache,
+                               self.session.written.of(self.cache)).refused)
         clashes = files_module.register(self.site, files, config, self.cache)
         if clashes:
             raise PluginError(f"sopsite: docs/{clashes[0]} would be replaced by a generated "

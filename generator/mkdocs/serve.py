@@ -51,7 +51,7 @@ from mkdocs.structure.files import File
 
 from generator.checks import RULES
 from generator.mkdocs.build import SiteBuildError, _log_to_stderr
-from generator.mkdocs.plugin import RefusedError
+from generator.mkdocs.prepare import RefusedError
 from generator.problems import Problem
 from generator.render.failure import ErrorsPage, failure_page
 

@@ -202,26 +202,29 @@ def risk_level(likelihood: int, impact: int) -> RiskLevel:
 HIGH_RISK = 15
 """Likelihood x impact at or above this is a high risk (a 5x5 matrix's top band)."""
 
-_SCORES = range(1, 6)
-_HIGH: list[JsonValue] = [
-    {"properties": {"likelihood": {"const": likelihood}, "impact": {"const": impact}}}
-    for likelihood in _SCORES for impact in _SCORES if likelihood * impact >= HIGH_RISK]
-_HANDLED: JsonDict = {"allOf": [given("mitigation"), given("owner")]}
-RISK_RULES: JsonDict = {"allOf": [
-    # `_both_or_neither`: likelihood and impact come together.
-    {"if": given("likelihood"), "then": given("impact")},
-    {"if": given("impact"), "then": given("likelihood")},
-    # Rule RISK001: an unscored or a high risk has a mitigation and an owner.
-    {"if": {"not": given("likelihood")}, "then": _HANDLED},
-    {"if": {"allOf": [given("likelihood"), given("impact"), {"anyOf": _HIGH}]},
-     "then": _HANDLED},
-]}
+
+def _risk_rules() -> JsonDict:
+    """`_both_or_neither` and rule RISK001 as a schema, built anew for the one model."""
+    handled: JsonDict = {"allOf": [given("mitigation"), given("owner")]}
+    scores = range(1, 6)
+    high: list[JsonValue] = [
+        {"properties": {"likelihood": {"const": likelihood}, "impact": {"const": impact}}}
+        for likelihood in scores for impact in scores if likelihood * impact >= HIGH_RISK]
+    return {"allOf": [
+        # `_both_or_neither`: likelihood and impact come together.
+        {"if": given("likelihood"), "then": given("impact")},
+        {"if": given("impact"), "then": given("likelihood")},
+        # Rule RISK001: an unscored or a high risk has a mitigation and an owner.
+        {"if": {"not": given("likelihood")}, "then": handled},
+        {"if": {"allOf": [given("likelihood"), given("impact"), {"anyOf": high}]},
+         "then": handled},
+    ]}
 
 
 class Risk(Model):
     """A pre-mortem entry: imagine the rollout failed, and say why."""
 
-    model_config = ConfigDict(json_schema_extra=RISK_RULES)
+    model_config = ConfigDict(json_schema_extra=_risk_rules())
 
     id: SlugId = Field(description="Stable risk id (lower-case, digits, hyphens).")
     description: Markdown = Field(description="What could go wrong.")

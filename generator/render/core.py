@@ -1,4 +1,4 @@
-"""The rendering machinery shared by every page: Jinja environment, links, page meta.
+"""The rendering machinery shared by every page: the Jinja environment and the page meta.
 
 Split from :mod:`generator.render` so that the page families (documents, revisions,
 training) can share it without importing each other.
@@ -10,11 +10,9 @@ import datetime as dt
 import functools
 import os
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any, NamedTuple
+from typing import Any
 
 import yaml
 from jinja2 import (
@@ -31,20 +29,9 @@ from markupsafe import Markup, escape
 
 from generator.boundary import display_path
 from generator.errors import TEMPLATE_CODE, TemplateError
-from generator.model import AnyDocument, Language, Process, Role, Sop, Step, StepGroup, Term
-from generator.model.graph import is_end
-from generator.model.handbook import Handbook
 from generator.problems import Problem, Severity
 from generator.render import outside, site
 from generator.render.digest import digest_of
-from generator.render.mermaid import (
-    Diagram,
-    accessible,
-    diagrams,
-    flowchart,
-    measure,
-    over_budget,
-)
 from generator.render.text import fenced, markdown, markdown_cell, plain, raw
 
 
@@ -199,97 +186,6 @@ def _absolute(path: Path) -> Path:
     return Path(os.path.normpath(path.absolute()))
 
 
-class Named(NamedTuple):
-    """What a page may show of a document it links to but is not made from."""
-
-    id: str
-    kind: str
-    title: str
-    version: str
-
-
-@dataclass(frozen=True)
-class Directory:
-    """What any page may look up about items it is not made from: documents' names,
-    roles and glossary terms, with one digest of all of it.
-
-    Every page's cache key holds that digest (`generator.render.pages`), and `Links`, the
-    only way a template reaches other items, reads nothing else: a page cannot show a
-    title, a version or a role's name that its key does not cover.
-    """
-
-    document_index: dict[str, Named]
-    role_index: dict[str, Role]
-    term_index: dict[str, Term]
-    digest: str
-
-    @classmethod
-    def of(cls, handbook: Handbook) -> Directory:
-        """The directory of ``handbook``; with duplicate ids, the first item wins (a rule
-        reports the rest)."""
-        documents = {doc_id: Named(doc.id, doc.kind, doc.title, doc.version)
-                     for doc_id, doc in handbook.document_index.items()}
-        roles, terms = handbook.role_index, handbook.term_index
-        digest = digest_of([list(documents.values()),
-                            [role.fingerprint for role in roles.values()],
-                            [term.fingerprint for term in terms.values()]])
-        return cls(documents, roles, terms, digest)
-
-
-@dataclass(frozen=True)
-class Links:
-    """Link helpers for one page: every target is relative to that page's path."""
-
-    page: str
-    directory: Directory
-    steps_here: str | None = None
-    """The id of the document whose step anchors this page holds (a frozen revision)."""
-    language: Language = "en"
-    """The page's language: role names and terms are shown in it where they have it."""
-
-    def to(self, path: str, anchor: str = "") -> Markup:
-        """A relative link target."""
-        return Markup(site.relative(self.page, path, anchor))
-
-    def doc(self, doc_id: str, *, with_version: bool = False, title_only: bool = False,
-            ) -> Markup:
-        """`[ID: Title](link)` for a document id, or the bare id if unknown; `[Title](link)`
-        where the id stands beside it already (a table's id column)."""
-        doc = self.directory.document_index.get(doc_id)
-        if doc is None:
-            return plain(doc_id)
-        text = doc.title if title_only else f"{doc.id}: {doc.title}"
-        text += f" (v{doc.version})" if with_version else ""
-        return Markup(f"[{plain(text)}]({self.to(site.page_of(doc.kind, doc.id))})")
-
-    def role(self, role_id: str) -> Markup:
-        """`[Role name](link)` for a role id."""
-        role = self.directory.role_index.get(role_id)
-        if role is None:  # a past revision may name a role that no longer exists
-            return plain(role_id)
-        name = role.name_in(self.language)
-        return Markup(f"[{plain(name)}]({self.to(site.role_path(role_id))})")
-
-    def term(self, term_id: str) -> Markup:
-        """`[term](glossary#id)` for a term id."""
-        term = self.directory.term_index.get(term_id)
-        if term is None:
-            return plain(term_id)
-        text = term.text_in(self.language).term
-        return Markup(f"[{plain(text)}]({self.to(site.GLOSSARY, 'term-' + term_id)})")
-
-    def step(self, doc: AnyDocument, step_id: str) -> Markup:
-        """`[n. Title](link#step-id)` for a step of ``doc``."""
-        steps = getattr(doc, "steps", [])
-        for number, step in enumerate(steps, start=1):
-            if step.id == step_id:
-                anchor = f"step-{step_id}"
-                here = site.doc_path(doc) == self.page or self.steps_here == doc.id
-                target = f"#{anchor}" if here else self.to(site.doc_path(doc), anchor)
-                return Markup(f"[{number}. {plain(step.title)}]({target})")
-        return plain(step_id)
-
-
 def date_cell(value: dt.date | None, empty: str = "\u2013") -> Markup:
     """A date in a table cell that never breaks at its hyphens (`.sopsite-date`): a date
     split over two lines is misread, and a narrow column is better wrapped elsewhere."""
@@ -335,90 +231,3 @@ def _front_matter(title: str | None, tags: tuple[str, ...], boost: float | None,
     dumped = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
     return f"---\n{dumped}---"
 
-
-def flow(doc: Sop | Process, directory: Directory, words: dict[str, str]) -> dict[str, Any]:
-    """The page's ``diagrams`` (each with its Mermaid source and the steps it draws, in
-    ``diagram_steps``, for its text alternative), or, for a flow over the budget, none and
-    the ``diagram_note`` that stands in for them: readers get the steps at once instead of a
-    frozen tab or Mermaid's error box (FLOW004 tells the author). ``diagram`` is the whole
-    flowchart, for templates written before flows were split."""
-    over = over_budget(measure(doc.graph))
-    if over:
-        return {"diagram": None, "diagrams": (), "diagram_note": flow_note(doc.steps, over, words)}
-
-    def role_name(role_id: str) -> str:
-        role = directory.role_index.get(role_id)
-        return role.name_in(doc.language) if role else role_id
-
-    title = f"{doc.id}: {doc.title}"
-    drawn = diagrams(doc.graph, role_name, words, title)
-    outs: dict[str, list[tuple[str | None, str]]] = {}
-    for edge in doc.graph.edges:
-        outs.setdefault(edge.source, []).append((edge.label, edge.target))
-    views = [_diagram_view(doc, shown, outs) for shown in drawn]
-    if len(views) > 1:
-        spans = [words["diagram_steps"].format(first=shown.members[0] + 1,
-                                               last=shown.members[-1] + 1) for shown in drawn[1:]]
-        views[0]["parts"] = [{"key": view["key"], "title": view["title"], "span": span}
-                             for view, span in zip(views[1:], spans, strict=True)]
-    # one diagram is the whole flowchart already
-    whole = drawn[0].source if len(drawn) == 1 else flowchart(doc.graph, role_name, words,
-                                                               title)
-    return {"diagram": Markup(whole), "diagrams": tuple(views), "diagram_note": None}
-
-
-def _diagram_view(doc: Sop | Process, shown: Diagram,
-                  outs: dict[str, list[tuple[str | None, str]]]) -> dict[str, Any]:
-    """A diagram and, for its text alternative, where each step it draws leads (``outs``:
-    each step's branch labels and targets)."""
-    graph = doc.graph
-    rows = [{"step": graph.steps[i], "outs": outs.get(graph.steps[i].id, []),
-             "ends": graph.is_end(i)} for i in shown.members]
-    return {"key": shown.key, "title": shown.title, "source": Markup(shown.source),
-            "rows": rows, "overview": not shown.members}
-
-
-def flow_note(steps: list[Step], over: tuple[tuple[str, int, int], ...],
-              words: dict[str, str]) -> str:
-    """What the page says where a diagram too large to show would be."""
-    lanes = len({step.actor for step in steps})
-    limits = ", ".join(f"{limit} {words['flowchart_' + name]}" for name, _, limit in over)
-    return words["flowchart_too_big"].format(
-        steps=len(steps), lanes=lanes, lane_word=words["lane" if lanes == 1 else "lanes"],
-        limits=limits)
-
-
-def step_views(steps: list[Step], groups: Sequence[StepGroup] = ()) -> list[dict[str, Any]]:
-    """What the page shows of each step beside the step itself: its number, where it goes,
-    the group heading it opens (``group``), its heading's level (one deeper inside a group)
-    and the fork whose paths it joins (``joins``)."""
-    titled = {group.id: group for group in groups}
-    joins = {step.fork.join: step.id for step in steps if step.fork is not None}
-    views = []
-    for i, step in enumerate(steps):
-        group = titled.get(step.group or "")
-        opens = group is not None and (i == 0 or steps[i - 1].group != step.group)
-        implied = (step.next is None and step.decision is None and step.fork is None
-                   and not step.end and i + 1 < len(steps))
-        views.append({"step": step, "number": i + 1, "ends": is_end(steps, i),
-                      "follows": steps[i + 1].id if implied else step.next,
-                      "group": group if opens else None,
-                      "level": "####" if group is not None else "###",
-                      "joins": joins.get(step.id)})
-    return views
-
-
-def gantt(doc: Process, words: dict[str, str]) -> Markup | None:
-    """A Mermaid gantt of the dated rollout phases; task names are our own labels."""
-    dated = [phase for phase in doc.rollout if phase.start]
-    if not dated:
-        return None
-    lines = ["gantt", *accessible(f"{doc.id}: {doc.title} - {words['rollout']}",
-                                  words["gantt_description"].format(count=len(dated))),
-             "  dateFormat YYYY-MM-DD", "  axisFormat %Y-%m-%d"]
-    for i, phase in enumerate(dated, start=1):
-        assert phase.start is not None
-        name = words[phase.phase]
-        until = phase.end.isoformat() if phase.end else "1d"
-        lines.append(f"  {name} :p{i}, {phase.start.isoformat()}, {until}")
-    return Markup("\n".join(lines))

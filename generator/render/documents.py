@@ -17,8 +17,9 @@ from generator.git import diff as semdiff
 from generator.model import AnyDocument, Postmortem, Process, Retro, Risk, Sop, due
 from generator.render import incidents, revisions, site, status, training
 from generator.render import risks as risk_map
-from generator.render.core import Links, flow, gantt, step_views
+from generator.render.flows import flow, gantt, step_views
 from generator.render.indexes import Shared
+from generator.render.links import Links
 
 
 def pages_of(shared: Shared, doc: AnyDocument, rows: list[revisions.Row], retros: list[Retro],

@@ -29,9 +29,10 @@ from generator.model import (
 )
 from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.render import reference, revisions, site, status, training
-from generator.render.core import Directory, Links, Renderer
+from generator.render.core import Renderer
 from generator.render.digest import digest_of
 from generator.render.i18n import LANGUAGE_NAMES, labels, status_label
+from generator.render.links import Directory, Links
 
 FIELDS = reference.FIELDS
 RULES_PAGE = reference.RULES_PAGE

@@ -27,8 +27,9 @@ from generator.model.incidents import DEFAULT_SEVERITIES, SeverityLevel
 from generator.model.outside import attachments_of
 from generator.render import documents, indexes, revisions, site, training
 from generator.render.cache import PageCache, _Uncached
-from generator.render.core import Directory, Renderer
+from generator.render.core import Renderer
 from generator.render.indexes import Shared
+from generator.render.links import Directory
 
 T = TypeVar("T")
 Sink = Callable[[str, str], None]
