@@ -124,6 +124,9 @@ class Options:
     by default readers searching find only approved documents."""
     pdf: PdfSettings = field(default_factory=PdfSettings)
     """How `sopsite pdf` words and lays out its copies."""
+    pages_store: Path | None = None
+    """Where generated pages are kept on disk between runs (the build cache's `pages/`);
+    None: each run makes every page."""
 
     @classmethod
     def from_plugin(cls, options: Mapping[str, Any], base: Path, **given: Any) -> Options:
@@ -227,7 +230,7 @@ def generate_site(options: Options, handbook: Handbook, session: Session | None 
             warn(problem)
     return generate(handbook, today=options.day, template_dir=options.templates,
                     history=history, sink=sink,
-                    cache=session.pages if session.serving else None,
+                    cache=session.page_cache(options.pages_store),
                     renderer=session.renderer(options.templates),
                     severities=options.settings.severities,
                     drafts_in_search=options.drafts_in_search)

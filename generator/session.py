@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from generator.checks import Findings
 from generator.git.history import Logs
 from generator.load.handbook import ParseCache
+from generator.render import cache
 from generator.render.cache import PageCache
 from generator.write import Written
 
@@ -54,7 +55,25 @@ class Session:
         self.written = Written()
         """What a live server wrote to each cache folder, and when."""
         self._renderers: dict[str, Renderer] = {}
+        self._software = ""
         self._settled = False
+
+    def software(self) -> str:
+        """The digest of the software that makes the pages (`render.cache.software_digest`),
+        worked out once per session: every kept page is salted with it."""
+        if not self._software:
+            self._software = cache.software_digest()
+        return self._software
+
+    def page_cache(self, store: Path | None) -> PageCache | None:
+        """Where a build's pages are looked up and kept: a live server's memory (and
+        ``store`` on disk, the build cache's `pages/`); for a one-off build only ``store``,
+        or nothing."""
+        if self.serving:
+            if store is not None:
+                self.pages.store, self.pages.salt = store, self.software()
+            return self.pages
+        return PageCache(store, self.software(), keep=False) if store is not None else None
 
     def renderer(self, template_dir: Path | None) -> Renderer:
         """The Jinja environment for ``template_dir``: each template is compiled once per

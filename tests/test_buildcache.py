@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from generator.mkdocs.build import SiteBuildError
-from generator.mkdocs.buildcache import BuildCache, digest
+from generator.mkdocs.buildcache import digest
+from generator.render import cache
 from tests.support import REPO
 from tests.support.build import build, make_project
 
@@ -152,7 +153,7 @@ def test_a_new_version_of_the_software_reuses_nothing(
         project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
     first = _build(project, tmp_path / "one", caplog)
-    monkeypatch.setattr(BuildCache, "_software", digest("another sopsite or engine"))
+    monkeypatch.setattr(cache, "software_digest", lambda: digest("another sopsite or engine"))
     again = _build(project, tmp_path / "two", caplog)
     assert again == first  # everything made again, nothing kept
     assert _differences(tmp_path / "one", tmp_path / "two") == []
@@ -174,8 +175,10 @@ def test_damaged_entries_are_made_again(
         project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     first = _build(project, tmp_path / "one", caplog)
     kept = _kept(project)
-    for kind, garbage in (("convert", "{not json"), ("search", '{"a": 1}')):
-        for path in (kept / kind).iterdir():
+    for folder, garbage in ((kept / "convert", "{not json"), (kept / "search", '{"a": 1}'),
+                            (kept.parent.parent / "pages", '{"text": 1}')):
+        assert len(list(folder.iterdir())) > 10
+        for path in folder.iterdir():
             path.write_text(garbage, "utf-8")
     again = _build(project, tmp_path / "two", caplog)
     assert (again[0], again[1], again[2]) == (0, first[1], 0)

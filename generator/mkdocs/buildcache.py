@@ -35,7 +35,7 @@ import os
 import re
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +44,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, TableOfContents, get_toc
+from mkdocs.structure.toc import AnchorLink, get_toc
 
 from generator.boundary import check_output
-from generator.render.cache import software_digest, tree_digest
+from generator.render.cache import tree_digest
 
 FORMAT = "sopsite-build-cache 1"
 """Part of every digest: a change in what an entry holds changes it."""
@@ -91,41 +91,41 @@ def _plugin_config(plugin: Any) -> Any:
 class BuildCache:
     """One build's view of the cache folder: what it read and wrote, and what it may keep.
 
-    A new one is made for each build (`begin`), so nothing of one build's configuration
-    leaks into the next; the software digest is worked out once per process.
+    A new one is made for each build, so nothing of one build's configuration leaks into
+    the next.
     """
 
-    _software: str | None = None
-
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, software: str) -> None:
         self.folder = folder
+        self.software = digest(FORMAT, software)
         self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.hits: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.misses: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.base = self.site = ""
         self.keep_output = False
         self.warnings = _WarningCount()
+        self.pages: Path | None = None
+        """Where the generated Markdown is kept (`generator.render.cache.PageCache`)."""
 
     @classmethod
-    def open(cls, folder: Path, project: Path, config_file: Path) -> BuildCache:
+    def open(cls, folder: Path, project: Path, config_file: Path,
+             software: str) -> BuildCache:
         """The cache of this engine and configuration under ``folder``, which must be a
-        real folder inside the project (or not exist yet).
+        real folder inside the project (or not exist yet); ``software`` is the digest of
+        what makes the pages (`Session.software`).
 
         One folder per engine and configuration: each build forgets what it did not read,
-        so two that took turns in one folder would undo each other's work.
+        so two that took turns in one folder would undo each other's work. The generated
+        Markdown is kept beside them, in ``pages/`` (`PageCache`), for every engine.
         """
         kept = folder / sys.modules["mkdocs"].__name__ / config_file.stem
-        for path in (folder, kept):
+        for path in (folder, kept, folder / "pages"):
             unsafe = check_output(path, project, "build cache folder (build_cache)")
             if unsafe is not None:
                 raise PluginError(f"sopsite: {unsafe}")
-        return cls(kept)
-
-    @classmethod
-    def software(cls) -> str:
-        if cls._software is None:
-            cls._software = digest(FORMAT, software_digest())
-        return cls._software
+        cache = cls(kept, software)
+        cache.pages = folder / "pages"
+        return cache
 
     # --- keys ----------------------------------------------------------------------------
 
@@ -144,7 +144,7 @@ class BuildCache:
                 tree_digest(folder, h)
         themed = {key: theme[key] for key in theme}
         addresses = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
-        self.base = digest(self.software(), settings, plugins, themed, list(theme.dirs),
+        self.base = digest(self.software, settings, plugins, themed, list(theme.dirs),
                            h.hexdigest(), addresses)
         own = [Path(d) for d in theme.dirs
                if not any(Path(d).is_relative_to(p) for p in packaged)]
@@ -389,12 +389,3 @@ class _WarningCount(logging.Handler):
 
     def detach(self) -> None:
         logging.getLogger(sys.modules["mkdocs"].__name__).removeHandler(self)
-
-
-def pages_of(files: Files) -> Iterator[Page]:
-    for file in files.documentation_pages():
-        if file.page is not None:
-            yield file.page
-
-
-__all__ = ["BuildCache", "CachingEnvironment", "TableOfContents", "digest", "software_digest"]

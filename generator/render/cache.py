@@ -66,6 +66,7 @@ class PageCache:
     def made(self, name: str, make: Callable[..., T], *inputs: object) -> T:
         """``make(*inputs)``, or what it returned last time for the same inputs."""
         key = digest_of([self.salt, make.__module__, make.__qualname__, list(inputs)])
+        self._used.add(key)
         hit = self._kept.get(name)
         value: T = hit[1] if hit is not None and hit[0] == key else self._stored(key)
         if value is _MISSING:
@@ -78,7 +79,6 @@ class PageCache:
     def _stored(self, key: str) -> Any:
         if self.store is None:
             return _MISSING
-        self._used.add(key)
         try:
             return _decode((self.store / key).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):
