@@ -212,3 +212,38 @@ def test_a_controlled_snapshot_is_made_from_the_sources_alone(
         make_bundle(project, out)
     with zipfile.ZipFile(out) as archive:
         assert not any(b"POISONED" in archive.read(name) for name in archive.namelist())
+
+
+def test_zensical_builds_again_from_its_kept_work_folder_to_the_cold_result(
+        tmp_path: Path) -> None:
+    """With Zensical the work folder (pages, configuration, Zensical's own cache) stays in
+    the build cache; after one changed step only that document's pages are written again,
+    and the site equals one built with no cache at all."""
+    from tests.support.browser import copy_handbook
+    from tests.support.build import sopsite
+
+    project = tmp_path / "p"
+    copy_handbook(project)
+    config = project / "mkdocs.yml"
+    done = sopsite("build", "--engine", "zensical", "-d", "one", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    work = project / ".sopsite-build-cache" / "zensical" / "mkdocs"
+    page = work / "docs" / "procedures" / "sop-it-ci.md"
+    other = work / "docs" / "procedures" / "sop-cs-users.md"
+    before = (page.stat().st_mtime_ns, other.stat().st_mtime_ns)
+    _edit(project / "sops" / "sops" / "SOP-IT-CI.yml",
+          "title: Gather the deployment data of the period",
+          "title: Gather the deployment data of the month")
+    done = sopsite("build", "--engine", "zensical", "-d", "warm", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert page.stat().st_mtime_ns != before[0]
+    assert other.stat().st_mtime_ns == before[1]
+    assert "deployment data of the month" in (
+        project / "warm" / "procedures" / "sop-it-ci" / "index.html").read_text("utf-8")
+    uncached = config.with_name("mkdocs.nocache.yml")
+    uncached.write_text(config.read_text("utf-8").replace(
+        "      sops: sops\n", "      sops: sops\n      build_cache: ''\n", 1), "utf-8")
+    done = sopsite("build", "--engine", "zensical", "-f", "mkdocs.nocache.yml", "-d", "cold",
+                   cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert _differences(project / "warm", project / "cold") == []

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ from generator.model.handbook import Handbook
 from generator.model.validate import did_you_mean
 from generator.problems import Problem, render
 from generator.render import site as site_paths
+from generator.render.digest import digest_of
 from generator.render.sanitise import Sanitiser
 from generator.render.text import plain, quoted
 from generator.session import Session
@@ -177,6 +179,7 @@ def _gate(staging: Path, pages: list[str], hand_written: list[str],
                             else (region[head:tail], None))
         if warning:
             warnings.append(warning)
+        target.unlink()  # a hard link to the work folder's copy: write a file of its own
         target.write_text(text[:start] + region[:head] + name_task_checkboxes(cleaned)
                           + region[tail:] + text[end:], encoding="utf-8")
     return warnings
@@ -202,6 +205,9 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         raise ZensicalBuildError(unsafe)
     sopsite_options = plugins(raw).get("sopsite", {})
     options = pipeline.Options.from_plugin(sopsite_options, base, boundary=project)
+    kept = _build_cache(sopsite_options, base, project, config_file)
+    if kept is not None:
+        options = replace(options, pages_store=kept / "pages")
     colour_problem = brand.check(config_file, sopsite_options.get(brand.OPTION))
     if colour_problem is not None:
         raise ZensicalBuildError("mkdocs.yml has errors", [colour_problem])
@@ -213,7 +219,6 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         raise ZensicalBuildError("the handbook has errors", failed)
     if verbose and problems:
         print(render(problems, "text"), file=sys.stderr)
-
     target = target.resolve()
     staging = target.with_name(f".{target.name}.building")
     retired = target.with_name(f".{target.name}.previous")
@@ -221,15 +226,19 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         if leftover.is_symlink():
             leftover.unlink()
         shutil.rmtree(leftover, ignore_errors=True)
-    # Zensical writes only inside the folder of its configuration: the work folder is a
-    # sibling of the site, so that its output moves into place by a rename.
-    work = target.with_name(f".{target.name}.zensical")
+    # Zensical writes only inside the folder of its configuration. In the build cache that
+    # folder stays, with Zensical's own cache, and only changed pages are written again;
+    # without one it is a sibling of the site, made afresh and removed after.
+    work = (kept / "zensical" / config_file.stem if kept is not None
+            else target.with_name(f".{target.name}.zensical"))
     if work.is_symlink():
         work.unlink()
-    shutil.rmtree(work, ignore_errors=True)
+    if kept is None:
+        shutil.rmtree(work, ignore_errors=True)
     try:
         made, hand_written = _prepare(raw, base, project, options, handbook, session,
                                       work / "docs", work)
+        _forget_if_other(work, zensical, session)
         # strict: true in mkdocs.yml stops Zensical on its warnings too, as it stops MkDocs.
         strict = ["--strict"] if raw.get("strict") is True else []
         result = subprocess.run([str(zensical), "build", "-f", str(work / "mkdocs.yml"),
@@ -239,7 +248,7 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
             print(result.stdout + result.stderr, end="", file=sys.stderr)
         if result.returncode != 0:
             raise ZensicalBuildError(f"zensical build exited {result.returncode}")
-        (work / "site").rename(staging)
+        _link_tree(work / "site", staging)
         for warning in _gate(staging, made, hand_written, Sanitiser()):
             print(warning, file=sys.stderr)
         if finish is not None:
@@ -248,12 +257,52 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if kept is None:
+            shutil.rmtree(work, ignore_errors=True)
     if target.exists():
         target.rename(retired)
     staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
     return target
+
+
+def _build_cache(sopsite_options: Mapping[str, Any], base: Path, project: Path,
+                 config_file: Path) -> Path | None:
+    """The plugin option `build_cache` (the MkDocs builds' default), checked as they check
+    it; None when it is set empty."""
+    value = sopsite_options.get("build_cache", ".sopsite-build-cache")
+    if not isinstance(value, str) or not value:
+        return None
+    kept = base / value
+    for folder in (kept, kept / "zensical" / config_file.stem, kept / "pages"):
+        unsafe = check_output(folder, project, "build cache folder (build_cache)")
+        if unsafe is not None:
+            raise ZensicalBuildError(unsafe)
+    return kept
+
+
+def _forget_if_other(work: Path, zensical: Path, session: Session) -> None:
+    """Remove Zensical's output and cache from the work folder when they were made by
+    other software or from another configuration: Zensical then builds every page."""
+    dists = sorted(p.name for p in zensical.parent.parent.glob("lib/*/site-packages/*.dist-info"))
+    key = digest_of([session.software(), dists,
+                     (work / "mkdocs.yml").read_text(encoding="utf-8")])
+    stamp = work / ".sopsite-key"
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8") != key:
+        for made in (work / "site", work / ".cache"):
+            shutil.rmtree(made, ignore_errors=True)
+        stamp.write_text(key, encoding="utf-8")
+
+
+def _link_tree(site: Path, staging: Path) -> None:
+    """The built site into the staging folder, each file a hard link where the file system
+    allows (the work folder keeps its copy for Zensical's next build); the HTML gate
+    replaces a page it changes rather than writing through the link."""
+    try:
+        shutil.copytree(site, staging, copy_function=os.link)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(site, staging)
 
 
 def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipeline.Options,
@@ -265,37 +314,37 @@ def _prepare(raw: Mapping[str, Any], base: Path, project: Path, options: pipelin
     written, refused = _hand_written(docs_dir, raw.get("exclude_docs"), project)
     if refused:
         raise ZensicalBuildError("docs/ holds files that may not be read", refused)
+    # Every file of docs/ goes through one writer: only changed bytes are written (so
+    # Zensical's cache sees the rest unchanged) and what a build no longer has is removed.
     with PageWriter(docs) as writer:
         made = pipeline.generate_site(
             options, handbook, session, sink=writer,
             warn=lambda problem: print(f"WARNING -  {problem.format()}", file=sys.stderr))
+        clashes = sorted(set(written) & (set(made.pages) | set(made.files)))
+        if clashes:
+            raise ZensicalBuildError(f"docs/{clashes[0]} would be replaced by a generated "
+                                     "page; rename or remove the hand-written file")
+        for uri, source in made.files.items():
+            writer.copy(uri, read_bounded(source, MAX_BYTES)[0][:MAX_BYTES])
+        macros = _Macros(handbook, made.pages)
+        for uri, source in written.items():
+            if uri.endswith(".md"):
+                text = source.read_text(encoding="utf-8")
+                writer(uri, macros.render(uri, text) if "macros" in plugins(raw)
+                       and not _macros_off(text) else text)
+            else:
+                writer.copy(uri, source.read_bytes())
+        if macros.problems:
+            raise ZensicalBuildError("a hand-written page's macros failed:\n  "
+                                     + "\n  ".join(macros.problems))
+        scripts, styles = _assets(raw, base, writer, written)
     if writer.report.refused:
         raise ZensicalBuildError("the pages could not be written", writer.report.refused)
-    clashes = sorted(set(written) & (set(made.pages) | set(made.files)))
-    if clashes:
-        raise ZensicalBuildError(f"docs/{clashes[0]} would be replaced by a generated page; "
-                                 "rename or remove the hand-written file")
-    for uri, source in made.files.items():
-        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        (docs / uri).write_bytes(read_bounded(source, MAX_BYTES)[0][:MAX_BYTES])
-    macros = _Macros(handbook, made.pages)
-    for uri, source in written.items():
-        (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-        if uri.endswith(".md"):
-            text = source.read_text(encoding="utf-8")
-            (docs / uri).write_text(macros.render(uri, text) if "macros" in plugins(raw)
-                                    and not _macros_off(text) else text, encoding="utf-8")
-        else:
-            shutil.copyfile(source, docs / uri)
-    if macros.problems:
-        raise ZensicalBuildError("a hand-written page's macros failed:\n  "
-                                 + "\n  ".join(macros.problems))
-    scripts, styles = _assets(raw, base, docs, written)
     write_config(raw, base, work, _navigation(raw.get("nav"), written, made), scripts, styles)
     return list(made.pages), [uri for uri in written if uri.endswith(".md")]
 
 
-def _assets(raw: Mapping[str, Any], base: Path, docs: Path,
+def _assets(raw: Mapping[str, Any], base: Path, writer: PageWriter,
             written: Mapping[str, Path]) -> tuple[list[str], list[str]]:
     """Copy the shipped scripts, the local Mermaid and the stylesheets into docs/ (a
     hand-written file of the same name wins); the scripts and the styles the pages load."""
@@ -316,17 +365,15 @@ def _assets(raw: Mapping[str, Any], base: Path, docs: Path,
     scripts = [str(s) for s in raw.get("extra_javascript") or []]
     for uri, source in shipped.items():
         if uri not in written:
-            (docs / uri).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, docs / uri)
+            writer.copy(uri, source.read_bytes())
         if uri not in scripts:
             scripts.append(uri)
     styles = [str(s) for s in raw.get("extra_css") or []]
-    (docs / assets.STYLE_URI).parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(assets.ASSETS / "sopsite.css", docs / assets.STYLE_URI)
+    writer.copy(assets.STYLE_URI, (assets.ASSETS / "sopsite.css").read_bytes())
     styles.append(assets.STYLE_URI)
     colour = brand.parse(sopsite_options.get(brand.OPTION))
     if colour is not None:
-        (docs / brand.STYLE_URI).write_text(brand.stylesheet(colour), encoding="utf-8")
+        writer(brand.STYLE_URI, brand.stylesheet(colour))
         styles.append(brand.STYLE_URI)
     return scripts, styles
 

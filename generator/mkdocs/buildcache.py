@@ -73,9 +73,17 @@ def _stable(value: Any) -> Any:
 
 
 def digest(*parts: Any) -> str:
-    """The hex digest of parts that JSON encodes, or `_stable` names, in order."""
-    text = json.dumps(parts, default=_stable, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=20).hexdigest()
+    """The hex digest of parts in order: texts as they are (a page's Markdown and HTML are
+    most of what is digested), anything else as JSON, or as `_stable` names it; each part
+    prefixed with its kind and length, so no two sequences of parts digest alike."""
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        kind, text = ("s", part) if isinstance(part, str) else (
+            "j", json.dumps(part, default=_stable, ensure_ascii=False))
+        data = text.encode("utf-8", "surrogatepass")
+        h.update(f"{kind}{len(data)}:".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def _toc_tokens(toc: Iterable[AnchorLink]) -> list[dict[str, Any]]:
