@@ -247,3 +247,22 @@ def test_zensical_builds_again_from_its_kept_work_folder_to_the_cold_result(
                    cwd=project)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _differences(project / "warm", project / "cold") == []
+
+
+def test_a_link_planted_in_the_cache_is_never_followed(
+        project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An entry that is a symbolic link (to a file outside the project) is not read: the
+    page is made again, and nothing of the linked file reaches the site."""
+    first = _build(project, tmp_path / "one", caplog)
+    outside = tmp_path / "outside.html"
+    outside.write_text("<html>OUTSIDE-SECRET</html>", "utf-8")
+    kept = _kept(project)
+    for folder in (kept / "output", kept.parent.parent / "pages"):
+        for path in folder.iterdir():
+            path.unlink()
+            path.symlink_to(outside)
+    again = _build(project, tmp_path / "two", caplog)
+    assert again[4:] == (0, first[5])
+    assert not any(b"OUTSIDE-SECRET" in p.read_bytes()
+                   for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert _differences(tmp_path / "one", tmp_path / "two") == []

@@ -47,7 +47,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
 from generator.boundary import check_output
-from generator.render.cache import tree_digest
+from generator.render.cache import read_entry, tree_digest
 
 FORMAT = "sopsite-build-cache 1"
 """Part of every digest: a change in what an entry holds changes it."""
@@ -127,7 +127,7 @@ class BuildCache:
         Markdown is kept beside them, in ``pages/`` (`PageCache`), for every engine.
         """
         kept = folder / sys.modules["mkdocs"].__name__ / config_file.stem
-        for path in (folder, kept, folder / "pages"):
+        for path in (folder, kept, folder / "pages", *(kept / kind for kind in KINDS)):
             unsafe = check_output(path, project, "build cache folder (build_cache)")
             if unsafe is not None:
                 raise PluginError(f"sopsite: {unsafe}")
@@ -184,10 +184,7 @@ class BuildCache:
 
     def _read(self, kind: str, key: str) -> str | None:
         self.used[kind].add(key)
-        try:
-            return self._path(kind, key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return read_entry(self._path(kind, key))
 
     def _count(self, kind: str, kept: object) -> None:
         if kept is None:
