@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from generator.mkdocs.build import SiteBuildError
-from generator.mkdocs.buildcache import digest
+from generator.mkdocs.cachekeys import digest
 from generator.render import cache
 from tests.support import REPO
 from tests.support.build import build, make_project
@@ -247,3 +247,49 @@ def test_zensical_builds_again_from_its_kept_work_folder_to_the_cold_result(
                    cwd=project)
     assert done.returncode == 0, done.stdout + done.stderr
     assert _differences(project / "warm", project / "cold") == []
+
+
+def test_a_link_planted_in_the_cache_is_never_followed(
+        project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """An entry that is a symbolic link (to a file outside the project) is not read: the
+    page is made again, and nothing of the linked file reaches the site."""
+    first = _build(project, tmp_path / "one", caplog)
+    outside = tmp_path / "outside.html"
+    outside.write_text("<html>OUTSIDE-SECRET</html>", "utf-8")
+    kept = _kept(project)
+    for folder in (kept / "output", kept.parent.parent / "pages"):
+        for path in folder.iterdir():
+            path.unlink()
+            path.symlink_to(outside)
+    again = _build(project, tmp_path / "two", caplog)
+    assert again[4:] == (0, first[5])
+    assert not any(b"OUTSIDE-SECRET" in p.read_bytes()
+                   for p in (tmp_path / "two").rglob("*") if p.is_file())
+    assert _differences(tmp_path / "one", tmp_path / "two") == []
+
+
+def test_serve_reuses_the_builds_conversions_and_keeps_its_own_pages(tmp_path: Path) -> None:
+    """`sopsite serve` after `sopsite build` converts no page again (the conversions and
+    search entries do not depend on the address the site is served from) and keeps its
+    pages, which name that address, apart: neither forgets the other's."""
+    from tests.support.browser import copy_handbook
+    from tests.support.build import sopsite
+    from tests.support.serving import Server
+
+    project = copy_handbook(tmp_path / "p")
+    done = sopsite("build", cwd=project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    kept = project / ".sopsite-build-cache" / "mkdocs" / "mkdocs"
+    converted = {p.name: p.stat().st_mtime_ns for p in (kept / "convert").iterdir()}
+    built = sorted(p.name for p in (kept / "output").iterdir())
+    server = Server(project, tmp_path / "tmp")
+    try:
+        server.wait_started()
+        assert "Monthly deployment review" in (server.fetch("procedures/sop-it-ci/") or "")
+    finally:
+        assert server.stop() == 0, server.output
+    assert {p.name: p.stat().st_mtime_ns for p in (kept / "convert").iterdir()} == converted
+    assert sorted(p.name for p in (kept / "output").iterdir()) == built
+    served = sorted(p.name for p in (kept / "output-serve").iterdir())
+    assert len(served) == len(built)
+    assert set(served).isdisjoint(built)

@@ -9,6 +9,7 @@ accepts and Chromium draws, a search index that finds a step's words, and the qu
 from __future__ import annotations
 
 import html
+import html.parser
 import json
 import re
 import shutil
@@ -266,3 +267,35 @@ def test_bundle_with_properdocs(tmp_path: Path) -> None:
     assert "ProperDocs 1.6.7" in front
     # Material's offline plugin ran: the search index is a script, not a fetched file.
     assert "handbook/search/search_index.js" in names
+
+
+class _Attributes(html.parser.HTMLParser):
+    """Every attribute name of every element of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.names.update(name for name, _ in attrs)
+
+
+def test_zensical_keeps_a_hostile_site_name_inside_its_attributes(tmp_path: Path) -> None:
+    """Zensical writes site_name into the logo's alt and aria-label unescaped: sopsite
+    escapes it, quotes too, so the name cannot close the attribute and add a handler."""
+    copy_handbook(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    config.write_text(re.sub(r"^site_name: .*$", 'site_name: \'R&D x" onmouseover="alert(1)\'',
+                             text, count=1, flags=re.M), "utf-8")
+    done = sopsite("build", "--engine", "zensical", cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    pages = sorted((tmp_path / "site").rglob("*.html"))
+    assert len(pages) > 20
+    for page in pages:
+        parser = _Attributes()
+        parser.feed(page.read_text("utf-8"))
+        handlers = sorted(name for name in parser.names if name.startswith("on"))
+        assert handlers == [], page.relative_to(tmp_path)
+    front = (tmp_path / "site" / "index.html").read_text("utf-8")
+    assert 'alt="R&amp;D x&quot; onmouseover=&quot;alert(1)"' in front

@@ -115,9 +115,11 @@ def build_variant(config_file: Path, site_dir: Path, overrides: dict[str, Any], 
         raise SiteBuildError(str(error) or type(error).__name__) from error
     # What an auditor receives, or a version is published as, is made from the reviewed
     # files alone: no page comes from the build cache (generator.mkdocs.buildcache).
-    for plugin in config.plugins.values():
-        if hasattr(plugin, "use_build_cache"):
-            plugin.use_build_cache = False
+    # MkDocs may hand the same plugin object to a later build in this process: the switch
+    # is put back after this one.
+    cold = [plugin for plugin in config.plugins.values() if hasattr(plugin, "use_build_cache")]
+    for plugin in cold:
+        plugin.use_build_cache = False
     # As `mkdocs build` does: the plugins' session starts with this build and ends with it.
     config.plugins.on_startup(command="build", dirty=False)
     try:
@@ -128,6 +130,8 @@ def build_variant(config_file: Path, site_dir: Path, overrides: dict[str, Any], 
         raise SiteBuildError(f"a plugin stopped the build (exit code {error.code})") from error
     finally:
         config.plugins.on_shutdown()
+        for plugin in cold:
+            plugin.use_build_cache = True
     return config
 
 

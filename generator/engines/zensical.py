@@ -226,15 +226,7 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         if leftover.is_symlink():
             leftover.unlink()
         shutil.rmtree(leftover, ignore_errors=True)
-    # Zensical writes only inside the folder of its configuration. In the build cache that
-    # folder stays, with Zensical's own cache, and only changed pages are written again;
-    # without one it is a sibling of the site, made afresh and removed after.
-    work = (kept / "zensical" / config_file.stem if kept is not None
-            else target.with_name(f".{target.name}.zensical"))
-    if work.is_symlink():
-        work.unlink()
-    if kept is None:
-        shutil.rmtree(work, ignore_errors=True)
+    work = _work_folder(kept, config_file, target)
     try:
         made, hand_written = _prepare(raw, base, project, options, handbook, session,
                                       work / "docs", work)
@@ -279,6 +271,22 @@ def _build_cache(sopsite_options: Mapping[str, Any], base: Path, project: Path,
         if unsafe is not None:
             raise ZensicalBuildError(unsafe)
     return kept
+
+
+def _work_folder(kept: Path | None, config_file: Path, target: Path) -> Path:
+    """Where Zensical builds: it writes only inside the folder of its configuration. In
+    the build cache that folder stays, with Zensical's own cache, and only changed pages
+    are written again; without one it is a sibling of the site, made afresh (and removed
+    after the build). Nothing is written, read or built through a link planted in it."""
+    work = (kept / "zensical" / config_file.stem if kept is not None
+            else target.with_name(f".{target.name}.zensical"))
+    for link in (work, work / "mkdocs.yml", work / ".sopsite-key", work / "site",
+                 work / ".cache"):
+        if link.is_symlink():
+            link.unlink()
+    if kept is None:
+        shutil.rmtree(work, ignore_errors=True)
+    return work
 
 
 def _forget_if_other(work: Path, zensical: Path, session: Session) -> None:

@@ -125,7 +125,10 @@ def write_config(raw: Mapping[str, Any], base: Path, work: Path, nav: list[Any],
     if isinstance(config.get("copyright"), str):
         config["copyright"] = Sanitiser().clean(config["copyright"]).html
     if isinstance(config.get("site_name"), str):
-        config["site_name"] = html.escape(config["site_name"], quote=False)
+        # Zensical writes site_name into text and into attributes unescaped (Material's
+        # MkDocs templates escape it): escaped here, quotes too, so it cannot end an
+        # attribute it is written into.
+        config["site_name"] = html.escape(config["site_name"], quote=True)
     config["markdown_extensions"] = _with_mermaid_fence(raw.get("markdown_extensions") or [])
     config.update({
         "docs_dir": "docs", "site_dir": "site",

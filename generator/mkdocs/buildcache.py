@@ -32,10 +32,8 @@ import hashlib
 import json
 import logging
 import os
-import re
 import sys
 import tempfile
-from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -44,10 +42,18 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import AnchorLink, get_toc
+from mkdocs.structure.toc import get_toc
 
 from generator.boundary import check_output
-from generator.render.cache import tree_digest
+from generator.mkdocs.cachekeys import (
+    digest,
+    nav_tokens,
+    plugin_config,
+    reads_build_time,
+    stable,
+    toc_tokens,
+)
+from generator.render.cache import read_entry, tree_digest
 
 FORMAT = "sopsite-build-cache 1"
 """Part of every digest: a change in what an entry holds changes it."""
@@ -57,45 +63,6 @@ KNOWN_PLUGINS = frozenset({"search", "material/search", "tags", "material/tags",
 """Plugins whose part in a page's template context is covered by the output digest."""
 
 KINDS = ("convert", "search", "output")
-_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
-
-
-def _stable(value: Any) -> Any:
-    """A JSON fallback that names an object by what it is, never by where it is in memory;
-    a set in an order that does not depend on the process's string hashing."""
-    if isinstance(value, (set, frozenset)):
-        return sorted(map(repr, value))
-    if isinstance(value, Mapping):
-        return [[repr(k), v] for k, v in value.items()]
-    if callable(value) and hasattr(value, "__qualname__"):
-        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
-    return _ADDRESS.sub("", repr(value))
-
-
-def digest(*parts: Any) -> str:
-    """The hex digest of parts in order: texts as they are (a page's Markdown and HTML are
-    most of what is digested), anything else as JSON, or as `_stable` names it; each part
-    prefixed with its kind and length, so no two sequences of parts digest alike."""
-    h = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        kind, text = ("s", part) if isinstance(part, str) else (
-            "j", json.dumps(part, default=_stable, ensure_ascii=False))
-        data = text.encode("utf-8", "surrogatepass")
-        h.update(f"{kind}{len(data)}:".encode())
-        h.update(data)
-    return h.hexdigest()
-
-
-def _toc_tokens(toc: Iterable[AnchorLink]) -> list[dict[str, Any]]:
-    return [{"name": a.title, "id": a.id, "level": a.level,
-             "children": _toc_tokens(a.children)} for a in toc]
-
-
-def _plugin_config(plugin: Any) -> Any:
-    config: Any = getattr(plugin, "config", None)
-    return dict(config) if hasattr(config, "items") else _stable(config)
-
-
 class BuildCache:
     """One build's view of the cache folder: what it read and wrote, and what it may keep.
 
@@ -103,35 +70,44 @@ class BuildCache:
     the next.
     """
 
-    def __init__(self, folder: Path, software: str) -> None:
+    def __init__(self, folder: Path, software: str, *, serving: bool = False) -> None:
         self.folder = folder
+        self.folders = {kind: folder / kind for kind in KINDS}
+        if serving:  # a live server's pages have their own address (site_url) in them
+            self.folders["output"] = folder / "output-serve"
         self.software = digest(FORMAT, software)
         self.used: dict[str, set[str]] = {kind: set() for kind in KINDS}
         self.hits: dict[str, int] = dict.fromkeys(KINDS, 0)
         self.misses: dict[str, int] = dict.fromkeys(KINDS, 0)
-        self.base = self.site = ""
+        self.base = self.site = self.converting = ""
         self.keep_output = False
         self.warnings = _WarningCount()
         self.pages: Path | None = None
         """Where the generated Markdown is kept (`generator.render.cache.PageCache`)."""
 
     @classmethod
-    def open(cls, folder: Path, project: Path, config_file: Path,
-             software: str) -> BuildCache:
+    def open(cls, folder: Path, project: Path, config_file: Path, software: str, *,
+             serving: bool = False) -> BuildCache:
         """The cache of this engine and configuration under ``folder``, which must be a
         real folder inside the project (or not exist yet); ``software`` is the digest of
         what makes the pages (`Session.software`).
 
         One folder per engine and configuration: each build forgets what it did not read,
-        so two that took turns in one folder would undo each other's work. The generated
-        Markdown is kept beside them, in ``pages/`` (`PageCache`), for every engine.
+        so two that took turns in one folder would undo each other's work. A live server
+        (``serving``) shares the conversions and search entries of `sopsite build` and keeps
+        its own output. The generated Markdown is kept beside them, in ``pages/``
+        (`PageCache`), for every engine.
         """
         kept = folder / sys.modules["mkdocs"].__name__ / config_file.stem
-        for path in (folder, kept, folder / "pages"):
+        for path in (folder, kept, folder / "pages", *(kept / kind for kind in KINDS)):
             unsafe = check_output(path, project, "build cache folder (build_cache)")
             if unsafe is not None:
                 raise PluginError(f"sopsite: {unsafe}")
-        cache = cls(kept, software)
+        cache = cls(kept, software, serving=serving)
+        for path in cache.folders.values():
+            unsafe = check_output(path, project, "build cache folder (build_cache)")
+            if unsafe is not None:
+                raise PluginError(f"sopsite: {unsafe}")
         cache.pages = folder / "pages"
         return cache
 
@@ -142,7 +118,7 @@ class BuildCache:
         navigation is settled (`on_nav`)."""
         settings = {key: value for key, value in config.items()
                     if key not in ("plugins", "theme", "site_dir", "config_file_path")}
-        plugins = [(name, f"{type(p).__module__}.{type(p).__qualname__}", _plugin_config(p))
+        plugins = [(name, f"{type(p).__module__}.{type(p).__qualname__}", plugin_config(p))
                    for name, p in config.plugins.items()]
         theme = config.theme
         h = hashlib.blake2b(digest_size=20)
@@ -154,40 +130,42 @@ class BuildCache:
         addresses = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
         self.base = digest(self.software, settings, plugins, themed, list(theme.dirs),
                            h.hexdigest(), addresses)
+        # What Markdown to HTML depends on (besides the page): the extensions and their
+        # options, how links are checked and written, and where every file is.
+        self.converting = digest(self.software, [config.get(key) for key in (
+            "markdown_extensions", "mdx_configs", "validation", "use_directory_urls",
+            "docs_dir")], theme.name, addresses)
         own = [Path(d) for d in theme.dirs
                if not any(Path(d).is_relative_to(p) for p in packaged)]
         self.keep_output = (set(config.plugins) <= KNOWN_PLUGINS
-                            and not any(_reads_build_time(d) for d in own))
+                            and not any(reads_build_time(d) for d in own))
         self.warnings.attach()
 
     def settle(self, navigation: Navigation, files: Files) -> None:
         """Digest what any page's template may read of the others (`on_env`)."""
         pages = [(f.src_uri, f.page.url, f.page.title, f.page.meta, str(f.inclusion))
                  for f in files.documentation_pages() if f.page is not None]
-        self.site = digest(self.base, _nav_tokens(navigation), pages)
+        self.site = digest(self.base, nav_tokens(navigation), pages)
 
     def _convert_key(self, page: Page) -> str:
-        return digest(self.base, page.file.src_uri, page.markdown, page.meta)
+        return digest(self.converting, page.file.src_uri, page.markdown, page.meta)
 
     def _search_key(self, page: Page, settings: Any) -> str:
-        return digest(self.base, _stable(settings), page.url, page.title, page.meta,
-                      page.content, _toc_tokens(page.toc))
+        return digest(self.converting, stable(settings), page.url, page.title, page.meta,
+                      page.content, toc_tokens(page.toc))
 
     def _output_key(self, page: Page, template: str) -> str:
         return digest(self.site, template, page.file.src_uri, page.url, page.title,
-                      page.meta, page.content, _toc_tokens(page.toc), str(page.file.inclusion))
+                      page.meta, page.content, toc_tokens(page.toc), str(page.file.inclusion))
 
     # --- entries -------------------------------------------------------------------------
 
     def _path(self, kind: str, key: str) -> Path:
-        return self.folder / kind / key
+        return self.folders[kind] / key
 
     def _read(self, kind: str, key: str) -> str | None:
         self.used[kind].add(key)
-        try:
-            return self._path(kind, key).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
+        return read_entry(self._path(kind, key))
 
     def _count(self, kind: str, kept: object) -> None:
         if kept is None:
@@ -196,7 +174,7 @@ class BuildCache:
             self.hits[kind] += 1
 
     def _write(self, kind: str, key: str, text: str) -> None:
-        folder = self.folder / kind
+        folder = self.folders[kind]
         try:
             folder.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".")
@@ -240,7 +218,7 @@ class BuildCache:
             render(page, config, files_)
             if self.warnings.count == before and self.warnings.heard():
                 self._write("convert", key, json.dumps({
-                    "content": page.content, "toc": _toc_tokens(page.toc or []),
+                    "content": page.content, "toc": toc_tokens(page.toc or []),
                     "title": page._title_from_render,
                     "anchors": sorted(page.present_anchor_ids or (), key=str),
                     "links": {f.src_uri: a for f, a in (page.links_to_anchors or {}).items()},
@@ -289,7 +267,7 @@ class BuildCache:
         that changed, so it forgets nothing."""
         self.warnings.detach()
         for kind, used in self.used.items() if forget else ():
-            folder = self.folder / kind
+            folder = self.folders[kind]
             if not folder.is_dir():
                 continue
             for path in folder.iterdir():
@@ -322,18 +300,6 @@ def _entries(text: str | None) -> list[Any] | None:
     except ValueError:
         return None
     return data if isinstance(data, list) and all(isinstance(e, dict) for e in data) else None
-
-
-def _nav_tokens(items: Iterable[Any]) -> list[Any]:
-    return [(type(item).__name__, item.title, getattr(item, "url", None),
-             _nav_tokens(getattr(item, "children", None) or ())) for item in items]
-
-
-def _reads_build_time(folder: Path) -> bool:
-    if not folder.is_dir():
-        return False
-    return any(b"build_date_utc" in path.read_bytes()
-               for path in folder.rglob("*") if path.is_file())
 
 
 class _Kept:

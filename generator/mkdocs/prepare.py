@@ -79,7 +79,8 @@ def configure(plugin: SopsitePlugin, config: Any) -> Any:
     if unsafe is not None:
         raise PluginError(f"sopsite: {unsafe}")
     plugin.build_cache = (BuildCache.open(resolve(plugin.base, plugin.config.build_cache),
-                                          plugin.project, config_file, plugin.session.software())
+                                          plugin.project, config_file, plugin.session.software(),
+                                          serving=plugin.session.serving)
                           if plugin.use_build_cache and plugin.config.build_cache else None)
     options = replace(options, boundary=plugin.project,
                       pages_store=plugin.build_cache.pages if plugin.build_cache else None)

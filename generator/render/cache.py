@@ -10,6 +10,8 @@ import hashlib
 import importlib.metadata
 import json
 import logging
+import os
+import stat
 import sys
 import tempfile
 from collections.abc import Callable
@@ -41,6 +43,24 @@ def software_digest() -> str:
         h.update(f"{name}=={version}\0".encode())
     tree_digest(Path(generator.__file__).parent, h)
     return h.hexdigest()
+
+
+def read_entry(path: Path) -> str | None:
+    """A cache entry's text; None for one that is missing, not a regular file (a link is
+    never followed: the cache is inside the project and reads nothing outside it) or not
+    text."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            return None
+        data = stream.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class PageCache:
@@ -79,10 +99,8 @@ class PageCache:
     def _stored(self, key: str) -> Any:
         if self.store is None:
             return _MISSING
-        try:
-            return _decode((self.store / key).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            return _MISSING
+        text = read_entry(self.store / key)
+        return _MISSING if text is None else _decode(text)
 
     def _save(self, key: str, value: object) -> None:
         text = _encode(value) if self.store is not None else None
