@@ -293,3 +293,14 @@ def test_serve_reuses_the_builds_conversions_and_keeps_its_own_pages(tmp_path: P
     served = sorted(p.name for p in (kept / "output-serve").iterdir())
     assert len(served) == len(built)
     assert set(served).isdisjoint(built)
+
+
+def test_what_changes_no_page_keeps_every_page(
+        project: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Whether warnings fail the build, and where a live server listens, change no page:
+    a build after such a change reuses every part of every page."""
+    first = _build(project, tmp_path / "one", caplog)
+    _edit(project, "strict: true\n", "strict: false\ndev_addr: 127.0.0.1:8765\n")
+    again = _build(project, tmp_path / "two", caplog)
+    assert again == (first[1], 0, first[3], 0, first[5], 0)
+    assert _differences(tmp_path / "one", tmp_path / "two") == []

@@ -116,8 +116,11 @@ class BuildCache:
     def begin(self, config: Any, files: Files) -> None:
         """Digest the configuration, the theme and every file's address, once the
         navigation is settled (`on_nav`)."""
+        # Where the site is written, whether warnings fail the build and where a live
+        # server listens change no page (the address it serves from, site_url, does).
         settings = {key: value for key, value in config.items()
-                    if key not in ("plugins", "theme", "site_dir", "config_file_path")}
+                    if key not in ("plugins", "theme", "site_dir", "config_file_path",
+                                   "strict", "dev_addr")}
         plugins = [(name, f"{type(p).__module__}.{type(p).__qualname__}", plugin_config(p))
                    for name, p in config.plugins.items()]
         theme = config.theme
