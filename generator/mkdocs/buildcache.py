@@ -31,9 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -49,11 +47,10 @@ from generator.mkdocs.cachekeys import (
     digest,
     nav_tokens,
     plugin_config,
-    reads_build_time,
     stable,
     toc_tokens,
 )
-from generator.render.cache import read_entry, tree_digest
+from generator.render.cache import forget_except, read_entry, tree_digest, write_entry
 
 FORMAT = "sopsite-build-cache 1"
 """Part of every digest: a change in what an entry holds changes it."""
@@ -99,12 +96,8 @@ class BuildCache:
         (`PageCache`), for every engine.
         """
         kept = folder / sys.modules["mkdocs"].__name__ / config_file.stem
-        for path in (folder, kept, folder / "pages", *(kept / kind for kind in KINDS)):
-            unsafe = check_output(path, project, "build cache folder (build_cache)")
-            if unsafe is not None:
-                raise PluginError(f"sopsite: {unsafe}")
         cache = cls(kept, software, serving=serving)
-        for path in cache.folders.values():
+        for path in (folder, kept, folder / "pages", *cache.folders.values()):
             unsafe = check_output(path, project, "build cache folder (build_cache)")
             if unsafe is not None:
                 raise PluginError(f"sopsite: {unsafe}")
@@ -124,11 +117,14 @@ class BuildCache:
         plugins = [(name, f"{type(p).__module__}.{type(p).__qualname__}", plugin_config(p))
                    for name, p in config.plugins.items()]
         theme = config.theme
+        # The theme's own folders (custom_dir) by their files; packaged ones by the version
+        # of their package, which the software digest holds.
         h = hashlib.blake2b(digest_size=20)
         packaged = [Path(p) for p in sys.path if "-packages" in p]
+        reads_time = False
         for folder in map(Path, theme.dirs):
             if not any(folder.is_relative_to(p) for p in packaged) and folder.is_dir():
-                tree_digest(folder, h)
+                reads_time = tree_digest(folder, h, b"build_date_utc") or reads_time
         themed = {key: theme[key] for key in theme}
         addresses = sorted((f.src_uri, f.dest_uri, f.url, str(f.inclusion)) for f in files)
         self.base = digest(self.software, settings, plugins, themed, list(theme.dirs),
@@ -138,10 +134,7 @@ class BuildCache:
         self.converting = digest(self.software, [config.get(key) for key in (
             "markdown_extensions", "mdx_configs", "validation", "use_directory_urls",
             "docs_dir")], theme.name, addresses)
-        own = [Path(d) for d in theme.dirs
-               if not any(Path(d).is_relative_to(p) for p in packaged)]
-        self.keep_output = (set(config.plugins) <= KNOWN_PLUGINS
-                            and not any(reads_build_time(d) for d in own))
+        self.keep_output = set(config.plugins) <= KNOWN_PLUGINS and not reads_time
         self.warnings.attach()
 
     def settle(self, navigation: Navigation, files: Files) -> None:
@@ -177,15 +170,7 @@ class BuildCache:
             self.hits[kind] += 1
 
     def _write(self, kind: str, key: str, text: str) -> None:
-        folder = self.folders[kind]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(text)
-            Path(temporary).replace(folder / key)
-        except OSError as error:  # a cache that cannot be written costs time, not the build
-            logging.getLogger("sopsite.cache").info("build cache not written: %s", error)
+        write_entry(self.folders[kind], key, text)
 
     # --- the three stages ----------------------------------------------------------------
 
@@ -270,12 +255,7 @@ class BuildCache:
         that changed, so it forgets nothing."""
         self.warnings.detach()
         for kind, used in self.used.items() if forget else ():
-            folder = self.folders[kind]
-            if not folder.is_dir():
-                continue
-            for path in folder.iterdir():
-                if path.name not in used:
-                    path.unlink(missing_ok=True)
+            forget_except(self.folders[kind], used)
 
     def summary(self) -> str:
         return ", ".join(f"{kind} {self.hits[kind]} kept / {self.misses[kind]} made"

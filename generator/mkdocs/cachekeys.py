@@ -10,7 +10,6 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
 from mkdocs.structure.toc import AnchorLink
@@ -62,12 +61,3 @@ def nav_tokens(items: Iterable[Any]) -> list[Any]:
     """The navigation's shape, titles and addresses: every page's template shows them."""
     return [(type(item).__name__, item.title, getattr(item, "url", None),
              nav_tokens(getattr(item, "children", None) or ())) for item in items]
-
-
-def reads_build_time(folder: Path) -> bool:
-    """Whether a theme folder of the project's own names the build time, which a kept page
-    would show from the build that made it."""
-    if not folder.is_dir():
-        return False
-    return any(b"build_date_utc" in path.read_bytes()
-               for path in folder.rglob("*") if path.is_file())

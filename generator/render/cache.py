@@ -25,12 +25,17 @@ T = TypeVar("T")
 _MISSING: Any = object()
 
 
-def tree_digest(folder: Path, into: Any) -> None:
-    """Feed every file's path and bytes under ``folder`` into the hash ``into``."""
+def tree_digest(folder: Path, into: Any, marker: bytes = b"") -> bool:
+    """Feed every file's path and bytes under ``folder`` into the hash ``into``; whether
+    any file holds ``marker`` (read in the same pass)."""
+    found = False
     for path in sorted(folder.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
+            data = path.read_bytes()
+            found = found or (bool(marker) and marker in data)
             into.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-            into.update(hashlib.blake2b(path.read_bytes(), digest_size=20).digest())
+            into.update(hashlib.blake2b(data, digest_size=20).digest())
+    return found
 
 
 def software_digest() -> str:
@@ -61,6 +66,27 @@ def read_entry(path: Path) -> str | None:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         return None
+
+
+def write_entry(folder: Path, key: str, text: str) -> None:
+    """Write a cache entry whole or not at all (a temporary name, then a rename); a cache
+    that cannot be written costs time, not the build."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=folder, prefix=".",
+                                         delete=False) as out:
+            out.write(text)
+        Path(out.name).replace(folder / key)
+    except OSError as error:
+        logging.getLogger("sopsite.cache").info("cache entry not written: %s", error)
+
+
+def forget_except(folder: Path, used: set[str]) -> None:
+    """Remove the entries of ``folder`` a build did not read: it keeps one site's worth."""
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if path.name not in used:
+                path.unlink(missing_ok=True)
 
 
 class PageCache:
@@ -104,25 +130,15 @@ class PageCache:
 
     def _save(self, key: str, value: object) -> None:
         text = _encode(value) if self.store is not None else None
-        if self.store is None or text is None:
-            return
-        try:
-            self.store.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.store,
-                                             prefix=".", delete=False) as out:
-                out.write(text)
-            Path(out.name).replace(self.store / key)
-        except OSError as error:  # a cache that cannot be written costs time, not the build
-            logging.getLogger("sopsite.cache").info("page not kept: %s", error)
+        if self.store is not None and text is not None:
+            write_entry(self.store, key, text)
 
     def finish(self) -> None:
         """The build is done: what it made is what the next one may reuse; the store
         forgets the pages no longer made."""
         self._kept, self._fresh = (self._fresh, {}) if self.keep else ({}, {})
-        if self.store is not None and self.store.is_dir():
-            for path in self.store.iterdir():
-                if path.name not in self._used:
-                    path.unlink(missing_ok=True)
+        if self.store is not None:
+            forget_except(self.store, self._used)
 
 
 def _encode(value: object) -> str | None:
