@@ -9,6 +9,7 @@ tests/support; the names below are re-exported for the files that import them fr
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,20 @@ import pytest
 from tests.support import MINIMAL, SOPSITE, TESTS, TODAY, TODAY_ARG, Book, guard, order, run_sopsite
 
 __all__ = ["MINIMAL", "SOPSITE", "TESTS", "TODAY", "TODAY_ARG", "Book", "run_sopsite"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A user cache folder of the run's own (XDG_CACHE_HOME), for this process and every
+    `sopsite` it starts: `sopsite serve` keeps its signing key there
+    (`generator.mkdocs.lastsite`), and a run must neither read nor leave the user's."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ request has a time limit. MkDocs' own server held every page request after a fai
 until a later build succeeded; here a broken file must be answered, within 5 s of the save,
 with the page of problems (`file:line:col: severity [CODE] message`, escaped, with links into
 the errors reference), and the pages must come back once the file is fixed. Stopping the
-server (Ctrl-C, SIGTERM) must leave no process and no temporary site folder behind.
+server (Ctrl-C, SIGTERM) must leave no process and no temporary folder behind.
 """
 
 from __future__ import annotations
@@ -73,15 +73,17 @@ def _wait_for_page(server: Server, path: str, text: str) -> None:
     server.wait_until(back, RECOVER_TIMEOUT, f"/{path} to come back with {text!r}")
 
 
-def _assert_stops_cleanly(server: Server, signum: int) -> None:
+def _assert_stops_cleanly(server: Server, signum: int, *, good: bool) -> None:
     """The signal stops the server with exit 0, leaving no process of its group and no
-    temporary site folder."""
-    made = [p.name for p in server.tmp.iterdir() if p.name.startswith("sopsite-serve-")]
-    assert len(made) == 1, made
+    temporary folder; the site stays in the build cache, with the record that shows it at
+    the next start only if the last build was ``good`` (test_serve_lastsite.py)."""
+    records = server.workdir / ".sopsite-build-cache" / "mkdocs" / "mkdocs"
+    assert (records / "serve-site").is_dir()
     assert server.stop(signum) == 0, server.output
     assert not server.group_alive(), "a process of the server outlived it"
-    left = [p.name for p in server.tmp.iterdir() if p.name.startswith("sopsite-serve-")]
-    assert left == [], f"temporary site folder left behind: {left}"
+    left = [p.name for p in server.tmp.iterdir() if p.name.startswith("sopsite-")]
+    assert left == [], f"temporary folder left behind: {left}"
+    assert (records / "serve-site.json").is_file() is good
 
 
 @pytest.fixture
@@ -149,7 +151,7 @@ def test_a_yaml_error_is_shown_on_every_page_and_the_site_comes_back(
     again = server.get("errors/", timeout=ANSWER_LIMIT)
     assert again is not None
     assert again.headers.get("X-Sopsite-Build") is None
-    _assert_stops_cleanly(server, signal.SIGINT)
+    _assert_stops_cleanly(server, signal.SIGINT, good=True)
 
 
 def test_errors_in_two_files_are_both_shown(server: Server, handbook: Path) -> None:
@@ -219,7 +221,7 @@ def test_a_handbook_broken_at_start_is_served_and_comes_back(handbook: Path,
         _wait_for_page(running, SOP_PAGE, "Analyse trends and draft proposals")
         edit(handbook / SOP_FILE, TITLE, BROKEN)
         _wait_for_failure(running, SOP_PAGE, 30)
-        _assert_stops_cleanly(running, signal.SIGTERM)  # as a service manager stops it
+        _assert_stops_cleanly(running, signal.SIGTERM, good=False)  # as systemd stops it
     finally:
         running.stop()
 

@@ -15,7 +15,8 @@ from markupsafe import escape
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from generator.mkdocs.prepare import RefusedError
-from generator.mkdocs.serve import MAX_MESSAGE_CHARS, MAX_MESSAGES, _is_page, failure_of
+from generator.mkdocs.serve import _is_page
+from generator.mkdocs.servepages import MAX_MESSAGE_CHARS, MAX_MESSAGES, failure_of
 from generator.problems import Problem, Severity
 from generator.render.failure import MAX_SHOWN, ErrorsPage, failure_page
 from tests.support.serving import page_text

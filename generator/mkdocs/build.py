@@ -16,6 +16,7 @@ from mkdocs.exceptions import MkDocsException
 
 from generator.boundary import check_output, project_root
 from generator.errors import SopsiteError
+from generator.mkdocs.lastsite import mount_of, record, records_of
 
 
 class SiteBuildError(SopsiteError):
@@ -96,5 +97,8 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
         target.rename(retired)
     staging.rename(target)
     shutil.rmtree(retired, ignore_errors=True)
+    records = records_of(config)
+    if records is not None:  # for `sopsite serve` to show until its first build ends
+        record(records[0], False, target, mount_of(config.site_url), records[1])
     return target
 

@@ -60,6 +60,11 @@ KNOWN_PLUGINS = frozenset({"search", "material/search", "tags", "material/tags",
 """Plugins whose part in a page's template context is covered by the output digest."""
 
 KINDS = ("convert", "search", "output")
+def config_folder(folder: Path, config_file: Path) -> Path:
+    """The part of the build cache ``folder`` that is this engine's and configuration's."""
+    return folder / sys.modules["mkdocs"].__name__ / config_file.stem
+
+
 class BuildCache:
     """One build's view of the cache folder: what it read and wrote, and what it may keep.
 
@@ -95,7 +100,7 @@ class BuildCache:
         its own output. The generated Markdown is kept beside them, in ``pages/``
         (`PageCache`), for every engine.
         """
-        kept = folder / sys.modules["mkdocs"].__name__ / config_file.stem
+        kept = config_folder(folder, config_file)
         cache = cls(kept, software, serving=serving)
         for path in (folder, kept, folder / "pages", *cache.folders.values()):
             unsafe = check_output(path, project, "build cache folder (build_cache)")

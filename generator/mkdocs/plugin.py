@@ -130,9 +130,12 @@ class SopsitePlugin(BasePlugin[SopsiteConfig]):
             self.build_cache = None
 
     def on_serve(self, server: Any, *, config: Any, builder: Any) -> Any:
-        server.watch(str(self._path(self.config.sops)))
+        # Before the first build when the server shows the last good site meanwhile:
+        # nothing of on_config's may be needed here.
+        base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        server.watch(str(resolve(base, self.config.sops)))
         if self.config.templates:
-            server.watch(str(self._path(self.config.templates)))
+            server.watch(str(resolve(base, self.config.templates)))
         return server
 
     def on_page_markdown(self, markdown: str, *, page: Any, config: Any, files: Files) -> str:

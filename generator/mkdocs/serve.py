@@ -29,9 +29,7 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -40,19 +38,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from markupsafe import escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
-from mkdocs.exceptions import Abort, BuildError, MkDocsException
+from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import File
 
 from generator.checks import RULES
 from generator.mkdocs.build import SiteBuildError, _log_to_stderr
-from generator.mkdocs.prepare import RefusedError
-from generator.problems import Problem
+from generator.mkdocs.lastsite import ServeSite, Shown, mount_of, records_of
+from generator.mkdocs.servepages import Failure, Said, failure_of, stale_banner, with_banner
 from generator.render.failure import ErrorsPage, failure_page
 
 if TYPE_CHECKING:
@@ -66,19 +63,7 @@ ERRORS_DOC = "errors.md"
 BUILD_WAIT = 3.0
 """Seconds a page request waits for a build under way before the "rebuilding" page answers."""
 
-MAX_MESSAGES, MAX_MESSAGE_CHARS = 50, 2_000
-"""What the failure page shows of the build's unlocated messages (all are in the terminal)."""
-
 StartResponse = Callable[..., Any]
-
-
-@dataclass(frozen=True)
-class Failure:
-    """Why the last build did not produce a site."""
-
-    problems: tuple[Problem, ...]
-    messages: tuple[str, ...]
-    ended: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -88,58 +73,6 @@ class Reference:
     urls: frozenset[str]
     html: bytes
     page: ErrorsPage
-
-
-def _refused(error: BaseException) -> RefusedError | None:
-    """The sopsite plugin's refusal behind ``error`` (MkDocs re-raises a plugin's error as
-    an `Abort` while handling it, so the original is the abort's context)."""
-    seen: set[int] = set()
-    current: BaseException | None = error
-    while current is not None and id(current) not in seen:
-        if isinstance(current, RefusedError):
-            return current
-        seen.add(id(current))
-        current = current.__cause__ or current.__context__
-    return None
-
-
-def _reason(error: BaseException) -> str:
-    if isinstance(error, Abort) and isinstance(error.__context__, BuildError):
-        error = error.__context__  # the BuildError MkDocs logged, not its generic "Aborted"
-    elif isinstance(error, SystemExit) and not isinstance(error, MkDocsException):
-        return f"a plugin stopped the build (exit code {error.code})"
-    return str(error) or type(error).__name__
-
-
-def failure_of(error: BaseException, said: Iterable[str], ended: dt.datetime) -> Failure:
-    """What the failure page shows of ``error``: the refusal's problems, and what the build
-    logged besides them."""
-    refused = _refused(error)
-    texts = [text for text in said if refused is None or text != str(refused)]
-    if refused is None:
-        reason = _reason(error)
-        if reason not in texts:
-            texts.append(reason)
-    shown = tuple(text if len(text) <= MAX_MESSAGE_CHARS else text[:MAX_MESSAGE_CHARS] + "…"
-                  for text in texts[:MAX_MESSAGES])
-    return Failure(refused.problems if refused else (), shown, ended)
-
-
-class _Said(logging.Handler):
-    """The warnings and errors one build logged, from its own thread only (the server's
-    request threads log through the same loggers meanwhile)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.thread = threading.get_ident()
-        self.texts: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.thread:
-            try:
-                self.texts.append(record.getMessage())
-            except Exception:  # a plugin's malformed log call must not stop the build
-                self.texts.append(str(record.msg))
 
 
 def _is_page(path: str, mount: str) -> bool:
@@ -171,34 +104,26 @@ def _live(server: LiveReloadServer, page: bytes) -> tuple[bytes, str]:
     return injected, f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-_BODY = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
-
-
-def _with_banner(html: bytes, failure: Failure, home: str) -> bytes:
-    count = len(failure.problems) or len(failure.messages)
-    noun = "problem" if count == 1 else "problems"
-    banner = (
-        '<div role="alert" id="sopsite-serve-banner" style="position:fixed;left:0;right:0;'
-        "bottom:0;z-index:10000;padding:.6rem 1rem;background:#fdecee;color:#1a1a1a;"
-        'border-top:.3rem solid #b00020;font:15px/1.4 system-ui,sans-serif">'
-        f"The handbook does not build now ({count} {noun}, last build "
-        f"{failure.ended.strftime('%H:%M:%S')}). This errors reference is from the last good "
-        f'build. <a href="{escape(home)}" style="color:#0b57d0">Show the problems</a></div>'
-    ).encode()
-    match = _BODY.search(html)
-    at = match.end() if match else 0
-    return html[:at] + banner + html[at:]
+def _moved(url: str) -> bytes:
+    """A page that sends the browser on to ``url`` (a folder asked without its slash)."""
+    return (f'<!doctype html><meta http-equiv="refresh" content="0; url={escape(url)}">'
+            "<title>Moved</title><body></body>").encode()
 
 
 class Preview:
     """The builds of one server and what the browser is shown: the site or why not."""
 
     def __init__(self, load: Callable[[], MkDocsConfig], *, serve_url: str, mount: str,
-                 dirty: bool) -> None:
+                 dirty: bool, folder: ServeSite | None = None) -> None:
         self._load = load
         self.serve_url, self.mount, self.dirty = serve_url, mount, dirty
+        self.folder = folder
+        """Where the site is built, and the last good site shown until the first build ends."""
         self._state = threading.Condition()
-        self._building = False
+        self._building = True  # from the start: no page is served before the first build
+        self._built = False
+        self.good = False
+        """Whether the last build made the whole site."""
         self._failure: Failure | None = None
         self._reference: Reference | None = None
         self.server: LiveReloadServer | None = None
@@ -217,7 +142,7 @@ class Preview:
         log.info("Building documentation...")
         with self._state:
             self._building = True
-        said = _Said()
+        said = Said()
         logging.getLogger("mkdocs").addHandler(said)
         failure: Failure | None = None
         reference = None
@@ -235,10 +160,12 @@ class Preview:
         finally:
             logging.getLogger("mkdocs").removeHandler(said)
             with self._state:
-                self._failure = failure
+                self._failure, self.good = failure, failure is None
                 if failure is None:
                     self._reference = reference
-                self._building = False
+                self._building, self._built = False, True
+                if self.folder is not None:
+                    self.folder.retire()
                 self._state.notify_all()
         if failure is not None:
             log.error("The build failed: every page shows the problems until they are fixed, "
@@ -263,6 +190,11 @@ class Preview:
         """The WSGI application: MkDocs' own, but for pages while the site is not built."""
         assert self.server is not None
         path = environ.get("PATH_INFO", "").encode("latin-1").decode("utf-8", "ignore")
+        with self._state:
+            shown = self.folder.shown if self.folder is not None else None
+        if (shown is not None and not path.startswith("/livereload/")
+                and (path + "/").startswith(self.mount)):
+            return self._last_site(shown, path, start_response)
         if not _is_page(path, self.mount):
             return self.server.serve_request(environ, start_response)
         server = self.server
@@ -278,7 +210,7 @@ class Preview:
         if failure is None and not building:
             return self.server.serve_request(environ, start_response)
         if failure is not None and reference is not None and path in reference.urls:
-            body, _ = _live(self.server, _with_banner(reference.html, failure, self.mount))
+            body, _ = _live(self.server, with_banner(reference.html, failure, self.mount))
             return self._respond(start_response, "200 OK", body,
                                  [("X-Sopsite-Build", "failed")])
         page = failure_page(
@@ -286,6 +218,7 @@ class Preview:
             when=failure.ended if failure else None, building=building,
             errors=reference.page if reference else None,
             summaries={code: rule.summary for code, rule in RULES.items()},
+            first=not self._built,
         ).encode("utf-8")
         body, script = _live(self.server, page)
         policy = (f"default-src 'none'; script-src {script}; connect-src 'self'; "
@@ -297,10 +230,32 @@ class Preview:
                              [("Content-Security-Policy", policy),
                               ("X-Sopsite-Build", "failed" if failure else "building")])
 
+    def _last_site(self, shown: Shown, path: str,
+                   start_response: StartResponse) -> Iterable[bytes]:
+        """A file of the last good site, while the first build runs; its pages with a
+        banner and the live-reload script, so they turn into the new site by themselves.
+
+        Every answer is 200 (see `app`), a missing file's too.
+        """
+        assert self.server is not None
+        kind, body = shown.read(path, self.mount)
+        name = path + "index.html" if path.endswith("/") else path
+        if kind == "folder":
+            name, body = "index.html", _moved(path + "/")
+        elif kind == "missing":
+            kind, body = shown.read(self.mount + "404.html", self.mount)
+            name, body = "404.html", body if kind == "file" else b"Not found"
+        kind = self.server._guess_type(name)
+        if kind == "text/html":
+            body, _ = _live(self.server, stale_banner(body, shown.built))
+        return self._respond(start_response, "200 OK", body, [("X-Sopsite-Build", "stale")],
+                             kind=kind)
+
     @staticmethod
     def _respond(start_response: StartResponse, status: str, body: bytes,
-                 headers: list[tuple[str, str]]) -> list[bytes]:
-        start_response(status, [("Content-Type", "text/html; charset=utf-8"),
+                 headers: list[tuple[str, str]], *,
+                 kind: str = "text/html; charset=utf-8") -> list[bytes]:
+        start_response(status, [("Content-Type", kind),
                                 ("Content-Length", str(len(body))),
                                 ("Cache-Control", "no-store"),
                                 ("X-Content-Type-Options", "nosniff"), *headers])
@@ -329,41 +284,46 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 def serve_site(config_file: Path, dev_addr: str, *, dirty: bool = False) -> None:
     """Serve the site with live reload until Ctrl-C (or SIGTERM), as `mkdocs serve` does,
-    but answering every request while the handbook does not build."""
+    but answering every request while the handbook does not build, and showing the last
+    good site while the first build runs (`generator.mkdocs.lastsite`)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     _log_to_stderr(verbose=True)
-    site_dir = tempfile.mkdtemp(prefix="sopsite-serve-")
     # MkDocs warns on every dirty build that navigation may be stale; under mkdocs.yml's
     # `strict: true` that warning alone would refuse every rebuild.
     overrides: dict[str, Any] = {"strict": False} if dirty else {}
+    folder: ServeSite | None = None
 
     def load() -> MkDocsConfig:
-        return load_config(config_file=str(config_file), site_dir=site_dir,
-                           dev_addr=dev_addr, **overrides)
+        site = {"site_dir": str(folder.site)} if folder is not None else {}
+        return load_config(config_file=str(config_file), dev_addr=dev_addr, **site,
+                           **overrides)
 
-    try:
-        with _terminate_as_interrupt():
-            try:
-                config = load()
-            except MkDocsException as error:
-                raise SiteBuildError(str(error)) from error
+    with _terminate_as_interrupt():
+        try:
+            config = load()
+        except MkDocsException as error:
+            raise SiteBuildError(str(error)) from error
+        folder = ServeSite.claim(records_of(config), mount_of(config.site_url))
+        config.site_dir = str(folder.site)
+        preview = Preview(load, serve_url="", mount=mount_of(config.site_url), dirty=dirty,
+                          folder=folder)
+        try:
             config.plugins.on_startup(command="serve", dirty=dirty)
             try:
-                _run(config, load, site_dir, dirty)
+                _run(config, preview)
             finally:
                 config.plugins.on_shutdown()
-    finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
+        finally:
+            folder.close(good=preview.good, mount=preview.mount)
 
 
-def _run(config: MkDocsConfig, load: Callable[[], MkDocsConfig], site_dir: str,
-         dirty: bool) -> None:
+def _run(config: MkDocsConfig, preview: Preview) -> None:
     host, port = config.dev_addr
-    mount = ("/" + urlsplit(config.site_url or "/").path.lstrip("/")).rstrip("/") + "/"
-    preview = Preview(load, serve_url=f"http://{host}:{port}{mount}", mount=mount,
-                      dirty=dirty)
+    preview.serve_url = f"http://{host}:{port}{preview.mount}"
+    assert preview.folder is not None
+    site_dir = str(preview.folder.site)
     server = LiveReloadServer(builder=preview.build, host=host, port=port, root=site_dir,
-                              mount_path=mount)
+                              mount_path=preview.mount)
     preview.attach(server)
 
     def not_found(code: int) -> bytes | None:
@@ -371,13 +331,23 @@ def _run(config: MkDocsConfig, load: Callable[[], MkDocsConfig], site_dir: str,
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = not_found
-    preview.build(config)
     server.watch(config.docs_dir)
     if config.config_file_path:
         server.watch(config.config_file_path)
+    # The plugins' watches are set before the first build, so that a save made during it is
+    # not missed: the first build runs in MkDocs' build loop, as a save's would, and the
+    # server answers meanwhile (from the last good site, or with the "rebuilding" page).
     server = config.plugins.on_serve(server, config=config, builder=preview.build)
     for item in config.watch:
         server.watch(item)
+    shown = preview.folder.shown
+    if shown is not None:
+        log.info("Showing the site built %s until the first build ends",
+                 shown.built.strftime("%Y-%m-%d %H:%M"))
+    first = [config]
+    server.builder = lambda: preview.build(first.pop() if first else None)
+    with server._rebuild_cond:
+        server._want_rebuild = True
     try:
         server.serve()
     except KeyboardInterrupt:

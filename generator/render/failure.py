@@ -44,12 +44,14 @@ def _environment() -> Environment:
 
 def failure_page(problems: Sequence[Problem], messages: Sequence[str], *,
                  when: dt.datetime | None, building: bool,
-                 errors: ErrorsPage | None, summaries: Mapping[str, str]) -> str:
+                 errors: ErrorsPage | None, summaries: Mapping[str, str],
+                 first: bool = False) -> str:
     """The HTML of the page: each problem as `sopsite check` prints it, with a link to its
     entry in the errors reference (when the site has one) and the rule's one-line purpose.
 
     ``when`` is the moment the failed build ended (None: no build has failed, one is under
-    way); ``messages`` are what MkDocs or a plugin said without a location.
+    way; ``first``: the server's first build); ``messages`` are what MkDocs or a plugin said
+    without a location.
     """
     shown = list(problems[:MAX_SHOWN])
     rows = [{"location": f"{p.path}:{p.line}:{p.column}", "severity": p.severity.value,
@@ -57,5 +59,5 @@ def failure_page(problems: Sequence[Problem], messages: Sequence[str], *,
              "href": errors.link(p.code) if errors else None} for p in shown]
     return _environment().get_template(TEMPLATE).render(
         rows=rows, hidden=len(problems) - len(shown), messages=list(messages),
-        when=when.strftime("%H:%M:%S") if when else None, building=building,
+        when=when.strftime("%H:%M:%S") if when else None, building=building, first=first,
         errors_url=errors.url if errors else None)

@@ -139,8 +139,13 @@ class Server:
                     f"{self.output}")
 
     def wait_started(self) -> None:
-        self.wait_until(lambda: self.get("", timeout=5) is not None, START_TIMEOUT,
-                        "the server to answer")
+        """Until the first build ended: the server answers at once, but with the last good
+        site ("stale") or a "building" page until then."""
+        def built() -> bool:
+            answer = self.get("", timeout=5)
+            return (answer is not None
+                    and answer.headers.get("X-Sopsite-Build") not in ("stale", "building"))
+        self.wait_until(built, START_TIMEOUT, "the first build to end")
 
     def page_contains(self, path: str, text: str) -> bool:
         html = self.fetch(path)

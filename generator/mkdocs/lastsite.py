@@ -1,0 +1,306 @@
+"""The last site built here, shown by a new `sopsite serve` until its own first build ends.
+
+At a thousand documents a first build takes minutes, and an author who starts the server
+again wants to read at once. A live server builds into a folder of the build cache that
+outlives it (``serve-site/``); when it stops after a good build, a record beside the folder
+says when it was built and for which address. `sopsite build` leaves the same record for
+the site folder it replaced. The next server moves its old folder aside (or takes the
+newer build's site, read only) and answers from it, every page under a banner that gives
+its age, until its own first build ends; then the moved folder is deleted.
+
+The record is signed, with a key kept outside the project (in the user's cache folder),
+over the site folder's listing: every entry's path, size and modification time. Files that
+came with a checkout or a restored cache, or changed after the build, are not the site that
+was built here and are never shown; nor is a folder that holds a link or anything but
+folders and regular files. Answers come from regular files inside the folder only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+import os
+import posixpath
+import secrets
+import shutil
+import stat
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.boundary import check_output, project_root
+from generator.render.cache import read_entry, write_entry
+
+try:
+    import fcntl
+except ImportError:  # no advisory locks: every server builds in a temporary folder
+    fcntl = None  # type: ignore[assignment]
+
+log = logging.getLogger("mkdocs.sopsite.serve")
+
+FORMAT = "sopsite-last-site 1"
+SERVE_SITE, SHOWN = "serve-site", "serve-shown"
+RECORD = {True: "serve-site.json", False: "build-site.json"}
+"""The record of the site a live server (True) or `sopsite build` (False) left."""
+KEY_BYTES = 32
+MAX_FILE = 256 * 1024 * 1024
+"""Bytes of one file served from the last site at most (a site's files are far smaller)."""
+
+
+def _key() -> bytes | None:
+    """This user's signing key, made on first use; None where none can be kept."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    path = Path(base) / "sopsite" / "last-site.key"
+    try:
+        data = path.read_bytes()
+        return data if len(data) >= KEY_BYTES else None
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError:  # made by another server meanwhile, or no home to keep it in
+        return None
+    key = secrets.token_bytes(KEY_BYTES)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(key)
+    return key
+
+
+def listing(root: Path) -> str | None:
+    """A digest of every entry under ``root`` (path, kind, size, modification time); None
+    when ``root`` is a link or holds anything but folders and regular files."""
+    h = hashlib.blake2b(digest_size=32)
+    try:
+        if not stat.S_ISDIR(os.lstat(root).st_mode):
+            return None
+        for folder, folders, files in os.walk(root, onerror=_raise):
+            folders.sort()
+            for name in sorted([*folders, *files]):
+                path = Path(folder, name)
+                mode = os.lstat(path)
+                kind = "d" if stat.S_ISDIR(mode.st_mode) else "f"
+                if kind == "f" and not stat.S_ISREG(mode.st_mode):
+                    return None
+                size = mode.st_size if kind == "f" else 0
+                h.update(os.fsencode(path.relative_to(root)))
+                h.update(f"\0{kind}\0{size}\0{mode.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _signature(key: bytes, fields: dict[str, str]) -> str:
+    return hmac.new(key, json.dumps(fields, sort_keys=True).encode(), "sha256").hexdigest()
+
+
+def record(records: Path, serving: bool, site: Path, mount: str, project: Path) -> None:
+    """Sign ``site`` as the whole site a build wrote for ``mount``, just now (a site out
+    of ``project``, such as a temporary folder, is not kept track of)."""
+    key = _key() if check_output(site, project, "site folder") is None else None
+    tree = listing(site) if key is not None else None
+    if key is None or tree is None:
+        forget(records, serving)
+        return
+    fields = {"format": FORMAT, "site": str(site.absolute()), "mount": mount,
+              "built": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+              "listing": tree}
+    write_entry(records, RECORD[serving], json.dumps({**fields,
+                                                      "signature": _signature(key, fields)}))
+
+
+def forget(records: Path, serving: bool) -> None:
+    """Drop the record: its site is about to change."""
+    with contextlib.suppress(OSError):
+        (records / RECORD[serving]).unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A last good site and when it was built."""
+
+    root: Path
+    built: dt.datetime
+
+    def read(self, path: str, mount: str) -> tuple[str, bytes]:
+        """What answers a request for ``path``: ("file", bytes), ("folder", b"") for a
+        folder asked without its closing slash, or ("missing", b"")."""
+        relative = path[len(mount):] + ("index.html" if path.endswith("/") else "")
+        relative = posixpath.normpath("/" + relative).lstrip("/")
+        data = self._regular(relative)
+        if data is not None:
+            return "file", data
+        if not path.endswith("/") and self._regular(posixpath.join(relative,
+                                                                   "index.html")) is not None:
+            return "folder", b""
+        return "missing", b""
+
+    def _regular(self, relative: str) -> bytes | None:
+        """A regular file's bytes, reached without a link (every part of its path is what
+        it says), or None."""
+        try:
+            real = os.path.realpath(self.root)
+            path = os.path.normpath(Path(real, relative))
+            if (not relative or os.path.realpath(path) != path
+                    or not path.startswith(real + os.sep)):
+                return None
+            # Never through a link; a pipe put there must not hold the request either.
+            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                                 | getattr(os, "O_NONBLOCK", 0))
+        except (OSError, ValueError):  # ValueError: a NUL in the path
+            return None
+        try:
+            mode = os.fstat(descriptor)
+            if not stat.S_ISREG(mode.st_mode) or mode.st_size > MAX_FILE:
+                return None
+            with os.fdopen(os.dup(descriptor), "rb") as stream:
+                return stream.read()
+        except OSError:
+            return None
+        finally:
+            os.close(descriptor)
+
+
+def last_good(records: Path, serving: bool, mount: str) -> Shown | None:
+    """The site a record names, when this user's key signed it for ``mount`` and the
+    folder is still what was signed."""
+    text = read_entry(records / RECORD[serving])
+    key = _key() if text is not None else None
+    if text is None or key is None:
+        return None
+    try:
+        fields = json.loads(text)
+        signature = fields.pop("signature")
+        if not (isinstance(fields, dict) and isinstance(signature, str)
+                and all(isinstance(value, str) for value in fields.values())):
+            return None
+        if not hmac.compare_digest(signature, _signature(key, fields)):
+            return None
+        if fields["format"] != FORMAT or fields["mount"] != mount:
+            return None
+        site, built = Path(fields["site"]), dt.datetime.fromisoformat(fields["built"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return Shown(site, built) if listing(site) == fields["listing"] else None
+
+
+def records_of(config: Any) -> tuple[Path, Path] | None:
+    """Where this configuration's build cache keeps the records, and the project it
+    belongs to; None without the sopsite plugin or with the build cache off."""
+    from generator.mkdocs.buildcache import config_folder
+    from generator.mkdocs.plugin import SopsitePlugin
+    from generator.mkdocs.prepare import resolve
+
+    plugin = next((p for p in config.plugins.values() if isinstance(p, SopsitePlugin)), None)
+    if plugin is None or not plugin.config.build_cache or not config.config_file_path:
+        return None
+    config_file = Path(config.config_file_path)
+    base = config_file.resolve().parent
+    project = project_root(base)
+    folder = config_folder(resolve(base, plugin.config.build_cache), config_file)
+    if any(check_output(path, project, "build cache folder") is not None
+           for path in (folder.parent.parent, folder.parent, folder)):
+        return None
+    return folder, project
+
+
+class ServeSite:
+    """Where one live server builds, and the last good site it shows meanwhile."""
+
+    def __init__(self, site: Path, *, records: tuple[Path, Path] | None = None,
+                 lock: int | None = None, shown: Shown | None = None,
+                 moved: bool = False) -> None:
+        self.site, self.records, self.shown = site, records, shown
+        self._lock, self._moved = lock, moved
+
+    @classmethod
+    def temporary(cls) -> ServeSite:
+        return cls(Path(tempfile.mkdtemp(prefix="sopsite-serve-")))
+
+    @classmethod
+    def claim(cls, records: tuple[Path, Path] | None, mount: str) -> ServeSite:
+        """The build cache's server folder, emptied, with the newer of the last good sites
+        to show; a temporary folder without the build cache (``records``: `records_of`),
+        or while another server of this configuration holds the folder."""
+        lock = _lock(records[0]) if records is not None else None
+        if records is None or lock is None:
+            return cls.temporary()
+        folder = records[0]
+        site, aside = folder / SERVE_SITE, folder / SHOWN
+        served, built = last_good(folder, True, mount), last_good(folder, False, mount)
+        forget(folder, True)
+        _remove(aside)
+        if served is not None and (built is None or served.built >= built.built):
+            try:
+                site.rename(aside)
+                return cls(site, records=records, lock=lock,
+                           shown=Shown(aside, served.built), moved=True)
+            except OSError:
+                pass
+        _remove(site)
+        site.mkdir(parents=True, exist_ok=True)
+        return cls(site, records=records, lock=lock, shown=built)
+
+    def retire(self) -> None:
+        """The first build has ended: stop showing the last site, and delete it if it was
+        this server's to delete (in the background: it may be a big folder)."""
+        shown, self.shown = self.shown, None
+        if shown is not None and self._moved:
+            threading.Thread(target=_remove, args=(shown.root,), daemon=True).start()
+
+    def close(self, *, good: bool, mount: str) -> None:
+        """The server stops: a temporary folder goes; the build cache's folder stays, with
+        a record when the last build was good."""
+        if self.records is None:
+            shutil.rmtree(self.site, ignore_errors=True)
+            return
+        if good:
+            record(self.records[0], True, self.site, mount, self.records[1])
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+
+
+def _lock(records: Path) -> int | None:
+    if fcntl is None:
+        return None
+    try:
+        records.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(records / "serve.lock",
+                             os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(descriptor)
+        log.info("Another server of this configuration is running: building in a "
+                 "temporary folder, with no earlier site to show meanwhile")
+        return None
+    return descriptor
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink():
+        path.unlink()
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def mount_of(site_url: str | None) -> str:
+    """The path a site is served under, from its address (as `mkdocs serve` does)."""
+    from urllib.parse import urlsplit
+
+    return ("/" + urlsplit(site_url or "/").path.lstrip("/")).rstrip("/") + "/"
+

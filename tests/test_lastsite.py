@@ -1,0 +1,200 @@
+"""The last good site a new `sopsite serve` shows: only what was built here, unchanged.
+
+`generator.mkdocs.lastsite` signs a site folder's listing with a key kept in the user's
+cache folder. These tests make real folders and records and then try to have a site
+shown that was not built here: files changed after the build (bytes, times, new files,
+links, a pipe), a record copied to another folder, another user's key, forged or damaged
+records. The request paths a browser (or an attacker's page) can send must reach regular
+files inside the folder only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.mkdocs import lastsite
+from generator.mkdocs.lastsite import RECORD, ServeSite, Shown, last_good, listing, record
+
+MOUNT = "/"
+
+
+def _site(root: Path) -> Path:
+    for name, text in {"index.html": "<html><body>home</body></html>",
+                       "a/index.html": "<html><body>page a</body></html>",
+                       "assets/site.css": "body{}",
+                       "404.html": "<html><body>missing</body></html>"}.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "project" / ".git").mkdir(parents=True)
+    return tmp_path / "project"
+
+
+@pytest.fixture
+def records(project: Path) -> Path:
+    return project / ".sopsite-build-cache" / "mkdocs" / "mkdocs"
+
+
+@pytest.fixture
+def site(project: Path, records: Path) -> Path:
+    built = _site(project / "site")
+    record(records, False, built, MOUNT, project)
+    return built
+
+
+def test_a_site_recorded_here_is_found_again(site: Path, records: Path) -> None:
+    shown = last_good(records, False, MOUNT)
+    assert shown is not None
+    assert shown.root == site
+    assert last_good(records, True, MOUNT) is None  # the server's own record is apart
+    assert oct((Path(os.environ["XDG_CACHE_HOME"]) / "sopsite" / "last-site.key")
+               .stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize("change", [
+    "bytes", "time", "new file", "removed file", "new folder", "link inside", "pipe",
+])
+def test_a_site_changed_after_its_build_is_not_shown(site: Path, records: Path,
+                                                     change: str) -> None:
+    page = site / "a" / "index.html"
+    if change == "bytes":
+        page.write_text("<html><body>page a<script>alert(1)</script></body></html>", "utf-8")
+    elif change == "time":  # same bytes, as a checkout of the same content leaves them
+        stat = page.stat()
+        os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    elif change == "new file":
+        (site / "a" / "extra.html").write_text("<script>alert(1)</script>", "utf-8")
+    elif change == "removed file":
+        (site / "404.html").unlink()
+    elif change == "new folder":
+        (site / "b").mkdir()
+    elif change == "link inside":
+        (site / "b.html").symlink_to(page)
+    else:
+        os.mkfifo(site / "a" / "pipe.html")
+    assert last_good(records, False, MOUNT) is None
+
+
+def test_a_record_names_its_own_folder_only(site: Path, records: Path, project: Path) -> None:
+    """A copy that keeps every time and size is not the folder that was signed."""
+    copy = project / "copy"
+    shutil.copytree(site, copy, copy_function=shutil.copy2)
+    for path in [copy, *copy.rglob("*")]:
+        os.utime(path, ns=(0, (site / path.relative_to(copy)).stat().st_mtime_ns))
+    assert listing(copy) == listing(site)
+    path = records / RECORD[False]
+    fields = json.loads(path.read_text("utf-8"))
+    path.write_text(json.dumps({**fields, "site": str(copy)}), "utf-8")
+    assert last_good(records, False, MOUNT) is None
+
+
+def test_another_users_key_or_a_forged_record_is_not_trusted(
+        site: Path, records: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "someone-else"))
+    assert last_good(records, False, MOUNT) is None
+    monkeypatch.undo()
+    assert last_good(records, False, MOUNT) is not None
+    path = records / RECORD[False]
+    fields = json.loads(path.read_text("utf-8"))
+    for forged in ({**fields, "signature": "0" * 64}, {**fields, "built": "2030-01-01T00:00"},
+                   {k: v for k, v in fields.items() if k != "signature"}):
+        path.write_text(json.dumps(forged), "utf-8")
+        assert last_good(records, False, MOUNT) is None, forged
+
+
+@pytest.mark.parametrize("text", ["not json", "[]", "{}", '{"signature": 1}', "\udcff",
+                                  '{"signature": "x", "site": ["a"]}'])
+def test_a_damaged_record_is_not_read(site: Path, records: Path, text: str) -> None:
+    (records / RECORD[False]).write_bytes(text.encode("utf-8", "surrogateescape"))
+    assert last_good(records, False, MOUNT) is None
+
+
+def test_a_record_is_for_the_address_it_was_built_for(site: Path, records: Path) -> None:
+    assert last_good(records, False, "/handbook/") is None
+
+
+def test_a_site_out_of_the_project_is_not_recorded(tmp_path: Path, project: Path,
+                                                   records: Path) -> None:
+    record(records, False, _site(tmp_path / "elsewhere"), MOUNT, project)
+    assert not (records / RECORD[False]).exists()
+    (project / "linked").symlink_to(tmp_path / "elsewhere")
+    record(records, False, project / "linked", MOUNT, project)
+    assert not (records / RECORD[False]).exists()
+
+
+def test_requests_reach_regular_files_inside_the_site_only(site: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret", "utf-8")
+    (site / "out.html").symlink_to(secret)
+    (site / "outside").symlink_to(tmp_path, target_is_directory=True)
+    os.mkfifo(site / "pipe.html")
+    shown = Shown(site, lastsite.dt.datetime(2026, 12, 1))
+    assert shown.read("/", MOUNT) == ("file", b"<html><body>home</body></html>")
+    assert shown.read("/a/", MOUNT) == ("file", b"<html><body>page a</body></html>")
+    assert shown.read("/a", MOUNT) == ("folder", b"")
+    assert shown.read("/assets/site.css", MOUNT) == ("file", b"body{}")
+    for path in ("/out.html", "/outside/secret.txt", "/../secret.txt", "/a/../../secret.txt",
+                 "/%2e%2e/secret.txt", "/pipe.html", "/assets", "/nothing/", "//etc/passwd",
+                 "/a/index.html/", "/\0"):
+        assert shown.read(path, MOUNT) == ("missing", b""), path
+
+
+def test_under_a_mount_path_the_site_is_below_it(site: Path) -> None:
+    shown = Shown(site, lastsite.dt.datetime(2026, 12, 1))
+    assert shown.read("/handbook/a/", "/handbook/") == ("file",
+                                                         b"<html><body>page a</body></html>")
+
+
+def test_a_server_shows_the_newer_site_and_takes_its_own_folder_aside(
+        site: Path, records: Path, project: Path) -> None:
+    first = ServeSite.claim((records, project), MOUNT)
+    try:
+        assert first.shown is not None
+        assert first.shown.root == site
+        assert first.site == records / "serve-site"
+        _site(first.site)
+        # A second server of the same configuration builds in a folder of its own.
+        second = ServeSite.claim((records, project), MOUNT)
+        assert second.records is None
+        assert second.shown is None
+        assert not second.site.is_relative_to(project)
+        second.close(good=True, mount=MOUNT)
+        assert not second.site.exists()
+        first.retire()
+        assert first.shown is None
+        assert site.is_dir()
+    finally:
+        first.close(good=True, mount=MOUNT)
+    assert (records / RECORD[True]).is_file()
+    again = ServeSite.claim((records, project), MOUNT)
+    try:
+        assert again.shown is not None
+        assert again.shown.root == records / "serve-shown"
+        assert (again.shown.root / "a" / "index.html").is_file()
+        assert not (records / RECORD[True]).exists()  # its folder is about to change
+        assert not again.site.exists() or not any(again.site.iterdir())
+    finally:
+        again.close(good=False, mount=MOUNT)
+    assert not (records / RECORD[True]).exists()  # the last build failed: nothing to show
+
+
+def test_a_server_folder_that_was_not_recorded_is_emptied(records: Path,
+                                                          project: Path) -> None:
+    """MkDocs' dirty build keeps what it finds in the site folder: a server must start
+    from an empty one, whatever a crashed server left."""
+    _site(records / "serve-site")
+    claimed = ServeSite.claim((records, project), MOUNT)
+    try:
+        assert claimed.shown is None
+        assert list(claimed.site.iterdir()) == []
+    finally:
+        claimed.close(good=False, mount=MOUNT)
