@@ -19,7 +19,6 @@ beyond strictness, `INHERIT`, the version selector of mike, and the bundle's sna
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 import shutil
 import subprocess
@@ -46,12 +45,10 @@ from generator.engines.zensical_config import (
 )
 from generator.mkdocs import assets, brand
 from generator.model.handbook import Handbook
-from generator.model.validate import did_you_mean
 from generator.problems import Problem, render
-from generator.render import site as site_paths
 from generator.render.digest import digest_of
+from generator.render.macros import PageMacros
 from generator.render.sanitise import Sanitiser
-from generator.render.text import plain, quoted
 from generator.session import Session
 from generator.write import PageWriter
 
@@ -62,48 +59,28 @@ TAG_LIST = re.compile(r'<nav class="md-tags"[^>]*>(?:(?!</nav>).)*</nav>\s*\Z', 
 
 
 class _Macros:
-    """The handbook's macros of `generator.mkdocs.macros`, for one page at a time."""
+    """The handbook's macros (`generator.render.macros`), for one page at a time."""
 
     def __init__(self, handbook: Handbook, pages: Mapping[str, str]) -> None:
+        self.data = PageMacros(handbook, pages)
         self.here = ""
         self.problems: list[str] = []
-        self.documents = {
-            doc.id: {"id": doc.id, "title": doc.title, "version": doc.version,
-                     "status": doc.status, "kind": doc.kind, "owner": doc.owner,
-                     "effective": doc.effective.isoformat(), "path": site_paths.doc_path(doc)}
-            for doc in (e.item for e in handbook.documents)}
-        self.roles = [
-            {"id": role.id, "name": role.name,
-             "path": (site_paths.curriculum_path(role.id)
-                      if site_paths.curriculum_path(role.id) in pages
-                      else site_paths.role_path(role.id))}
-            for role in sorted(handbook.role_index.values(), key=lambda r: r.name.casefold())]
-
-    def _from_here(self, path: str) -> str:
-        return posixpath.relpath(path, posixpath.dirname(self.here) or ".")
 
     def doc_link(self, doc_id: str) -> str:
-        doc = self.documents.get(doc_id)
-        if doc is None:
-            self.problems.append(f"docs/{self.here}: doc_link({doc_id!r}): no such document; "
-                                 f"{did_you_mean(doc_id, self.documents, 'documents')}")
-            return str(plain(doc_id))
-        text = plain(f"{doc['id']}: {doc['title']} (v{doc['version']})")
-        return f"[{text}]({self._from_here(doc['path'])})"
+        link, problem = self.data.doc_link(doc_id, self.here)
+        if problem is not None:
+            self.problems.append(f"docs/{self.here}: {problem}")
+        return link
 
     def role_links(self) -> str:
-        return "\n".join(f"- [{plain(role['name'])}]({self._from_here(role['path'])})"
-                         for role in self.roles)
+        return self.data.role_links(self.here)
 
     def render(self, uri: str, text: str) -> str:
         self.here = uri
         environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False,
                                          keep_trailing_newline=True)
-        variables = {
-            "handbook": {i: {k: quoted(v) for k, v in d.items()}
-                         for i, d in self.documents.items()},
-            "roles": [{k: quoted(v) for k, v in role.items()} for role in self.roles],
-            "doc_link": self.doc_link, "role_links": self.role_links}
+        variables = {**self.data.variables(),
+                     "doc_link": self.doc_link, "role_links": self.role_links}
         try:
             return environment.from_string(text).render(variables)
         except jinja2.TemplateError as error:
