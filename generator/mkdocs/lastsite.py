@@ -30,11 +30,12 @@ import shutil
 import stat
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.boundary import check_output, project_root
+from generator.boundary import check_output, inside, project_root
 from generator.render.cache import read_entry, write_entry
 
 try:
@@ -49,14 +50,22 @@ SERVE_SITE, SHOWN = "serve-site", "serve-shown"
 RECORD = {True: "serve-site.json", False: "build-site.json"}
 """The record of the site a live server (True) or `sopsite build` (False) left."""
 KEY_BYTES = 32
+MAX_RECORD = 4096
+"""Characters of a record at most (one is a few hundred)."""
 MAX_FILE = 256 * 1024 * 1024
 """Bytes of one file served from the last site at most (a site's files are far smaller)."""
 
 
-def _key() -> bytes | None:
-    """This user's signing key, made on first use; None where none can be kept."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    path = Path(base) / "sopsite" / "last-site.key"
+def _key(project: Path) -> bytes | None:
+    """This user's signing key, made on first use; None where none can be kept, or where
+    the repository could have brought it: a relative XDG_CACHE_HOME (read from the
+    working folder; the XDG rules say to ignore it) or a cache folder inside ``project``."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or "")
+    if not base.is_absolute():
+        base = Path.home() / ".cache"
+    path = base / "sopsite" / "last-site.key"
+    if not base.is_absolute() or inside(path, project):
+        return None
     try:
         data = path.read_bytes()
         return data if len(data) >= KEY_BYTES else None
@@ -75,10 +84,23 @@ def _key() -> bytes | None:
     return key
 
 
+Files = Mapping[str, tuple[int, int, int, int, int]]
+"""Each regular file of a site by its path (with "/"): device, inode, size, modification
+and change times, as the check found it."""
+
+
 def listing(root: Path) -> str | None:
-    """A digest of every entry under ``root`` (path, kind, size, modification time); None
-    when ``root`` is a link or holds anything but folders and regular files."""
+    """A digest of every entry under ``root`` (path, kind, size, modification and change
+    times: the change time cannot be set back, as the other can); None when ``root`` is a
+    link or holds anything but folders and regular files."""
+    walked = _walk(root)
+    return walked[0] if walked is not None else None
+
+
+def _walk(root: Path) -> tuple[str, Files] | None:
+    """`listing`, and what identifies each file for `Shown.read`."""
     h = hashlib.blake2b(digest_size=32)
+    found: dict[str, tuple[int, int, int, int, int]] = {}
     try:
         if not stat.S_ISDIR(os.lstat(root).st_mode):
             return None
@@ -91,11 +113,15 @@ def listing(root: Path) -> str | None:
                 if kind == "f" and not stat.S_ISREG(mode.st_mode):
                     return None
                 size = mode.st_size if kind == "f" else 0
-                h.update(os.fsencode(path.relative_to(root)))
-                h.update(f"\0{kind}\0{size}\0{mode.st_mtime_ns}\n".encode())
+                relative = path.relative_to(root)
+                h.update(os.fsencode(relative))
+                times = mode.st_mtime_ns, mode.st_ctime_ns
+                h.update(f"\0{kind}\0{size}\0{times[0]}\0{times[1]}\n".encode())
+                if kind == "f":
+                    found[relative.as_posix()] = (mode.st_dev, mode.st_ino, size, *times)
     except OSError:
         return None
-    return h.hexdigest()
+    return h.hexdigest(), found
 
 
 def _raise(error: OSError) -> None:
@@ -109,7 +135,7 @@ def _signature(key: bytes, fields: dict[str, str]) -> str:
 def record(records: Path, serving: bool, site: Path, mount: str, project: Path) -> None:
     """Sign ``site`` as the whole site a build wrote for ``mount``, just now (a site out
     of ``project``, such as a temporary folder, is not kept track of)."""
-    key = _key() if check_output(site, project, "site folder") is None else None
+    key = _key(project) if check_output(site, project, "site folder") is None else None
     tree = listing(site) if key is not None else None
     if key is None or tree is None:
         forget(records, serving)
@@ -129,41 +155,40 @@ def forget(records: Path, serving: bool) -> None:
 
 @dataclass(frozen=True)
 class Shown:
-    """A last good site and when it was built."""
+    """A last good site, when it was built, and its files as they were checked."""
 
     root: Path
     built: dt.datetime
+    files: Files
 
     def read(self, path: str, mount: str) -> tuple[str, bytes]:
         """What answers a request for ``path``: ("file", bytes), ("folder", b"") for a
         folder asked without its closing slash, or ("missing", b"")."""
         relative = path[len(mount):] + ("index.html" if path.endswith("/") else "")
         relative = posixpath.normpath("/" + relative).lstrip("/")
-        data = self._regular(relative)
+        data = self._checked(relative)
         if data is not None:
             return "file", data
-        if not path.endswith("/") and self._regular(posixpath.join(relative,
-                                                                   "index.html")) is not None:
+        if not path.endswith("/") and posixpath.join(relative, "index.html") in self.files:
             return "folder", b""
         return "missing", b""
 
-    def _regular(self, relative: str) -> bytes | None:
-        """A regular file's bytes, reached without a link (every part of its path is what
-        it says), or None."""
+    def _checked(self, relative: str) -> bytes | None:
+        """The bytes of a file that was checked, if it is still the very file that was
+        (the folder may have been written since, a link put anywhere along its path)."""
+        checked = self.files.get(relative)
+        if checked is None or checked[2] > MAX_FILE:
+            return None
         try:
-            real = os.path.realpath(self.root)
-            path = os.path.normpath(Path(real, relative))
-            if (not relative or os.path.realpath(path) != path
-                    or not path.startswith(real + os.sep)):
-                return None
             # Never through a link; a pipe put there must not hold the request either.
-            descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-                                 | getattr(os, "O_NONBLOCK", 0))
-        except (OSError, ValueError):  # ValueError: a NUL in the path
+            descriptor = os.open(self.root / relative, os.O_RDONLY
+                                 | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        except OSError:
             return None
         try:
             mode = os.fstat(descriptor)
-            if not stat.S_ISREG(mode.st_mode) or mode.st_size > MAX_FILE:
+            if (mode.st_dev, mode.st_ino, mode.st_size, mode.st_mtime_ns,
+                    mode.st_ctime_ns) != checked:
                 return None
             with os.fdopen(os.dup(descriptor), "rb") as stream:
                 return stream.read()
@@ -173,11 +198,11 @@ class Shown:
             os.close(descriptor)
 
 
-def last_good(records: Path, serving: bool, mount: str) -> Shown | None:
+def last_good(records: Path, serving: bool, mount: str, project: Path) -> Shown | None:
     """The site a record names, when this user's key signed it for ``mount`` and the
     folder is still what was signed."""
     text = read_entry(records / RECORD[serving])
-    key = _key() if text is not None else None
+    key = _key(project) if text is not None and len(text) <= MAX_RECORD else None
     if text is None or key is None:
         return None
     try:
@@ -191,9 +216,12 @@ def last_good(records: Path, serving: bool, mount: str) -> Shown | None:
         if fields["format"] != FORMAT or fields["mount"] != mount:
             return None
         site, built = Path(fields["site"]), dt.datetime.fromisoformat(fields["built"])
-    except (ValueError, KeyError, TypeError, AttributeError):
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None
-    return Shown(site, built) if listing(site) == fields["listing"] else None
+    walked = _walk(site)
+    if walked is None or walked[0] != fields["listing"]:
+        return None
+    return Shown(site, built, walked[1])
 
 
 def records_of(config: Any) -> tuple[Path, Path] | None:
@@ -237,16 +265,22 @@ class ServeSite:
         lock = _lock(records[0]) if records is not None else None
         if records is None or lock is None:
             return cls.temporary()
-        folder = records[0]
+        folder, project = records
         site, aside = folder / SERVE_SITE, folder / SHOWN
-        served, built = last_good(folder, True, mount), last_good(folder, False, mount)
+        served, built = last_good(folder, True, mount, project), last_good(folder, False,
+                                                                            mount, project)
+        if served is not None and served.root != site:
+            served = None  # a record for another folder: this one is not what it signed
+        if built is not None and (built.root.is_relative_to(folder)
+                                  or folder.is_relative_to(built.root)):
+            built = None  # a site_dir in this folder: emptied below, then built into
         forget(folder, True)
         _remove(aside)
         if served is not None and (built is None or served.built >= built.built):
             try:
-                site.rename(aside)
+                site.rename(aside)  # the files keep their identity (`Shown.files`)
                 return cls(site, records=records, lock=lock,
-                           shown=Shown(aside, served.built), moved=True)
+                           shown=Shown(aside, served.built, served.files), moved=True)
             except OSError:
                 pass
         _remove(site)

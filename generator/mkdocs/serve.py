@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from markupsafe import escape
 from mkdocs.commands.build import build as mkdocs_build
@@ -104,8 +105,10 @@ def _live(server: LiveReloadServer, page: bytes) -> tuple[bytes, str]:
     return injected, f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def _moved(url: str) -> bytes:
-    """A page that sends the browser on to ``url`` (a folder asked without its slash)."""
+def _moved(path: str) -> bytes:
+    """A page that sends the browser on to ``path`` and a slash (a folder asked without
+    it), by an address relative to ``path``: ``//name`` would be another host's."""
+    url = "./" + quote(path.rpartition("/")[2]) + "/"
     return (f'<!doctype html><meta http-equiv="refresh" content="0; url={escape(url)}">'
             "<title>Moved</title><body></body>").encode()
 
@@ -146,6 +149,7 @@ class Preview:
         logging.getLogger("mkdocs").addHandler(said)
         failure: Failure | None = None
         reference = None
+        ended = False  # not when Ctrl-C stops it (MkDocs builds in the main thread)
         try:
             try:
                 if config is None:
@@ -157,10 +161,11 @@ class Preview:
                 failure = failure_of(error, said.texts, dt.datetime.now())
                 if failure.messages and failure.messages[-1] not in said.texts:
                     log.error(failure.messages[-1])
+            ended = True
         finally:
             logging.getLogger("mkdocs").removeHandler(said)
             with self._state:
-                self._failure, self.good = failure, failure is None
+                self._failure, self.good = failure, ended and failure is None
                 if failure is None:
                     self._reference = reference
                 self._building, self._built = False, True
@@ -241,7 +246,7 @@ class Preview:
         kind, body = shown.read(path, self.mount)
         name = path + "index.html" if path.endswith("/") else path
         if kind == "folder":
-            name, body = "index.html", _moved(path + "/")
+            name, body = "index.html", _moved(path)
         elif kind == "missing":
             kind, body = shown.read(self.mount + "404.html", self.mount)
             name, body = "404.html", body if kind == "file" else b"Not found"

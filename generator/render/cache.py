@@ -55,7 +55,9 @@ def read_entry(path: Path) -> str | None:
     never followed: the cache is inside the project and reads nothing outside it) or not
     text."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # Nor is a pipe put there waited on.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                             | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     with os.fdopen(descriptor, "rb") as stream:
