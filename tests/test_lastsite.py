@@ -346,3 +346,34 @@ def test_a_folder_asked_without_its_slash_stays_on_this_server() -> None:
     page = _moved("//example.com").decode()
     assert 'url=./example.com/"' in page, page
     assert 'url=./a%20b/"' in _moved("/handbook/a b").decode()
+
+
+@pytest.mark.parametrize("name", ["serve-site", "serve-shown"])
+@pytest.mark.parametrize("kind", ["file", "pipe", "link"])
+def test_a_server_folder_that_is_not_a_folder_is_replaced(records: Path, project: Path,
+                                                          tmp_path: Path, name: str,
+                                                          kind: str) -> None:
+    """A restored cache may hold anything where the server's folders go: it is removed
+    (never what a link names), without a traceback and without waiting on a pipe."""
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "kept.txt").write_text("kept", "utf-8")
+    records.mkdir(parents=True)
+    if kind == "file":
+        (records / name).write_text("x", "utf-8")
+    elif kind == "pipe":
+        os.mkfifo(records / name)
+    else:
+        (records / name).symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    claimed: list[ServeSite] = []
+    claiming = threading.Thread(target=lambda: claimed.append(
+        ServeSite.claim((records, project), MOUNT)), daemon=True)
+    claiming.start()
+    claiming.join(timeout=10)
+    assert claimed, "claim raised or waited"
+    try:
+        assert claimed[0].records is not None
+        assert claimed[0].site.is_dir()
+        assert not claimed[0].site.is_symlink()
+        assert (tmp_path / "elsewhere" / "kept.txt").is_file()
+    finally:
+        claimed[0].close(good=False, mount=MOUNT)

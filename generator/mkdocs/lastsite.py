@@ -327,9 +327,17 @@ def _lock(records: Path) -> int | None:
 
 
 def _remove(path: Path) -> None:
-    if path.is_symlink():
-        path.unlink()
-    shutil.rmtree(path, ignore_errors=True)
+    """Delete ``path``, whatever a restored cache put there: anything but a folder is
+    unlinked (rmtree refuses a link, fails on a file and waits on a pipe)."""
+    try:
+        folder = stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return
+    if folder:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def mount_of(site_url: str | None) -> str:
