@@ -20,8 +20,10 @@ and what a folder holds is not visible in the diff that adds the link.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -260,3 +262,18 @@ def check_output(folder: Path, boundary: Path, what: str, hint: str = "") -> str
         return (f"the {what} {display_path(lexical)} resolves to {os.path.realpath(lexical)!r}, "
                 f"outside the project {_project(boundary)}; choose a folder inside it{hint}")
     return None
+
+
+def remove_path(path: Path) -> None:
+    """Delete ``path``, whatever is there: a folder with all it holds, anything else
+    (a link, a file, a pipe) unlinked. rmtree refuses a link, fails on a file, and opens
+    what it is given, so a pipe left there would hold it for ever."""
+    try:
+        folder = stat.S_ISDIR(os.lstat(path).st_mode)
+    except OSError:
+        return
+    if folder:
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        with contextlib.suppress(OSError):
+            path.unlink()

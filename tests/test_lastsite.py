@@ -377,3 +377,28 @@ def test_a_server_folder_that_is_not_a_folder_is_replaced(records: Path, project
         assert (tmp_path / "elsewhere" / "kept.txt").is_file()
     finally:
         claimed[0].close(good=False, mount=MOUNT)
+
+
+def test_whatever_is_left_where_a_folder_goes_is_removed_without_waiting(
+        tmp_path: Path) -> None:
+    """`remove_path` clears the server's folders and `sopsite build`'s staging folders:
+    a pipe there must not hold it (rmtree opens what it is given), a link's target must
+    stay untouched."""
+    import threading
+
+    from generator.boundary import remove_path
+
+    kept = _site(tmp_path / "kept")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "file").write_text("x", "utf-8")
+    (tmp_path / "file").write_text("x", "utf-8")
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "link").symlink_to(kept, target_is_directory=True)
+    names = ["folder", "file", "pipe", "link", "absent"]
+    done = threading.Thread(target=lambda: [remove_path(tmp_path / n) for n in names],
+                            daemon=True)
+    done.start()
+    done.join(timeout=10)
+    assert not done.is_alive(), "remove_path waited on the pipe"
+    assert [n for n in names if os.path.lexists(tmp_path / n)] == []
+    assert (kept / "a" / "index.html").is_file()

@@ -14,7 +14,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from generator.boundary import check_output, project_root
+from generator.boundary import check_output, project_root, remove_path
 from generator.errors import SopsiteError
 from generator.mkdocs.lastsite import mount_of, record, records_of
 
@@ -69,10 +69,8 @@ def build_site(config_file: Path, site_dir: Path | None, *, verbose: bool = Fals
     target = target.resolve()
     staging = target.with_name(f".{target.name}.building")
     retired = target.with_name(f".{target.name}.previous")
-    for leftover in (staging, retired):
-        if leftover.is_symlink():  # rmtree refuses a link, and the build would follow it
-            leftover.unlink()
-        shutil.rmtree(leftover, ignore_errors=True)
+    for leftover in (staging, retired):  # whatever a crash (or a checkout) left there
+        remove_path(leftover)
     config.site_dir = str(staging)
     # As `mkdocs build` does: plugins with a session of their own (sopsite's) start one
     # for this build and drop it after, whatever an earlier build in this process left.

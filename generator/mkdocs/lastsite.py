@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.boundary import check_output, inside, project_root
+from generator.boundary import check_output, inside, project_root, remove_path
 from generator.render.cache import read_entry, write_entry
 
 try:
@@ -275,7 +275,7 @@ class ServeSite:
                                   or folder.is_relative_to(built.root)):
             built = None  # a site_dir in this folder: emptied below, then built into
         forget(folder, True)
-        _remove(aside)
+        remove_path(aside)
         if served is not None and (built is None or served.built >= built.built):
             try:
                 site.rename(aside)  # the files keep their identity (`Shown.files`)
@@ -283,7 +283,7 @@ class ServeSite:
                            shown=Shown(aside, served.built, served.files), moved=True)
             except OSError:
                 pass
-        _remove(site)
+        remove_path(site)
         site.mkdir(parents=True, exist_ok=True)
         return cls(site, records=records, lock=lock, shown=built)
 
@@ -292,7 +292,7 @@ class ServeSite:
         this server's to delete (in the background: it may be a big folder)."""
         shown, self.shown = self.shown, None
         if shown is not None and self._moved:
-            threading.Thread(target=_remove, args=(shown.root,), daemon=True).start()
+            threading.Thread(target=remove_path, args=(shown.root,), daemon=True).start()
 
     def close(self, *, good: bool, mount: str) -> None:
         """The server stops: a temporary folder goes; the build cache's folder stays, with
@@ -324,20 +324,6 @@ def _lock(records: Path) -> int | None:
                  "temporary folder, with no earlier site to show meanwhile")
         return None
     return descriptor
-
-
-def _remove(path: Path) -> None:
-    """Delete ``path``, whatever a restored cache put there: anything but a folder is
-    unlinked (rmtree refuses a link, fails on a file and waits on a pipe)."""
-    try:
-        folder = stat.S_ISDIR(os.lstat(path).st_mode)
-    except OSError:
-        return
-    if folder:
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        with contextlib.suppress(OSError):
-            path.unlink()
 
 
 def mount_of(site_url: str | None) -> str:
