@@ -46,7 +46,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import partial
 from pathlib import Path
@@ -57,6 +57,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from benchmarks.synth import SEED, Mix, Synth  # noqa: E402
+from generator.engines import venv as engine_venv  # noqa: E402
 
 BIN = Path(sys.executable).parent
 SOPSITE = BIN / "sopsite"
@@ -74,6 +75,8 @@ BUILD_TIMEOUT = 3600.0
 RELOAD_TIMEOUT = 1800.0
 DIRTY_EDITS = 5
 BUILD_CACHE = ".sopsite-build-cache"
+ENGINES = ("properdocs", "zensical")
+"""The engines besides MkDocs that `sopsite build --engine` runs."""
 """Saves timed per dirty server; the report gives their median."""
 PLUGIN_LINE = "      sops: sops\n"
 TIMES = "\u00d7"
@@ -339,7 +342,7 @@ class Row:
 
 
 def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool,
-            mermaid2: bool = True) -> Row:
+            mermaid2: bool = True, engines: Sequence[str] = ()) -> Row:
     work = Path(tempfile.mkdtemp(prefix=f"sopsite-bench-{n}-"))
     row = Row(n, asdict(Mix.of(n)))
     f = row.figures
@@ -393,6 +396,8 @@ def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool,
             shutil.rmtree(kept)
             aside.rename(kept)
             say(f"N={n}: mermaid2 build {other.seconds:.1f} s; sopsite export and the floor")
+        for engine in engines:
+            measure_engine(work, n, engine, f)
         export = run([SOPSITE, "export", "sops", "--out", work / "floor" / "docs"], work)
         f["export_s"] = export.seconds
         make_floor(work, json.loads((work / "nav.json").read_text(encoding="utf-8")))
@@ -422,6 +427,31 @@ def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool,
             say(f"N={n}: kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def measure_engine(work: Path, n: int, engine: str, f: dict[str, float]) -> None:
+    """``engine``'s cold build (the native build's cache set aside, the generated pages
+    too), then its build after one changed step title; the source is put back after, so
+    the servers measured next find the site `sopsite build` left as it was."""
+    kept, aside = work / BUILD_CACHE, work / f"{BUILD_CACHE}.aside"
+    source = work / SOURCE
+    original = source.read_text(encoding="utf-8")
+    command: list[str | Path] = [SOPSITE, "build", "--engine", engine, "-f", "mkdocs.yml",
+                                 "-d", f"site-{engine}"]
+    kept.rename(aside)
+    try:
+        cold = run(command, work)
+        edit_step(work)
+        edited = run(command, work)
+    finally:
+        source.write_text(original, encoding="utf-8")
+        shutil.rmtree(work / f"site-{engine}", ignore_errors=True)
+        shutil.rmtree(kept, ignore_errors=True)
+        aside.rename(kept)
+    f[f"{engine}_build_s"], f[f"{engine}_build_mb"] = cold.seconds, cold.peak_mb
+    f[f"{engine}_edit_s"], f[f"{engine}_edit_mb"] = edited.seconds, edited.peak_mb
+    say(f"N={n}: {engine} cold {cold.seconds:.1f} s ({cold.peak_mb:.0f} MB), after one edit "
+        f"{edited.seconds:.1f} s ({edited.peak_mb:.0f} MB)")
 
 
 def measure_reloads(work: Path, f: dict[str, float], full: bool) -> None:
@@ -712,6 +742,26 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
                     f"| {ratio(f['build_edit_s'], f['floor_s'])} "
                     f"| {fmt(f['build_edit_mb'], 0)} MB |")
 
+    engines = [e for e in ENGINES if any(f"{e}_build_s" in row.figures for row in rows)]
+    if engines:
+        lines += [
+            "",
+            "Engines (`sopsite build --engine`): each engine's cold build, with the native "
+            "build's cache (the generated pages too) set aside, then its build after one "
+            "changed step title; peak memory in brackets. MkDocs is the native build above.",
+            "",
+            "| N | MkDocs cold | " + " | ".join(f"{e} cold | {e} / floor | {e} after one edit"
+                                               for e in engines) + " |",
+            "| ---: | ---: | " + " | ".join("---: | ---: | ---:" for _ in engines) + " |",
+        ]
+        for row in rows:
+            f = row.figures
+            cells = [f"{fmt(f.get(f'{e}_build_s'))} s ({fmt(f.get(f'{e}_build_mb'), 0)} MB) "
+                     f"| {ratio(f.get(f'{e}_build_s'), f['floor_s'])} "
+                     f"| {fmt(f.get(f'{e}_edit_s'))} s" for e in engines]
+            lines.append(f"| {row.n:,} | {fmt(f['build_s'])} s ({fmt(f['build_mb'], 0)} MB) | "
+                         + " | ".join(cells) + " |")
+
     lines += ["", "## Targets", "", "| Target | Measured | Met |", "| --- | --- | --- |"]
 
     def target(name: str, figure: str | None, ok: bool | None) -> None:
@@ -755,6 +805,17 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
     name = "`sopsite serve` time to first page at N = 1,000 with a warm cache under 10 s"
     if first is not None and startup is not None:
         target(name, f"{first:.1f} s (its own first build {startup:.1f} s)", first < 10)
+    else:
+        target(name, None, None)
+    colds = {"mkdocs": get(1000, "build_s"),
+             **{e: get(1000, f"{e}_build_s") for e in ENGINES}}
+    colds = {e: v for e, v in colds.items() if v}
+    floor_s = get(1000, "floor_s")
+    name = f"Cold build at N = 1,000 on the fastest engine at most 0.6{TIMES} the MkDocs floor"
+    if colds and floor_s:
+        fastest = min(colds, key=lambda e: colds[e])
+        target(name, f"{fastest} {colds[fastest]:.1f} s against {floor_s:.1f} s "
+               f"({colds[fastest] / floor_s:.2f}{TIMES})", colds[fastest] <= 0.6 * floor_s)
     else:
         target(name, None, None)
     peak, peak2, floor = (get(5000, "build_mb"), get(5000, "build_mermaid2_mb"),
@@ -802,6 +863,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the raw figures (default benchmarks/results.json)")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--no-serve", action="store_true", help="skip the live-reload timings")
+    parser.add_argument("--engines", default=",".join(e for e in ENGINES if engine_venv(e)),
+                        help="other engines to time (default: those installed: "
+                        "make properdocs, make zensical)")
     parser.add_argument("--no-mermaid2", action="store_true",
                         help="skip the build with mkdocs-mermaid2 (the slowest figure)")
     parser.add_argument("--full-reload-max", type=int, default=1000, metavar="N",
@@ -847,7 +911,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             row = measure(n, args.seed, args.keep, serve=not args.no_serve,
                           full_reload=n <= args.full_reload_max,
-                          mermaid2=not args.no_mermaid2)
+                          mermaid2=not args.no_mermaid2,
+                          engines=[e for e in args.engines.split(",") if e])
         except BenchError as error:
             print(f"benchmark failed: {error}", file=sys.stderr)
             return 1
