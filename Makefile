@@ -25,12 +25,14 @@ serve: $(VENV)/.installed node_modules/.installed
 # On every core, a module's tests in a row on one worker (its build or browser is made once);
 # the modules that build or browse go first (tests/conftest.py orders them).
 PYTEST_PARALLEL ?= -n auto --dist loadscope --no-loadscope-reorder
+# The slowest tests are listed at the end of `make test`, to see where its time goes.
+PYTEST_TIMES ?= --durations=20
 
 ## test: install the test tools, lint, type-check and run the whole suite (browser tests too)
 test: $(VENV)/.test-installed node_modules/.installed chromium properdocs zensical
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_TIMES)
 
 ## test-fast: the suite without real builds and browsers (-m "not slow and not browser"), for
 ## the edit-test loop; `make test` runs everything

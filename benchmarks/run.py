@@ -397,7 +397,9 @@ def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool,
             aside.rename(kept)
             say(f"N={n}: mermaid2 build {other.seconds:.1f} s; sopsite export and the floor")
         for engine in engines:
-            measure_engine(work, n, engine, f)
+            failed = measure_engine(work, n, engine, f)
+            if failed:  # a figure of its own: the other engines and the floor still run
+                row.notes[f"{engine}_failed"] = failed
         export = run([SOPSITE, "export", "sops", "--out", work / "floor" / "docs"], work)
         f["export_s"] = export.seconds
         make_floor(work, json.loads((work / "nav.json").read_text(encoding="utf-8")))
@@ -429,10 +431,11 @@ def measure(n: int, seed: int, keep: bool, serve: bool, full_reload: bool,
             shutil.rmtree(work, ignore_errors=True)
 
 
-def measure_engine(work: Path, n: int, engine: str, f: dict[str, float]) -> None:
+def measure_engine(work: Path, n: int, engine: str, f: dict[str, float]) -> str:
     """``engine``'s cold build (the native build's cache set aside, the generated pages
     too), then its build after one changed step title; the source is put back after, so
-    the servers measured next find the site `sopsite build` left as it was."""
+    the servers measured next find the site `sopsite build` left as it was. What the
+    engine said, when it failed (else "")."""
     kept, aside = work / BUILD_CACHE, work / f"{BUILD_CACHE}.aside"
     source = work / SOURCE
     original = source.read_text(encoding="utf-8")
@@ -443,6 +446,10 @@ def measure_engine(work: Path, n: int, engine: str, f: dict[str, float]) -> None
         cold = run(command, work)
         edit_step(work)
         edited = run(command, work)
+    except BenchError as error:
+        said = [line for line in str(error).splitlines() if line.strip()]
+        say(f"N={n}: {engine} failed: {said[-2] if len(said) > 1 else said[-1]}")
+        return "; ".join(said[-2:])
     finally:
         source.write_text(original, encoding="utf-8")
         shutil.rmtree(work / f"site-{engine}", ignore_errors=True)
@@ -452,6 +459,7 @@ def measure_engine(work: Path, n: int, engine: str, f: dict[str, float]) -> None
     f[f"{engine}_edit_s"], f[f"{engine}_edit_mb"] = edited.seconds, edited.peak_mb
     say(f"N={n}: {engine} cold {cold.seconds:.1f} s ({cold.peak_mb:.0f} MB), after one edit "
         f"{edited.seconds:.1f} s ({edited.peak_mb:.0f} MB)")
+    return ""
 
 
 def measure_reloads(work: Path, f: dict[str, float], full: bool) -> None:
@@ -742,7 +750,8 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
                     f"| {ratio(f['build_edit_s'], f['floor_s'])} "
                     f"| {fmt(f['build_edit_mb'], 0)} MB |")
 
-    engines = [e for e in ENGINES if any(f"{e}_build_s" in row.figures for row in rows)]
+    engines = [e for e in ENGINES if any(f"{e}_build_s" in row.figures
+                                         or f"{e}_failed" in row.notes for row in rows)]
     if engines:
         lines += [
             "",
@@ -756,7 +765,9 @@ def render(rows: list[Row], info: dict[str, str], started: dt.datetime, seconds:
         ]
         for row in rows:
             f = row.figures
-            cells = [f"{fmt(f.get(f'{e}_build_s'))} s ({fmt(f.get(f'{e}_build_mb'), 0)} MB) "
+            cells = [f"failed | — | — ({row.notes[f'{e}_failed']})"
+                     if f"{e}_failed" in row.notes else
+                     f"{fmt(f.get(f'{e}_build_s'))} s ({fmt(f.get(f'{e}_build_mb'), 0)} MB) "
                      f"| {ratio(f.get(f'{e}_build_s'), f['floor_s'])} "
                      f"| {fmt(f.get(f'{e}_edit_s'))} s" for e in engines]
             lines.append(f"| {row.n:,} | {fmt(f['build_s'])} s ({fmt(f['build_mb'], 0)} MB) | "
