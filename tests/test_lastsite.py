@@ -402,3 +402,22 @@ def test_whatever_is_left_where_a_folder_goes_is_removed_without_waiting(
     assert not done.is_alive(), "remove_path waited on the pipe"
     assert [n for n in names if os.path.lexists(tmp_path / n)] == []
     assert (kept / "a" / "index.html").is_file()
+
+
+def test_a_key_cut_short_is_made_again_and_a_made_one_is_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key written half (a crash while it was made) would turn the feature off for good;
+    a whole key is never replaced, so what it signed stays readable."""
+    from generator.mkdocs.lastsite import KEY_BYTES, _key
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    key_file = tmp_path / "cache" / "sopsite" / "last-site.key"
+    key_file.parent.mkdir(parents=True)
+    key_file.write_bytes(b"short")
+    made = _key(tmp_path / "project")
+    assert made is not None
+    assert len(made) == KEY_BYTES
+    assert key_file.read_bytes() == made
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+    assert _key(tmp_path / "project") == made
+    assert [p.name for p in key_file.parent.iterdir()] == ["last-site.key"]

@@ -67,20 +67,31 @@ def _key(project: Path) -> bytes | None:
     if not base.is_absolute() or inside(path, project):
         return None
     try:
-        data = path.read_bytes()
-        return data if len(data) >= KEY_BYTES else None
+        found: bytes | None = path.read_bytes()
     except FileNotFoundError:
-        pass
+        found = None
     except OSError:
         return None
+    if found is not None and len(found) >= KEY_BYTES:
+        return found
+    key = secrets.token_bytes(KEY_BYTES)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except OSError:  # made by another server meanwhile, or no home to keep it in
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".key-",
+                                         delete=False) as out:  # made readable by its owner
+            out.write(key)
+        try:
+            if found is None:  # a new key, whole or not at all, unless another came first
+                os.link(out.name, path)
+            else:  # one cut short (a crash while it was written) signs nothing: replace it
+                Path(out.name).replace(path)
+        finally:
+            Path(out.name).unlink(missing_ok=True)
+    except FileExistsError:  # made by another server meanwhile
+        data = path.read_bytes()
+        return data if len(data) >= KEY_BYTES else None
+    except OSError:  # no home to keep it in
         return None
-    key = secrets.token_bytes(KEY_BYTES)
-    with os.fdopen(descriptor, "wb") as out:
-        out.write(key)
     return key
 
 
